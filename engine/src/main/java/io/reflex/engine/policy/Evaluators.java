@@ -1,0 +1,40 @@
+package io.reflex.engine.policy;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The evaluators a policy handed out, so that closing the policy closes them all. Thread-safe. */
+final class Evaluators {
+
+    private final Set<Policy.Evaluator> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    <E extends Policy.Evaluator> E register(E e, String policyName) {
+        if (closed) {
+            e.close();
+            throw new IllegalStateException("policy " + policyName + " is closed");
+        }
+        open.add(e);
+        return e;
+    }
+
+    void forget(Policy.Evaluator e) {
+        open.remove(e);
+    }
+
+    /** Closes every registered evaluator; later registrations fail. */
+    void closeAll() {
+        closed = true;
+        for (Policy.Evaluator e : open) {
+            e.close();
+        }
+        open.clear();
+    }
+
+    static void checkLengths(float[] input, int inputSize, float[] output, int outputSize) {
+        if (input.length < inputSize || output.length < outputSize) {
+            throw new IllegalArgumentException("evaluate needs input >= " + inputSize + " and output >= "
+                    + outputSize + " floats, got " + input.length + " and " + output.length);
+        }
+    }
+}

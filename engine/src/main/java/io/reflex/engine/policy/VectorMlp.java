@@ -1,0 +1,371 @@
+package io.reflex.engine.policy;
+
+import io.reflex.engine.onnx.Activation;
+import io.reflex.engine.onnx.Dense;
+import io.reflex.engine.onnx.Layer;
+import io.reflex.engine.onnx.MlpGraph;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An {@link MlpGraph} compiled for the Vector API: the program is immutable and shared, and each
+ * thread evaluates it with its own {@link Scratch}.
+ *
+ * <p>Dense layers use the "axpy" form: weights are stored transposed, {@code [in][outPadded]}, and
+ * for each input element the kernel broadcasts it and fuses a multiply-add into up to eight vector
+ * accumulators that cover a block of outputs. That keeps a whole block of the output row in
+ * registers and needs no horizontal reduction per output neuron, which is what limits the simpler
+ * dot-product form. Output widths are padded to a whole number of vectors with zero weights, so the
+ * kernels have no scalar tails; padded lanes are never read as real values. The activation that
+ * follows a dense layer is fused into the store. A dueling head whose streams are single dense
+ * layers is merged into one layer of width {@code 1 + A}.
+ */
+final class VectorMlp {
+
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int L = SPECIES.length();
+
+    private static final int IDENTITY = 0;
+    private static final int RELU = 1;
+    private static final int LEAKY_RELU = 2;
+    private static final int TANH = 3;
+    private static final int SIGMOID = 4;
+
+    /** One compiled step: a dense layer with a fused activation, or a standalone activation. */
+    static final class Stage {
+        final boolean dense;
+        final int in;
+        final int out;
+        final int outPadded;
+        final float[] weightsT;
+        final float[] bias;
+        final int activation;
+        final float alpha;
+
+        Stage(boolean dense, int in, int out, float[] weightsT, float[] bias, int activation, float alpha) {
+            this.dense = dense;
+            this.in = in;
+            this.out = out;
+            this.outPadded = padded(out);
+            this.weightsT = weightsT;
+            this.bias = bias;
+            this.activation = activation;
+            this.alpha = alpha;
+        }
+    }
+
+    private final int inputWidth;
+    private final int outputWidth;
+    private final Stage[] trunk;
+    private final Stage[] valueHead;
+    private final Stage[] advantageHead;
+    private final boolean dueling;
+    private final boolean mergedHead;
+    private final int maxWidth;
+    private final String description;
+
+    private VectorMlp(MlpGraph g) {
+        this.inputWidth = g.inputWidth();
+        this.outputWidth = g.outputWidth();
+        this.dueling = g.isDueling();
+        this.trunk = compile(g.trunk(), g.inputWidth());
+        int trunkWidth = g.trunkWidth();
+        if (dueling && g.valueHead().size() == 1 && g.advantageHead().size() == 1
+                && g.valueHead().getFirst() instanceof Dense v && g.advantageHead().getFirst() instanceof Dense a) {
+            this.mergedHead = true;
+            this.valueHead = new Stage[] {merge(v, a)};
+            this.advantageHead = new Stage[0];
+        } else {
+            this.mergedHead = false;
+            this.valueHead = compile(g.valueHead(), trunkWidth);
+            this.advantageHead = compile(g.advantageHead(), trunkWidth);
+        }
+        int max = padded(inputWidth);
+        for (Stage[] stages : List.of(trunk, valueHead, advantageHead)) {
+            for (Stage s : stages) {
+                max = Math.max(max, Math.max(s.outPadded, padded(s.in)));
+            }
+        }
+        this.maxWidth = max;
+        long denseLayers = g.trunk().stream().filter(l -> l instanceof Dense).count()
+                + g.valueHead().stream().filter(l -> l instanceof Dense).count()
+                + g.advantageHead().stream().filter(l -> l instanceof Dense).count();
+        this.description = "compiled to the Vector API (" + SPECIES.vectorBitSize() + "-bit, " + L + " lanes): "
+                + denseLayers + " dense layers" + (dueling ? ", dueling head" + (mergedHead ? " (merged)" : "") : "");
+    }
+
+    static VectorMlp compile(MlpGraph g) {
+        return new VectorMlp(g);
+    }
+
+    String description() {
+        return description;
+    }
+
+    int inputWidth() {
+        return inputWidth;
+    }
+
+    int outputWidth() {
+        return outputWidth;
+    }
+
+    /** Per-thread buffers: two for the trunk and two for each head. */
+    final class Scratch {
+        final float[] a = new float[maxWidth];
+        final float[] b = new float[maxWidth];
+        final float[] c = new float[maxWidth];
+        final float[] d = new float[maxWidth];
+        final float[] e = new float[maxWidth];
+        final float[] f = new float[maxWidth];
+    }
+
+    Scratch newScratch() {
+        return new Scratch();
+    }
+
+    /** Evaluates one row: {@code inputWidth} floats at {@code inOff} to {@code outputWidth} at {@code outOff}. */
+    void evaluate(float[] in, int inOff, float[] out, int outOff, Scratch s) {
+        float[] h = run(trunk, in, inOff, s.a, s.b);
+        if (!dueling) {
+            System.arraycopy(h, h == in ? inOff : 0, out, outOff, outputWidth);
+            return;
+        }
+        int hOff = h == in ? inOff : 0;
+        if (mergedHead) {
+            float[] va = run(valueHead, h, hOff, s.c, s.d);
+            combine(va[0], va, 1, out, outOff);
+        } else {
+            float[] v = run(valueHead, h, hOff, s.c, s.d);
+            float[] adv = run(advantageHead, h, hOff, s.e, s.f);
+            combine(v[v == h ? hOff : 0], adv, adv == h ? hOff : 0, out, outOff);
+        }
+    }
+
+    private void combine(float value, float[] adv, int advOff, float[] out, int outOff) {
+        int n = outputWidth;
+        float sum = 0f;
+        for (int j = 0; j < n; j++) {
+            sum += adv[advOff + j];
+        }
+        float mean = sum / n;
+        for (int j = 0; j < n; j++) {
+            out[outOff + j] = value + (adv[advOff + j] - mean);
+        }
+    }
+
+    /** Runs a chain, ping-ponging between {@code p} and {@code q}; returns the array holding the result. */
+    private static float[] run(Stage[] stages, float[] src, int srcOff, float[] p, float[] q) {
+        float[] x = src;
+        int off = srcOff;
+        float[] y = p;
+        for (Stage st : stages) {
+            if (st.dense) {
+                dense(st, x, off, y);
+            } else {
+                activate(st, x, off, y);
+            }
+            x = y;
+            off = 0;
+            y = (y == p) ? q : p;
+        }
+        return x;
+    }
+
+    private static void dense(Stage st, float[] x, int xOff, float[] y) {
+        int ob = 0;
+        int outPadded = st.outPadded;
+        for (; ob + 8 * L <= outPadded; ob += 8 * L) {
+            block8(st, x, xOff, y, ob);
+        }
+        for (; ob + 4 * L <= outPadded; ob += 4 * L) {
+            block4(st, x, xOff, y, ob);
+        }
+        for (; ob < outPadded; ob += L) {
+            block1(st, x, xOff, y, ob);
+        }
+    }
+
+    private static void block8(Stage st, float[] x, int xOff, float[] y, int ob) {
+        final float[] w = st.weightsT;
+        final int stride = st.outPadded;
+        FloatVector a0 = FloatVector.fromArray(SPECIES, st.bias, ob);
+        FloatVector a1 = FloatVector.fromArray(SPECIES, st.bias, ob + L);
+        FloatVector a2 = FloatVector.fromArray(SPECIES, st.bias, ob + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(SPECIES, st.bias, ob + 3 * L);
+        FloatVector a4 = FloatVector.fromArray(SPECIES, st.bias, ob + 4 * L);
+        FloatVector a5 = FloatVector.fromArray(SPECIES, st.bias, ob + 5 * L);
+        FloatVector a6 = FloatVector.fromArray(SPECIES, st.bias, ob + 6 * L);
+        FloatVector a7 = FloatVector.fromArray(SPECIES, st.bias, ob + 7 * L);
+        for (int i = 0, wi = ob; i < st.in; i++, wi += stride) {
+            FloatVector xi = FloatVector.broadcast(SPECIES, x[xOff + i]);
+            a0 = FloatVector.fromArray(SPECIES, w, wi).fma(xi, a0);
+            a1 = FloatVector.fromArray(SPECIES, w, wi + L).fma(xi, a1);
+            a2 = FloatVector.fromArray(SPECIES, w, wi + 2 * L).fma(xi, a2);
+            a3 = FloatVector.fromArray(SPECIES, w, wi + 3 * L).fma(xi, a3);
+            a4 = FloatVector.fromArray(SPECIES, w, wi + 4 * L).fma(xi, a4);
+            a5 = FloatVector.fromArray(SPECIES, w, wi + 5 * L).fma(xi, a5);
+            a6 = FloatVector.fromArray(SPECIES, w, wi + 6 * L).fma(xi, a6);
+            a7 = FloatVector.fromArray(SPECIES, w, wi + 7 * L).fma(xi, a7);
+        }
+        int act = st.activation;
+        float alpha = st.alpha;
+        activation(a0, act, alpha).intoArray(y, ob);
+        activation(a1, act, alpha).intoArray(y, ob + L);
+        activation(a2, act, alpha).intoArray(y, ob + 2 * L);
+        activation(a3, act, alpha).intoArray(y, ob + 3 * L);
+        activation(a4, act, alpha).intoArray(y, ob + 4 * L);
+        activation(a5, act, alpha).intoArray(y, ob + 5 * L);
+        activation(a6, act, alpha).intoArray(y, ob + 6 * L);
+        activation(a7, act, alpha).intoArray(y, ob + 7 * L);
+    }
+
+    private static void block4(Stage st, float[] x, int xOff, float[] y, int ob) {
+        final float[] w = st.weightsT;
+        final int stride = st.outPadded;
+        FloatVector a0 = FloatVector.fromArray(SPECIES, st.bias, ob);
+        FloatVector a1 = FloatVector.fromArray(SPECIES, st.bias, ob + L);
+        FloatVector a2 = FloatVector.fromArray(SPECIES, st.bias, ob + 2 * L);
+        FloatVector a3 = FloatVector.fromArray(SPECIES, st.bias, ob + 3 * L);
+        for (int i = 0, wi = ob; i < st.in; i++, wi += stride) {
+            FloatVector xi = FloatVector.broadcast(SPECIES, x[xOff + i]);
+            a0 = FloatVector.fromArray(SPECIES, w, wi).fma(xi, a0);
+            a1 = FloatVector.fromArray(SPECIES, w, wi + L).fma(xi, a1);
+            a2 = FloatVector.fromArray(SPECIES, w, wi + 2 * L).fma(xi, a2);
+            a3 = FloatVector.fromArray(SPECIES, w, wi + 3 * L).fma(xi, a3);
+        }
+        int act = st.activation;
+        float alpha = st.alpha;
+        activation(a0, act, alpha).intoArray(y, ob);
+        activation(a1, act, alpha).intoArray(y, ob + L);
+        activation(a2, act, alpha).intoArray(y, ob + 2 * L);
+        activation(a3, act, alpha).intoArray(y, ob + 3 * L);
+    }
+
+    /** One vector of outputs; four partial sums over the inputs hide the FMA latency. */
+    private static void block1(Stage st, float[] x, int xOff, float[] y, int ob) {
+        final float[] w = st.weightsT;
+        final int stride = st.outPadded;
+        final int in = st.in;
+        FloatVector a0 = FloatVector.fromArray(SPECIES, st.bias, ob);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        int i = 0;
+        int wi = ob;
+        for (; i + 3 < in; i += 4, wi += 4 * stride) {
+            a0 = FloatVector.fromArray(SPECIES, w, wi).fma(FloatVector.broadcast(SPECIES, x[xOff + i]), a0);
+            a1 = FloatVector.fromArray(SPECIES, w, wi + stride).fma(FloatVector.broadcast(SPECIES, x[xOff + i + 1]), a1);
+            a2 = FloatVector.fromArray(SPECIES, w, wi + 2 * stride).fma(FloatVector.broadcast(SPECIES, x[xOff + i + 2]), a2);
+            a3 = FloatVector.fromArray(SPECIES, w, wi + 3 * stride).fma(FloatVector.broadcast(SPECIES, x[xOff + i + 3]), a3);
+        }
+        for (; i < in; i++, wi += stride) {
+            a0 = FloatVector.fromArray(SPECIES, w, wi).fma(FloatVector.broadcast(SPECIES, x[xOff + i]), a0);
+        }
+        activation(a0.add(a1).add(a2.add(a3)), st.activation, st.alpha).intoArray(y, ob);
+    }
+
+    private static void activate(Stage st, float[] x, int xOff, float[] y) {
+        int n = st.in;
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            activation(FloatVector.fromArray(SPECIES, x, xOff + i), st.activation, st.alpha).intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            y[i] = scalarActivation(x[xOff + i], st.activation, st.alpha);
+        }
+    }
+
+    private static FloatVector activation(FloatVector v, int kind, float alpha) {
+        return switch (kind) {
+            case RELU -> v.lanewise(VectorOperators.MAX, 0f);
+            case LEAKY_RELU -> v.blend(v.mul(alpha), v.lt(0f));
+            case TANH -> v.lanewise(VectorOperators.TANH);
+            case SIGMOID -> FloatVector.broadcast(SPECIES, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+            default -> v;
+        };
+    }
+
+    private static float scalarActivation(float x, int kind, float alpha) {
+        return switch (kind) {
+            case RELU -> Math.max(0f, x);
+            case LEAKY_RELU -> x < 0f ? alpha * x : x;
+            case TANH -> (float) Math.tanh(x);
+            case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-x)));
+            default -> x;
+        };
+    }
+
+    // ---- compilation ----
+
+    private static Stage[] compile(List<Layer> layers, int width) {
+        List<Stage> stages = new ArrayList<>();
+        int w = width;
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            if (layer instanceof Dense d) {
+                int act = IDENTITY;
+                float alpha = 0f;
+                // Fuse the activation that directly follows (at most one).
+                if (i + 1 < layers.size() && layers.get(i + 1) instanceof Activation a) {
+                    act = code(a);
+                    alpha = a.alpha();
+                    i++;
+                }
+                stages.add(denseStage(d, act, alpha));
+                w = d.outputs();
+            } else if (layer instanceof Activation a) {
+                if (a.kind() != Activation.Kind.IDENTITY) {
+                    stages.add(new Stage(false, w, w, null, null, code(a), a.alpha()));
+                }
+            }
+        }
+        return stages.toArray(Stage[]::new);
+    }
+
+    private static Stage denseStage(Dense d, int act, float alpha) {
+        int outPadded = padded(d.outputs());
+        float[] wt = new float[d.inputs() * outPadded];
+        for (int o = 0; o < d.outputs(); o++) {
+            for (int i = 0; i < d.inputs(); i++) {
+                wt[i * outPadded + o] = d.weight(o, i);
+            }
+        }
+        float[] bias = new float[outPadded];
+        System.arraycopy(d.bias(), 0, bias, 0, d.outputs());
+        return new Stage(true, d.inputs(), d.outputs(), wt, bias, act, alpha);
+    }
+
+    /** The value and advantage layers side by side: output 0 is V, outputs 1..A are the advantages. */
+    private static Stage merge(Dense v, Dense a) {
+        int in = a.inputs();
+        int out = 1 + a.outputs();
+        float[] w = new float[out * in];
+        float[] b = new float[out];
+        for (int i = 0; i < in; i++) {
+            w[i] = v.weight(0, i);
+        }
+        System.arraycopy(a.weights(), 0, w, in, a.outputs() * in);
+        b[0] = v.bias()[0];
+        System.arraycopy(a.bias(), 0, b, 1, a.outputs());
+        return denseStage(new Dense(in, out, w, b), IDENTITY, 0f);
+    }
+
+    private static int code(Activation a) {
+        return switch (a.kind()) {
+            case IDENTITY -> IDENTITY;
+            case RELU -> RELU;
+            case LEAKY_RELU -> LEAKY_RELU;
+            case TANH -> TANH;
+            case SIGMOID -> SIGMOID;
+        };
+    }
+
+    private static int padded(int n) {
+        return (n + L - 1) / L * L;
+    }
+}
