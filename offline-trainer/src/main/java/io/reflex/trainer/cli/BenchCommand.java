@@ -1,0 +1,93 @@
+package io.reflex.trainer.cli;
+
+import io.reflex.trainer.bench.InferenceBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ./reflex bench ...}: the short, JSON-printing versions of the JMH benchmarks. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Short benchmarks that print JSON.",
+        subcommands = {BenchCommand.Inference.class})
+final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark (try ./reflex bench --help)");
+    }
+
+    @Command(name = "inference", mixinStandardHelpOptions = true,
+            description = "Vector API fast path vs ONNX Runtime on three reference MLPs, batch 1.")
+    static final class Inference implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--json", description = "Print one JSON object instead of a table.")
+        boolean json;
+
+        @Option(names = "--iterations", defaultValue = "200000", description = "Timed decisions per backend and model (default ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Option(names = "--warmup", defaultValue = "100000", description = "Untimed decisions first (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the weights and inputs (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            if (iterations < 100 || warmup < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--iterations must be >= 100 and --warmup >= 0");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            spec.commandLine().getErr().println("bench inference: " + iterations + " decisions per backend per model...");
+            List<InferenceBench.Result> results = new InferenceBench(iterations, warmup, seed)
+                    .run(InferenceBench.referenceModels(seed));
+            if (json) {
+                List<Map<String, Object>> models = new ArrayList<>();
+                for (InferenceBench.Result r : results) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("name", r.name());
+                    m.put("layers", r.layers());
+                    m.put("vector_p50_ns", r.vectorP50());
+                    m.put("vector_p99_ns", r.vectorP99());
+                    m.put("onnxruntime_p50_ns", r.ortP50());
+                    m.put("onnxruntime_p99_ns", r.ortP99());
+                    m.put("speedup_p50", round(r.speedupP50()));
+                    m.put("alloc_bytes_per_decision", round(r.vectorAllocBytes()));
+                    m.put("onnxruntime_alloc_bytes_per_decision", round(r.ortAllocBytes()));
+                    m.put("fast_path", r.fastPathStatus());
+                    models.add(m);
+                }
+                Map<String, Object> root = new LinkedHashMap<>();
+                root.put("models", models);
+                root.put("iterations", iterations);
+                root.put("seed", seed);
+                Json.print(out, root);
+            } else {
+                out.printf("%-24s %-14s %10s %10s %10s %10s %8s %12s%n", "model", "layers", "vec p50", "vec p99",
+                        "ort p50", "ort p99", "speedup", "vec B/call");
+                for (InferenceBench.Result r : results) {
+                    out.printf("%-24s %-14s %8d ns %8d ns %8d ns %8d ns %7.2fx %12.1f%n", r.name(), r.layers(),
+                            r.vectorP50(), r.vectorP99(), r.ortP50(), r.ortP99(), r.speedupP50(), r.vectorAllocBytes());
+                }
+            }
+            return 0;
+        }
+
+        private static double round(double v) {
+            return Math.round(v * 100.0) / 100.0;
+        }
+    }
+}
