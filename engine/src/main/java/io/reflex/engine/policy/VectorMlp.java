@@ -22,7 +22,7 @@ import java.util.List;
  * dot-product form. Output widths are padded to a whole number of vectors with zero weights, so the
  * kernels have no scalar tails; padded lanes are never read as real values. The activation that
  * follows a dense layer is fused into the store. A dueling head whose streams are single dense
- * layers is merged into one layer of width {@code 1 + A}.
+ * layers is folded into one equivalent layer of width A (see {@link #foldDueling}).
  */
 final class VectorMlp {
 
@@ -43,16 +43,19 @@ final class VectorMlp {
         final int outPadded;
         final float[] weightsT;
         final float[] bias;
+        /** The weights of a single-output layer as one contiguous row, for {@link #dot}. */
+        final float[] row;
         final int activation;
         final float alpha;
 
-        Stage(boolean dense, int in, int out, float[] weightsT, float[] bias, int activation, float alpha) {
+        Stage(boolean dense, int in, int out, float[] weightsT, float[] bias, float[] row, int activation, float alpha) {
             this.dense = dense;
             this.in = in;
             this.out = out;
             this.outPadded = padded(out);
             this.weightsT = weightsT;
             this.bias = bias;
+            this.row = row;
             this.activation = activation;
             this.alpha = alpha;
         }
@@ -64,7 +67,7 @@ final class VectorMlp {
     private final Stage[] valueHead;
     private final Stage[] advantageHead;
     private final boolean dueling;
-    private final boolean mergedHead;
+    private final boolean foldedHead;
     private final int maxWidth;
     private final String description;
 
@@ -76,11 +79,11 @@ final class VectorMlp {
         int trunkWidth = g.trunkWidth();
         if (dueling && g.valueHead().size() == 1 && g.advantageHead().size() == 1
                 && g.valueHead().getFirst() instanceof Dense v && g.advantageHead().getFirst() instanceof Dense a) {
-            this.mergedHead = true;
-            this.valueHead = new Stage[] {merge(v, a)};
+            this.foldedHead = true;
+            this.valueHead = new Stage[] {denseStage(foldDueling(v, a), IDENTITY, 0f)};
             this.advantageHead = new Stage[0];
         } else {
-            this.mergedHead = false;
+            this.foldedHead = false;
             this.valueHead = compile(g.valueHead(), trunkWidth);
             this.advantageHead = compile(g.advantageHead(), trunkWidth);
         }
@@ -95,7 +98,7 @@ final class VectorMlp {
                 + g.valueHead().stream().filter(l -> l instanceof Dense).count()
                 + g.advantageHead().stream().filter(l -> l instanceof Dense).count();
         this.description = "compiled to the Vector API (" + SPECIES.vectorBitSize() + "-bit, " + L + " lanes): "
-                + denseLayers + " dense layers" + (dueling ? ", dueling head" + (mergedHead ? " (merged)" : "") : "");
+                + denseLayers + " dense layers" + (dueling ? ", dueling head" + (foldedHead ? " (folded into one layer)" : "") : "");
     }
 
     static VectorMlp compile(MlpGraph g) {
@@ -136,9 +139,9 @@ final class VectorMlp {
             return;
         }
         int hOff = h == in ? inOff : 0;
-        if (mergedHead) {
-            float[] va = run(valueHead, h, hOff, s.c, s.d);
-            combine(va[0], va, 1, out, outOff);
+        if (foldedHead) {
+            float[] q = run(valueHead, h, hOff, s.c, s.d);
+            System.arraycopy(q, 0, out, outOff, outputWidth);
         } else {
             float[] v = run(valueHead, h, hOff, s.c, s.d);
             float[] adv = run(advantageHead, h, hOff, s.e, s.f);
@@ -177,6 +180,10 @@ final class VectorMlp {
     }
 
     private static void dense(Stage st, float[] x, int xOff, float[] y) {
+        if (st.out == 1) {
+            dot(st, x, xOff, y);
+            return;
+        }
         int ob = 0;
         int outPadded = st.outPadded;
         for (; ob + 8 * L <= outPadded; ob += 8 * L) {
@@ -269,6 +276,27 @@ final class VectorMlp {
         activation(a0.add(a1).add(a2.add(a3)), st.activation, st.alpha).intoArray(y, ob);
     }
 
+    /**
+     * A single output (a dueling value stream): a dot product over the weight row and one horizontal
+     * reduction, rather than a whole padded vector of outputs of which one is real.
+     */
+    private static void dot(Stage st, float[] x, int xOff, float[] y) {
+        final float[] w = st.row;
+        final int in = st.in;
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i + 2 * L <= in; i += 2 * L) {
+            acc0 = FloatVector.fromArray(SPECIES, w, i).fma(FloatVector.fromArray(SPECIES, x, xOff + i), acc0);
+            acc1 = FloatVector.fromArray(SPECIES, w, i + L).fma(FloatVector.fromArray(SPECIES, x, xOff + i + L), acc1);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < in; i++) {
+            sum += w[i] * x[xOff + i];
+        }
+        y[0] = scalarActivation(sum + st.bias[0], st.activation, st.alpha);
+    }
+
     private static void activate(Stage st, float[] x, int xOff, float[] y) {
         int n = st.in;
         int i = 0;
@@ -320,7 +348,7 @@ final class VectorMlp {
                 w = d.outputs();
             } else if (layer instanceof Activation a) {
                 if (a.kind() != Activation.Kind.IDENTITY) {
-                    stages.add(new Stage(false, w, w, null, null, code(a), a.alpha()));
+                    stages.add(new Stage(false, w, w, null, null, null, code(a), a.alpha()));
                 }
             }
         }
@@ -337,22 +365,38 @@ final class VectorMlp {
         }
         float[] bias = new float[outPadded];
         System.arraycopy(d.bias(), 0, bias, 0, d.outputs());
-        return new Stage(true, d.inputs(), d.outputs(), wt, bias, act, alpha);
+        float[] row = d.outputs() == 1 ? d.weights() : null;
+        return new Stage(true, d.inputs(), d.outputs(), wt, bias, row, act, alpha);
     }
 
-    /** The value and advantage layers side by side: output 0 is V, outputs 1..A are the advantages. */
-    private static Stage merge(Dense v, Dense a) {
+    /**
+     * A dueling head whose streams are single dense layers is linear in the trunk's output h:
+     * {@code Q_j = (w_v + W_a[j] - mean_k W_a[k]) . h + (b_v + b_a[j] - mean_k b_a[k])}. Folding it
+     * into one layer halves the head's weights and removes the combination step; the loader's
+     * agreement check against ONNX Runtime covers the different rounding.
+     */
+    private static Dense foldDueling(Dense v, Dense a) {
         int in = a.inputs();
-        int out = 1 + a.outputs();
-        float[] w = new float[out * in];
-        float[] b = new float[out];
-        for (int i = 0; i < in; i++) {
-            w[i] = v.weight(0, i);
+        int n = a.outputs();
+        double[] meanW = new double[in];
+        double meanB = 0;
+        for (int k = 0; k < n; k++) {
+            for (int i = 0; i < in; i++) {
+                meanW[i] += a.weight(k, i);
+            }
+            meanB += a.bias()[k];
         }
-        System.arraycopy(a.weights(), 0, w, in, a.outputs() * in);
-        b[0] = v.bias()[0];
-        System.arraycopy(a.bias(), 0, b, 1, a.outputs());
-        return denseStage(new Dense(in, out, w, b), IDENTITY, 0f);
+        float[] w = new float[n * in];
+        float[] b = new float[n];
+        float[] ab = a.bias();
+        float vb = v.bias()[0];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < in; i++) {
+                w[j * in + i] = (float) ((double) v.weight(0, i) + a.weight(j, i) - meanW[i] / n);
+            }
+            b[j] = (float) ((double) vb + ab[j] - meanB / n);
+        }
+        return new Dense(in, n, w, b);
     }
 
     private static int code(Activation a) {
