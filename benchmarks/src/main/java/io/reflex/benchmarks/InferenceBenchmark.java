@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One policy decision (batch 1) on the Vector API fast path and on ONNX Runtime at its best call
  * pattern (reused direct input, pinned output), for the three reference MLPs. Sample mode reports
- * p50 and p99; run with {@code -prof gc} for bytes allocated per decision.
+ * p50 and p99; average mode, with {@code -prof gc}, the bytes allocated per decision (sample mode's
+ * own bookkeeping allocates a little, so read {@code gc.alloc.rate.norm} from the average rows).
  *
  * <pre>
  * mvn -q -pl benchmarks -am package -DskipTests
@@ -37,11 +38,12 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.SampleTime)
+@BenchmarkMode({Mode.SampleTime, Mode.AverageTime})
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+// The fork inherits the launching JVM's flags (@offline-trainer/target/jvm.options).
+@Fork(1)
 public class InferenceBenchmark {
 
     @Param({"32-64-64-8", "96-128-128-17", "128-256-256-16"})

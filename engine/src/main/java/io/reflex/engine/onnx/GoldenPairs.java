@@ -27,13 +27,25 @@ public record GoldenPairs(List<float[]> inputs, List<float[]> outputs) {
         outputs = outputs.stream().map(float[]::clone).toList();
     }
 
+    /** The input rows, copied: the record stays immutable. */
+    @Override
+    public List<float[]> inputs() {
+        return inputs.stream().map(float[]::clone).toList();
+    }
+
+    /** The output rows, copied. */
+    @Override
+    public List<float[]> outputs() {
+        return outputs.stream().map(float[]::clone).toList();
+    }
+
     public int size() {
         return inputs.size();
     }
 
     public String encode() {
         StringBuilder s = new StringBuilder();
-        for (int p = 0; p < inputs.size(); p++) {
+        for (int p = 0; p < size(); p++) {
             if (p > 0) {
                 s.append(';');
             }

@@ -137,24 +137,25 @@ public final class PolicyLoader {
             float[] x = new float[fast.inputSize()];
             float[] yFast = new float[fast.outputSize()];
             float[] yOrt = new float[fast.outputSize()];
-            SplittableRandom random = new SplittableRandom(seed);
             List<float[]> goldenInputs = golden.map(GoldenPairs::inputs).orElse(List.of());
             int rowWidth = (int) in.rowWidth();
+            int outWidth = (int) out.rowWidth();
             int trials = agreementSamples + goldenInputs.size();
+            // First the scale of each output over every sample, so that a row whose values are all
+            // near zero (a single-output model has many) is judged at its output's precision.
+            float[] outputScales = new float[outWidth];
+            SplittableRandom random = new SplittableRandom(seed);
             for (int t = 0; t < trials; t++) {
-                for (int r = 0; r < batch; r++) {
-                    if (t < goldenInputs.size()) {
-                        System.arraycopy(goldenInputs.get(t), 0, x, r * rowWidth, rowWidth);
-                    } else {
-                        for (int i = 0; i < rowWidth; i++) {
-                            // A spread wider than unit scale exercises saturating activations too.
-                            x[r * rowWidth + i] = (float) (random.nextGaussian() * 2.0);
-                        }
-                    }
-                }
+                sample(t, x, goldenInputs, random, rowWidth);
+                o.evaluate(x, yOrt);
+                RelativeTolerance.widenOutputScales(outputScales, yOrt, yOrt.length, outWidth);
+            }
+            random = new SplittableRandom(seed);
+            for (int t = 0; t < trials; t++) {
+                sample(t, x, goldenInputs, random, rowWidth);
                 f.evaluate(x, yFast);
                 o.evaluate(x, yOrt);
-                int bad = tolerance.firstMismatch(yOrt, yFast, yOrt.length, (int) out.rowWidth());
+                int bad = tolerance.firstMismatch(yOrt, yFast, yOrt.length, outWidth, outputScales);
                 if (bad >= 0) {
                     fast.close();
                     throw new UnsupportedGraphException("the compiled graph disagrees with ONNX Runtime beyond "
@@ -166,6 +167,20 @@ public final class PolicyLoader {
         return fast;
     }
 
+    /** Agreement sample {@code t}: the golden inputs first, then seeded random rows, in every row of the batch. */
+    private void sample(int t, float[] x, List<float[]> goldenInputs, SplittableRandom random, int rowWidth) {
+        for (int r = 0; r < batch; r++) {
+            if (t < goldenInputs.size()) {
+                System.arraycopy(goldenInputs.get(t), 0, x, r * rowWidth, rowWidth);
+            } else {
+                for (int i = 0; i < rowWidth; i++) {
+                    // A spread wider than unit scale exercises saturating activations too.
+                    x[r * rowWidth + i] = (float) (random.nextGaussian() * 2.0);
+                }
+            }
+        }
+    }
+
     private void checkGolden(Path file, Policy policy, GoldenPairs golden) {
         int inWidth = (int) policy.input().rowWidth();
         int outWidth = (int) policy.output().rowWidth();
@@ -173,14 +188,20 @@ public final class PolicyLoader {
             float[] x = new float[policy.inputSize()];
             float[] y = new float[policy.outputSize()];
             float[] expected = new float[outWidth];
+            List<float[]> inputs = golden.inputs();
+            List<float[]> outputs = golden.outputs();
+            float[] outputScales = new float[outWidth];
+            for (float[] o : outputs) {
+                RelativeTolerance.widenOutputScales(outputScales, o, outWidth, outWidth);
+            }
             for (int p = 0; p < golden.size(); p++) {
                 // Every row of the batch carries the same golden input.
                 for (int r = 0; r < batch; r++) {
-                    System.arraycopy(golden.inputs().get(p), 0, x, r * inWidth, inWidth);
+                    System.arraycopy(inputs.get(p), 0, x, r * inWidth, inWidth);
                 }
                 e.evaluate(x, y);
-                System.arraycopy(golden.outputs().get(p), 0, expected, 0, outWidth);
-                int bad = tolerance.firstMismatch(expected, y, outWidth, outWidth);
+                System.arraycopy(outputs.get(p), 0, expected, 0, outWidth);
+                int bad = tolerance.firstMismatch(expected, y, outWidth, outWidth, outputScales);
                 if (bad >= 0) {
                     throw new ModelLoadException(file, "golden pair " + p + " does not reproduce on "
                             + policy.backend().label() + ": output " + bad + " is " + y[bad] + ", expected "
@@ -191,10 +212,12 @@ public final class PolicyLoader {
     }
 
     private static void checkGoldenWidths(Path file, GoldenPairs g, TensorSpec in, TensorSpec out) {
+        List<float[]> inputs = g.inputs();
+        List<float[]> outputs = g.outputs();
         for (int p = 0; p < g.size(); p++) {
-            if (g.inputs().get(p).length != in.rowWidth() || g.outputs().get(p).length != out.rowWidth()) {
-                throw new ModelLoadException(file, "golden pair " + p + " has widths " + g.inputs().get(p).length
-                        + "->" + g.outputs().get(p).length + ", but the model maps " + in.rowWidth() + "->"
+            if (inputs.get(p).length != in.rowWidth() || outputs.get(p).length != out.rowWidth()) {
+                throw new ModelLoadException(file, "golden pair " + p + " has widths " + inputs.get(p).length
+                        + "->" + outputs.get(p).length + ", but the model maps " + in.rowWidth() + "->"
                         + out.rowWidth());
             }
         }
