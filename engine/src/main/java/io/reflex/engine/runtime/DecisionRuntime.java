@@ -1,0 +1,190 @@
+package io.reflex.engine.runtime;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The guarantees shared by every decision loop: a policy from a {@link PolicyStore}, a deadline, a
+ * {@link CircuitBreaker}, a classical {@link Fallback}, and metrics. A loop creates one runtime and
+ * gives each deciding thread a {@link DecisionSession}.
+ *
+ * <p><b>Deadline model.</b> Java cannot pre-empt a running computation, so Reflex offers two modes.
+ * <em>In-line</em> (the default) evaluates on the caller's thread, measures it, and treats a decision
+ * that took longer than the deadline as a breach: its output is discarded, the fallback decides,
+ * and the breach counts towards opening the breaker, which then keeps a slow policy off the path
+ * altogether. A single slow decision is therefore not prevented, only counted and contained. The
+ * <em>asynchronous</em> mode, for heavier models, evaluates on a worker thread per session while the
+ * caller waits (spinning) until the deadline at most, then falls back; the caller is never late,
+ * at the price of one extra thread per session, a thread hand-off on every decision (microseconds:
+ * see the README's figures), a busy core while waiting, and a copy of the input. While a late
+ * evaluation is still running the session's next decisions fall back ({@link FallbackCause#WORKER_BUSY}).
+ *
+ * <p>Thread-safe; sessions are not.
+ */
+public final class DecisionRuntime implements AutoCloseable {
+
+    /** How the policy is evaluated against the deadline. */
+    public enum Mode {
+        /** On the caller's thread; late decisions are breaches. */
+        INLINE,
+        /** On a worker per session; the caller waits at most the deadline. */
+        ASYNC
+    }
+
+    final String loop;
+    final PolicyStore store;
+    final Fallback fallback;
+    final int inputSize;
+    final int outputSize;
+    final long deadlineNanos;
+    final Mode mode;
+    final CircuitBreaker breaker;
+    final RuntimeMetrics metrics;
+    final int latencySampling;
+
+    private DecisionRuntime(Builder b) {
+        this.loop = b.loop;
+        this.store = b.store;
+        this.fallback = b.fallback;
+        this.inputSize = b.inputSize;
+        this.outputSize = b.outputSize;
+        this.deadlineNanos = b.deadline.toNanos();
+        this.mode = b.mode;
+        this.breaker = b.breaker;
+        this.latencySampling = b.latencySampling;
+        this.metrics = new RuntimeMetrics(loop, b.registry, breaker, store);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A session for the calling thread. */
+    public DecisionSession newSession() {
+        return new DecisionSession(this);
+    }
+
+    public String loop() {
+        return loop;
+    }
+
+    public PolicyStore store() {
+        return store;
+    }
+
+    public CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    public RuntimeMetrics metrics() {
+        return metrics;
+    }
+
+    public int inputSize() {
+        return inputSize;
+    }
+
+    public int outputSize() {
+        return outputSize;
+    }
+
+    /** Closes the store; sessions still open keep their version until they close. */
+    @Override
+    public void close() {
+        store.close();
+    }
+
+    /** Validated settings. Required: loop name, store, fallback, input and output sizes. */
+    public static final class Builder {
+        private String loop;
+        private PolicyStore store;
+        private Fallback fallback;
+        private int inputSize = -1;
+        private int outputSize = -1;
+        private Duration deadline = Duration.ofNanos(500_000);
+        private Mode mode = Mode.INLINE;
+        private CircuitBreaker breaker;
+        private MeterRegistry registry;
+        private int latencySampling = 16;
+
+        private Builder() {
+        }
+
+        /** The loop's name, used as the {@code loop} metric tag (e.g. {@code eviction}). */
+        public Builder loop(String name) {
+            if (name == null || !name.matches("[a-z][a-z0-9_-]*")) {
+                throw new IllegalArgumentException("loop name must match [a-z][a-z0-9_-]*, got " + name);
+            }
+            this.loop = name;
+            return this;
+        }
+
+        public Builder store(PolicyStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        public Builder fallback(Fallback fallback) {
+            this.fallback = Objects.requireNonNull(fallback, "fallback");
+            return this;
+        }
+
+        /** The loop's input and output sizes; a serving version of other sizes falls back. */
+        public Builder shape(int inputSize, int outputSize) {
+            if (inputSize < 1 || outputSize < 1) {
+                throw new IllegalArgumentException("input and output sizes must be >= 1, got " + inputSize
+                        + " and " + outputSize);
+            }
+            this.inputSize = inputSize;
+            this.outputSize = outputSize;
+            return this;
+        }
+
+        /** The decision deadline (default 500 µs, Cold-RL's). */
+        public Builder deadline(Duration deadline) {
+            if (deadline.isNegative() || deadline.isZero() || deadline.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new IllegalArgumentException("deadline must be in (0, 10 s], got " + deadline);
+            }
+            this.deadline = deadline;
+            return this;
+        }
+
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** The breaker (default: {@link CircuitBreaker#builder()}'s defaults). */
+        public Builder breaker(CircuitBreaker breaker) {
+            this.breaker = Objects.requireNonNull(breaker, "breaker");
+            return this;
+        }
+
+        /** Where the meters go; without one, counters are kept but nothing is published. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** Record the latency of one decision in {@code n} into the timer (default 16; 1 records all). */
+        public Builder latencySampling(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("latency sampling must be >= 1, got " + n);
+            }
+            this.latencySampling = n;
+            return this;
+        }
+
+        public DecisionRuntime build() {
+            if (loop == null || store == null || fallback == null || inputSize < 0) {
+                throw new IllegalStateException("a decision runtime needs loop, store, fallback and shape");
+            }
+            if (breaker == null) {
+                breaker = CircuitBreaker.builder().build();
+            }
+            return new DecisionRuntime(this);
+        }
+    }
+}

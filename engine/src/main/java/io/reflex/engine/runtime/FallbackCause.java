@@ -1,0 +1,36 @@
+package io.reflex.engine.runtime;
+
+/** Why a decision was made by the classical fallback rather than the learned policy. */
+public enum FallbackCause {
+    /** The policy threw. */
+    POLICY_ERROR("policy_error"),
+    /** The policy returned NaN or an infinity. */
+    NON_FINITE_OUTPUT("non_finite_output"),
+    /** The serving policy's input or output size does not match the loop's. */
+    WRONG_SHAPE("wrong_shape"),
+    /** The policy answered after the deadline (in-line), or not by it (asynchronous). */
+    DEADLINE("deadline"),
+    /** The asynchronous worker was still busy with an earlier, late decision. */
+    WORKER_BUSY("worker_busy"),
+    /** The circuit breaker is open: every decision goes to the fallback until it half-opens. */
+    BREAKER_OPEN("breaker_open"),
+    /** No policy version has been loaded yet. */
+    NO_POLICY("no_policy");
+
+    private final String tag;
+
+    FallbackCause(String tag) {
+        this.tag = tag;
+    }
+
+    /** The value of the {@code cause} metric tag. */
+    public String tag() {
+        return tag;
+    }
+
+    /** Whether this cause counts against the policy in the circuit breaker's window. */
+    boolean isPolicyFailure() {
+        return this == POLICY_ERROR || this == NON_FINITE_OUTPUT || this == WRONG_SHAPE || this == DEADLINE
+                || this == WORKER_BUSY;
+    }
+}

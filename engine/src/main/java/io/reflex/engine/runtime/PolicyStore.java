@@ -1,0 +1,225 @@
+package io.reflex.engine.runtime;
+
+import io.reflex.engine.onnx.ModelLoadException;
+import io.reflex.engine.onnx.OnnxModel;
+import io.reflex.engine.policy.Policy;
+import io.reflex.engine.policy.PolicyLoader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Holds the model version a decision loop serves and replaces it atomically.
+ *
+ * <p>A new version is loaded with the store's {@link PolicyLoader} (so every foundation check runs:
+ * shapes, finite weights, golden pairs, fast-path agreement), then run on the store's canary
+ * inputs, recorded from real decisions: each must evaluate without error to finite outputs. Only
+ * then does one atomic reference swap publish it; a version that fails leaves the incumbent serving
+ * and the reason in the {@link SwapResult}. Decision sessions pick up the new version at their next
+ * decision; the old one is closed when the last session has moved off it.
+ *
+ * <p>Thread-safe. Offers are serialised (one load at a time); reading the current version is a
+ * volatile read.
+ */
+public final class PolicyStore implements AutoCloseable {
+
+    private final PolicyLoader loader;
+    private final List<float[]> canaryInputs;
+    private final AtomicReference<ServingPolicy> current = new AtomicReference<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong swaps = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private volatile Consumer<SwapResult> listener = r -> { };
+    private volatile boolean closed;
+
+    private PolicyStore(PolicyLoader loader, List<float[]> canaryInputs) {
+        this.loader = loader;
+        this.canaryInputs = canaryInputs;
+    }
+
+    /**
+     * A store loading with {@code loader} and checking each new version on {@code canaryInputs}
+     * (each of the policy's input size; may be empty, though recorded inputs catch more).
+     */
+    public static PolicyStore create(PolicyLoader loader, List<float[]> canaryInputs) {
+        return new PolicyStore(Objects.requireNonNull(loader, "loader"),
+                canaryInputs.stream().map(float[]::clone).toList());
+    }
+
+    /** Called after every offer, accepted or not (metrics and logs hang here). */
+    public void onSwap(Consumer<SwapResult> listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** The version serving now, if any. */
+    public Optional<ModelVersion> version() {
+        ServingPolicy s = current.get();
+        return s == null ? Optional.empty() : Optional.of(s.version);
+    }
+
+    public long swaps() {
+        return swaps.get();
+    }
+
+    public long rejectedSwaps() {
+        return rejected.get();
+    }
+
+    /** Validates {@code file} and, if it passes, makes it the serving version. */
+    public synchronized SwapResult offer(Path file) {
+        if (closed) {
+            throw new IllegalStateException("policy store is closed");
+        }
+        Policy candidate = null;
+        SwapResult result;
+        try {
+            // Digest and load the same bytes, even if the file is replaced meanwhile.
+            byte[] bytes = readAll(file);
+            candidate = loader.load(OnnxModel.parse(file, bytes));
+            canary(file, candidate);
+            ModelVersion version = new ModelVersion(sequence.incrementAndGet(), file, digest(bytes), Instant.now());
+            ServingPolicy previous = current.getAndSet(new ServingPolicy(candidate, version));
+            candidate = null;
+            if (previous != null) {
+                previous.release();
+            }
+            swaps.incrementAndGet();
+            result = new SwapResult(true, version, null);
+        } catch (ModelLoadException e) {
+            rejected.incrementAndGet();
+            result = new SwapResult(false, version().orElse(null), e.getMessage());
+        } finally {
+            if (candidate != null) {
+                candidate.close();
+            }
+        }
+        listener.accept(result);
+        return result;
+    }
+
+    /**
+     * Offers the newest {@code *.onnx} file in {@code dir} (latest modification time, then name) if
+     * it is not the one serving already.
+     *
+     * @return the result, or empty when the directory holds no model or the newest is already serving
+     */
+    public Optional<SwapResult> offerNewest(Path dir) {
+        Optional<Path> newest;
+        try (Stream<Path> files = Files.list(dir)) {
+            newest = files.filter(p -> p.getFileName().toString().endsWith(".onnx") && Files.isRegularFile(p))
+                    .max(Comparator.<Path, Long>comparing(PolicyStore::modified).thenComparing(Path::getFileName));
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException(dir, "model directory not found");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list model directory " + dir, e);
+        }
+        if (newest.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ModelVersion> serving = version();
+        if (serving.isPresent() && serving.get().file().equals(newest.get())
+                && serving.get().sha256().equals(digestOrEmpty(newest.get()))) {
+            return Optional.empty();
+        }
+        return Optional.of(offer(newest.get()));
+    }
+
+    /** Takes a reference to the serving version for a session; null when none is loaded. */
+    ServingPolicy acquire() {
+        for (;;) {
+            ServingPolicy s = current.get();
+            if (s == null || s.retain()) {
+                return s;
+            }
+        }
+    }
+
+    /** The serving version's identity, for a session to compare against the one it holds. */
+    ServingPolicy peek() {
+        return current.get();
+    }
+
+    /** Releases the serving version; sessions still holding it close it when they let go. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        ServingPolicy s = current.getAndSet(null);
+        if (s != null) {
+            s.release();
+        }
+    }
+
+    private void canary(Path file, Policy candidate) {
+        try (Policy.Evaluator e = candidate.newEvaluator()) {
+            float[] out = new float[candidate.outputSize()];
+            for (int i = 0; i < canaryInputs.size(); i++) {
+                float[] in = canaryInputs.get(i);
+                if (in.length != candidate.inputSize()) {
+                    throw new ModelLoadException(file, "canary input " + i + " has " + in.length
+                            + " values, the model takes " + candidate.inputSize());
+                }
+                try {
+                    e.evaluate(in, out);
+                } catch (RuntimeException ex) {
+                    throw new ModelLoadException(file, "canary input " + i + " failed: " + ex.getMessage(), ex);
+                }
+                for (int j = 0; j < out.length; j++) {
+                    if (!Float.isFinite(out[j])) {
+                        throw new ModelLoadException(file, "canary input " + i + " gives a non-finite output "
+                                + out[j] + " at index " + j);
+                    }
+                }
+            }
+        }
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModelLoadException(file, "model file not found");
+        } catch (IOException e) {
+            throw new ModelLoadException(file, "cannot read model file: " + e, e);
+        }
+    }
+
+    private static String digestOrEmpty(Path file) {
+        try {
+            return digest(Files.readAllBytes(file));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String digest(byte[] bytes) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return Long.MIN_VALUE;
+        }
+    }
+}
