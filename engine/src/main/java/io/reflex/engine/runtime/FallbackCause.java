@@ -10,7 +10,10 @@ public enum FallbackCause {
     WRONG_SHAPE("wrong_shape"),
     /** The policy answered after the deadline (in-line), or not by it (asynchronous). */
     DEADLINE("deadline"),
-    /** The asynchronous worker was still busy with an earlier, late decision. */
+    /**
+     * The asynchronous worker was still busy with an earlier, late decision (which was counted as a
+     * {@link #DEADLINE} breach; these are not counted against the policy again).
+     */
     WORKER_BUSY("worker_busy"),
     /** The circuit breaker is open: every decision goes to the fallback until it half-opens. */
     BREAKER_OPEN("breaker_open"),
@@ -26,11 +29,5 @@ public enum FallbackCause {
     /** The value of the {@code cause} metric tag. */
     public String tag() {
         return tag;
-    }
-
-    /** Whether this cause counts against the policy in the circuit breaker's window. */
-    boolean isPolicyFailure() {
-        return this == POLICY_ERROR || this == NON_FINITE_OUTPUT || this == WRONG_SHAPE || this == DEADLINE
-                || this == WORKER_BUSY;
     }
 }

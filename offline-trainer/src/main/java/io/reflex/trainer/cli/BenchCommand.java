@@ -1,6 +1,8 @@
 package io.reflex.trainer.cli;
 
+import io.reflex.engine.runtime.FallbackCause;
 import io.reflex.trainer.bench.InferenceBench;
+import io.reflex.trainer.bench.RuntimeBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ./reflex bench ...}: the short, JSON-printing versions of the JMH benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Short benchmarks that print JSON.",
-        subcommands = {BenchCommand.Inference.class})
+        subcommands = {BenchCommand.Inference.class, BenchCommand.Runtime.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -88,6 +90,55 @@ final class BenchCommand implements Runnable {
 
         private static double round(double v) {
             return Math.round(v * 100.0) / 100.0;
+        }
+    }
+
+    @Command(name = "runtime", mixinStandardHelpOptions = true,
+            description = "Metrics overhead per decision, and a swap storm with slow and NaN-producing models under load.")
+    static final class Runtime implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--json", description = "Print one JSON object instead of a table.")
+        boolean json;
+
+        @Option(names = "--swaps", defaultValue = "1000", description = "Model versions swapped in (default ${DEFAULT-VALUE}).")
+        int swaps;
+
+        @Option(names = "--threads", defaultValue = "2", description = "Deciding threads during the swaps (default ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            if (swaps < 1 || threads < 1 || threads > 64) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--swaps must be >= 1 and --threads in [1, 64]");
+            }
+            spec.commandLine().getErr().println("bench runtime: " + swaps + " swaps under " + threads + " deciding threads...");
+            RuntimeBench.Result r = new RuntimeBench(swaps, threads, seed).run();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("metrics_overhead_ns", Inference.round(r.metricsOverheadNs()));
+            out.put("runtime_overhead_ns", Inference.round(r.runtimeOverheadNs()));
+            out.put("decision_ns", Inference.round(r.decideNs()));
+            out.put("swaps", r.swaps());
+            out.put("rejected_swaps", r.rejectedSwaps());
+            out.put("decisions_during_swaps", r.decisionsDuringSwaps());
+            out.put("failed_decisions", r.failedDecisions());
+            out.put("breaker_trips", r.breakerTrips());
+            Map<String, Long> fallbacks = new LinkedHashMap<>();
+            for (FallbackCause c : FallbackCause.values()) {
+                fallbacks.put(c.tag(), r.fallbacks().get(c));
+            }
+            out.put("fallbacks", fallbacks);
+            if (json) {
+                Json.print(spec.commandLine().getOut(), out);
+            } else {
+                out.forEach((k, v) -> spec.commandLine().getOut().printf("%-24s %s%n", k, v));
+            }
+            return r.failedDecisions() == 0 ? 0 : 1;
         }
     }
 }
