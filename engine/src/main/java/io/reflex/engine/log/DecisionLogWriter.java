@@ -66,10 +66,14 @@ public final class DecisionLogWriter implements AutoCloseable {
     private volatile long tail;
     private volatile long flushed;
     private final LongAdder dropped = new LongAdder();
+    /** Appends between their check of {@code closing} and their publish: close waits for them. */
+    private final LongAdder inFlight = new LongAdder();
     private final long firstSequence;
 
     private final Thread writer;
     private volatile boolean closing;
+    /** Set by close once no append is in flight: the writer may stop when it has caught up. */
+    private volatile boolean drained;
     private volatile Throwable failure;
 
     // Writer-thread state.
@@ -142,6 +146,11 @@ public final class DecisionLogWriter implements AutoCloseable {
             return;
         }
         closing = true;
+        // Appends that passed their closing check before it was set still publish; wait for them.
+        while (inFlight.sum() > 0) {
+            Thread.onSpinWait();
+        }
+        drained = true;
         LockSupport.unpark(writer);
         try {
             writer.join();
@@ -229,14 +238,22 @@ public final class DecisionLogWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Claims the next sequence, or returns -1 (counted as dropped) when the ring is full. A successful
+     * claim must be followed by {@link #publish}; until then the append is in flight, and
+     * {@link #close()} waits for it, so a record claimed before close is always written.
+     */
     private long claim() {
+        inFlight.increment();
         if (closing) {
+            inFlight.decrement();
             throw new IllegalStateException("decision log " + dir + " is closed");
         }
         for (;;) {
             long h = head.get();
             if (h - tail >= capacity) {
                 dropped.increment();
+                inFlight.decrement();
                 return -1;
             }
             if (head.compareAndSet(h, h + 1)) {
@@ -248,6 +265,7 @@ public final class DecisionLogWriter implements AutoCloseable {
     private void publish(int slot, long seq, int length) {
         lengths[slot] = length;
         published.setRelease(slot, seq);
+        inFlight.decrement();
     }
 
     private long nowMicros() {
@@ -283,7 +301,7 @@ public final class DecisionLogWriter implements AutoCloseable {
                     // The slots are copied: producers may reuse them before the write completes.
                     tail = t;
                     writeBatch(t);
-                } else if (closing && head.get() == t) {
+                } else if (drained && head.get() == t) {
                     break;
                 } else {
                     LockSupport.parkNanos(50_000);

@@ -90,7 +90,10 @@ public final class DecisionRuntime implements AutoCloseable {
         return outputSize;
     }
 
-    /** Closes the store; sessions still open keep their version until they close. */
+    /**
+     * Closes the store. Sessions still open fall back ({@link FallbackCause#NO_POLICY}) from their
+     * next decision on, releasing the version they held.
+     */
     @Override
     public void close() {
         store.close();

@@ -125,7 +125,10 @@ public final class DecisionSession implements AutoCloseable {
         return true;
     }
 
-    /** Releases the held version (closing it if it was replaced) and stops the worker, if any. */
+    /**
+     * Stops the worker, if any, after the evaluation it may still be running (a late one), then
+     * releases the held version (closing it if it was replaced).
+     */
     @Override
     public void close() {
         if (worker != null) {
@@ -214,12 +217,23 @@ public final class DecisionSession implements AutoCloseable {
             }
         }
 
+        /**
+         * Stops the worker and waits for it, however long a late evaluation still under way takes:
+         * the evaluator and the model are closed next, and closing them under a running evaluation
+         * would free native memory ONNX Runtime is still using (a JVM crash, not an exception).
+         */
         void stop() {
             stopped = true;
             LockSupport.unpark(thread);
-            try {
-                thread.join(1_000);
-            } catch (InterruptedException e) {
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }

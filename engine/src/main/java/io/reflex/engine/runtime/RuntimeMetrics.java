@@ -49,6 +49,10 @@ public final class RuntimeMetrics {
             latency = null;
             return;
         }
+        if (registry.find("reflex.decisions").tag("loop", loop).meter() != null) {
+            throw new IllegalArgumentException("meters for loop '" + loop + "' are already registered: give each"
+                    + " runtime on a registry its own loop name");
+        }
         latency = Timer.builder("reflex.decision.latency").tag("loop", loop)
                 .description("Time spent in the policy per decision (sampled)")
                 .serviceLevelObjectives(LATENCY_BUCKETS)
@@ -57,7 +61,7 @@ public final class RuntimeMetrics {
                 .register(registry);
         FunctionCounter.builder("reflex.decisions", policyDecisions, LongAdder::sum).tag("loop", loop)
                 .tag("decided_by", "policy").description("Decisions made by the learned policy").register(registry);
-        FunctionCounter.builder("reflex.decisions", this, RuntimeMetrics::fallbacks).tag("loop", loop)
+        FunctionCounter.builder("reflex.decisions", this, m -> (double) m.totalFallbacks()).tag("loop", loop)
                 .tag("decided_by", "fallback").description("Decisions made by the fallback").register(registry);
         for (FallbackCause c : FallbackCause.values()) {
             FunctionCounter.builder("reflex.decision.fallbacks", fallbacks[c.ordinal()], LongAdder::sum)
@@ -102,7 +106,7 @@ public final class RuntimeMetrics {
     }
 
     /** Decisions the fallback made, all causes. */
-    public double fallbacks() {
+    public long totalFallbacks() {
         long n = 0;
         for (LongAdder a : fallbacks) {
             n += a.sum();

@@ -1,0 +1,172 @@
+package io.reflex.engine.log;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A crash mid-write leaves a torn tail at the end of the last segment: readers skip it (counted),
+ * every earlier record reads back, and a reopened writer resumes after the last valid record in a
+ * new segment.
+ */
+class TornTailTest {
+
+    private static final int RECORDS = 400;
+
+    @TempDir
+    Path dir;
+
+    private Written writeLog(long seed, long segmentBytes) {
+        Written written = new Written(seed);
+        try (DecisionLogWriter writer = DecisionLogWriter.builder(dir).maxFeatures(16).segmentBytes(segmentBytes).open()) {
+            written.mixed(writer, RECORDS, 16);
+        }
+        return written;
+    }
+
+    private Path lastSegment() {
+        return Written.segments(dir).getLast();
+    }
+
+    private static void truncate(Path file, long length) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(length);
+        }
+    }
+
+    private static void flipByte(Path file, long at) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x5A);
+        }
+    }
+
+    private void assertEverythingBeforeIsReadAndTheTailSkipped(Written written, int valid) {
+        DecisionLogReader reader = DecisionLogReader.open(dir);
+        written.assertReadBack(Written.read(reader), valid);
+        assertEquals(1, reader.tornTailsSkipped());
+        assertEquals(valid, reader.records());
+        assertEquals(valid, reader.nextSequence());
+    }
+
+    @Test
+    void aLastRecordCutShortIsSkippedAndEveryEarlierRecordRead() throws IOException {
+        SplittableRandom random = new SplittableRandom(321);
+        Written written = writeLog(322, 8192);
+        List<Integer> offsets = Written.recordOffsets(lastSegment());
+        int start = offsets.get(offsets.size() - 2);
+        int end = offsets.getLast();
+        // Cut anywhere after the record's length field and before its end.
+        truncate(lastSegment(), start + 4 + random.nextInt(end - start - 4));
+
+        assertEverythingBeforeIsReadAndTheTailSkipped(written, RECORDS - 1);
+    }
+
+    @Test
+    void aRecordHeaderCutShortIsSkipped() throws IOException {
+        Written written = writeLog(323, 8192);
+        List<Integer> offsets = Written.recordOffsets(lastSegment());
+        truncate(lastSegment(), offsets.get(offsets.size() - 2) + 3);
+
+        assertEverythingBeforeIsReadAndTheTailSkipped(written, RECORDS - 1);
+    }
+
+    @Test
+    void aFlippedByteInTheLastRecordFailsItsChecksumAndIsSkipped() throws IOException {
+        SplittableRandom random = new SplittableRandom(324);
+        Written written = writeLog(325, 8192);
+        List<Integer> offsets = Written.recordOffsets(lastSegment());
+        int payload = offsets.get(offsets.size() - 2) + 8;
+        flipByte(lastSegment(), payload + random.nextInt(offsets.getLast() - payload));
+
+        assertEverythingBeforeIsReadAndTheTailSkipped(written, RECORDS - 1);
+    }
+
+    @Test
+    void aCorruptRecordInsideTheLastSegmentEndsItThere() throws IOException {
+        Written written = writeLog(326, 64L << 20);
+        assertEquals(1, Written.segments(dir).size());
+        List<Integer> offsets = Written.recordOffsets(lastSegment());
+        int victim = 250;
+        flipByte(lastSegment(), offsets.get(victim) + 8 + 3);
+
+        assertEverythingBeforeIsReadAndTheTailSkipped(written, victim);
+    }
+
+    @Test
+    void aReopenedWriterResumesAfterATornTailInANewSegment() throws IOException {
+        Written written = writeLog(327, 8192);
+        int segmentsBefore = Written.segments(dir).size();
+        List<Integer> offsets = Written.recordOffsets(lastSegment());
+        truncate(lastSegment(), offsets.getLast() - 5);
+
+        Written more = new Written(328);
+        try (DecisionLogWriter writer = DecisionLogWriter.builder(dir).maxFeatures(16).segmentBytes(8192).open()) {
+            assertEquals(RECORDS - 1, writer.firstSequence(), "the torn record's sequence is reused");
+            assertTrue(Files.exists(dir.resolve(LogFormat.segmentName(RECORDS - 1))), "a new segment");
+            more.mixed(writer, 150, 16);
+        }
+
+        assertTrue(Written.segments(dir).size() > segmentsBefore);
+        DecisionLogReader reader = DecisionLogReader.open(dir);
+        List<LogRecord> read = Written.read(reader);
+        assertEquals(1, reader.tornTailsSkipped());
+        assertEquals(RECORDS - 1 + 150, read.size());
+        written.assertReadBack(read.subList(0, RECORDS - 1), RECORDS - 1);
+        for (int i = 0; i < 150; i++) {
+            Written.assertSame(more.records.get(i), read.get(RECORDS - 1 + i));
+        }
+    }
+
+    @Test
+    void aSegmentCreatedJustBeforeACrashIsReplacedWhenTheWriterReopens() throws IOException {
+        Written written = writeLog(329, 8192);
+        // A crash right after a rotation: the next segment has a header, or part of one, and no record.
+        Path empty = dir.resolve(LogFormat.segmentName(RECORDS));
+        ByteBuffer header = ByteBuffer.allocate(LogFormat.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN)
+                .put(LogFormat.MAGIC).putInt(LogFormat.FORMAT_VERSION).putInt(0).putLong(RECORDS);
+        Files.write(empty, java.util.Arrays.copyOf(header.array(), 13));
+        DecisionLogReader torn = DecisionLogReader.open(dir);
+        written.assertReadBack(Written.read(torn), RECORDS);
+        assertEquals(1, torn.tornTailsSkipped(), "a partial header is skipped like a torn tail");
+
+        Written more = new Written(330);
+        try (DecisionLogWriter writer = DecisionLogWriter.builder(dir).maxFeatures(16).segmentBytes(8192).open()) {
+            assertEquals(RECORDS, writer.firstSequence());
+            more.mixed(writer, 30, 16);
+        }
+
+        DecisionLogReader reader = DecisionLogReader.open(dir);
+        List<LogRecord> read = Written.read(reader);
+        assertEquals(0, reader.tornTailsSkipped(), "the empty segment was replaced, not kept");
+        written.assertReadBack(read.subList(0, RECORDS), RECORDS);
+        for (int i = 0; i < 30; i++) {
+            Written.assertSame(more.records.get(i), read.get(RECORDS + i));
+        }
+    }
+
+    @Test
+    void aSegmentThatIsNotAReflexLogIsSkippedAndCounted() throws IOException {
+        Written written = writeLog(331, 8192);
+        byte[] foreign = new byte[300];
+        new SplittableRandom(332).nextBytes(foreign);
+        Files.write(dir.resolve(LogFormat.segmentName(999_999)), foreign);
+
+        DecisionLogReader reader = DecisionLogReader.open(dir);
+        written.assertReadBack(Written.read(reader), RECORDS);
+        assertEquals(1, reader.tornTailsSkipped());
+    }
+}
