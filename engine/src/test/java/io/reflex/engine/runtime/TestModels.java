@@ -31,13 +31,13 @@ import java.util.List;
  * their operators) that misbehave on demand: one that always outputs NaN, one that throws when its
  * first feature is 2 or more in magnitude, and a large MLP that is slow on purpose.
  */
-final class TestModels {
+public final class TestModels {
 
     private TestModels() {
     }
 
     /** A ReLU MLP {@code widths[0] -> ... -> widths[last]} written to {@code file}. */
-    static Path mlp(Path file, long seed, int... widths) {
+    public static Path mlp(Path file, long seed, int... widths) {
         OnnxModelWriter.of(MlpGraph.randomChain(seed, Activation.RELU, widths)).write(file);
         return file;
     }
@@ -46,7 +46,7 @@ final class TestModels {
      * {@code y = Sqrt(-|Gemm(x)| - 1)}: NaN for every input, although every weight is finite, so the
      * loader accepts it and only an evaluation shows the problem.
      */
-    static Path alwaysNaN(Path file, long seed, int in, int out) {
+    public static Path alwaysNaN(Path file, long seed, int in, int out) {
         Dense d = RandomGraphs.dense(seed, in, out);
         GraphProto graph = GraphProto.newBuilder().setName("nan_policy")
                 .addInput(floatMatrix("input", in))

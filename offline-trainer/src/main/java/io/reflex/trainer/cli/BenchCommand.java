@@ -1,6 +1,7 @@
 package io.reflex.trainer.cli;
 
 import io.reflex.engine.runtime.FallbackCause;
+import io.reflex.trainer.bench.EvictionBench;
 import io.reflex.trainer.bench.InferenceBench;
 import io.reflex.trainer.bench.RuntimeBench;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code ./reflex bench ...}: the short, JSON-printing versions of the JMH benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Short benchmarks that print JSON.",
-        subcommands = {BenchCommand.Inference.class, BenchCommand.Runtime.class})
+        subcommands = {BenchCommand.Inference.class, BenchCommand.Runtime.class, BenchCommand.Eviction.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -139,6 +140,53 @@ final class BenchCommand implements Runnable {
                 out.forEach((k, v) -> spec.commandLine().getOut().printf("%-24s %s%n", k, v));
             }
             return r.failedDecisions() == 0 ? 0 : 1;
+        }
+    }
+
+    @Command(name = "eviction", mixinStandardHelpOptions = true,
+            description = "Whole eviction decisions (features, inference under the runtime's guard, victim mask) on one thread.")
+    static final class Eviction implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--json", description = "Print one JSON object instead of a table.")
+        boolean json;
+
+        @Option(names = "--k", defaultValue = "16", description = "Candidates per decision (default ${DEFAULT-VALUE}).")
+        int k;
+
+        @Option(names = "--hidden", defaultValue = "64,64", split = ",",
+                description = "Hidden widths of the dueling policy (default ${DEFAULT-VALUE}).")
+        int[] hidden;
+
+        @Option(names = "--iterations", defaultValue = "300000", description = "Decisions per phase (default ${DEFAULT-VALUE}).")
+        int iterations;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            if (k < 1 || k > 64 || iterations < 1000 || hidden.length == 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--k must be in [1, 64], --iterations >= 1000, --hidden non-empty");
+            }
+            EvictionBench.Result r = new EvictionBench(k, hidden, iterations, seed).run();
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("k", r.k());
+            out.put("layers", r.layers());
+            out.put("decision_p50_ns", r.p50());
+            out.put("decision_p99_ns", r.p99());
+            out.put("decisions_per_sec", Math.round(r.decisionsPerSec()));
+            out.put("alloc_bytes_per_decision", Inference.round(r.allocBytes()));
+            out.put("fallbacks", r.fallbacks());
+            if (json) {
+                Json.print(spec.commandLine().getOut(), out);
+            } else {
+                out.forEach((key, v) -> spec.commandLine().getOut().printf("%-26s %s%n", key, v));
+            }
+            return 0;
         }
     }
 }

@@ -1,0 +1,163 @@
+package io.reflex.engine.eviction;
+
+import io.reflex.engine.onnx.MlpGraph;
+import io.reflex.engine.onnx.OnnxModelWriter;
+import io.reflex.engine.policy.Policy;
+import io.reflex.engine.policy.PolicyLoader;
+import io.reflex.engine.runtime.FallbackCause;
+import io.reflex.engine.runtime.PolicyStore;
+import io.reflex.engine.runtime.TestModels;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.FloatRange;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The Cold-RL eviction loop: features, the victim mask, and LRU as the fallback. */
+class EvictionLoopTest {
+
+    @TempDir
+    Path dir;
+
+    private static void fill(EvictionCandidates c, long seed, int n) {
+        SplittableRandom r = new SplittableRandom(seed);
+        c.clear();
+        for (int i = 0; i < n; i++) {
+            c.add(100 + i, r.nextDouble() * 7200, 1024 + r.nextDouble() * 800_000, r.nextInt(50),
+                    r.nextDouble() * 3600, i % 5 == 0 ? Double.POSITIVE_INFINITY : r.nextDouble() * 86_400 - 600,
+                    50 + r.nextDouble() * 20);
+        }
+    }
+
+    @Test
+    void encodesEachFeatureAsTheDocumentedLogarithm() {
+        EvictionCandidates c = new EvictionCandidates(4);
+        c.add(1, 86_400, 1L << 30, 1_000, 59, -5, 10_000);
+        c.add(2, 0, 0, 0, 0, Double.POSITIVE_INFINITY, 0);
+        float[] out = new float[24];
+        java.util.Arrays.fill(out, 7f);
+
+        new EvictionFeatures(4).encode(c, out, 0);
+
+        assertEquals(1.0, out[0], 1e-5, "a day-old object has age feature 1");
+        assertEquals(1.0, out[1], 1e-5, "a 1 GiB object has size feature 1");
+        assertEquals(1.0, out[2], 1e-5, "1,000 hits give hit feature 1");
+        assertEquals(Math.log1p(59) / Math.log1p(86_400), out[3], 1e-5);
+        assertEquals(0.0, out[4], 1e-6, "an expired object has TTL feature 0");
+        assertEquals(1.0, out[5], 1e-5, "a 10 s origin RTT gives RTT feature 1");
+        assertEquals(1.0, out[10], 0.0, "an object without TTL has TTL feature 1");
+        for (int i = 12; i < 24; i++) {
+            assertEquals(0f, out[i], "positions beyond the candidate count are zero rows");
+        }
+    }
+
+    @Property(tries = 200)
+    void theVictimMaskIsNeverEmptyAndOnlyCoversCandidates(
+            @ForAll @Size(min = 1, max = 64) List<@FloatRange(min = -10, max = 10) Float> scores) {
+        float[] s = new float[scores.size()];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = scores.get(i);
+        }
+
+        long mask = VictimMask.decode(s, 0, s.length);
+
+        assertNotEquals(0L, mask);
+        assertEquals(0L, s.length == 64 ? 0L : mask >>> s.length, "no bit beyond the candidates");
+        for (int i = 0; i < s.length; i++) {
+            if (s[i] > 0) {
+                assertTrue((mask & (1L << i)) != 0, "a positive score is a victim");
+            }
+        }
+    }
+
+    @Property(tries = 50)
+    void theLruScoresDecodeToTheLeastRecentlyUsedCandidateAlone(@ForAll @IntRange(min = 1, max = 64) int k) {
+        float[] s = new float[k];
+        VictimMask.lruScores(s, 0, k);
+
+        assertEquals(1L, VictimMask.decode(s, 0, k));
+    }
+
+    @Test
+    void decidesWithThePoliciesScoresOfTheEncodedFeatures() throws Exception {
+        Path model = dir.resolve("q.onnx");
+        OnnxModelWriter.of(MlpGraph.randomDueling(3, 96, 64, 64, 17)).fixedBatch(1).write(model);
+        PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of());
+        assertTrue(store.offer(model).accepted());
+        try (EvictionLoop loop = EvictionLoop.builder().k(16).store(store).deadline(Duration.ofSeconds(1)).build();
+             EvictionLoop.Decider decider = loop.newDecider();
+             Policy reference = PolicyLoader.defaults().load(model);
+             Policy.Evaluator e = reference.newEvaluator()) {
+            for (int seed = 0; seed < 20; seed++) {
+                fill(decider.candidates(), seed, 3 + seed % 14);
+
+                long mask = decider.decide();
+
+                assertNull(decider.lastCause());
+                assertNotNull(decider.lastVersion());
+                float[] features = new float[96];
+                new EvictionFeatures(16).encode(decider.candidates(), features, 0);
+                float[] q = new float[16];
+                e.evaluate(features, q);
+                assertEquals(VictimMask.decode(q, 0, decider.candidates().count()), mask);
+            }
+        }
+    }
+
+    @Test
+    void fallsBackToLruWhenThePolicyReturnsNaN() {
+        Path model = TestModels.alwaysNaN(dir.resolve("nan.onnx"), 5, 96, 16);
+        PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of());
+        assertTrue(store.offer(model).accepted(), "without canary inputs the store cannot see the NaN");
+        try (EvictionLoop loop = EvictionLoop.builder().store(store).deadline(Duration.ofSeconds(1)).build();
+             EvictionLoop.Decider decider = loop.newDecider()) {
+            fill(decider.candidates(), 1, 16);
+
+            long mask = decider.decide();
+
+            assertEquals(1L, mask, "LRU evicts the least recently used candidate");
+            assertEquals(FallbackCause.NON_FINITE_OUTPUT, decider.lastCause());
+            assertNull(decider.lastVersion());
+        }
+    }
+
+    @Test
+    void fallsBackToLruWhenNoModelIsLoaded() {
+        PolicyStore empty = PolicyStore.create(PolicyLoader.defaults(), List.of());
+        try (EvictionLoop loop = EvictionLoop.builder().k(8).store(empty).build();
+             EvictionLoop.Decider decider = loop.newDecider()) {
+            fill(decider.candidates(), 2, 5);
+
+            assertEquals(1L, decider.decide());
+            assertEquals(FallbackCause.NO_POLICY, decider.lastCause());
+        }
+    }
+
+    @Test
+    void refusesADecisionWithoutCandidatesAndInvalidCandidateValues() {
+        PolicyStore empty = PolicyStore.create(PolicyLoader.defaults(), List.of());
+        try (EvictionLoop loop = EvictionLoop.builder().k(4).store(empty).build();
+             EvictionLoop.Decider decider = loop.newDecider()) {
+            assertThrows(IllegalStateException.class, decider::decide);
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                    () -> decider.candidates().add(9, -1, 10, 0, 0, 1, 1));
+            assertTrue(bad.getMessage().contains("key 9"), bad.getMessage());
+            assertEquals(0, decider.candidates().count(), "a refused candidate is not added");
+        }
+        assertThrows(IllegalArgumentException.class, () -> EvictionLoop.builder().k(65));
+    }
+}
