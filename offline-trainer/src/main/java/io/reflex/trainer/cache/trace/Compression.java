@@ -1,0 +1,81 @@
+package io.reflex.trainer.cache.trace;
+
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZInputStream;
+import org.tukaani.xz.XZOutputStream;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The compression of a trace file, chosen by its extension ({@code .gz}, {@code .xz},
+ * {@code .zst}/{@code .zstd}; anything else is read as is), so that every reader and writer handles
+ * compressed files transparently. Codecs: the JDK's gzip (concatenated members included), XZ for
+ * Java, and zstd-jni (libzstd; windows up to 2 GiB accepted, as libCacheSim's long-window traces
+ * need). Streams come back buffered. Stateless and thread-safe.
+ */
+public enum Compression {
+    NONE,
+    GZIP,
+    XZ,
+    ZSTD;
+
+    private static final int BUFFER = 1 << 16;
+
+    /** The compression a file's name implies. */
+    public static Compression of(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".gz")) {
+            return GZIP;
+        }
+        if (name.endsWith(".xz")) {
+            return XZ;
+        }
+        if (name.endsWith(".zst") || name.endsWith(".zstd")) {
+            return ZSTD;
+        }
+        return NONE;
+    }
+
+    /** Opens the file for reading, decompressing as its name implies. The caller closes the stream. */
+    public static InputStream openInput(Path file) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+        try {
+            return switch (of(file)) {
+                case NONE -> raw;
+                case GZIP -> new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER);
+                case XZ -> new BufferedInputStream(new XZInputStream(raw), BUFFER);
+                case ZSTD -> new BufferedInputStream(new ZstdInputStream(raw).setLongMax(31), BUFFER);
+            };
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** Creates (or replaces) the file for writing, compressing as its name implies. The caller closes it. */
+    public static OutputStream openOutput(Path file) throws IOException {
+        OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), BUFFER);
+        try {
+            return switch (of(file)) {
+                case NONE -> raw;
+                case GZIP -> new BufferedOutputStream(new GZIPOutputStream(raw, BUFFER), BUFFER);
+                case XZ -> new BufferedOutputStream(new XZOutputStream(raw, new LZMA2Options(6)), BUFFER);
+                case ZSTD -> new BufferedOutputStream(new ZstdOutputStream(raw, 3), BUFFER);
+            };
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+}
