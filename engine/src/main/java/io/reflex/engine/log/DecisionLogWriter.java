@@ -196,10 +196,7 @@ public final class DecisionLogWriter implements AutoCloseable {
             int slot = (int) (seq % capacity);
             int p = slot * slotBytes;
             byte[] r = ring;
-            r[p] = LogFormat.RECORD_VERSION;
-            r[p + 1] = LogFormat.DECISION;
-            LONG.set(r, p + 2, seq);
-            LONG.set(r, p + 10, nowMicros());
+            header(r, p, LogFormat.DECISION, seq);
             LONG.set(r, p + 18, modelVersion);
             INT.set(r, p + 26, action);
             INT.set(r, p + 30, Float.floatToRawIntBits(propensity));
@@ -228,10 +225,7 @@ public final class DecisionLogWriter implements AutoCloseable {
             int slot = (int) (seq % capacity);
             int p = slot * slotBytes;
             byte[] r = ring;
-            r[p] = LogFormat.RECORD_VERSION;
-            r[p + 1] = LogFormat.OUTCOME;
-            LONG.set(r, p + 2, decisionId);
-            LONG.set(r, p + 10, nowMicros());
+            header(r, p, LogFormat.OUTCOME, decisionId);
             INT.set(r, p + 18, Float.floatToRawIntBits(reward));
             publish(slot, seq, LogFormat.OUTCOME_PAYLOAD_BYTES);
             return seq;
@@ -266,6 +260,14 @@ public final class DecisionLogWriter implements AutoCloseable {
         lengths[slot] = length;
         published.setRelease(slot, seq);
         inFlight.decrement();
+    }
+
+    /** The payload's common start: record version, type, the decision id, and the time. */
+    private void header(byte[] r, int p, byte type, long decisionId) {
+        r[p] = LogFormat.RECORD_VERSION;
+        r[p + 1] = type;
+        LONG.set(r, p + 2, decisionId);
+        LONG.set(r, p + 10, nowMicros());
     }
 
     private long nowMicros() {
