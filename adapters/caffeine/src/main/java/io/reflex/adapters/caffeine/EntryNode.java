@@ -1,0 +1,64 @@
+package io.reflex.adapters.caffeine;
+
+/**
+ * What the inner Caffeine cache stores for one key: the caller's value plus the per-entry state the
+ * six eviction features are computed from (the "side table" lives inside the value, so it is created
+ * and dropped with the entry and needs no second map).
+ *
+ * <p>Threading: the immutable fields are safely published by Caffeine's map. The access statistics
+ * ({@code hits}, {@code lastAccessNanos}, {@code previousAccessNanos}) are plain fields that readers
+ * update without synchronisation: two threads reading the same entry at once may lose an increment
+ * or pair a timestamp with the other thread's predecessor. They are features for a heuristic, not
+ * accounting, and a lock or atomic on the read path would cost more than the policy gains.
+ *
+ * <p>Allocation: one instance per write.
+ */
+final class EntryNode<V> {
+
+    /** Marks "never read since written". */
+    static final long NEVER = Long.MIN_VALUE;
+    /** Marks "no TTL". */
+    static final long NO_TTL = Long.MAX_VALUE;
+
+    final V value;
+    final int weight;
+    final long insertedNanos;
+    final long ttlNanos;
+    final float originRttMillis;
+
+    int hits;
+    long lastAccessNanos;
+    long previousAccessNanos = NEVER;
+
+    EntryNode(V value, int weight, long insertedNanos, long ttlNanos, double originRttMillis) {
+        this.value = value;
+        this.weight = weight;
+        this.insertedNanos = insertedNanos;
+        this.ttlNanos = ttlNanos;
+        this.originRttMillis = (float) originRttMillis;
+        this.lastAccessNanos = insertedNanos;
+    }
+
+    /** A read that found this entry at {@code nowNanos} (racy by design, see the class comment). */
+    void recordHit(long nowNanos) {
+        hits++;
+        previousAccessNanos = lastAccessNanos;
+        lastAccessNanos = nowNanos;
+    }
+
+    /** Seconds between the two latest requests; with only the write, the time since it. */
+    double interArrivalSeconds(long nowNanos) {
+        long prev = previousAccessNanos;
+        long last = lastAccessNanos;
+        long gap = prev == NEVER ? nowNanos - last : last - prev;
+        return Math.max(0, gap) * 1e-9;
+    }
+
+    /** Remaining TTL in seconds (negative once expired), or +∞ without one. */
+    double remainingTtlSeconds(long nowNanos) {
+        if (ttlNanos == NO_TTL) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return ((double) insertedNanos + (double) ttlNanos - (double) nowNanos) * 1e-9;
+    }
+}

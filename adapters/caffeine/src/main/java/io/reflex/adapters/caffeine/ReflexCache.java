@@ -1,0 +1,604 @@
+package io.reflex.adapters.caffeine;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import com.github.benmanes.caffeine.cache.Weigher;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.reflex.engine.eviction.EvictionCandidates;
+import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.policy.PolicyLoader;
+import io.reflex.engine.runtime.CircuitBreaker;
+import io.reflex.engine.runtime.DecisionRuntime;
+import io.reflex.engine.runtime.FallbackCause;
+import io.reflex.engine.runtime.PolicyStore;
+import io.reflex.engine.runtime.SwapResult;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A bounded Caffeine cache whose victims are chosen by a Reflex eviction policy from among
+ * Caffeine's K coldest entries, with Caffeine's own W-TinyLFU choice as the fallback.
+ *
+ * <pre>{@code
+ * try (ReflexCache<String, byte[]> cache = ReflexCache.<String, byte[]>builder()
+ *         .maximumWeight(256L << 20).weigher((k, v) -> v.length)   // bytes; or maximumSize(entries)
+ *         .model(Path.of("eviction.onnx"))                          // or policyStore(store)
+ *         .name("pages").meterRegistry(registry)
+ *         .build()) {
+ *     byte[] page = cache.get(url, this::fetch);                    // the load time is the origin RTT
+ * }
+ * }</pre>
+ *
+ * <h2>How it works</h2>
+ * The values of an inner bounded Caffeine cache are small {@code EntryNode}s holding the value and
+ * the per-entry state behind the six features (write time, the two latest access times, hits,
+ * weight, TTL, origin RTT). Reads go straight to Caffeine and bump the node's counters. A write that
+ * would take the resident weight over the maximum first asks the policy: the K coldest entries in
+ * Caffeine's eviction order ({@link Policy.Eviction#coldest(Function)}: probation and window merged
+ * by TinyLFU frequency, then protected) become the {@link EvictionCandidates}, the
+ * {@link EvictionLoop} scores them, and every candidate in the victim mask is invalidated; this
+ * repeats (at most {@code maxDecisionsPerWrite} times) until the new entry fits, then the entry is
+ * put. When the decision falls back (no model, breaker open, deadline passed, an error or a
+ * non-finite score) nothing is pre-evicted and Caffeine evicts by its own policy when the write
+ * lands: that is the fallback, and each such write is counted ({@link #fallbackWrites()}).
+ *
+ * <h2>Capacity</h2>
+ * Caffeine enforces the capacity, always: the inner cache is built with {@code maximumWeight} (a
+ * weigher reading the node's weight) or {@code maximumSize}. The policy only evicts earlier and
+ * chooses whom; it can never let the cache grow past what Caffeine allows. As with Caffeine, the
+ * bound holds after maintenance: between a write and the maintenance that follows it (same thread
+ * with {@code executor(Runnable::run)}, else on the executor), the weighted size may briefly exceed
+ * the maximum by the writes in flight. When the policy has made room, Caffeine has nothing to evict,
+ * so its TinyLFU admission filter does not run either: the policy decides admission by choosing
+ * victims. Whether room is needed is judged on the adapter's own count of resident weight (added on
+ * write, subtracted on invalidation, replacement and Caffeine's evictions and expirations), which can
+ * lag Caffeine's by the writes in flight; a replaced key counts its new weight in full when judging.
+ *
+ * <h2>Threading</h2>
+ * Thread-safe, with Caffeine's concurrency for reads and writes. Eviction decisions are serialised
+ * by one lock and one decider: Caffeine itself serialises eviction under its eviction lock (which
+ * {@code coldest} takes anyway), and deciders on several threads would read the same coldest
+ * entries at the same moment and evict them twice over. A writer that needs room waits for the
+ * decision in progress, then checks again whether room is still needed (the other writer may have
+ * made it). Writes that do not need room never take the lock. Victims are removed with a conditional
+ * {@code remove(key, node)}, so an entry rewritten meanwhile by another thread is never evicted in
+ * its place. Per-entry access statistics are updated without synchronisation (see {@code
+ * EntryNode}); losing an increment under a race is accepted. Like {@link Cache#put}, {@link #get}
+ * does not coalesce concurrent loads of one key: two threads missing at once both load.
+ *
+ * <h2>Allocation</h2>
+ * A hit allocates nothing beyond what Caffeine does. A write allocates one node. A decision
+ * allocates Caffeine's coldest-entries stream and iterator (a few small objects); the decider
+ * itself allocates nothing.
+ *
+ * <p>Closing the cache closes the eviction loop and with it the policy store (the cache owns it).
+ */
+public final class ReflexCache<K, V> implements AutoCloseable {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    private final String name;
+    private final Cache<K, EntryNode<V>> cache;
+    private final ConcurrentMap<K, EntryNode<V>> map;
+    private final Policy.Eviction<K, EntryNode<V>> eviction;
+    private final Weigher<? super K, ? super V> weigher;
+    private final boolean weighted;
+    private final boolean perEntryTtl;
+    private final Ticker ticker;
+    private final CoarseClock clock;
+    private final int maxDecisionsPerWrite;
+    private final LongAdder residentWeight = new LongAdder();
+
+    private final ReentrantLock decisionLock = new ReentrantLock();
+    private final EvictionLoop loop;
+    private final EvictionLoop.Decider decider;
+    private final Object[] candidateKeys;
+    private final Object[] candidateNodes;
+    private final Function<Stream<Policy.CacheEntry<K, EntryNode<V>>>, Integer> candidateFiller;
+    private long decisionNanos;
+
+    private final LongAdder policyDecisions = new LongAdder();
+    private final LongAdder policyEvictions = new LongAdder();
+    private final LongAdder fallbackWrites = new LongAdder();
+
+    private ReflexCache(Builder<K, V> b) {
+        this.name = b.name;
+        this.weighted = b.weigher != null;
+        this.weigher = b.weigher;
+        this.perEntryTtl = b.perEntryTtl;
+        this.ticker = b.ticker;
+        this.clock = CoarseClock.forTicker(b.ticker);
+        this.maxDecisionsPerWrite = b.maxDecisionsPerWrite;
+
+        Caffeine<Object, Object> builder = Caffeine.newBuilder().ticker(b.ticker);
+        if (b.executor != null) {
+            builder.executor(b.executor);
+        }
+        if (b.recordStats || b.registry != null) {
+            builder.recordStats();
+        }
+        Caffeine<K, EntryNode<V>> typed = weighted
+                ? builder.maximumWeight(b.maximum).weigher((K key, EntryNode<V> node) -> node.weight)
+                : typed(builder.maximumSize(b.maximum));
+        typed = typed.evictionListener((K key, EntryNode<V> node, RemovalCause cause) -> {
+            if (node != null) {
+                residentWeight.add(-node.weight);
+            }
+        });
+        if (perEntryTtl) {
+            typed = typed.expireAfter(new NodeExpiry<>());
+        }
+        this.cache = typed.build();
+        this.map = cache.asMap();
+        this.eviction = cache.policy().eviction().orElseThrow();
+
+        EvictionLoop.Builder lb = EvictionLoop.builder().k(b.k).store(b.store).deadline(b.deadline).breaker(b.breaker)
+                .mode(DecisionRuntime.Mode.INLINE).loopName("caffeine-" + name);
+        if (b.registry != null) {
+            lb.meterRegistry(b.registry);
+        }
+        this.loop = lb.build();
+        this.decider = loop.newDecider();
+        this.candidateKeys = new Object[b.k];
+        this.candidateNodes = new Object[b.k];
+        this.candidateFiller = this::fillCandidates;
+
+        if (b.registry != null) {
+            CaffeineCacheMetrics.monitor(b.registry, cache, name);
+            FunctionCounter.builder("reflex.caffeine.policy.evictions", policyEvictions, LongAdder::sum)
+                    .description("entries the Reflex policy evicted").tag("cache", name).register(b.registry);
+            FunctionCounter.builder("reflex.caffeine.fallback.writes", fallbackWrites, LongAdder::sum)
+                    .description("writes needing room whose decision fell back to Caffeine's own eviction")
+                    .tag("cache", name).register(b.registry);
+        }
+    }
+
+    // Caffeine's builder starts as <Object, Object>; maximumSize does not narrow it.
+    @SuppressWarnings("unchecked")
+    private static <K, V> Caffeine<K, EntryNode<V>> typed(Caffeine<Object, Object> builder) {
+        return (Caffeine<K, EntryNode<V>>) (Caffeine<?, ?>) builder;
+    }
+
+    /** A builder; the capacity and the policy (store or model) are required. */
+    public static <K, V> Builder<K, V> builder() {
+        return new Builder<>();
+    }
+
+    /** The name given at build time (the {@code cache} tag and the loop {@code caffeine-<name>}). */
+    public String name() {
+        return name;
+    }
+
+    /** The value for {@code key}, or null when absent or expired. Records the hit for the features. */
+    public V getIfPresent(K key) {
+        EntryNode<V> node = cache.getIfPresent(key);
+        if (node == null) {
+            return null;
+        }
+        node.recordHit(clock.approximateNanos());
+        return node.value;
+    }
+
+    /**
+     * The value for {@code key}, loading it with {@code loader} on a miss and storing it; the load's
+     * duration is the entry's origin RTT. Concurrent misses on one key each load (no coalescing).
+     * A null from the loader is returned and not stored.
+     */
+    public V get(K key, Function<? super K, ? extends V> loader) {
+        V hit = getIfPresent(key);
+        if (hit != null) {
+            return hit;
+        }
+        long start = ticker.read();
+        V loaded = loader.apply(key);
+        if (loaded != null) {
+            put(key, loaded, (ticker.read() - start) / 1e6, null);
+        }
+        return loaded;
+    }
+
+    /** Stores {@code value} with no origin RTT and no TTL. */
+    public void put(K key, V value) {
+        put(key, value, 0, null);
+    }
+
+    /**
+     * Stores {@code value}, first letting the policy make room when the write would exceed the
+     * capacity.
+     *
+     * @param originRttMillis what fetching it from the origin took, in milliseconds (a feature)
+     * @param ttl             its time to live, or null for none; requires {@code perEntryTtl()}
+     * @throws IllegalArgumentException on a negative or NaN RTT, a non-positive TTL, a negative weight
+     * @throws IllegalStateException    on a TTL when the cache was built without per-entry TTLs
+     */
+    public void put(K key, V value, double originRttMillis, Duration ttl) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        if (!(originRttMillis >= 0) || Double.isInfinite(originRttMillis)) {
+            throw new IllegalArgumentException("origin RTT must be finite and >= 0 ms, got " + originRttMillis);
+        }
+        long ttlNanos = EntryNode.NO_TTL;
+        if (ttl != null) {
+            if (!perEntryTtl) {
+                throw new IllegalStateException("cache '" + name + "' was built without perEntryTtl(); cannot store a TTL");
+            }
+            if (ttl.isNegative() || ttl.isZero()) {
+                throw new IllegalArgumentException("TTL must be positive, got " + ttl);
+            }
+            ttlNanos = ttl.toNanos();
+        }
+        int weight = 1;
+        if (weighted) {
+            weight = weigher.weigh(key, value);
+            if (weight < 0) {
+                throw new IllegalArgumentException("weigher returned a negative weight " + weight + " for key " + key);
+            }
+        }
+        long now = ticker.read();
+        makeRoomFor(weight, now);
+        EntryNode<V> previous = map.put(key, new EntryNode<>(value, weight, now, ttlNanos, originRttMillis));
+        residentWeight.add(previous == null ? weight : weight - previous.weight);
+    }
+
+    /** Removes {@code key} if present. */
+    public void invalidate(K key) {
+        EntryNode<V> removed = map.remove(key);
+        if (removed != null) {
+            residentWeight.add(-removed.weight);
+        }
+    }
+
+    /** Removes every entry. */
+    public void invalidateAll() {
+        for (K key : map.keySet()) {
+            invalidate(key);
+        }
+    }
+
+    /** Caffeine's estimate of the entry count. */
+    public long estimatedSize() {
+        return cache.estimatedSize();
+    }
+
+    /**
+     * What the cache holds in the capacity's unit (bytes with a weigher, else entries), as Caffeine
+     * reports it after running its pending maintenance.
+     */
+    public long weightedSize() {
+        cache.cleanUp();
+        return weighted ? eviction.weightedSize().orElseThrow() : cache.estimatedSize();
+    }
+
+    /** The capacity in its unit (bytes with a weigher, else entries). */
+    public long maximum() {
+        return eviction.getMaximum();
+    }
+
+    /** Runs Caffeine's pending maintenance (evictions, expirations) now. */
+    public void cleanUp() {
+        cache.cleanUp();
+    }
+
+    /** Caffeine's statistics (all zero unless built with {@code recordStats()} or a registry). */
+    public CacheStats stats() {
+        return cache.stats();
+    }
+
+    /** Decisions the policy made (not counting fallbacks). */
+    public long policyDecisions() {
+        return policyDecisions.sum();
+    }
+
+    /** Entries the policy evicted. */
+    public long policyEvictions() {
+        return policyEvictions.sum();
+    }
+
+    /** Writes that needed room but whose decision fell back, leaving the eviction to Caffeine. */
+    public long fallbackWrites() {
+        return fallbackWrites.sum();
+    }
+
+    /** The eviction loop (its runtime, store, breaker and counters by fallback cause). */
+    public EvictionLoop evictionLoop() {
+        return loop;
+    }
+
+    /**
+     * A read-only snapshot of the keys Caffeine would evict first, coldest first (what the policy's
+     * candidates are drawn from).
+     */
+    public List<K> coldestKeys(int limit) {
+        return List.copyOf(eviction.coldest(limit).keySet());
+    }
+
+    /** Whether {@code key} is present, without recording an access. */
+    public boolean containsKey(K key) {
+        return map.containsKey(key);
+    }
+
+    @Override
+    public void close() {
+        decisionLock.lock();
+        try {
+            decider.close();
+            loop.close();
+        } finally {
+            decisionLock.unlock();
+        }
+    }
+
+    private boolean needsRoom(long weight) {
+        return residentWeight.sum() + weight > eviction.getMaximum();
+    }
+
+    private void makeRoomFor(int weight, long now) {
+        if (!needsRoom(weight) || weight > eviction.getMaximum()) {
+            return;   // it fits, or Caffeine will refuse it whatever is evicted
+        }
+        decisionLock.lock();
+        try {
+            decisionNanos = now;
+            for (int round = 0; round < maxDecisionsPerWrite && needsRoom(weight); round++) {
+                int n = eviction.coldest(candidateFiller);
+                if (n == 0) {
+                    return;
+                }
+                long mask = decider.decide();
+                FallbackCause cause = decider.lastCause();
+                if (cause != null) {
+                    fallbackWrites.increment();
+                    return;   // Caffeine evicts by its own choice when the write lands
+                }
+                policyDecisions.increment();
+                for (long m = mask; m != 0; m &= m - 1) {
+                    int i = Long.numberOfTrailingZeros(m);
+                    @SuppressWarnings("unchecked")
+                    K key = (K) candidateKeys[i];
+                    @SuppressWarnings("unchecked")
+                    EntryNode<V> node = (EntryNode<V>) candidateNodes[i];
+                    if (map.remove(key, node)) {
+                        residentWeight.add(-node.weight);
+                        policyEvictions.increment();
+                    }
+                }
+            }
+        } finally {
+            java.util.Arrays.fill(candidateKeys, null);
+            java.util.Arrays.fill(candidateNodes, null);
+            decisionLock.unlock();
+        }
+    }
+
+    /** Fills the decider's candidates from Caffeine's coldest entries; runs under the decision lock. */
+    private Integer fillCandidates(Stream<Policy.CacheEntry<K, EntryNode<V>>> coldest) {
+        EvictionCandidates c = decider.candidates();
+        c.clear();
+        long now = decisionNanos;
+        int k = c.capacity();
+        Iterator<Policy.CacheEntry<K, EntryNode<V>>> it = coldest.iterator();
+        while (c.count() < k && it.hasNext()) {
+            Policy.CacheEntry<K, EntryNode<V>> e = it.next();
+            EntryNode<V> node = e.getValue();
+            int i = c.count();
+            candidateKeys[i] = e.getKey();
+            candidateNodes[i] = node;
+            c.add(i, Math.max(0, now - node.insertedNanos) * 1e-9, weighted ? node.weight : 1, node.hits,
+                    node.interArrivalSeconds(now), node.remainingTtlSeconds(now), node.originRttMillis);
+        }
+        return c.count();
+    }
+
+    /** Per-entry TTLs from the node, measured from the write; reads do not extend them. */
+    private static final class NodeExpiry<K, V> implements Expiry<K, EntryNode<V>> {
+        @Override
+        public long expireAfterCreate(K key, EntryNode<V> node, long currentTime) {
+            return node.ttlNanos == EntryNode.NO_TTL ? Long.MAX_VALUE >> 2 : node.ttlNanos;
+        }
+
+        @Override
+        public long expireAfterUpdate(K key, EntryNode<V> node, long currentTime, long currentDuration) {
+            return expireAfterCreate(key, node, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(K key, EntryNode<V> node, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+    }
+
+    /**
+     * Validated settings of a {@link ReflexCache}. Required: a capacity ({@link #maximumWeight} with
+     * a {@link #weigher}, or {@link #maximumSize}) and a policy ({@link #policyStore} or
+     * {@link #model}). Each setter refuses a bad value at once with a message naming it. Not
+     * thread-safe; one builder per cache.
+     */
+    public static final class Builder<K, V> {
+        private long maximum = -1;
+        private boolean maximumIsWeight;
+        private Weigher<? super K, ? super V> weigher;
+        private int k = 16;
+        private PolicyStore store;
+        private Duration deadline = Duration.ofNanos(500_000);
+        private CircuitBreaker breaker;
+        private MeterRegistry registry;
+        private String name = "reflex";
+        private Ticker ticker = Ticker.systemTicker();
+        private Executor executor;
+        private boolean perEntryTtl;
+        private boolean recordStats;
+        private int maxDecisionsPerWrite = 8;
+
+        private Builder() {
+        }
+
+        /** Byte (or other unit) capacity; needs a {@link #weigher}. */
+        public Builder<K, V> maximumWeight(long maximumWeight) {
+            if (maximum >= 0) {
+                throw new IllegalStateException("capacity already set to " + maximum);
+            }
+            if (maximumWeight < 1) {
+                throw new IllegalArgumentException("maximumWeight must be >= 1, got " + maximumWeight);
+            }
+            this.maximum = maximumWeight;
+            this.maximumIsWeight = true;
+            return this;
+        }
+
+        /** Entry capacity. */
+        public Builder<K, V> maximumSize(long maximumSize) {
+            if (maximum >= 0) {
+                throw new IllegalStateException("capacity already set to " + maximum);
+            }
+            if (maximumSize < 1) {
+                throw new IllegalArgumentException("maximumSize must be >= 1, got " + maximumSize);
+            }
+            this.maximum = maximumSize;
+            return this;
+        }
+
+        /** The weight (size in bytes, typically) of each entry, with {@link #maximumWeight}. */
+        public Builder<K, V> weigher(Weigher<? super K, ? super V> weigher) {
+            this.weigher = Objects.requireNonNull(weigher, "weigher");
+            return this;
+        }
+
+        /** Candidates per decision, Caffeine's K coldest (default 16; 1 to 64). */
+        public Builder<K, V> k(int k) {
+            if (k < 1 || k > 64) {
+                throw new IllegalArgumentException("K must be in [1, 64], got " + k);
+            }
+            this.k = k;
+            return this;
+        }
+
+        /** The store serving the policy ({@code [1, 6K] -> [1, K]}); the cache takes ownership. */
+        public Builder<K, V> policyStore(PolicyStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * Loads {@code model} into a new store with {@link PolicyLoader#defaults()}.
+         *
+         * @throws IllegalArgumentException naming the file and reason when the engine refuses it
+         */
+        public Builder<K, V> model(Path model) {
+            Objects.requireNonNull(model, "model");
+            PolicyStore s = PolicyStore.create(PolicyLoader.defaults(), List.of());
+            SwapResult r = s.offer(model);
+            if (!r.accepted()) {
+                s.close();
+                throw new IllegalArgumentException("the engine refused " + model + ": " + r.reason());
+            }
+            this.store = s;
+            return this;
+        }
+
+        /** The decision deadline (default 500 µs); later decisions fall back to Caffeine. */
+        public Builder<K, V> deadline(Duration deadline) {
+            Objects.requireNonNull(deadline, "deadline");
+            if (deadline.isNegative() || deadline.isZero()) {
+                throw new IllegalArgumentException("deadline must be positive, got " + deadline);
+            }
+            this.deadline = deadline;
+            return this;
+        }
+
+        /** The circuit breaker (default: the engine's defaults). */
+        public Builder<K, V> breaker(CircuitBreaker breaker) {
+            this.breaker = Objects.requireNonNull(breaker, "breaker");
+            return this;
+        }
+
+        /** Binds Caffeine's statistics and Reflex's meters (loop {@code caffeine-<name>}) here. */
+        public Builder<K, V> meterRegistry(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** The cache's name: 1–64 of {@code [A-Za-z0-9_.-]} (default {@code reflex}). */
+        public Builder<K, V> name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (!NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("cache name must be 1-64 of [A-Za-z0-9_.-], got '" + name + "'");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** The clock for Caffeine and for the features (default the system ticker). */
+        public Builder<K, V> ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Caffeine's maintenance executor (default Caffeine's: the common pool). */
+        public Builder<K, V> executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Enables TTLs per entry ({@code put(key, value, rtt, ttl)}), expired by Caffeine itself. */
+        public Builder<K, V> perEntryTtl() {
+            this.perEntryTtl = true;
+            return this;
+        }
+
+        /** Records Caffeine's statistics even without a registry. */
+        public Builder<K, V> recordStats() {
+            this.recordStats = true;
+            return this;
+        }
+
+        /** The most decisions one write may take to make room (default 8); the rest is Caffeine's. */
+        public Builder<K, V> maxDecisionsPerWrite(int decisions) {
+            if (decisions < 1 || decisions > 1024) {
+                throw new IllegalArgumentException("maxDecisionsPerWrite must be in [1, 1024], got " + decisions);
+            }
+            this.maxDecisionsPerWrite = decisions;
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException when the capacity or the policy is missing, or the weigher and
+         *                               the capacity kind disagree
+         */
+        public ReflexCache<K, V> build() {
+            if (maximum < 0) {
+                throw new IllegalStateException("a ReflexCache needs a capacity: maximumWeight(..) with weigher(..), or maximumSize(..)");
+            }
+            if (maximumIsWeight && weigher == null) {
+                throw new IllegalStateException("maximumWeight(" + maximum + ") needs a weigher");
+            }
+            if (!maximumIsWeight && weigher != null) {
+                throw new IllegalStateException("a weigher needs maximumWeight, not maximumSize(" + maximum + ")");
+            }
+            if (store == null) {
+                throw new IllegalStateException("a ReflexCache needs a policy: policyStore(..) or model(..)");
+            }
+            if (breaker == null) {
+                breaker = CircuitBreaker.builder().build();
+            }
+            return new ReflexCache<>(this);
+        }
+    }
+}

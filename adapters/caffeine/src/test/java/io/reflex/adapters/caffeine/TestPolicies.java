@@ -1,0 +1,84 @@
+package io.reflex.adapters.caffeine;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.reflex.engine.onnx.MlpGraph;
+import io.reflex.engine.onnx.OnnxModelWriter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/**
+ * Real ONNX eviction policies for the adapter's tests, drawn from seeds: an untrained dueling DQN
+ * ({@code 6K -> 32 -> 32 -> V + K advantages}) written by {@link OnnxModelWriter}, and a hand-built
+ * graph {@code Sqrt(-|Gemm(x)| - 1)} whose weights are all finite (so the engine accepts it) but
+ * whose every output is NaN.
+ */
+final class TestPolicies {
+
+    private TestPolicies() {
+    }
+
+    /** An untrained dueling policy for K candidates. */
+    static Path dueling(Path file, long seed, int k) {
+        OnnxModelWriter.of(MlpGraph.randomDueling(seed, 6 * k, 32, 32, k + 1)).fixedBatch(1).write(file);
+        return file;
+    }
+
+    /** A policy whose every score is NaN, for K candidates. */
+    static Path alwaysNaN(Path file, long seed, int k) {
+        int in = 6 * k;
+        SplittableRandom r = new SplittableRandom(seed);
+        TensorProto.Builder w = TensorProto.newBuilder().setName("W").setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .addDims(k).addDims(in);
+        for (int i = 0; i < k * in; i++) {
+            w.addFloatData((float) r.nextGaussian() * 0.1f);
+        }
+        TensorProto.Builder b = TensorProto.newBuilder().setName("b").setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .addDims(k);
+        for (int i = 0; i < k; i++) {
+            b.addFloatData(0f);
+        }
+        TensorProto one = TensorProto.newBuilder().setName("one").setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .addDims(1).addFloatData(1f).build();
+        GraphProto graph = GraphProto.newBuilder().setName("nan_policy")
+                .addInput(matrix("input", in)).addOutput(matrix("scores", k))
+                .addInitializer(w).addInitializer(b).addInitializer(one)
+                .addNode(NodeProto.newBuilder().setName("dense").setOpType("Gemm").addInput("input").addInput("W")
+                        .addInput("b").addOutput("h").addAttribute(AttributeProto.newBuilder().setName("transB")
+                                .setType(AttributeProto.AttributeType.INT).setI(1)))
+                .addNode(NodeProto.newBuilder().setName("abs").setOpType("Abs").addInput("h").addOutput("a"))
+                .addNode(NodeProto.newBuilder().setName("neg").setOpType("Neg").addInput("a").addOutput("n"))
+                .addNode(NodeProto.newBuilder().setName("minus_one").setOpType("Sub").addInput("n").addInput("one")
+                        .addOutput("s"))
+                .addNode(NodeProto.newBuilder().setName("sqrt").setOpType("Sqrt").addInput("s").addOutput("scores"))
+                .build();
+        byte[] bytes = ModelProto.newBuilder().setIrVersion(8).setProducerName("reflex-adapter-tests")
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxModelWriter.OPSET))
+                .setGraph(graph).build().toByteArray();
+        try {
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    private static ValueInfoProto matrix(String name, int width) {
+        TensorShapeProto shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(width)).build();
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape))).build();
+    }
+}

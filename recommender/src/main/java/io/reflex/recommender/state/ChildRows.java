@@ -1,0 +1,68 @@
+package io.reflex.recommender.state;
+
+import io.reflex.recommender.tree.ItemTree;
+
+import java.util.Arrays;
+
+/**
+ * The input rows of a level policy: one row per child slot of the node being expanded
+ * ({@code branching} rows, padded with zeros), each
+ * {@code [û ‖ statistics ‖ child vector ‖ û ⊙ child vector ‖ child popularity]}, so that one small MLP
+ * per level scores every node's children (the node enters through its children's embeddings) and the
+ * elementwise product lets a linear unit represent the predicted reward {@code û · v} exactly. The
+ * popularity column ({@link #popularityColumn}) is what the popularity fallback reads.
+ *
+ * <p>Also fills the availability mask from a {@link SessionMask}. Stateless helpers; allocation-free.
+ */
+public final class ChildRows {
+
+    private ChildRows() {
+    }
+
+    /** Width of one row for item vectors of {@code dims}. */
+    public static int width(int dims) {
+        return UserStateEncoder.width(dims) + 2 * dims + 1;
+    }
+
+    /** The popularity column of a row. */
+    public static int popularityColumn(int dims) {
+        return width(dims) - 1;
+    }
+
+    /**
+     * Fills {@code rows} (branching × width) for the children of node {@code node} at {@code level}
+     * and {@code available} (branching flags: true where the child has an untaken leaf).
+     *
+     * @param state the encoder's output, {@link UserStateEncoder#width(int)} floats
+     * @return the number of children
+     */
+    public static int fill(ItemTree tree, int level, int node, float[] state, SessionMask mask,
+                           float[] rows, boolean[] available) {
+        int dims = tree.catalog().dims();
+        int width = width(dims);
+        int stateWidth = UserStateEncoder.width(dims);
+        int first = tree.firstChild(level, node);
+        int n = tree.children(level, node);
+        int childLevel = level + 1;
+        float[] vectors = tree.vectorArray(childLevel);
+        for (int j = 0; j < n; j++) {
+            int child = first + j;
+            int base = j * width;
+            System.arraycopy(state, 0, rows, base, stateWidth);
+            int v = tree.vectorOffset(childLevel, child);
+            for (int d = 0; d < dims; d++) {
+                float x = vectors[v + d];
+                rows[base + stateWidth + d] = x;
+                rows[base + stateWidth + dims + d] = x * state[d];
+            }
+            rows[base + width - 1] = tree.popularity(childLevel, child);
+            available[j] = mask.available(childLevel, child) > 0;
+        }
+        int slots = tree.branching();
+        if (n < slots) {
+            Arrays.fill(rows, n * width, slots * width, 0f);
+            Arrays.fill(available, n, slots, false);
+        }
+        return n;
+    }
+}
