@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 
 /** {@code ./reflex bench ...}: the short, JSON-printing versions of the JMH benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Short benchmarks that print JSON.",
-        subcommands = {BenchCommand.Inference.class, BenchCommand.Runtime.class, BenchCommand.Eviction.class})
+        subcommands = {BenchCommand.Inference.class, BenchCommand.Runtime.class, BenchCommand.Eviction.class,
+                BenchCaffeineCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

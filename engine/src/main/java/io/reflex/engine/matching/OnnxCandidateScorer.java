@@ -1,0 +1,100 @@
+package io.reflex.engine.matching;
+
+import io.reflex.engine.onnx.ModelLoadException;
+import io.reflex.engine.policy.Backend;
+import io.reflex.engine.policy.Policy;
+import io.reflex.engine.policy.PolicyLoader;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A {@link CandidateScorer} backed by an ONNX model: one shared MLP maps a candidate's
+ * {@value CandidateFeatures#COUNT} features to one score ({@code [1, 16] -> [1, 1]}, any tensor
+ * names), loaded by {@link PolicyLoader} so it is validated and, when the graph is an MLP, served by
+ * the Vector API fast path. Candidates are evaluated row by row, so a decision costs one evaluation
+ * per eligible candidate (masked candidates cost nothing).
+ *
+ * <p><b>Threading and lifetime.</b> A scorer holds one {@link Policy.Evaluator}: one thread at a
+ * time. A scorer made by {@link #load} owns its policy and closes it; one made by {@link #sharing}
+ * uses a policy other scorers (other threads) share and closes only its evaluator.
+ *
+ * <p><b>Allocation.</b> None per call: the input and output rows are held.
+ */
+public final class OnnxCandidateScorer implements CandidateScorer, AutoCloseable {
+
+    private final Policy policy;
+    private final boolean ownsPolicy;
+    private final Policy.Evaluator evaluator;
+    private final float[] input = new float[CandidateFeatures.COUNT];
+    private final float[] output = new float[1];
+
+    private OnnxCandidateScorer(Policy policy, boolean ownsPolicy) {
+        this.policy = policy;
+        this.ownsPolicy = ownsPolicy;
+        this.evaluator = policy.newEvaluator();
+    }
+
+    /** The loader for scorer models: input {@code [1, 16]}, output {@code [1, 1]}, the given backend. */
+    public static PolicyLoader loader(Backend backend) {
+        return PolicyLoader.builder()
+                .input(null, 1, CandidateFeatures.COUNT)
+                .output(null, 1, 1)
+                .backend(backend)
+                .build();
+    }
+
+    /**
+     * Loads {@code model} with the automatic backend (the fast path when it can serve the graph).
+     *
+     * @throws ModelLoadException naming the file and the problem
+     */
+    public static OnnxCandidateScorer load(Path model) {
+        return load(model, Backend.AUTO);
+    }
+
+    /** Loads {@code model} with the given backend; {@link Backend#VECTOR} fails if the fast path cannot serve it. */
+    public static OnnxCandidateScorer load(Path model, Backend backend) {
+        Policy policy = loader(backend).load(model);
+        try {
+            return new OnnxCandidateScorer(policy, true);
+        } catch (RuntimeException e) {
+            policy.close();
+            throw e;
+        }
+    }
+
+    /** A scorer on a policy shared with other threads; closing the scorer leaves the policy open. */
+    public static OnnxCandidateScorer sharing(Policy policy) {
+        Objects.requireNonNull(policy, "policy");
+        if (policy.inputSize() != CandidateFeatures.COUNT || policy.outputSize() != 1) {
+            throw new IllegalArgumentException("a candidate scorer maps [1, " + CandidateFeatures.COUNT
+                    + "] to [1, 1]; " + policy.source() + " maps " + policy.input().shapeString() + " to "
+                    + policy.output().shapeString());
+        }
+        return new OnnxCandidateScorer(policy, false);
+    }
+
+    /** The policy evaluating the rows (its backend and {@link Policy#fastPathStatus()} say how). */
+    public Policy policy() {
+        return policy;
+    }
+
+    @Override
+    public void score(int rows, int[] candidates, float[] features, float[] scores) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(features, r * CandidateFeatures.COUNT, input, 0, CandidateFeatures.COUNT);
+            evaluator.evaluate(input, output);
+            scores[r] = output[0];
+        }
+    }
+
+    /** Closes the evaluator, and the policy if this scorer loaded it. Idempotent. */
+    @Override
+    public void close() {
+        evaluator.close();
+        if (ownsPolicy) {
+            policy.close();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.reflex.engine.matching;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The rows the learned scorer sees. */
+class CandidateFeaturesTest {
+
+    private static final float EPS = 1e-6f;
+
+    @Test
+    void writesOneRowPerEligibleNodeInOrderThenTheSkipRow() {
+        OfflineNodes nodes = OfflineNodes.builder(4).capacities(1, 2, 1, 1).uniformWeightBound(4).build();
+        MatchingState state = new MatchingState(nodes);
+        ArrivalHistory history = new ArrivalHistory(4);
+        double[] first = {2, 4, 0, 1};
+        history.observe(first);
+        state.record(3, first);
+        CandidateFeatures features = new CandidateFeatures(nodes, 10, 4);
+        int[] candidates = new int[features.maxRows()];
+        float[] rows = new float[features.maxRows() * CandidateFeatures.COUNT];
+
+        int count = features.write(new double[] {1, 2, 3, 4}, state, history, candidates, rows);
+
+        assertEquals(4, count, "node 3 is full");
+        assertArrayEquals(new int[] {0, 1, 2, MatchingState.SKIP}, java.util.Arrays.copyOf(candidates, 4));
+        // Node 1's row.
+        int o = CandidateFeatures.COUNT;
+        assertEquals(2 / 4f, rows[o], EPS);                       // weight / S
+        assertEquals(1f, rows[o + 1], EPS);                       // free capacity fraction
+        assertEquals(2.5f / 4, rows[o + 2], EPS);                 // arrival mean weight / S
+        assertEquals(1f, rows[o + 3], EPS);                       // past mean 4 / S
+        assertEquals(0f, rows[o + 4], EPS);                       // one past edge: no variance
+        assertEquals(1f, rows[o + 5], EPS);                       // 1 of 1 past items had an edge
+        assertEquals(0.1f, rows[o + 6], EPS);                     // progress 1 / 10
+        assertEquals(1f / (4 * 5), rows[o + 7], EPS);             // reward 1 / (S * total capacity 5)
+        assertEquals(0.25f, rows[o + 8], EPS);                    // matched mean 1 / S
+        assertEquals(0f, rows[o + 10], EPS);                      // no skips
+        assertEquals(0.2f, rows[o + 13], EPS);                    // 1 of 5 capacity used
+        assertEquals(1f, rows[o + 14], EPS);                      // the item has edges to all 4 nodes
+        assertEquals(0f, rows[o + 15], EPS);
+        // Node 2 never had an edge before.
+        assertEquals(0f, rows[2 * CandidateFeatures.COUNT + 5], EPS);
+        // The skip row.
+        int s = 3 * CandidateFeatures.COUNT;
+        assertEquals(0f, rows[s], EPS);
+        assertEquals(1f, rows[s + 5], EPS);
+        assertEquals(1f, rows[s + 15], EPS);
+        assertEquals(rows[o + 6], rows[s + 6], EPS);
+    }
+
+    @Test
+    void aCandidateLimitKeepsTheHeaviestEligibleNodesInIndexOrder() {
+        OfflineNodes nodes = OfflineNodes.uniform(6, 10);
+        MatchingState state = new MatchingState(nodes);
+        state.record(4, new double[] {0, 0, 0, 0, 1, 0});
+        CandidateFeatures features = new CandidateFeatures(nodes, 10, 3);
+        int[] candidates = new int[features.maxRows()];
+        float[] rows = new float[features.maxRows() * CandidateFeatures.COUNT];
+
+        int count = features.write(new double[] {5, 1, 7, 5, 9, 2}, state, new ArrivalHistory(6), candidates, rows);
+
+        assertEquals(4, count);
+        assertArrayEquals(new int[] {0, 2, 3, MatchingState.SKIP}, java.util.Arrays.copyOf(candidates, 4),
+                "node 4 is full; of the rest 7, 5 and 5 (node 0 before node 3 on the tie)");
+        assertEquals(0.7f, rows[CandidateFeatures.COUNT], EPS);
+    }
+
+    @Test
+    void anItemWithoutEligibleNodesGetsOnlyTheSkipRow() {
+        OfflineNodes nodes = OfflineNodes.uniform(3, 1);
+        CandidateFeatures features = new CandidateFeatures(nodes, 5, 3);
+        int[] candidates = new int[features.maxRows()];
+        float[] rows = new float[features.maxRows() * CandidateFeatures.COUNT];
+
+        assertEquals(1, features.write(new double[3], new MatchingState(nodes), new ArrivalHistory(3), candidates, rows));
+        assertEquals(MatchingState.SKIP, candidates[0]);
+    }
+
+    @Test
+    void refusesALimitOutsideTheNodeCount() {
+        OfflineNodes nodes = OfflineNodes.uniform(3, 1);
+        assertThrows(IllegalArgumentException.class, () -> new CandidateFeatures(nodes, 5, 4));
+        assertThrows(IllegalArgumentException.class, () -> new CandidateFeatures(nodes, 0, 3));
+        assertEquals(CandidateFeatures.COUNT, CandidateFeatures.NAMES.size());
+    }
+}

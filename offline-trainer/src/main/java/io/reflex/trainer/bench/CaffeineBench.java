@@ -1,0 +1,197 @@
+package io.reflex.trainer.bench;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.reflex.adapters.caffeine.ReflexCache;
+import io.reflex.engine.onnx.MlpGraph;
+import io.reflex.engine.onnx.OnnxModelWriter;
+import io.reflex.trainer.cache.CacheSimulator;
+import io.reflex.trainer.cache.Capacity;
+import io.reflex.trainer.cache.SimulationResult;
+import io.reflex.trainer.cache.Trace;
+import io.reflex.trainer.cache.policy.product.CaffeineWTinyLfu;
+import io.reflex.trainer.cache.policy.product.ReflexCaffeineCache;
+import io.reflex.trainer.workload.TrapWorkload;
+import io.reflex.trainer.workload.ZipfWorkload;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * The short benchmark behind {@code ./reflex bench caffeine}: the Caffeine adapter against plain
+ * Caffeine 3.2.3 in the same run.
+ * <ul>
+ *   <li>Reads: one thread, {@code getIfPresent} on a resident, Zipf-skewed key set, rounds
+ *       alternating between the two caches; the median round's throughput of each.</li>
+ *   <li>Writes that trigger eviction: one thread, {@code put} of new keys into a full cache (every
+ *       write needs room), alternating rounds; the median round of each. The adapter's cost includes
+ *       its decisions (K = 16 coldest, features, inference, victim mask), amortised over the victims
+ *       each decision frees.</li>
+ *   <li>Hit ratios: the trap workload (seed 1, 25MB) and a Zipf workload (seed 1, 300,000 requests
+ *       over 30,000 objects, 256MB) replayed by the simulator through {@code wtinylfu} (plain
+ *       Caffeine) and {@code reflex-caffeine} (the adapter).</li>
+ * </ul>
+ * Without a model file, the policy is a freshly generated untrained dueling network (96-64-64-17,
+ * seeded): its hit ratios say what an untrained policy does, not what a trained one would.
+ *
+ * <p>One thread; allocates what the caches allocate.
+ */
+public final class CaffeineBench {
+
+    /** What the run measured. */
+    public record Result(String model, double readOpsReflex, double readOpsCaffeine, double writeOpsReflex,
+                         double writeOpsCaffeine, double hitRatioReflexTrap, double hitRatioCaffeineTrap,
+                         double hitRatioReflexZipf, double hitRatioCaffeineZipf, long policyEvictions,
+                         long fallbackWrites) {
+    }
+
+    private static final int K = 16;
+    private final Path model;
+    private final long seed;
+    private final int rounds;
+
+    /**
+     * @param model  a trained eviction policy, or null for an untrained one generated from the seed
+     * @param seed   seed of the keys and of the untrained model
+     * @param rounds timed rounds per cache and operation
+     */
+    public CaffeineBench(Path model, long seed, int rounds) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+        }
+        this.model = model;
+        this.seed = seed;
+        this.rounds = rounds;
+    }
+
+    public Result run() throws IOException {
+        Path file = model;
+        Path generated = null;
+        if (file == null) {
+            generated = Files.createTempFile("reflex-caffeine-bench", ".onnx");
+            OnnxModelWriter.of(MlpGraph.randomDueling(seed, 6 * K, 64, 64, K + 1)).fixedBatch(1).write(generated);
+            file = generated;
+        }
+        try {
+            double[] reads = reads(file);
+            long[] counters = new long[2];
+            double[] writes = writes(file, counters);
+            Trace trap = TrapWorkload.builder().seed(1).build().toTrace();
+            Trace zipf = ZipfWorkload.builder().seed(1).requests(300_000).objects(30_000).build().toTrace();
+            double[] trapRatios = hitRatios(trap, Capacity.parse("25MB"), file);
+            double[] zipfRatios = hitRatios(zipf, Capacity.parse("256MB"), file);
+            return new Result(model == null ? "untrained-random" : model.toString(), reads[0], reads[1], writes[0],
+                    writes[1], trapRatios[0], trapRatios[1], zipfRatios[0], zipfRatios[1], counters[0], counters[1]);
+        } finally {
+            if (generated != null) {
+                Files.deleteIfExists(generated);
+            }
+        }
+    }
+
+    private double[] hitRatios(Trace trace, Capacity capacity, Path file) {
+        SimulationResult plain = CacheSimulator.replay(trace, capacity,
+                new CaffeineWTinyLfu(trace.objectCount(), capacity, trace.hasTtls()));
+        try (ReflexCaffeineCache adapter = new ReflexCaffeineCache(trace, capacity, file, K)) {
+            SimulationResult reflex = CacheSimulator.replay(trace, capacity, adapter);
+            return new double[] {reflex.hitRatio(), plain.hitRatio()};
+        }
+    }
+
+    private ReflexCache<Long, Long> adapter(Path file, long capacity) {
+        return ReflexCache.<Long, Long>builder().maximumSize(capacity).k(K).model(file)
+                .deadline(Duration.ofMillis(5)).name("bench").build();
+    }
+
+    /** {readsPerSec adapter, readsPerSec plain}. */
+    private double[] reads(Path file) {
+        int resident = 50_000;
+        Long[] keys = new Long[resident];
+        for (int i = 0; i < resident; i++) {
+            keys[i] = (long) i;
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        Long[] stream = new Long[1 << 20];
+        for (int i = 0; i < stream.length; i++) {
+            stream[i] = keys[(int) (Math.pow(r.nextDouble(), 2) * resident)];
+        }
+        Cache<Long, Long> plain = Caffeine.newBuilder().maximumSize(2L * resident).build();
+        try (ReflexCache<Long, Long> reflex = adapter(file, 2L * resident)) {
+            for (Long k : keys) {
+                plain.put(k, k);
+                reflex.put(k, k);
+            }
+            double[] a = new double[rounds];
+            double[] b = new double[rounds];
+            long sink = 0;
+            for (int round = -2; round < rounds; round++) {   // two untimed warm-up rounds
+                long t0 = System.nanoTime();
+                for (Long k : stream) {
+                    sink += reflex.getIfPresent(k);
+                }
+                long t1 = System.nanoTime();
+                for (Long k : stream) {
+                    sink += plain.getIfPresent(k);
+                }
+                long t2 = System.nanoTime();
+                if (round >= 0) {
+                    a[round] = stream.length / ((t1 - t0) / 1e9);
+                    b[round] = stream.length / ((t2 - t1) / 1e9);
+                }
+            }
+            if (sink == 42) {
+                System.err.print("");
+            }
+            return new double[] {median(a), median(b)};
+        }
+    }
+
+    /** {writesPerSec adapter, writesPerSec plain}; counters gets the adapter's evictions and fallbacks. */
+    private double[] writes(Path file, long[] counters) {
+        int capacity = 10_000;
+        int perRound = 200_000;
+        Long[] keys = new Long[perRound * (rounds + 2) + capacity];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = (long) i;
+        }
+        Cache<Long, Long> plain = Caffeine.newBuilder().maximumSize(capacity).build();
+        try (ReflexCache<Long, Long> reflex = adapter(file, capacity)) {
+            for (int i = 0; i < capacity; i++) {
+                plain.put(keys[i], keys[i]);
+                reflex.put(keys[i], keys[i]);
+            }
+            double[] a = new double[rounds];
+            double[] b = new double[rounds];
+            int next = capacity;
+            for (int round = -2; round < rounds; round++) {
+                long t0 = System.nanoTime();
+                for (int i = next; i < next + perRound; i++) {
+                    reflex.put(keys[i], keys[i]);
+                }
+                long t1 = System.nanoTime();
+                for (int i = next; i < next + perRound; i++) {
+                    plain.put(keys[i], keys[i]);
+                }
+                long t2 = System.nanoTime();
+                next += perRound;
+                if (round >= 0) {
+                    a[round] = perRound / ((t1 - t0) / 1e9);
+                    b[round] = perRound / ((t2 - t1) / 1e9);
+                }
+            }
+            counters[0] = reflex.policyEvictions();
+            counters[1] = reflex.fallbackWrites();
+            return new double[] {median(a), median(b)};
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v[v.length / 2];
+    }
+}

@@ -1,0 +1,146 @@
+package io.reflex.trainer.cache.policy.learned;
+
+import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.policy.PolicyLoader;
+import io.reflex.engine.runtime.FallbackCause;
+import io.reflex.engine.runtime.PolicyStore;
+import io.reflex.engine.runtime.SwapResult;
+import io.reflex.trainer.cache.CacheView;
+import io.reflex.trainer.cache.CandidateFeatures;
+import io.reflex.trainer.cache.EvictionContext;
+import io.reflex.trainer.cache.EvictionPolicy;
+import io.reflex.trainer.cache.RemovalCause;
+import io.reflex.trainer.rl.TransitionRecorder;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@code reflex}: the learned eviction policy, served exactly as a cache embedding Reflex would
+ * serve it. The exported ONNX file is offered to an engine {@link PolicyStore} (every load check,
+ * the fast path when it agrees with ONNX Runtime), and each eviction runs the engine's
+ * {@link EvictionLoop}: the simulator's K least recently used candidates go into the decider's
+ * {@code EvictionCandidates} in natural units, the engine encodes them, the policy scores them under
+ * the runtime's guard, and {@code VictimMask} turns the scores into victims, which are evicted in
+ * candidate order. No scoring happens here.
+ *
+ * <p>The decision deadline defaults to 50 ms rather than the engine's 500 µs: a simulation measures
+ * the policy's choices, and a garbage-collection pause on a shared machine should not silently turn
+ * a decision into LRU. Fallbacks are counted ({@link #fallbacks()}) and reported.
+ *
+ * <p>One instance per replay, one thread; {@link #close()} after the replay. Allocates nothing per
+ * eviction (the decider is allocation-free; latency samples go into a preallocated array).
+ */
+public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable {
+
+    /** The name results carry. */
+    public static final String NAME = "reflex";
+
+    private final EvictionLoop loop;
+    private final EvictionLoop.Decider decider;
+    private final int k;
+    private final int[] objects;
+    private final float[] raw;
+    private final long[] latencies;
+    private int latencyCount;
+    private long decisions;
+    private long fallbacks;
+
+    private ReflexEvictionPolicy(Path model, int k, Duration deadline, int latencySamples) {
+        PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of(), Duration.ZERO);
+        SwapResult swap = store.offer(model);
+        if (!swap.accepted()) {
+            store.close();
+            throw new IllegalArgumentException("the engine refused " + model + ": " + swap.reason());
+        }
+        this.loop = EvictionLoop.builder().k(k).store(store).deadline(deadline).build();
+        this.decider = loop.newDecider();
+        this.k = k;
+        this.objects = new int[k];
+        this.raw = new float[k * CandidateFeatures.COUNT];
+        this.latencies = new long[latencySamples];
+    }
+
+    /**
+     * Loads {@code model} for one replay.
+     *
+     * @param k              candidates per decision (the model's input is {@code [1, 6K]})
+     * @param latencySamples how many decision latencies to keep (0: none)
+     * @throws IllegalArgumentException naming the file when the engine refuses it
+     */
+    public static ReflexEvictionPolicy load(Path model, int k, int latencySamples) {
+        return load(model, k, Duration.ofMillis(50), latencySamples);
+    }
+
+    /** As {@link #load(Path, int, int)} with an explicit decision deadline. */
+    public static ReflexEvictionPolicy load(Path model, int k, Duration deadline, int latencySamples) {
+        Objects.requireNonNull(model, "model");
+        if (latencySamples < 0) {
+            throw new IllegalArgumentException("latency samples must be >= 0, got " + latencySamples);
+        }
+        return new ReflexEvictionPolicy(model, k, deadline, latencySamples);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void onHit(int object, CacheView cache) {
+    }
+
+    @Override
+    public void evict(EvictionContext cache) {
+        int n = cache.candidates(k, objects, raw);
+        TransitionRecorder.fill(decider.candidates(), raw, n);
+        long t0 = System.nanoTime();
+        long mask = decider.decide();
+        long elapsed = System.nanoTime() - t0;
+        if (latencyCount < latencies.length) {
+            latencies[latencyCount++] = elapsed;
+        }
+        decisions++;
+        FallbackCause cause = decider.lastCause();
+        if (cause != null) {
+            fallbacks++;
+        }
+        for (int j = 0; j < n; j++) {
+            if ((mask & (1L << j)) != 0) {
+                cache.evict(objects[j]);
+            }
+        }
+    }
+
+    @Override
+    public void onInsert(int object, CacheView cache) {
+    }
+
+    @Override
+    public void onRemove(int object, RemovalCause cause, CacheView cache) {
+    }
+
+    /** Eviction decisions taken. */
+    public long decisions() {
+        return decisions;
+    }
+
+    /** Decisions the runtime sent to the LRU fallback. */
+    public long fallbacks() {
+        return fallbacks;
+    }
+
+    /** The decision latencies kept (nanoseconds, whole {@code decide()} calls), in order. */
+    public long[] latencies() {
+        return java.util.Arrays.copyOf(latencies, latencyCount);
+    }
+
+    /** Closes the decider and the loop (and with it the store and the loaded policy). */
+    @Override
+    public void close() {
+        decider.close();
+        loop.close();
+    }
+}

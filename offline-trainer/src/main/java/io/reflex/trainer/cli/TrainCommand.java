@@ -1,0 +1,169 @@
+package io.reflex.trainer.cli;
+
+import io.reflex.trainer.cache.Capacity;
+import io.reflex.trainer.cache.Trace;
+import io.reflex.trainer.cache.trace.Strictness;
+import io.reflex.trainer.cache.trace.TraceFormat;
+import io.reflex.trainer.nn.VectorCpuBackend;
+import io.reflex.trainer.rl.DqnConfig;
+import io.reflex.trainer.rl.EvictionTraining;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code ./reflex train ...}: offline training of learned policies. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a policy offline from a trace.",
+        subcommands = {TrainCommand.Eviction.class})
+final class TrainCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing policy kind (try ./reflex train --help)");
+    }
+
+    /**
+     * {@code ./reflex train eviction}: replays the trace under exploring LRU at the given size(s),
+     * trains the dueling Double DQN and exports the ONNX model the engine serves.
+     */
+    @Command(name = "eviction", mixinStandardHelpOptions = true,
+            description = "Train the learned eviction policy (dueling Double DQN) and export it as ONNX.")
+    static final class Eviction implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--trace", required = true, paramLabel = "FILE", description = "The training trace.")
+        Path trace;
+
+        @Option(names = "--format", required = true, paramLabel = "FMT", description = "Trace format (see simulate).")
+        String format;
+
+        @Option(names = "--size", required = true, split = ",", paramLabel = "S",
+                description = "Cache size(s) to replay for transitions, e.g. 25MB (a list pools their transitions).")
+        List<String> sizes;
+
+        @Option(names = "--out", required = true, paramLabel = "MODEL.onnx", description = "Where to write the model.")
+        Path out;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of exploration, initial weights and batches (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--json", description = "Print one JSON object instead of a summary.")
+        boolean json;
+
+        @Option(names = "--steps", defaultValue = "3000", description = "Gradient steps (default ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--batch", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--hidden", defaultValue = "64,64", split = ",", description = "Hidden widths (default ${DEFAULT-VALUE}).")
+        List<Integer> hidden;
+
+        @Option(names = "--gamma", defaultValue = "0.9", description = "Discount of the DQN (default ${DEFAULT-VALUE}).")
+        double gamma;
+
+        @Option(names = "--epsilon", defaultValue = "0.3", description = "Exploration of the behaviour LRU (default ${DEFAULT-VALUE}).")
+        double epsilon;
+
+        @Option(names = "--cost-discount", defaultValue = "0.98",
+                description = "γ_c: discount of a victim's future miss per later decision (default ${DEFAULT-VALUE}).")
+        double costDiscount;
+
+        @Option(names = "--cql-alpha", defaultValue = "0", description = "Weight of the CQL penalty; 0 disables (default ${DEFAULT-VALUE}).")
+        double cqlAlpha;
+
+        @Option(names = "--semi-markov", defaultValue = "true", negatable = true, fallbackValue = "true",
+                description = "Discount the next decision by γ^(victim size / mean size) (default ${DEFAULT-VALUE}).")
+        boolean semiMarkov;
+
+        @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
+        double learningRate;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cli = spec.commandLine();
+            TraceFormat traceFormat;
+            List<Capacity> capacities = new ArrayList<>();
+            DqnConfig config;
+            EvictionTraining.Behaviour behaviour;
+            try {
+                traceFormat = TraceFormat.fromLabel(format);
+                for (String s : sizes) {
+                    capacities.add(Capacity.parse(s));
+                }
+                config = config(seed, steps, batch, hidden, gamma, cqlAlpha, learningRate, semiMarkov);
+                behaviour = new EvictionTraining.Behaviour(epsilon, costDiscount, seed);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cli, e.getMessage());
+            }
+            if (!Files.isRegularFile(trace)) {
+                throw new CommandLine.ParameterException(cli, "trace file not found: " + trace);
+            }
+            PrintWriter err = cli.getErr();
+            Trace data = traceFormat.read(trace, Strictness.STRICT);
+            err.printf(Locale.ROOT, "train eviction: %,d requests, %,d objects; %s%n", data.length(), data.objectCount(), config);
+            EvictionTraining.Result r = EvictionTraining.trainAndExport(data, capacities, behaviour, config,
+                    new VectorCpuBackend(), out, progress(err, "train eviction", steps));
+            print(cli.getOut(), r, json);
+            return 0;
+        }
+
+        static DqnConfig config(long seed, int steps, int batch, List<Integer> hidden, double gamma, double cqlAlpha,
+                                double learningRate, boolean semiMarkov) {
+            int[] widths = new int[hidden.size() + 2];
+            widths[0] = EvictionTraining.K * 6;
+            for (int i = 0; i < hidden.size(); i++) {
+                widths[i + 1] = hidden.get(i);
+            }
+            widths[widths.length - 1] = EvictionTraining.K + 1;
+            return DqnConfig.builder().widths(widths).steps(steps).batchSize(batch).gamma(gamma).cqlAlpha(cqlAlpha)
+                    .learningRate(learningRate).semiMarkov(semiMarkov).seed(seed).build();
+        }
+
+        static void print(PrintWriter out, EvictionTraining.Result r, boolean json) {
+            if (json) {
+                Map<String, Object> root = new LinkedHashMap<>();
+                root.put("model", r.model().toString());
+                root.put("train_seconds", Math.round(r.trainSeconds() * 1000) / 1000.0);
+                root.put("transitions", r.transitions());
+                root.put("layers", r.network().toGraph().layerName());
+                double[] last = r.curve().getLast();
+                root.put("final_loss", last[1]);
+                Json.print(out, root);
+            } else {
+                out.printf(Locale.ROOT, "model %s (%s): %,d transitions, %.1f s%n", r.model(),
+                        r.network().toGraph().layerName(), r.transitions(), r.trainSeconds());
+                out.flush();
+            }
+        }
+    }
+
+    /** Plain periodic progress lines on stderr: every 10% of the steps. */
+    static java.util.function.IntConsumer progress(PrintWriter err, String what, int total) {
+        long start = System.nanoTime();
+        int[] lastDecile = {0};
+        return done -> {
+            int decile = (int) (10L * done / total);
+            if (decile > lastDecile[0]) {
+                lastDecile[0] = decile;
+                err.printf(Locale.ROOT, "%s: %3d%% (%,d / %,d steps, %.1f s)%n", what, decile * 10, done, total,
+                        (System.nanoTime() - start) / 1e9);
+                err.flush();
+            }
+        };
+    }
+}

@@ -1,0 +1,69 @@
+package io.reflex.trainer.nn;
+
+/**
+ * The training arithmetic the learning algorithms are allowed to use: dense layers forward and
+ * backward over a batch, ReLU, Huber and MSE losses, and Adam steps. Everything is on flat
+ * {@code float[]} arrays, row-major: a batch of activations is {@code [rows][width]}, a dense
+ * layer's weights are {@code [outputs][inputs]} (the layout of ONNX {@code Gemm} with
+ * {@code transB = 1}, and of {@link io.reflex.engine.onnx.Dense}).
+ *
+ * <p>The algorithms in {@code io.reflex.trainer.rl} talk only to this interface, so a GPU backend
+ * can be added by implementing it (and owning where the arrays live) without touching them.
+ *
+ * <p>Contract for implementations: deterministic (the same inputs give bit-identical outputs on the
+ * same machine: no data-dependent reduction order, no threads racing on a sum); no allocation per
+ * call. Threading: an instance may hold scratch space and is then confined to one thread.
+ */
+public interface ComputeBackend {
+
+    /** A short name for logs ({@code cpu-vector}). */
+    String name();
+
+    /**
+     * {@code y[r][o] = b[o] + Σ_i x[r][i] · w[o][i]} for {@code rows} rows.
+     *
+     * @param x {@code rows × in}
+     * @param w {@code out × in}
+     * @param b {@code out}
+     * @param y {@code rows × out}, overwritten
+     */
+    void denseForward(float[] x, int rows, int in, float[] w, float[] b, int out, float[] y);
+
+    /**
+     * Back-propagates {@code dy} through {@code y = x·wᵀ + b}: accumulates {@code dw += dyᵀ·x} and
+     * {@code db += Σ_r dy[r]}, and writes {@code dx = dy·w} when {@code dx} is not null.
+     */
+    void denseBackward(float[] x, int rows, int in, float[] w, int out, float[] dy, float[] dw, float[] db, float[] dx);
+
+    /** {@code y[i] = max(0, x[i])} for the first {@code n} values ({@code y} may be {@code x}). */
+    void reluForward(float[] x, int n, float[] y);
+
+    /** {@code dy[i] = 0} wherever the ReLU output {@code y[i]} is not positive, in place. */
+    void reluBackward(float[] y, int n, float[] dy);
+
+    /**
+     * Mean Huber loss over the entries where {@code weight[i] != 0} (weighted by it), divided by
+     * {@code divisor}; writes its gradient with respect to {@code prediction} into {@code grad}
+     * (zero where the weight is zero).
+     *
+     * @return the loss
+     */
+    double huber(float[] prediction, float[] target, float[] weight, int n, float delta, float divisor, float[] grad);
+
+    /** As {@link #huber} with the squared error {@code ½(p − t)²}. */
+    double mse(float[] prediction, float[] target, float[] weight, int n, float divisor, float[] grad);
+
+    /**
+     * One Adam step (Kingma and Ba, with bias correction) on {@code n} parameters:
+     * {@code m = β1·m + (1−β1)·g}, {@code v = β2·v + (1−β2)·g²},
+     * {@code p −= lr · m̂ / (√v̂ + ε)}, where {@code step} counts from 1.
+     */
+    void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2, float epsilon,
+                  int step);
+
+    /** {@code Σ g[i]²} over the first {@code n} values (for gradient clipping). */
+    double sumOfSquares(float[] g, int n);
+
+    /** {@code g[i] *= factor} over the first {@code n} values. */
+    void scale(float[] g, int n, float factor);
+}

@@ -1,0 +1,262 @@
+package io.reflex.trainer.nn;
+
+import io.reflex.engine.onnx.Activation;
+import io.reflex.engine.onnx.Layer;
+import io.reflex.engine.onnx.MlpGraph;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A dueling Q-network, {@code Q(s, a) = V(s) + A(s, a) − mean_a A(s, a)}: a ReLU trunk of dense
+ * layers, then a value head (one dense layer to width 1) and an advantage head (one dense layer to
+ * the action count), both fed by the trunk's last layer. Widths are named as the engine's
+ * benchmarks name them: {@code 96-64-64-17} is a 96-wide input, two 64-wide hidden layers, and
+ * 1 + 16 outputs (16 Q-values). This is exactly the graph {@link MlpGraph#dueling} describes, so
+ * {@link #toGraph()} exports it for the engine's fast path without any conversion.
+ *
+ * <p>All arithmetic goes through a {@link ComputeBackend}. The network keeps its activations from
+ * the last {@link #forward} for {@link #backward}, in buffers sized once for {@code maxRows} rows.
+ *
+ * <p>Not thread-safe: one thread trains it. Allocates only at construction.
+ */
+public final class DuelingNetwork {
+
+    private final ComputeBackend backend;
+    private final int inputWidth;
+    private final int actions;
+    private final int maxRows;
+    private final DenseParameters[] trunk;
+    private final DenseParameters value;
+    private final DenseParameters advantage;
+    private final float[][] activations;   // activations[0] = input copy, [l+1] after trunk layer l
+    private final float[][] activationGrads;
+    private final float[] valueOut;
+    private final float[] advantageOut;
+    private final float[] q;
+    private final float[] valueGrad;
+    private final float[] advantageGrad;
+    private final float[] headInputGrad;
+    private int rows;
+    private int step;
+
+    /**
+     * @param backend the arithmetic
+     * @param widths  input, hidden widths, then {@code 1 + actions} (e.g. 96, 64, 64, 17)
+     * @param maxRows largest batch {@link #forward} will see
+     * @param seed    seed of the initial weights
+     */
+    public DuelingNetwork(ComputeBackend backend, int[] widths, int maxRows, long seed) {
+        if (widths.length < 3) {
+            throw new IllegalArgumentException("a dueling network needs an input, at least one hidden width and 1 + actions,"
+                    + " got " + Arrays.toString(widths));
+        }
+        for (int w : widths) {
+            if (w < 1) {
+                throw new IllegalArgumentException("widths must be positive, got " + Arrays.toString(widths));
+            }
+        }
+        if (widths[widths.length - 1] < 2) {
+            throw new IllegalArgumentException("the last width is 1 + actions, at least 2, got " + widths[widths.length - 1]);
+        }
+        if (maxRows < 1) {
+            throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
+        }
+        this.backend = backend;
+        this.inputWidth = widths[0];
+        this.actions = widths[widths.length - 1] - 1;
+        this.maxRows = maxRows;
+        SplittableRandom random = new SplittableRandom(seed);
+        int hidden = widths.length - 2;
+        trunk = new DenseParameters[hidden];
+        activations = new float[hidden + 1][];
+        activationGrads = new float[hidden + 1][];
+        activations[0] = new float[maxRows * inputWidth];
+        activationGrads[0] = new float[maxRows * inputWidth];
+        for (int l = 0; l < hidden; l++) {
+            trunk[l] = new DenseParameters(widths[l], widths[l + 1], (float) Math.sqrt(2), random);
+            activations[l + 1] = new float[maxRows * widths[l + 1]];
+            activationGrads[l + 1] = new float[maxRows * widths[l + 1]];
+        }
+        int last = widths[hidden];
+        value = new DenseParameters(last, 1, 1f, random);
+        advantage = new DenseParameters(last, actions, 0.1f, random);
+        valueOut = new float[maxRows];
+        advantageOut = new float[maxRows * actions];
+        q = new float[maxRows * actions];
+        valueGrad = new float[maxRows];
+        advantageGrad = new float[maxRows * actions];
+        headInputGrad = new float[maxRows * last];
+    }
+
+    public int inputWidth() {
+        return inputWidth;
+    }
+
+    public int actions() {
+        return actions;
+    }
+
+    public int maxRows() {
+        return maxRows;
+    }
+
+    /**
+     * Q-values of {@code rows} input rows ({@code rows × inputWidth} from {@code input}); the
+     * returned array is the network's own buffer ({@code rows × actions} valid), overwritten by the
+     * next call.
+     */
+    public float[] forward(float[] input, int rows) {
+        if (rows < 1 || rows > maxRows) {
+            throw new IllegalArgumentException("rows must be in [1, " + maxRows + "], got " + rows);
+        }
+        this.rows = rows;
+        System.arraycopy(input, 0, activations[0], 0, rows * inputWidth);
+        for (int l = 0; l < trunk.length; l++) {
+            DenseParameters p = trunk[l];
+            backend.denseForward(activations[l], rows, p.inputs, p.weights, p.bias, p.outputs, activations[l + 1]);
+            backend.reluForward(activations[l + 1], rows * p.outputs, activations[l + 1]);
+        }
+        float[] h = activations[trunk.length];
+        backend.denseForward(h, rows, value.inputs, value.weights, value.bias, 1, valueOut);
+        backend.denseForward(h, rows, advantage.inputs, advantage.weights, advantage.bias, actions, advantageOut);
+        for (int r = 0; r < rows; r++) {
+            float mean = 0f;
+            for (int a = 0; a < actions; a++) {
+                mean += advantageOut[r * actions + a];
+            }
+            mean /= actions;
+            for (int a = 0; a < actions; a++) {
+                q[r * actions + a] = valueOut[r] + advantageOut[r * actions + a] - mean;
+            }
+        }
+        return q;
+    }
+
+    /** Clears every parameter gradient. */
+    public void zeroGrad() {
+        for (DenseParameters p : trunk) {
+            p.zeroGrad();
+        }
+        value.zeroGrad();
+        advantage.zeroGrad();
+    }
+
+    /**
+     * Accumulates parameter gradients for the loss gradient {@code qGrad} ({@code rows × actions},
+     * with respect to the Q-values of the last {@link #forward}).
+     */
+    public void backward(float[] qGrad) {
+        int last = value.inputs;
+        for (int r = 0; r < rows; r++) {
+            float sum = 0f;
+            for (int a = 0; a < actions; a++) {
+                sum += qGrad[r * actions + a];
+            }
+            valueGrad[r] = sum;
+            float mean = sum / actions;
+            for (int a = 0; a < actions; a++) {
+                advantageGrad[r * actions + a] = qGrad[r * actions + a] - mean;
+            }
+        }
+        float[] h = activations[trunk.length];
+        float[] dh = activationGrads[trunk.length];
+        backend.denseBackward(h, rows, last, value.weights, 1, valueGrad, value.weightGrad, value.biasGrad, dh);
+        backend.denseBackward(h, rows, last, advantage.weights, actions, advantageGrad, advantage.weightGrad,
+                advantage.biasGrad, headInputGrad);
+        for (int i = 0; i < rows * last; i++) {
+            dh[i] += headInputGrad[i];
+        }
+        for (int l = trunk.length - 1; l >= 0; l--) {
+            DenseParameters p = trunk[l];
+            backend.reluBackward(activations[l + 1], rows * p.outputs, activationGrads[l + 1]);
+            backend.denseBackward(activations[l], rows, p.inputs, p.weights, p.outputs, activationGrads[l + 1],
+                    p.weightGrad, p.biasGrad, l == 0 ? null : activationGrads[l]);
+        }
+    }
+
+    /** Scales the gradients so that their global L2 norm is at most {@code maxNorm}; returns the norm before. */
+    public double clipGradients(double maxNorm) {
+        double sq = 0;
+        for (DenseParameters p : layers()) {
+            sq += backend.sumOfSquares(p.weightGrad, p.weightGrad.length) + backend.sumOfSquares(p.biasGrad, p.biasGrad.length);
+        }
+        double norm = Math.sqrt(sq);
+        if (norm > maxNorm) {
+            float f = (float) (maxNorm / norm);
+            for (DenseParameters p : layers()) {
+                backend.scale(p.weightGrad, p.weightGrad.length, f);
+                backend.scale(p.biasGrad, p.biasGrad.length, f);
+            }
+        }
+        return norm;
+    }
+
+    /** One Adam step on every parameter with the accumulated gradients. */
+    public void adamStep(float learningRate) {
+        step++;
+        for (DenseParameters p : layers()) {
+            p.adam(backend, learningRate, step);
+        }
+    }
+
+    /** Makes this network's weights equal to {@code source}'s (same shape). */
+    public void copyWeightsFrom(DuelingNetwork source) {
+        DenseParameters[] mine = layers();
+        DenseParameters[] theirs = source.layers();
+        checkSameShape(mine, theirs);
+        for (int i = 0; i < mine.length; i++) {
+            mine[i].copyFrom(theirs[i]);
+        }
+    }
+
+    /** Polyak averaging: {@code θ ← θ + τ (θ_source − θ)}. */
+    public void softUpdateFrom(DuelingNetwork source, float tau) {
+        DenseParameters[] mine = layers();
+        DenseParameters[] theirs = source.layers();
+        checkSameShape(mine, theirs);
+        for (int i = 0; i < mine.length; i++) {
+            mine[i].softUpdateFrom(theirs[i], tau);
+        }
+    }
+
+    /** Number of trainable parameters. */
+    public int parameterCount() {
+        int n = 0;
+        for (DenseParameters p : layers()) {
+            n += p.parameterCount();
+        }
+        return n;
+    }
+
+    /** The network as the engine's graph: trunk Dense+ReLU layers, value head, advantage head. */
+    public MlpGraph toGraph() {
+        List<Layer> layers = new ArrayList<>();
+        for (DenseParameters p : trunk) {
+            layers.add(p.toDense());
+            layers.add(Activation.RELU);
+        }
+        return MlpGraph.dueling(inputWidth, layers, List.of(value.toDense()), List.of(advantage.toDense()));
+    }
+
+    /** Parameter access for gradient checks: layer {@code l} in trunk order, then value, then advantage. */
+    DenseParameters[] layers() {
+        DenseParameters[] all = Arrays.copyOf(trunk, trunk.length + 2);
+        all[trunk.length] = value;
+        all[trunk.length + 1] = advantage;
+        return all;
+    }
+
+    private static void checkSameShape(DenseParameters[] a, DenseParameters[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("networks differ in depth");
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (a[i].inputs != b[i].inputs || a[i].outputs != b[i].outputs) {
+                throw new IllegalArgumentException("networks differ in layer " + i);
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package io.reflex.trainer.rl;
+
+import io.reflex.engine.eviction.EvictionCandidates;
+import io.reflex.engine.eviction.EvictionFeatures;
+import io.reflex.engine.eviction.VictimMask;
+import io.reflex.engine.explore.ActionSelector;
+import io.reflex.trainer.cache.CacheView;
+import io.reflex.trainer.cache.CandidateFeatures;
+import io.reflex.trainer.cache.EvictionContext;
+import io.reflex.trainer.cache.EvictionPolicy;
+import io.reflex.trainer.cache.RemovalCause;
+import io.reflex.trainer.cache.Trace;
+
+import java.util.Arrays;
+
+/**
+ * The behaviour policy whose replay produces training transitions: LRU with logged exploration.
+ * At each eviction it takes the K least recently used candidates from the simulator's candidate
+ * view, encodes them with the engine's {@link EvictionFeatures} (so training sees exactly what the
+ * engine will serve on), scores them the LRU way ({@link VictimMask#lruScores}: the oldest 1, the
+ * others −1), lets an {@link ActionSelector} (the engine's ε-greedy) pick the victim, logs the
+ * choice with its probability, and evicts that one candidate.
+ *
+ * <p>After the replay, {@link #transitions()} computes the rewards, which need the future:
+ * <ul>
+ *   <li><b>Cold-RL reward</b> of decision t: the number of candidates <i>retained</i> at t (not the
+ *       victim) whose next request is a hit, i.e. comes while they are still resident and before
+ *       their TTL runs out. A retained candidate that is evicted later, or expires, before its next
+ *       request earns 0; one never requested again earns 0; the victim earns 0.</li>
+ *   <li><b>Training reward</b> of decision t: the action-dependent part of that, as a cost: −γ_c^k
+ *       if the victim's next request comes before the victim would have expired, {@code k}
+ *       decisions after t (the eviction then turns that request into a miss), and 0 otherwise
+ *       (never requested again, or only after expiry). Summed over the candidate set, the Cold-RL
+ *       reward of keeping everything minus this cost ranks actions the same way; the cost form keeps
+ *       every Q-value at or below 0, so the engine's {@link VictimMask} (victims are scores above 0,
+ *       else the best one) evicts the single best candidate unless the network is confident that
+ *       evicting several is free. γ_c discounts misses that come many evictions later, which the
+ *       object would likely not have survived anyway.</li>
+ * </ul>
+ *
+ * <p>One instance per replay, one thread. Allocates per eviction only to grow its logs (amortised).
+ */
+public final class TransitionRecorder implements EvictionPolicy {
+
+    private final Trace trace;
+    private final int k;
+    private final ActionSelector selector;
+    private final double costDiscount;
+    private final EvictionCandidates candidates;
+    private final EvictionFeatures encoder;
+    private final int[] objects;
+    private final float[] raw;
+    private final float[] scores;
+    private final int width;
+    private final boolean[] hitAt;
+    private final int[] decisionsBefore;
+    private final int[] lastRequest;
+    // decision logs, grown as needed
+    private float[] states = new float[0];
+    private int[] actions = new int[0];
+    private float[] propensities = new float[0];
+    private int[] counts = new int[0];
+    private int[] candidateLastRequests = new int[0];   // [decision][K], -1 padding
+    private double[] victimExpiry = new double[0];
+    private float[] spans = new float[0];
+    private int decisions;
+
+    /**
+     * @param trace        the trace being replayed (its future gives the rewards)
+     * @param k            candidates per decision
+     * @param selector     exploration over the LRU scores (e.g. {@code new EpsilonGreedy(0.2, seed)})
+     * @param costDiscount γ_c in (0, 1]
+     */
+    public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount) {
+        if (!(costDiscount > 0 && costDiscount <= 1)) {
+            throw new IllegalArgumentException("cost discount must be in (0, 1], got " + costDiscount);
+        }
+        this.trace = trace;
+        this.k = k;
+        this.selector = selector;
+        this.costDiscount = costDiscount;
+        this.candidates = new EvictionCandidates(k);
+        this.encoder = new EvictionFeatures(k);
+        this.objects = new int[k];
+        this.raw = new float[k * CandidateFeatures.COUNT];
+        this.scores = new float[k];
+        this.width = k * EvictionFeatures.PER_CANDIDATE;
+        this.hitAt = new boolean[trace.length()];
+        this.decisionsBefore = new int[trace.length()];
+        this.lastRequest = new int[trace.objectCount()];
+        Arrays.fill(lastRequest, -1);
+    }
+
+    @Override
+    public String name() {
+        return "lru-explore";
+    }
+
+    @Override
+    public void onHit(int object, CacheView cache) {
+        int i = cache.requestIndex();
+        hitAt[i] = true;
+        decisionsBefore[i] = decisions;
+        lastRequest[object] = i;
+    }
+
+    @Override
+    public void onMiss(int object, CacheView cache) {
+        int i = cache.requestIndex();
+        decisionsBefore[i] = decisions;
+        lastRequest[object] = i;
+    }
+
+    @Override
+    public void evict(EvictionContext cache) {
+        int n = cache.candidates(k, objects, raw);
+        fill(candidates, raw, n);
+        grow();
+        encoder.encode(candidates, states, decisions * width);
+        VictimMask.lruScores(scores, 0, n);
+        int action = selector.choose(scores, 0, n);
+        actions[decisions] = action;
+        propensities[decisions] = (float) selector.probability();
+        counts[decisions] = n;
+        for (int j = 0; j < k; j++) {
+            candidateLastRequests[decisions * k + j] = j < n ? lastRequest[objects[j]] : -1;
+        }
+        victimExpiry[decisions] = cache.expiresAt(objects[action]);
+        double meanCharge = (double) cache.usedCharge() / Math.max(1, cache.residentCount());
+        spans[decisions] = (float) (cache.charge(objects[action]) / Math.max(1e-9, meanCharge));
+        decisions++;
+        cache.evict(objects[action]);
+    }
+
+    /**
+     * Copies a candidate view ({@link CandidateFeatures} layout, natural units) into the engine's
+     * candidate buffer; the key of each candidate is its position.
+     */
+    public static void fill(EvictionCandidates into, float[] raw, int n) {
+        into.clear();
+        for (int j = 0; j < n; j++) {
+            int p = j * CandidateFeatures.COUNT;
+            into.add(j, Math.max(0f, raw[p + CandidateFeatures.AGE]), raw[p + CandidateFeatures.SIZE],
+                    raw[p + CandidateFeatures.HIT_COUNT], Math.max(0f, raw[p + CandidateFeatures.INTER_ARRIVAL]),
+                    raw[p + CandidateFeatures.REMAINING_TTL], Math.max(0f, raw[p + CandidateFeatures.ORIGIN_RTT]));
+        }
+    }
+
+    @Override
+    public void onInsert(int object, CacheView cache) {
+    }
+
+    @Override
+    public void onRemove(int object, RemovalCause cause, CacheView cache) {
+    }
+
+    /** Decisions logged so far. */
+    public int decisions() {
+        return decisions;
+    }
+
+    /** The logged decisions with their rewards; call after the replay. */
+    public TransitionSet transitions() {
+        int n = decisions;
+        float[] rewards = new float[n];
+        float[] cold = new float[n];
+        boolean[] done = new boolean[n];
+        for (int t = 0; t < n; t++) {
+            int a = actions[t];
+            int earned = 0;
+            for (int j = 0; j < counts[t]; j++) {
+                int last = candidateLastRequests[t * k + j];
+                int next = last < 0 ? Trace.NEVER : trace.nextAccess(last);
+                if (j == a) {
+                    if (next != Trace.NEVER && trace.time(next) < victimExpiry[t]) {
+                        int later = Math.max(0, decisionsBefore[next] - (t + 1));
+                        rewards[t] = (float) -Math.pow(costDiscount, later);
+                    }
+                } else if (next != Trace.NEVER && hitAt[next]) {
+                    earned++;
+                }
+            }
+            cold[t] = earned;
+            done[t] = t == n - 1;
+        }
+        return new TransitionSet(k, Arrays.copyOf(states, n * width), Arrays.copyOf(actions, n),
+                Arrays.copyOf(propensities, n), rewards, cold, Arrays.copyOf(counts, n), done,
+                Arrays.copyOf(spans, n));
+    }
+
+    private void grow() {
+        if (decisions < actions.length) {
+            return;
+        }
+        int cap = Math.max(1024, actions.length * 2);
+        states = Arrays.copyOf(states, cap * width);
+        actions = Arrays.copyOf(actions, cap);
+        propensities = Arrays.copyOf(propensities, cap);
+        counts = Arrays.copyOf(counts, cap);
+        candidateLastRequests = Arrays.copyOf(candidateLastRequests, cap * k);
+        victimExpiry = Arrays.copyOf(victimExpiry, cap);
+        spans = Arrays.copyOf(spans, cap);
+    }
+}

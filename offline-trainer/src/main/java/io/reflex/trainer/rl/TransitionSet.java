@@ -1,0 +1,157 @@
+package io.reflex.trainer.rl;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Eviction decisions replayed under a behaviour policy, as (state, action, reward, next state)
+ * transitions in flat arrays. Transition {@code t}'s next state is transition {@code t + 1}'s state
+ * unless {@link #done(int)} (the last decision of its replay).
+ *
+ * <ul>
+ *   <li><b>state</b>: {@code K × 6} floats, the K least recently used candidates (oldest first)
+ *       encoded by the engine's {@link io.reflex.engine.eviction.EvictionFeatures}; rows past
+ *       {@link #candidateCount(int)} are zero.</li>
+ *   <li><b>action</b>: the position of the victim among the candidates; its victim mask is
+ *       {@code 1L << action} (what {@link io.reflex.engine.eviction.VictimMask#decode} returns for
+ *       the behaviour's one-hot scores). {@link #propensity(int)} is the behaviour policy's probability
+ *       of that action.</li>
+ *   <li><b>reward</b>: the training reward, {@code −γ_c^k} when the victim is requested again before
+ *       its expiry, {@code k} decisions later, else 0 (see {@link TransitionRecorder}).</li>
+ *   <li><b>span</b>: the victim's size over the mean resident size ({@link #span(int)}).</li>
+ *   <li><b>Cold-RL reward</b>: the retained candidates that earned 1 (their next request came while
+ *       they were still resident and before they expired).</li>
+ * </ul>
+ *
+ * <p>Immutable once built; safe to share between threads.
+ */
+public final class TransitionSet {
+
+    private final int k;
+    private final float[] states;
+    private final int[] actions;
+    private final float[] propensities;
+    private final float[] rewards;
+    private final float[] coldRlRewards;
+    private final int[] counts;
+    private final boolean[] done;
+    private final float[] spans;
+
+    TransitionSet(int k, float[] states, int[] actions, float[] propensities, float[] rewards, float[] coldRlRewards,
+                  int[] counts, boolean[] done, float[] spans) {
+        this.spans = spans;
+        this.k = k;
+        this.states = states;
+        this.actions = actions;
+        this.propensities = propensities;
+        this.rewards = rewards;
+        this.coldRlRewards = coldRlRewards;
+        this.counts = counts;
+        this.done = done;
+    }
+
+    /** The transitions of several replays, one after the other. */
+    public static TransitionSet concat(List<TransitionSet> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("nothing to concatenate");
+        }
+        int k = parts.getFirst().k;
+        int n = 0;
+        for (TransitionSet p : parts) {
+            if (p.k != k) {
+                throw new IllegalArgumentException("transition sets differ in K: " + k + " and " + p.k);
+            }
+            n += p.size();
+        }
+        int width = k * io.reflex.engine.eviction.EvictionFeatures.PER_CANDIDATE;
+        float[] states = new float[n * width];
+        int[] actions = new int[n];
+        float[] propensities = new float[n];
+        float[] rewards = new float[n];
+        float[] cold = new float[n];
+        int[] counts = new int[n];
+        boolean[] done = new boolean[n];
+        float[] spans = new float[n];
+        int at = 0;
+        for (TransitionSet p : parts) {
+            int m = p.size();
+            System.arraycopy(p.states, 0, states, at * width, m * width);
+            System.arraycopy(p.actions, 0, actions, at, m);
+            System.arraycopy(p.propensities, 0, propensities, at, m);
+            System.arraycopy(p.rewards, 0, rewards, at, m);
+            System.arraycopy(p.coldRlRewards, 0, cold, at, m);
+            System.arraycopy(p.counts, 0, counts, at, m);
+            System.arraycopy(p.done, 0, done, at, m);
+            System.arraycopy(p.spans, 0, spans, at, m);
+            at += m;
+        }
+        return new TransitionSet(k, states, actions, propensities, rewards, cold, counts, done, spans);
+    }
+
+    /** Candidates per decision (K). */
+    public int k() {
+        return k;
+    }
+
+    /** Floats per state ({@code 6K}). */
+    public int stateWidth() {
+        return k * io.reflex.engine.eviction.EvictionFeatures.PER_CANDIDATE;
+    }
+
+    public int size() {
+        return actions.length;
+    }
+
+    /** Copies transition {@code t}'s state into {@code out} at {@code offset}. */
+    public void copyState(int t, float[] out, int offset) {
+        int w = stateWidth();
+        System.arraycopy(states, t * w, out, offset, w);
+    }
+
+    /** Transition {@code t}'s state, copied. */
+    public float[] state(int t) {
+        int w = stateWidth();
+        return Arrays.copyOfRange(states, t * w, (t + 1) * w);
+    }
+
+    public int action(int t) {
+        return actions[t];
+    }
+
+    /** The victim mask of transition {@code t} ({@code 1L << action}). */
+    public long victimMask(int t) {
+        return 1L << actions[t];
+    }
+
+    public float propensity(int t) {
+        return propensities[t];
+    }
+
+    public float reward(int t) {
+        return rewards[t];
+    }
+
+    public float coldRlReward(int t) {
+        return coldRlRewards[t];
+    }
+
+    /** Valid candidates in transition {@code t}'s state (1..K). */
+    public int candidateCount(int t) {
+        return counts[t];
+    }
+
+    /**
+     * How far, in units of the mean resident object, the decision moved the cache on: the victim's
+     * charge divided by the mean charge of the resident objects at the decision. Evicting an object
+     * twice the mean size defers the next eviction about twice as long; the trainer discounts the
+     * next state's value by {@code γ^span} (a semi-Markov step).
+     */
+    public float span(int t) {
+        return spans[t];
+    }
+
+    /** Whether transition {@code t} ends its replay (no next state). */
+    public boolean done(int t) {
+        return done[t];
+    }
+}
