@@ -12,22 +12,21 @@ import java.util.Objects;
  * A {@link CandidateScorer} backed by an ONNX model: one shared MLP maps a candidate's
  * {@value CandidateFeatures#COUNT} features to one score ({@code [1, 16] -> [1, 1]}, any tensor
  * names), loaded by {@link PolicyLoader} so it is validated and, when the graph is an MLP, served by
- * the Vector API fast path. Candidates are evaluated row by row, so a decision costs one evaluation
- * per eligible candidate (masked candidates cost nothing).
+ * the Vector API fast path. The eligible candidates are scored in one
+ * {@link Policy.Evaluator#evaluateRows} call, which the fast path runs with candidates in vector lanes
+ * (masked candidates cost nothing).
  *
  * <p><b>Threading and lifetime.</b> A scorer holds one {@link Policy.Evaluator}: one thread at a
  * time. A scorer made by {@link #load} owns its policy and closes it; one made by {@link #sharing}
  * uses a policy other scorers (other threads) share and closes only its evaluator.
  *
- * <p><b>Allocation.</b> None per call: the input and output rows are held.
+ * <p><b>Allocation.</b> None per call.
  */
 public final class OnnxCandidateScorer implements CandidateScorer, AutoCloseable {
 
     private final Policy policy;
     private final boolean ownsPolicy;
     private final Policy.Evaluator evaluator;
-    private final float[] input = new float[CandidateFeatures.COUNT];
-    private final float[] output = new float[1];
 
     private OnnxCandidateScorer(Policy policy, boolean ownsPolicy) {
         this.policy = policy;
@@ -82,11 +81,8 @@ public final class OnnxCandidateScorer implements CandidateScorer, AutoCloseable
 
     @Override
     public void score(int rows, int[] candidates, float[] features, float[] scores) {
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(features, r * CandidateFeatures.COUNT, input, 0, CandidateFeatures.COUNT);
-            evaluator.evaluate(input, output);
-            scores[r] = output[0];
-        }
+        // Rows are contiguous [rows][COUNT]: the fast path scores them in vector lanes, many per FMA.
+        evaluator.evaluateRows(features, rows, scores);
     }
 
     /** Closes the evaluator, and the policy if this scorer loaded it. Idempotent. */

@@ -31,6 +31,18 @@ final class Evaluators {
         open.clear();
     }
 
+    /** Checks an evaluateRows call; sizes are per batch, precomputed so that the check allocates nothing. */
+    static void checkRows(long batch, Object source, float[] input, int rows, int inputSize, float[] output,
+                          int outputSize) {
+        if (batch != 1) {
+            throw new IllegalStateException("evaluateRows needs a batch-1 policy; " + source + " is bound to batch " + batch);
+        }
+        if (rows < 0) {
+            throw new IllegalArgumentException("rows must be >= 0, got " + rows);
+        }
+        checkLengths(input, rows * inputSize, output, rows * outputSize);
+    }
+
     static void checkLengths(float[] input, int inputSize, float[] output, int outputSize) {
         if (input.length < inputSize || output.length < outputSize) {
             throw new IllegalArgumentException("evaluate needs input >= " + inputSize + " and output >= "

@@ -132,6 +132,19 @@ final class OnnxRuntimePolicy implements Policy {
         }
 
         @Override
+        public void evaluateRows(float[] in, int rows, float[] out) {
+            Evaluators.checkRows(input.dim(0), source, in, rows, inputSize, out, outputSize);
+            for (int r = 0; r < rows; r++) {
+                inBuffer.put(0, in, r * inputSize, inputSize);
+                try (OrtSession.Result ignored = session.run(inputs, pinned)) {
+                    outBuffer.get(0, out, r * outputSize, outputSize);
+                } catch (OrtException e) {
+                    throw new PolicyEvaluationException("ONNX Runtime failed to evaluate " + source + ": " + e.getMessage(), e);
+                }
+            }
+        }
+
+        @Override
         public synchronized void close() {
             if (evaluatorClosed) {
                 return;

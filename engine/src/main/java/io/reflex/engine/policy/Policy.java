@@ -67,6 +67,17 @@ public interface Policy extends AutoCloseable {
          */
         void evaluate(float[] input, float[] output);
 
+        /**
+         * Evaluates {@code rows} independent rows with a batch-1 policy: row {@code r} is
+         * {@code input[r * inputSize ..]} and goes to {@code output[r * outputSize ..]}. The fast path
+         * runs plain chains with rows in vector lanes (many rows through a small shared network, such as
+         * per-candidate scoring, cost far less than one call per row); other backends loop.
+         *
+         * @throws IllegalStateException if the policy's batch is not 1
+         * @throws IllegalArgumentException if an array is too short
+         */
+        void evaluateRows(float[] input, int rows, float[] output);
+
         /** Releases this evaluator's buffers. Idempotent. */
         @Override
         void close();

@@ -328,6 +328,90 @@ final class VectorMlp {
         };
     }
 
+    /** Whether {@link #evaluateRows} may run this program with rows in vector lanes (plain chains). */
+    boolean supportsRowLanes() {
+        return !dueling;
+    }
+
+    /** Per-thread buffers for {@link #evaluateRows}: activations laid out {@code [feature][lane]}. */
+    final class LaneScratch {
+        final float[] a = new float[Math.max(maxWidth, padded(inputWidth)) * L];
+        final float[] b = new float[Math.max(maxWidth, padded(inputWidth)) * L];
+    }
+
+    LaneScratch newLaneScratch() {
+        return new LaneScratch();
+    }
+
+    /**
+     * Evaluates {@code rows} independent rows, {@code L} at a time with one row per vector lane: each
+     * fused multiply-add then serves L rows, which beats row-at-a-time evaluation when rows are many
+     * and layers narrow (a shared per-candidate scorer). Only for plain chains.
+     */
+    void evaluateRows(float[] in, int rows, float[] out, LaneScratch s) {
+        for (int r0 = 0; r0 < rows; r0 += L) {
+            int n = Math.min(L, rows - r0);
+            float[] x = s.a;
+            for (int i = 0; i < inputWidth; i++) {
+                int base = i * L;
+                for (int lane = 0; lane < L; lane++) {
+                    x[base + lane] = lane < n ? in[(r0 + lane) * inputWidth + i] : 0f;
+                }
+            }
+            float[] y = s.b;
+            for (Stage st : trunk) {
+                if (st.dense) {
+                    laneDense(st, x, y);
+                } else {
+                    for (int i = 0; i < st.in * L; i += L) {
+                        activation(FloatVector.fromArray(SPECIES, x, i), st.activation, st.alpha).intoArray(y, i);
+                    }
+                }
+                float[] t = x;
+                x = y;
+                y = t;
+            }
+            for (int lane = 0; lane < n; lane++) {
+                int o0 = (r0 + lane) * outputWidth;
+                for (int o = 0; o < outputWidth; o++) {
+                    out[o0 + o] = x[o * L + lane];
+                }
+            }
+        }
+    }
+
+    /** A dense layer over lanes: four outputs at a time, each a chain of FMAs over the inputs. */
+    private static void laneDense(Stage st, float[] x, float[] y) {
+        final float[] w = st.weightsT;
+        final int stride = st.outPadded;
+        final int in = st.in;
+        int o = 0;
+        for (; o + 3 < st.out; o += 4) {
+            FloatVector a0 = FloatVector.broadcast(SPECIES, st.bias[o]);
+            FloatVector a1 = FloatVector.broadcast(SPECIES, st.bias[o + 1]);
+            FloatVector a2 = FloatVector.broadcast(SPECIES, st.bias[o + 2]);
+            FloatVector a3 = FloatVector.broadcast(SPECIES, st.bias[o + 3]);
+            for (int i = 0, wi = o; i < in; i++, wi += stride) {
+                FloatVector xi = FloatVector.fromArray(SPECIES, x, i * L);
+                a0 = xi.fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
+                a1 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 1]), a1);
+                a2 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 2]), a2);
+                a3 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 3]), a3);
+            }
+            activation(a0, st.activation, st.alpha).intoArray(y, o * L);
+            activation(a1, st.activation, st.alpha).intoArray(y, (o + 1) * L);
+            activation(a2, st.activation, st.alpha).intoArray(y, (o + 2) * L);
+            activation(a3, st.activation, st.alpha).intoArray(y, (o + 3) * L);
+        }
+        for (; o < st.out; o++) {
+            FloatVector a0 = FloatVector.broadcast(SPECIES, st.bias[o]);
+            for (int i = 0, wi = o; i < in; i++, wi += stride) {
+                a0 = FloatVector.fromArray(SPECIES, x, i * L).fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
+            }
+            activation(a0, st.activation, st.alpha).intoArray(y, o * L);
+        }
+    }
+
     // ---- compilation ----
 
     private static Stage[] compile(List<Layer> layers, int width) {

@@ -64,6 +64,7 @@ final class VectorMlpPolicy implements Policy {
 
     private final class VectorEvaluator implements Evaluator {
         private final VectorMlp.Scratch scratch = program.newScratch();
+        private final VectorMlp.LaneScratch lanes = program.supportsRowLanes() ? program.newLaneScratch() : null;
         private final int inWidth = program.inputWidth();
         private final int outWidth = program.outputWidth();
         private final int inputSize = rows * inWidth;
@@ -73,6 +74,18 @@ final class VectorMlpPolicy implements Policy {
         public void evaluate(float[] in, float[] out) {
             Evaluators.checkLengths(in, inputSize, out, outputSize);
             for (int r = 0; r < rows; r++) {
+                program.evaluate(in, r * inWidth, out, r * outWidth, scratch);
+            }
+        }
+
+        @Override
+        public void evaluateRows(float[] in, int rowCount, float[] out) {
+            Evaluators.checkRows(rows, source, in, rowCount, inWidth, out, outWidth);
+            if (lanes != null) {
+                program.evaluateRows(in, rowCount, out, lanes);
+                return;
+            }
+            for (int r = 0; r < rowCount; r++) {
                 program.evaluate(in, r * inWidth, out, r * outWidth, scratch);
             }
         }

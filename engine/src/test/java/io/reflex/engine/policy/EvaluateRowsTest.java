@@ -1,0 +1,115 @@
+package io.reflex.engine.policy;
+
+import io.reflex.engine.onnx.Activation;
+import io.reflex.engine.onnx.MlpGraph;
+import io.reflex.engine.onnx.OnnxModelWriter;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Many rows through a batch-1 policy in one call: the same outputs as one call per row. */
+class EvaluateRowsTest {
+
+    private static final Activation[] HIDDEN = {Activation.RELU, Activation.TANH, Activation.SIGMOID,
+        Activation.leakyRelu(0.1f)};
+
+    @Property(tries = 60)
+    void rowsInVectorLanesMatchOneEvaluationPerRow(@ForAll @IntRange(min = 1, max = 40) int inputs,
+                                                   @ForAll @IntRange(min = 1, max = 33) int hidden,
+                                                   @ForAll @IntRange(min = 1, max = 9) int outputs,
+                                                   @ForAll @IntRange(min = 0, max = 100) int rows,
+                                                   @ForAll @IntRange(min = 0, max = 3) int activation,
+                                                   @ForAll long seed) throws IOException {
+        Path file = Files.createTempFile("reflex-rows", ".onnx");
+        try {
+            OnnxModelWriter.of(MlpGraph.randomChain(seed, HIDDEN[activation], inputs, hidden, hidden, outputs))
+                    .fixedBatch(1).write(file);
+            try (Policy fast = PolicyLoader.builder().backend(Backend.VECTOR).build().load(file);
+                 Policy.Evaluator e = fast.newEvaluator()) {
+                float[] in = new float[rows * inputs];
+                SplittableRandom r = new SplittableRandom(seed);
+                for (int i = 0; i < in.length; i++) {
+                    in[i] = (float) r.nextGaussian();
+                }
+                float[] batched = new float[rows * outputs + 1];
+                batched[rows * outputs] = 42f;
+                e.evaluateRows(in, rows, batched);
+
+                float[] row = new float[inputs];
+                float[] one = new float[outputs];
+                float[] expected = new float[rows * outputs];
+                for (int k = 0; k < rows; k++) {
+                    System.arraycopy(in, k * inputs, row, 0, inputs);
+                    e.evaluate(row, one);
+                    System.arraycopy(one, 0, expected, k * outputs, outputs);
+                }
+                // Summation order differs between the lane and the row kernels: rounding, not more. Each
+                // output is held to its scale over all rows (a row of one small output has none of its own).
+                float[] scales = new float[outputs];
+                RelativeTolerance.widenOutputScales(scales, expected, expected.length, outputs);
+                int bad = new RelativeTolerance(1e-5).firstMismatch(expected, batched, expected.length, outputs, scales);
+                assertEquals(-1, bad, () -> "rows in lanes differ from one evaluation per row at " + bad + ": "
+                        + batched[bad] + " vs " + expected[bad]);
+                assertEquals(42f, batched[rows * outputs], "nothing is written past the rows");
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void onnxRuntimeEvaluatesRowsOneByOneWithTheSameResults() throws IOException {
+        Path file = Files.createTempFile("reflex-rows-ort", ".onnx");
+        try {
+            OnnxModelWriter.of(MlpGraph.randomChain(5, Activation.RELU, 16, 16, 16, 1)).fixedBatch(1).write(file);
+            try (Policy ort = PolicyLoader.builder().backend(Backend.ONNX_RUNTIME).build().load(file);
+                 Policy.Evaluator e = ort.newEvaluator()) {
+                float[] in = new float[7 * 16];
+                for (int i = 0; i < in.length; i++) {
+                    in[i] = (i % 13) * 0.1f - 0.5f;
+                }
+                float[] batched = new float[7];
+                e.evaluateRows(in, 7, batched);
+                float[] expected = new float[7];
+                float[] row = new float[16];
+                float[] one = new float[1];
+                for (int k = 0; k < 7; k++) {
+                    System.arraycopy(in, k * 16, row, 0, 16);
+                    e.evaluate(row, one);
+                    expected[k] = one[0];
+                }
+                assertArrayEquals(expected, batched);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void refusesRowsForAPolicyBoundToALargerBatch() throws IOException {
+        Path file = Files.createTempFile("reflex-rows-batch", ".onnx");
+        try {
+            OnnxModelWriter.of(MlpGraph.randomChain(6, Activation.RELU, 4, 4, 2)).write(file);
+            try (Policy p = PolicyLoader.builder().batch(4).build().load(file);
+                 Policy.Evaluator e = p.newEvaluator()) {
+                assertThrows(IllegalStateException.class, () -> e.evaluateRows(new float[16], 4, new float[8]));
+            }
+            try (Policy p = PolicyLoader.defaults().load(file);
+                 Policy.Evaluator e = p.newEvaluator()) {
+                assertThrows(IllegalArgumentException.class, () -> e.evaluateRows(new float[7], 2, new float[4]));
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+}
