@@ -22,14 +22,12 @@ import java.util.Map;
  */
 final class MlpGraphExtractor {
 
-    private final GraphProto graph;
     private final long opset;
     private final TensorSpec input;
     private final Map<String, NodeProto> producers = new HashMap<>();
     private final Map<String, TensorProto> constants = new HashMap<>();
 
     MlpGraphExtractor(GraphProto graph, long opset, TensorSpec input) {
-        this.graph = graph;
         this.opset = opset;
         this.input = input;
         for (TensorProto t : graph.getInitializerList()) {

@@ -464,15 +464,15 @@ final class VectorMlp {
         int n = a.outputs();
         double[] meanW = new double[in];
         double meanB = 0;
+        float[] ab = a.bias();
         for (int k = 0; k < n; k++) {
             for (int i = 0; i < in; i++) {
                 meanW[i] += a.weight(k, i);
             }
-            meanB += a.bias()[k];
+            meanB += ab[k];
         }
         float[] w = new float[n * in];
         float[] b = new float[n];
-        float[] ab = a.bias();
         float vb = v.bias()[0];
         for (int j = 0; j < n; j++) {
             for (int i = 0; i < in; i++) {

@@ -45,41 +45,21 @@ public final class CacheSimulator {
         final int length = objects.length;
         final int window = options.windowRequests();
         final RequestObserver observer = options.observer();
-        final double[] windows = new double[(int) ((length + (long) window - 1) / window)];
-        long hits = 0;
-        long bytesRequested = 0;
-        long bytesHit = 0;
-        int windowHits = 0;
-        int windowFill = 0;
-        int windowIndex = 0;
+        final HitTally tally = new HitTally(length, window);
         long start = System.nanoTime();
         for (int i = 0; i < length; i++) {
             int o = objects[i];
             long sz = sizes == null ? 1 : sizes[i];
-            bytesRequested += sz;
             boolean hit = cache.access(o, sz, capacity.charge(sz), times == null ? i : times[i],
                     ttls == null ? 0 : ttls[i]);
-            if (hit) {
-                hits++;
-                bytesHit += sz;
-                windowHits++;
-            }
-            if (++windowFill == window) {
-                windows[windowIndex++] = (double) windowHits / windowFill;
-                windowHits = 0;
-                windowFill = 0;
-            }
+            tally.record(hit, sz);
             if (observer != null) {
                 observer.afterRequest(i, o, hit, cache.usedCharge());
             }
         }
         long elapsed = System.nanoTime() - start;
-        if (windowFill > 0) {
-            windows[windowIndex] = (double) windowHits / windowFill;
-        }
         // Expirations and refusals happen inside the black box, which does not report them.
-        return new SimulationResult(cache.name(), capacity, length, hits, bytesRequested, bytesHit, cache.evictions(),
-                -1, -1, window,
-                windows, elapsed);
+        return new SimulationResult(cache.name(), capacity, length, tally.hits(), tally.bytesRequested(),
+                tally.bytesHit(), cache.evictions(), -1, -1, window, tally.windows(), elapsed);
     }
 }

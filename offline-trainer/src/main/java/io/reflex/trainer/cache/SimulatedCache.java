@@ -73,13 +73,7 @@ final class SimulatedCache implements EvictionContext {
         final int length = objects.length;
         final int window = options.windowRequests();
         final RequestObserver observer = options.observer();
-        final double[] windows = new double[(int) ((length + (long) window - 1) / window)];
-        long hits = 0;
-        long bytesRequested = 0;
-        long bytesHit = 0;
-        int windowHits = 0;
-        int windowFill = 0;
-        int windowIndex = 0;
+        final HitTally tally = new HitTally(length, window);
 
         long start = System.nanoTime();
         for (int i = 0; i < length; i++) {
@@ -88,7 +82,6 @@ final class SimulatedCache implements EvictionContext {
             final long sz = sizes == null ? 1 : sizes[i];
             index = i;
             now = t;
-            bytesRequested += sz;
             previousAccess[o] = lastAccess[o];
             lastAccess[o] = t;
             boolean hit = false;
@@ -104,28 +97,17 @@ final class SimulatedCache implements EvictionContext {
                     policy.onHit(o, this);
                 }
             }
-            if (hit) {
-                hits++;
-                bytesHit += sz;
-                windowHits++;
-            } else {
+            if (!hit) {
                 miss(o, sz, t, ttls == null ? 0 : ttls[i], rtts == null ? Float.NaN : rtts[i]);
             }
-            if (++windowFill == window) {
-                windows[windowIndex++] = (double) windowHits / windowFill;
-                windowHits = 0;
-                windowFill = 0;
-            }
+            tally.record(hit, sz);
             if (observer != null) {
                 observer.afterRequest(i, o, hit, used);
             }
         }
         long elapsed = System.nanoTime() - start;
-        if (windowFill > 0) {
-            windows[windowIndex] = (double) windowHits / windowFill;
-        }
-        return new SimulationResult(policy.name(), capacity, length, hits, bytesRequested, bytesHit, evictions,
-                expirations, rejected, window, windows, elapsed);
+        return new SimulationResult(policy.name(), capacity, length, tally.hits(), tally.bytesRequested(),
+                tally.bytesHit(), evictions, expirations, rejected, window, tally.windows(), elapsed);
     }
 
     private void miss(int o, long sz, double t, float ttl, float rtt) {

@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,23 +73,11 @@ final class EvaluateCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
-            TraceFormat traceFormat;
-            List<Capacity> capacities = new ArrayList<>();
-            try {
-                traceFormat = TraceFormat.fromLabel(format);
-                for (String s : sizes) {
-                    capacities.add(Capacity.parse(s));
-                }
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(cli, e.getMessage());
-            }
+            TraceFormat traceFormat = ReplayArguments.format(cli, format);
+            List<Capacity> capacities = ReplayArguments.capacities(cli, sizes);
             List<String> baselines = baselines(cli, policies);
-            if (!Files.isRegularFile(model)) {
-                throw new CommandLine.ParameterException(cli, "model file not found: " + model);
-            }
-            if (!Files.isRegularFile(trace)) {
-                throw new CommandLine.ParameterException(cli, "trace file not found: " + trace);
-            }
+            ReplayArguments.requireFile(cli, model, "model");
+            ReplayArguments.requireFile(cli, trace, "trace");
             Trace data = traceFormat.read(trace, Strictness.STRICT);
             PrintWriter err = cli.getErr();
             err.printf(Locale.ROOT, "evaluate eviction: %,d requests, %,d objects; %d sizes x (reflex + %d baselines)%n",

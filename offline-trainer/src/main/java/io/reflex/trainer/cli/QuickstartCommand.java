@@ -63,14 +63,7 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
-        List<Capacity> capacities = new ArrayList<>();
-        try {
-            for (String s : sizes) {
-                capacities.add(Capacity.parse(s));
-            }
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cli, e.getMessage());
-        }
+        List<Capacity> capacities = ReplayArguments.capacities(cli, sizes);
         if (evalSeeds.contains(trainSeed)) {
             throw new CommandLine.ParameterException(cli, "--eval-seeds must not contain the training seed " + trainSeed);
         }

@@ -15,7 +15,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,23 +77,13 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
-        TraceFormat traceFormat;
-        List<Capacity> capacities = new ArrayList<>();
-        try {
-            traceFormat = TraceFormat.fromLabel(format);
-            for (String s : sizes) {
-                capacities.add(Capacity.parse(s));
-            }
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cli, e.getMessage());
-        }
+        TraceFormat traceFormat = ReplayArguments.format(cli, format);
+        List<Capacity> capacities = ReplayArguments.capacities(cli, sizes);
         List<String> names = policyNames();
         if (threads < 0 || window < 0) {
             throw new CommandLine.ParameterException(cli, "--threads and --window must be >= 0");
         }
-        if (!Files.isRegularFile(trace)) {
-            throw new CommandLine.ParameterException(cli, "trace file not found: " + trace);
-        }
+        ReplayArguments.requireFile(cli, trace, "trace");
         PrintWriter err = cli.getErr();
         long readStart = System.nanoTime();
         Trace data = traceFormat.read(trace, lenient ? Strictness.LENIENT : Strictness.STRICT);

@@ -12,9 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -96,23 +94,17 @@ final class TrainCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
-            TraceFormat traceFormat;
-            List<Capacity> capacities = new ArrayList<>();
+            TraceFormat traceFormat = ReplayArguments.format(cli, format);
+            List<Capacity> capacities = ReplayArguments.capacities(cli, sizes);
             DqnConfig config;
             EvictionTraining.Behaviour behaviour;
             try {
-                traceFormat = TraceFormat.fromLabel(format);
-                for (String s : sizes) {
-                    capacities.add(Capacity.parse(s));
-                }
                 config = config(seed, steps, batch, hidden, gamma, cqlAlpha, learningRate, semiMarkov);
                 behaviour = new EvictionTraining.Behaviour(epsilon, costDiscount, seed);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
             }
-            if (!Files.isRegularFile(trace)) {
-                throw new CommandLine.ParameterException(cli, "trace file not found: " + trace);
-            }
+            ReplayArguments.requireFile(cli, trace, "trace");
             PrintWriter err = cli.getErr();
             Trace data = traceFormat.read(trace, Strictness.STRICT);
             err.printf(Locale.ROOT, "train eviction: %,d requests, %,d objects; %s%n", data.length(), data.objectCount(), config);
