@@ -30,6 +30,10 @@ import java.util.List;
  * <tr><td>15</td><td>1 on the skip row, else 0</td><td>1</td></tr>
  * </table>
  *
+ * <p>Columns {@value #SHARED_FROM} to {@value #SHARED_TO} (exclusive) are the same in every row of a
+ * decision, so a scorer may compute their part once per decision (see
+ * {@link io.reflex.engine.policy.Policy.Evaluator#evaluateRows(float[], int, float[], int, int)}).
+ *
  * <p>{@code S} is {@link OfflineNodes#maxWeightBound()}, so a model sees weights on a fixed scale
  * whatever the application's unit. With a {@linkplain #candidateLimit() candidate limit} {@code k},
  * only the {@code k} heaviest eligible nodes (ties: lower index) get a row; the trainer and the
@@ -41,6 +45,12 @@ public final class CandidateFeatures {
 
     /** Floats per candidate row. */
     public static final int COUNT = 16;
+
+    /** First of the columns that hold the same value in every row of a decision (the episode's context). */
+    public static final int SHARED_FROM = 6;
+
+    /** End (exclusive) of the columns shared by every row of a decision. */
+    public static final int SHARED_TO = 15;
 
     /** Short names of the features, in row order. */
     public static final List<String> NAMES = List.of("weight", "free_capacity", "arrival_mean_weight",

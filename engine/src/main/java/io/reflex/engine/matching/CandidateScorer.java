@@ -19,7 +19,9 @@ public interface CandidateScorer {
      *
      * @param rows       number of candidate rows (at least 1)
      * @param candidates the node of each row, {@link MatchingState#SKIP} for the skip row
-     * @param features   {@link CandidateFeatures#COUNT} floats per row, row-major
+     * @param features   {@link CandidateFeatures#COUNT} floats per row, row-major; columns
+     *                   {@link CandidateFeatures#SHARED_FROM} to {@link CandidateFeatures#SHARED_TO}
+     *                   (exclusive) are the same in every row
      * @param scores     receives one score per row; higher is preferred
      */
     void score(int rows, int[] candidates, float[] features, float[] scores);

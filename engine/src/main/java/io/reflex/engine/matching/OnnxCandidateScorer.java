@@ -81,8 +81,9 @@ public final class OnnxCandidateScorer implements CandidateScorer, AutoCloseable
 
     @Override
     public void score(int rows, int[] candidates, float[] features, float[] scores) {
-        // Rows are contiguous [rows][COUNT]: the fast path scores them in vector lanes, many per FMA.
-        evaluator.evaluateRows(features, rows, scores);
+        // Rows are contiguous [rows][COUNT]: the fast path scores them in vector lanes, many per FMA, and
+        // multiplies the decision's shared context columns into the first layer once rather than per row.
+        evaluator.evaluateRows(features, rows, scores, CandidateFeatures.SHARED_FROM, CandidateFeatures.SHARED_TO);
     }
 
     /** Closes the evaluator, and the policy if this scorer loaded it. Idempotent. */

@@ -43,6 +43,14 @@ final class Evaluators {
         checkLengths(input, rows * inputSize, output, rows * outputSize);
     }
 
+    /** Checks a shared-column range for {@link Policy.Evaluator#evaluateRows(float[], int, float[], int, int)}. */
+    static void checkSharedColumns(int from, int to, int inputSize) {
+        if (from < 0 || to < from || to > inputSize) {
+            throw new IllegalArgumentException("shared columns [" + from + ", " + to + ") must lie within the "
+                    + inputSize + " input columns");
+        }
+    }
+
     static void checkLengths(float[] input, int inputSize, float[] output, int outputSize) {
         if (input.length < inputSize || output.length < outputSize) {
             throw new IllegalArgumentException("evaluate needs input >= " + inputSize + " and output >= "

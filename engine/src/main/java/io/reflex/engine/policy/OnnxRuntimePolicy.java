@@ -145,6 +145,13 @@ final class OnnxRuntimePolicy implements Policy {
         }
 
         @Override
+        public void evaluateRows(float[] in, int rows, float[] out, int sharedFrom, int sharedTo) {
+            // Each row is a full input here: the shared columns are already in place, so the hint only needs checking.
+            Evaluators.checkSharedColumns(sharedFrom, sharedTo, inputSize);
+            evaluateRows(in, rows, out);
+        }
+
+        @Override
         public synchronized void close() {
             if (evaluatorClosed) {
                 return;

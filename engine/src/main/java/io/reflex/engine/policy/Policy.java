@@ -78,6 +78,18 @@ public interface Policy extends AutoCloseable {
          */
         void evaluateRows(float[] input, int rows, float[] output);
 
+        /**
+         * As {@link #evaluateRows(float[], int, float[])} for rows that share the input columns
+         * {@code [sharedFrom, sharedTo)}: the caller guarantees that every row holds row 0's values
+         * there (a decision's context, repeated beside each candidate's own features). The fast path
+         * then folds those columns into the first layer's bias once per call instead of multiplying
+         * them in every row; other backends evaluate the rows as given. An empty range is the plain call.
+         *
+         * @throws IllegalArgumentException if the range is not within {@code [0, inputSize]} or an array is too short
+         * @throws IllegalStateException if the policy's batch is not 1
+         */
+        void evaluateRows(float[] input, int rows, float[] output, int sharedFrom, int sharedTo);
+
         /** Releases this evaluator's buffers. Idempotent. */
         @Override
         void close();

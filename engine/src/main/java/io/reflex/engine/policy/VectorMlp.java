@@ -337,6 +337,8 @@ final class VectorMlp {
     final class LaneScratch {
         final float[] a = new float[Math.max(maxWidth, padded(inputWidth)) * L];
         final float[] b = new float[Math.max(maxWidth, padded(inputWidth)) * L];
+        /** The first layer's bias with the shared columns folded in. */
+        final float[] firstBias = new float[maxWidth];
     }
 
     LaneScratch newLaneScratch() {
@@ -348,20 +350,29 @@ final class VectorMlp {
      * fused multiply-add then serves L rows, which beats row-at-a-time evaluation when rows are many
      * and layers narrow (a shared per-candidate scorer). Only for plain chains.
      */
-    void evaluateRows(float[] in, int rows, float[] out, LaneScratch s) {
+    /**
+     * Runs {@code rows} rows with one row per vector lane. Columns {@code [sharedFrom, sharedTo)} hold
+     * row 0's values in every row (the caller's promise): when the first stage is dense they are folded
+     * into its bias once, so each lane block multiplies only the columns that differ between rows.
+     */
+    void evaluateRows(float[] in, int rows, float[] out, LaneScratch s, int sharedFrom, int sharedTo) {
+        Stage first = trunk.length > 0 && trunk[0].dense ? trunk[0] : null;
+        boolean fold = first != null && sharedTo > sharedFrom && rows > 0;
+        int skipFrom = fold ? sharedFrom : 0;
+        int skipTo = fold ? sharedTo : 0;
+        if (fold) {
+            foldSharedColumns(first, in, sharedFrom, sharedTo, s.firstBias);
+        }
         for (int r0 = 0; r0 < rows; r0 += L) {
             int n = Math.min(L, rows - r0);
             float[] x = s.a;
-            for (int i = 0; i < inputWidth; i++) {
-                int base = i * L;
-                for (int lane = 0; lane < L; lane++) {
-                    x[base + lane] = lane < n ? in[(r0 + lane) * inputWidth + i] : 0f;
-                }
-            }
+            transposeBlock(in, r0, n, x, skipFrom, skipTo);
             float[] y = s.b;
-            for (Stage st : trunk) {
+            for (int k = 0; k < trunk.length; k++) {
+                Stage st = trunk[k];
                 if (st.dense) {
-                    laneDense(st, x, y);
+                    boolean folded = k == 0 && fold;
+                    laneDense(st, x, y, folded ? s.firstBias : st.bias, folded ? skipFrom : 0, folded ? skipTo : 0);
                 } else {
                     for (int i = 0; i < st.in * L; i += L) {
                         activation(FloatVector.fromArray(SPECIES, x, i), st.activation, st.alpha).intoArray(y, i);
@@ -380,23 +391,97 @@ final class VectorMlp {
         }
     }
 
-    /** A dense layer over lanes: four outputs at a time, each a chain of FMAs over the inputs. */
-    private static void laneDense(Stage st, float[] x, float[] y) {
+    /** {@code bias + W[from..to) · row0[from..to)}: the shared columns' part of the first layer, once per call. */
+    private static void foldSharedColumns(Stage st, float[] in, int from, int to, float[] bias) {
+        System.arraycopy(st.bias, 0, bias, 0, st.out);
+        float[] w = st.weightsT;
+        for (int i = from; i < to; i++) {
+            float xi = in[i];
+            for (int o = 0, wi = i * st.outPadded; o < st.out; o++) {
+                bias[o] += w[wi + o] * xi;
+            }
+        }
+    }
+
+    /** Rows {@code r0 .. r0+n} of {@code in} into {@code x} as {@code [column][lane]}, skipping {@code [skipFrom, skipTo)}. */
+    private void transposeBlock(float[] in, int r0, int n, float[] x, int skipFrom, int skipTo) {
+        int width = inputWidth;
+        for (int lane = 0; lane < n; lane++) {
+            int src = (r0 + lane) * width;
+            for (int i = 0; i < skipFrom; i++) {
+                x[i * L + lane] = in[src + i];
+            }
+            for (int i = skipTo; i < width; i++) {
+                x[i * L + lane] = in[src + i];
+            }
+        }
+        // Idle lanes of the last block compute on zeros; their results are never read.
+        for (int lane = n; lane < L; lane++) {
+            for (int i = 0; i < width; i++) {
+                x[i * L + lane] = 0f;
+            }
+        }
+    }
+
+    /**
+     * One dense stage over a block of lanes, input columns {@code [skipFrom, skipTo)} left out (their
+     * part is already in {@code bias}).
+     */
+    private static void laneDense(Stage st, float[] x, float[] y, float[] bias, int skipFrom, int skipTo) {
         final float[] w = st.weightsT;
         final int stride = st.outPadded;
         final int in = st.in;
         int o = 0;
+        // Eight independent accumulators: enough FMAs in flight to hide the FMA latency.
+        for (; o + 7 < st.out; o += 8) {
+            FloatVector a0 = FloatVector.broadcast(SPECIES, bias[o]);
+            FloatVector a1 = FloatVector.broadcast(SPECIES, bias[o + 1]);
+            FloatVector a2 = FloatVector.broadcast(SPECIES, bias[o + 2]);
+            FloatVector a3 = FloatVector.broadcast(SPECIES, bias[o + 3]);
+            FloatVector a4 = FloatVector.broadcast(SPECIES, bias[o + 4]);
+            FloatVector a5 = FloatVector.broadcast(SPECIES, bias[o + 5]);
+            FloatVector a6 = FloatVector.broadcast(SPECIES, bias[o + 6]);
+            FloatVector a7 = FloatVector.broadcast(SPECIES, bias[o + 7]);
+            for (int part = 0; part < 2; part++) {
+                int from = part == 0 ? 0 : skipTo;
+                int to = part == 0 ? skipFrom : in;
+                for (int i = from, wi = o + from * stride; i < to; i++, wi += stride) {
+                    FloatVector xi = FloatVector.fromArray(SPECIES, x, i * L);
+                    a0 = xi.fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
+                    a1 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 1]), a1);
+                    a2 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 2]), a2);
+                    a3 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 3]), a3);
+                    a4 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 4]), a4);
+                    a5 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 5]), a5);
+                    a6 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 6]), a6);
+                    a7 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 7]), a7);
+                }
+            }
+            activation(a0, st.activation, st.alpha).intoArray(y, o * L);
+            activation(a1, st.activation, st.alpha).intoArray(y, (o + 1) * L);
+            activation(a2, st.activation, st.alpha).intoArray(y, (o + 2) * L);
+            activation(a3, st.activation, st.alpha).intoArray(y, (o + 3) * L);
+            activation(a4, st.activation, st.alpha).intoArray(y, (o + 4) * L);
+            activation(a5, st.activation, st.alpha).intoArray(y, (o + 5) * L);
+            activation(a6, st.activation, st.alpha).intoArray(y, (o + 6) * L);
+            activation(a7, st.activation, st.alpha).intoArray(y, (o + 7) * L);
+        }
         for (; o + 3 < st.out; o += 4) {
-            FloatVector a0 = FloatVector.broadcast(SPECIES, st.bias[o]);
-            FloatVector a1 = FloatVector.broadcast(SPECIES, st.bias[o + 1]);
-            FloatVector a2 = FloatVector.broadcast(SPECIES, st.bias[o + 2]);
-            FloatVector a3 = FloatVector.broadcast(SPECIES, st.bias[o + 3]);
-            for (int i = 0, wi = o; i < in; i++, wi += stride) {
-                FloatVector xi = FloatVector.fromArray(SPECIES, x, i * L);
-                a0 = xi.fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
-                a1 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 1]), a1);
-                a2 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 2]), a2);
-                a3 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 3]), a3);
+            FloatVector a0 = FloatVector.broadcast(SPECIES, bias[o]);
+            FloatVector a1 = FloatVector.broadcast(SPECIES, bias[o + 1]);
+            FloatVector a2 = FloatVector.broadcast(SPECIES, bias[o + 2]);
+            FloatVector a3 = FloatVector.broadcast(SPECIES, bias[o + 3]);
+            // Two column ranges: before the skipped columns and after them.
+            for (int part = 0; part < 2; part++) {
+                int from = part == 0 ? 0 : skipTo;
+                int to = part == 0 ? skipFrom : in;
+                for (int i = from, wi = o + from * stride; i < to; i++, wi += stride) {
+                    FloatVector xi = FloatVector.fromArray(SPECIES, x, i * L);
+                    a0 = xi.fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
+                    a1 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 1]), a1);
+                    a2 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 2]), a2);
+                    a3 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 3]), a3);
+                }
             }
             activation(a0, st.activation, st.alpha).intoArray(y, o * L);
             activation(a1, st.activation, st.alpha).intoArray(y, (o + 1) * L);
@@ -404,9 +489,13 @@ final class VectorMlp {
             activation(a3, st.activation, st.alpha).intoArray(y, (o + 3) * L);
         }
         for (; o < st.out; o++) {
-            FloatVector a0 = FloatVector.broadcast(SPECIES, st.bias[o]);
-            for (int i = 0, wi = o; i < in; i++, wi += stride) {
-                a0 = FloatVector.fromArray(SPECIES, x, i * L).fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
+            FloatVector a0 = FloatVector.broadcast(SPECIES, bias[o]);
+            for (int part = 0; part < 2; part++) {
+                int from = part == 0 ? 0 : skipTo;
+                int to = part == 0 ? skipFrom : in;
+                for (int i = from, wi = o + from * stride; i < to; i++, wi += stride) {
+                    a0 = FloatVector.fromArray(SPECIES, x, i * L).fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
+                }
             }
             activation(a0, st.activation, st.alpha).intoArray(y, o * L);
         }

@@ -80,9 +80,15 @@ final class VectorMlpPolicy implements Policy {
 
         @Override
         public void evaluateRows(float[] in, int rowCount, float[] out) {
+            evaluateRows(in, rowCount, out, 0, 0);
+        }
+
+        @Override
+        public void evaluateRows(float[] in, int rowCount, float[] out, int sharedFrom, int sharedTo) {
             Evaluators.checkRows(rows, source, in, rowCount, inWidth, out, outWidth);
+            Evaluators.checkSharedColumns(sharedFrom, sharedTo, inWidth);
             if (lanes != null) {
-                program.evaluateRows(in, rowCount, out, lanes);
+                program.evaluateRows(in, rowCount, out, lanes, sharedFrom, sharedTo);
                 return;
             }
             for (int r = 0; r < rowCount; r++) {

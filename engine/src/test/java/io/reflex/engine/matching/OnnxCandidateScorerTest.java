@@ -40,7 +40,10 @@ class OnnxCandidateScorerTest {
         int rows = 7;
         float[] features = new float[rows * CandidateFeatures.COUNT];
         for (int i = 0; i < features.length; i++) {
-            features[i] = (float) random.nextDouble();
+            int column = i % CandidateFeatures.COUNT;
+            boolean shared = column >= CandidateFeatures.SHARED_FROM && column < CandidateFeatures.SHARED_TO;
+            // Rows of one decision share the context columns, as CandidateFeatures writes them.
+            features[i] = shared && i >= CandidateFeatures.COUNT ? features[column] : (float) random.nextDouble();
         }
         float[] scores = new float[rows];
 

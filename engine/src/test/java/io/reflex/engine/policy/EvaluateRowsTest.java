@@ -112,4 +112,62 @@ class EvaluateRowsTest {
             Files.deleteIfExists(file);
         }
     }
+    @Property(tries = 60)
+    void sharedColumnsFoldedIntoTheFirstLayerGiveTheSameOutputsOnBothBackends(
+            @ForAll @IntRange(min = 1, max = 24) int inputs,
+            @ForAll @IntRange(min = 0, max = 24) int sharedStart,
+            @ForAll @IntRange(min = 0, max = 24) int sharedLength,
+            @ForAll @IntRange(min = 1, max = 70) int rows,
+            @ForAll long seed) throws IOException {
+        int from = Math.min(sharedStart, inputs);
+        int to = Math.min(from + sharedLength, inputs);
+        Path file = Files.createTempFile("reflex-rows-shared", ".onnx");
+        try {
+            OnnxModelWriter.of(MlpGraph.randomChain(seed, Activation.RELU, inputs, 16, 16, 1)).fixedBatch(1).write(file);
+            try (Policy fast = PolicyLoader.builder().backend(Backend.VECTOR).build().load(file);
+                 Policy ort = PolicyLoader.builder().backend(Backend.ONNX_RUNTIME).build().load(file);
+                 Policy.Evaluator f = fast.newEvaluator();
+                 Policy.Evaluator o = ort.newEvaluator()) {
+                SplittableRandom r = new SplittableRandom(seed);
+                float[] in = new float[rows * inputs];
+                for (int k = 0; k < rows; k++) {
+                    for (int i = 0; i < inputs; i++) {
+                        // The shared columns repeat row 0's values, as the contract requires.
+                        in[k * inputs + i] = i >= from && i < to && k > 0 ? in[i] : (float) r.nextGaussian();
+                    }
+                }
+                float[] folded = new float[rows];
+                float[] reference = new float[rows];
+                f.evaluateRows(in, rows, folded, from, to);
+                o.evaluateRows(in, rows, reference, from, to);
+                float[] scales = new float[1];
+                RelativeTolerance.widenOutputScales(scales, reference, rows, 1);
+                int bad = new RelativeTolerance(1e-5).firstMismatch(reference, folded, rows, 1, scales);
+                assertEquals(-1, bad, () -> "shared columns [" + from + ", " + to + ") folded: row " + bad + " gives "
+                        + folded[bad] + ", ONNX Runtime " + reference[bad]);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void refusesASharedColumnRangeOutsideTheInput() throws IOException {
+        Path file = Files.createTempFile("reflex-rows-range", ".onnx");
+        try {
+            OnnxModelWriter.of(MlpGraph.randomChain(8, Activation.RELU, 4, 4, 1)).fixedBatch(1).write(file);
+            for (Backend backend : new Backend[] {Backend.VECTOR, Backend.ONNX_RUNTIME}) {
+                try (Policy p = PolicyLoader.builder().backend(backend).build().load(file);
+                     Policy.Evaluator e = p.newEvaluator()) {
+                    float[] in = new float[8];
+                    float[] out = new float[2];
+                    assertThrows(IllegalArgumentException.class, () -> e.evaluateRows(in, 2, out, 2, 5), backend::name);
+                    assertThrows(IllegalArgumentException.class, () -> e.evaluateRows(in, 2, out, 3, 2), backend::name);
+                    assertThrows(IllegalArgumentException.class, () -> e.evaluateRows(in, 2, out, -1, 2), backend::name);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
 }
