@@ -1,5 +1,9 @@
 package io.reflex.engine.explore;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.SplittableRandom;
 
 /**
@@ -7,12 +11,17 @@ import java.util.SplittableRandom;
  * computed stably (scores shifted by their maximum). A low temperature approaches greedy choice, a
  * high one uniform choice.
  *
- * <p>Not thread-safe; allocates nothing per choice.
+ * <p>Not thread-safe. Keeps one scratch array of weights, grown when a choice has more actions than
+ * any before it; allocates nothing per choice otherwise.
  */
 public final class SoftmaxSelector implements ActionSelector {
 
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
     private final double temperature;
+    private final float inverseTemperature;
     private final SplittableRandom random;
+    private float[] weights = new float[SPECIES.length()];
     private double lastProbability = Double.NaN;
 
     /**
@@ -24,28 +33,30 @@ public final class SoftmaxSelector implements ActionSelector {
             throw new IllegalArgumentException("temperature must be in (0, 1e6], got " + temperature);
         }
         this.temperature = temperature;
+        this.inverseTemperature = (float) (1 / temperature);
         this.random = new SplittableRandom(seed);
     }
 
     @Override
     public int choose(float[] scores, int offset, int count) {
         EpsilonGreedy.checkCount(count);
-        float max = max(scores, offset, count);
-        double total = 0;
-        for (int i = 0; i < count; i++) {
-            total += weight(scores[offset + i], max);
-        }
+        double total = exponentiate(scores, offset, count);
+        float[] w = weights;
         double u = random.nextDouble() * total;
         double cumulative = 0;
         int action = count - 1;
         for (int i = 0; i < count; i++) {
-            cumulative += weight(scores[offset + i], max);
+            cumulative += w[i];
             if (u < cumulative) {
                 action = i;
                 break;
             }
         }
-        lastProbability = weight(scores[offset + action], max) / total;
+        // Rounding can leave u at or past the last cumulative sum: the last slot with weight takes it.
+        while (action > 0 && w[action] == 0f) {
+            action--;
+        }
+        lastProbability = w[action] / total;
         return action;
     }
 
@@ -60,16 +71,36 @@ public final class SoftmaxSelector implements ActionSelector {
         if (action < 0 || action >= count) {
             return 0;
         }
-        float max = max(scores, offset, count);
-        double total = 0;
-        for (int i = 0; i < count; i++) {
-            total += weight(scores[offset + i], max);
-        }
-        return weight(scores[offset + action], max) / total;
+        double total = exponentiate(scores, offset, count);
+        return weights[action] / total;
     }
 
-    private double weight(float score, float max) {
-        return Math.exp((score - max) / temperature);
+    /**
+     * Fills {@link #weights} with {@code exp((s_i − max) / T)} and returns their sum. The exponentials
+     * run in vector lanes (a tree walk samples among hundreds of children per decision), single
+     * precision, which is ample for probabilities.
+     */
+    private double exponentiate(float[] scores, int offset, int count) {
+        float max = max(scores, offset, count);
+        if (weights.length < count) {
+            weights = new float[SPECIES.loopBound(count) + SPECIES.length()];
+        }
+        float[] w = weights;
+        FloatVector shift = FloatVector.broadcast(SPECIES, max);
+        FloatVector scale = FloatVector.broadcast(SPECIES, inverseTemperature);
+        int i = 0;
+        for (int bound = SPECIES.loopBound(count); i < bound; i += SPECIES.length()) {
+            FloatVector.fromArray(SPECIES, scores, offset + i).sub(shift).mul(scale)
+                    .lanewise(VectorOperators.EXP).intoArray(w, i);
+        }
+        for (; i < count; i++) {
+            w[i] = (float) Math.exp((scores[offset + i] - max) * inverseTemperature);
+        }
+        double total = 0;
+        for (int k = 0; k < count; k++) {
+            total += w[k];
+        }
+        return total;
     }
 
     private static float max(float[] scores, int offset, int count) {

@@ -328,6 +328,11 @@ final class VectorMlp {
         };
     }
 
+    /** Floats per vector: rows per lane block in {@link #evaluateRows}. */
+    static int lanes() {
+        return L;
+    }
+
     /** Whether {@link #evaluateRows} may run this program with rows in vector lanes (plain chains). */
     boolean supportsRowLanes() {
         return !dueling;

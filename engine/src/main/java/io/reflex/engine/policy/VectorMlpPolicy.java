@@ -73,6 +73,11 @@ final class VectorMlpPolicy implements Policy {
         @Override
         public void evaluate(float[] in, float[] out) {
             Evaluators.checkLengths(in, inputSize, out, outputSize);
+            if (lanes != null && rows >= VectorMlp.lanes()) {
+                // A batch of at least a vector's width fills the lanes: one row per lane beats one call per row.
+                program.evaluateRows(in, rows, out, lanes, 0, 0);
+                return;
+            }
             for (int r = 0; r < rows; r++) {
                 program.evaluate(in, r * inWidth, out, r * outWidth, scratch);
             }

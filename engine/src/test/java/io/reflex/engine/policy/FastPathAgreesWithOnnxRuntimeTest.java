@@ -78,6 +78,16 @@ class FastPathAgreesWithOnnxRuntimeTest {
         assertBackendsAgree(file, PolicyLoader.builder().batch(4), 4, c.graph());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void fastPathMatchesOnnxRuntimeOnABatchWideEnoughForRowsInLanes(Case c) {
+        Path file = dir.resolve("model.onnx");
+        OnnxModelWriter.of(c.graph()).matMulAdd(c.matMulAdd()).write(file);
+
+        // 37 rows: two full lane blocks on 16-lane machines (four on 8-lane ones) and a partial one.
+        assertBackendsAgree(file, PolicyLoader.builder().batch(37), 37, c.graph());
+    }
+
     @Test
     void evaluatesEachRowOfABatchAsItWouldAlone() {
         MlpGraph graph = MlpGraph.randomDueling(7, 96, 128, 128, 17);

@@ -45,6 +45,9 @@ public final class ChildRows {
         int n = tree.children(level, node);
         int childLevel = level + 1;
         float[] vectors = tree.vectorArray(childLevel);
+        // Below a node with nothing taken every child is available: no per-child lookups (the common case
+        // past the root, since a session takes few items of a large catalog).
+        boolean untouched = mask.takenBelow(level, node) == 0;
         for (int j = 0; j < n; j++) {
             int child = first + j;
             int base = j * width;
@@ -56,7 +59,7 @@ public final class ChildRows {
                 rows[base + stateWidth + dims + d] = x * state[d];
             }
             rows[base + width - 1] = tree.popularity(childLevel, child);
-            available[j] = mask.available(childLevel, child) > 0;
+            available[j] = untouched || mask.available(childLevel, child) > 0;
         }
         int slots = tree.branching();
         if (n < slots) {

@@ -48,6 +48,11 @@ public final class SessionMask {
         return tree.size(level, node) - count(level, node);
     }
 
+    /** Leaves already taken below node {@code node} at {@code level}. */
+    public int takenBelow(int level, int node) {
+        return taken == 0 ? 0 : count(level, node);
+    }
+
     /** Whether the item at leaf position {@code position} was already taken. */
     public boolean isTaken(int position) {
         return count(tree.depth(), position) > 0;

@@ -24,6 +24,9 @@ public final class ItemTree {
     private final int[][] firstChild;
     private final float[][] nodeVectors;
     private final float[][] nodePopularity;
+    /** Item vectors and popularities in leaf order: a walk reads a node's children contiguously, not scattered. */
+    private final float[] leafVectors;
+    private final float[] leafPopularity;
 
     ItemTree(ItemCatalog catalog, int depth, int branching, int[] order, int[][] leafStart, int[][] firstChild) {
         this.catalog = catalog;
@@ -57,6 +60,13 @@ public final class ItemTree {
             }
             nodeVectors[l] = v;
             nodePopularity[l] = p;
+        }
+        int items = order.length;
+        this.leafVectors = new float[items * dims];
+        this.leafPopularity = new float[items];
+        for (int pos = 0; pos < items; pos++) {
+            System.arraycopy(catalog.vectors(), order[pos] * dims, leafVectors, pos * dims, dims);
+            leafPopularity[pos] = catalog.popularity()[order[pos]];
         }
     }
 
@@ -113,25 +123,26 @@ public final class ItemTree {
      * vector), as an array and offset.
      */
     public float[] vectorArray(int level) {
-        return level == depth ? catalog.vectors() : nodeVectors[level];
+        return level == depth ? leafVectors : nodeVectors[level];
     }
 
     /** Offset of node {@code node}'s vector in {@link #vectorArray(int)}. */
     public int vectorOffset(int level, int node) {
-        return (level == depth ? order[node] : node) * catalog.dims();
+        return node * catalog.dims();
     }
 
     /** Popularity feature of node {@code node} at {@code level} (1..depth). */
     public float popularity(int level, int node) {
-        return level == depth ? catalog.popularity()[order[node]] : nodePopularity[level][node];
+        return level == depth ? leafPopularity[node] : nodePopularity[level][node];
     }
 
     /**
-     * Bytes this tree and its catalog hold beyond the item vectors: leaf order, node ranges, node
-     * embeddings and popularities, and the catalog's ids, biases and popularities (array payloads).
+     * Bytes this tree and its catalog hold beyond the catalog's item vectors: leaf order, the leaf-ordered
+     * copy of the item vectors and popularities, node ranges, node embeddings and popularities, and the
+     * catalog's ids, biases and popularities (array payloads).
      */
     public long bytesBeyondItemVectors() {
-        long bytes = 4L * order.length;
+        long bytes = 4L * order.length + 4L * leafVectors.length + 4L * leafPopularity.length;
         for (int l = 0; l < depth; l++) {
             bytes += 4L * leafStart[l].length + 4L * firstChild[l].length;
             if (nodeVectors[l] != null) {
