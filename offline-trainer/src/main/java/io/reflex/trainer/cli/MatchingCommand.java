@@ -78,7 +78,7 @@ final class MatchingCommand implements Runnable {
                 description = "Training instances (default ${DEFAULT-VALUE}).")
         int trainInstances;
 
-        @Option(names = "--epochs", defaultValue = "40", paramLabel = "N", description = "Training epochs (default ${DEFAULT-VALUE}).")
+        @Option(names = "--epochs", defaultValue = "100", paramLabel = "N", description = "Training epochs (default ${DEFAULT-VALUE}).")
         int epochs;
 
         @Option(names = "--hidden", defaultValue = "16,16", split = ",", paramLabel = "H1,H2,...",
@@ -96,6 +96,10 @@ final class MatchingCommand implements Runnable {
                 description = "Score at most the K heaviest candidates per decision (default 0: all).")
         int candidateLimit;
 
+        @Option(names = "--shortfall-weight", defaultValue = "1", paramLabel = "L",
+                description = "Extra weight on an episode's shortfall below the expert in training (default ${DEFAULT-VALUE}).")
+        double shortfallWeight;
+
         @Option(names = "--save-models", paramLabel = "DIR", description = "Keep the exported ONNX scorers in DIR.")
         Path saveModels;
 
@@ -112,10 +116,11 @@ final class MatchingCommand implements Runnable {
             try {
                 rule = ExpertRule.byName(expert);
                 settings = new MatchingExperiment.Settings(rhos, slack, rule, capacity,
-                        weightBound == null ? Double.NaN : weightBound, epochs, hidden, seed, candidateLimit, saveModels);
+                        weightBound == null ? Double.NaN : weightBound, epochs, hidden, seed, candidateLimit, shortfallWeight, saveModels);
                 check(trainInstances >= 1 && trainInstances <= 10_000_000, "--train-instances must be in [1, 10000000]");
                 check(epochs >= 1 && epochs <= 100_000, "--epochs must be in [1, 100000]");
                 check(candidateLimit >= 0, "--candidate-limit must be >= 0");
+                check(shortfallWeight >= 0 && shortfallWeight <= 1000, "--shortfall-weight must be in [0, 1000]");
                 check(instances == null || instances >= 1, "--instances must be >= 1");
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

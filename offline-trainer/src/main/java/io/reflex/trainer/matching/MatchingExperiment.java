@@ -86,10 +86,12 @@ public final class MatchingExperiment {
      * @param hidden          hidden widths of the scorer MLP
      * @param seed            training seed
      * @param candidateLimit  most candidates scored per decision (0: all)
+     * @param shortfallWeight λ of {@link ReinforceTrainer.Settings.Builder#shortfallWeight} (0: plain REINFORCE)
      * @param modelsDirectory where to keep the exported models, or {@code null} for a temporary directory
      */
     public record Settings(List<Double> rhos, double slack, ExpertRule expert, int capacity, double weightBound,
-                           int epochs, int[] hidden, long seed, int candidateLimit, Path modelsDirectory) {
+                           int epochs, int[] hidden, long seed, int candidateLimit, double shortfallWeight,
+                           Path modelsDirectory) {
         public Settings {
             Objects.requireNonNull(rhos, "rhos");
             Objects.requireNonNull(expert, "expert");
@@ -239,7 +241,8 @@ public final class MatchingExperiment {
 
     private static ReinforceTrainer.Settings.Builder base(Settings settings, int limit, int horizon) {
         return ReinforceTrainer.Settings.builder().expert(settings.expert()).hidden(settings.hidden())
-                .epochs(settings.epochs()).seed(settings.seed()).candidateLimit(limit).horizon(horizon);
+                .epochs(settings.epochs()).seed(settings.seed()).candidateLimit(limit).horizon(horizon)
+                .shortfallWeight(settings.shortfallWeight());
     }
 
     static String lomarKey(double rho) {

@@ -124,7 +124,11 @@ public final class ReinforceTrainer {
      * while cancelling most of the variance that comes from instances being richer or poorer.
      */
     private double signal(Episode.Trace trace) {
-        return settings.expertControlVariate ? trace.reward() - trace.expertReward() : trace.reward();
+        double g = settings.expertControlVariate ? trace.reward() - trace.expertReward() : trace.reward();
+        double shortfall = trace.expertReward() - trace.reward();
+        // Risk-sensitive: an episode that ends below the expert is weighed (1 + λ) times, which buys the
+        // worst case (the competitive ratio) at a little of the average.
+        return shortfall > 0 ? g - settings.shortfallWeight * shortfall : g;
     }
 
     private static int maxOnline(List<MatchingInstance> instances) {
@@ -313,6 +317,7 @@ public final class ReinforceTrainer {
         final int candidateLimit;
         final int horizon;
         final boolean expertControlVariate;
+        final double shortfallWeight;
 
         private Settings(Builder b) {
             this.softSwitch = b.softSwitch;
@@ -332,6 +337,7 @@ public final class ReinforceTrainer {
             this.candidateLimit = b.candidateLimit;
             this.horizon = b.horizon;
             this.expertControlVariate = b.expertControlVariate;
+            this.shortfallWeight = b.shortfallWeight;
         }
 
         public static Builder builder() {
@@ -375,6 +381,7 @@ public final class ReinforceTrainer {
             private double learningRate = 0.01;
             private double learningRateDecay = 0.97;
             private double baselineDecay = 0.8;
+            private double shortfallWeight;
             private double entropyWeight = 0.01;
             private double maxGradientNorm = 1.0;
             private long seed = 42;
@@ -521,6 +528,19 @@ public final class ReinforceTrainer {
              */
             public Builder expertControlVariate(boolean enabled) {
                 this.expertControlVariate = enabled;
+                return this;
+            }
+
+            /**
+             * λ ≥ 0: how much more an episode's shortfall below the expert's reward on the same
+             * instance weighs in the return than a gain does [0: none]. Above 0 the objective is
+             * risk-sensitive: it trades a little average reward for a better worst case.
+             */
+            public Builder shortfallWeight(double lambda) {
+                if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+                    throw new IllegalArgumentException("shortfall weight must be finite and >= 0, got " + lambda);
+                }
+                this.shortfallWeight = lambda;
                 return this;
             }
 
