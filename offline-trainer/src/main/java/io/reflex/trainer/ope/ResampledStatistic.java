@@ -1,0 +1,34 @@
+package io.reflex.trainer.ope;
+
+/**
+ * A statistic of units (logged decisions or episodes) that can be recomputed on a bootstrap
+ * resample given as occurrence counts per unit: the form {@link BootstrapInterval} resamples.
+ * {@link EstimateTerms} (precomputed per-unit sums, one pass per resample) is the usual kind; an
+ * estimator whose model must be refitted per resample, such as {@link FittedQEvaluation}'s, is the
+ * other.
+ *
+ * <p>Implementations are immutable; {@link #value(int[], long)} may be called from one thread at a
+ * time per instance.
+ */
+public interface ResampledStatistic {
+
+    /** The estimator's name. */
+    String name();
+
+    /** The number of units. */
+    int units();
+
+    /**
+     * The statistic on a resample in which unit {@code i} occurs {@code counts[i]} times.
+     *
+     * @param total {@code Σ counts}
+     */
+    double value(int[] counts, long total);
+
+    /** The point estimate: every unit counted once. */
+    default double value() {
+        int[] ones = new int[units()];
+        java.util.Arrays.fill(ones, 1);
+        return value(ones, units());
+    }
+}
