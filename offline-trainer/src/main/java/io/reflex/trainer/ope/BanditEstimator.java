@@ -35,6 +35,21 @@ public sealed interface BanditEstimator {
                 new SwitchDr(switchTau));
     }
 
+    /**
+     * The estimator called {@code name} ({@code ips}, {@code snips}, {@code dm}, {@code dr},
+     * {@code sndr}, {@code switch-dr}).
+     *
+     * @throws IllegalArgumentException naming the unknown name
+     */
+    static BanditEstimator named(String name, double switchTau) {
+        for (BanditEstimator e : all(switchTau)) {
+            if (e.name().equals(name)) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException("unknown estimator '" + name + "'; expected ips, snips, dm, dr, sndr or switch-dr");
+    }
+
     /** Inverse propensity scoring. */
     record Ips() implements BanditEstimator {
         @Override

@@ -23,7 +23,8 @@ import java.util.stream.IntStream;
  *       scorer; {@code episodes} logged episodes per seed.
  * </ul>
  * The environment is fixed by the base seed; seed {@code i} draws log {@code i} and bootstrap
- * {@code i}. Seeds run in parallel on the common fork-join pool; the results do not depend on the
+ * {@code i}, the simulator's draws and the logging selector's from distinct seeds (one seed for both
+ * would correlate exploration with contexts and rewards, and the logs would no longer be i.i.d.). Seeds run in parallel on the common fork-join pool; the results do not depend on the
  * scheduling.
  *
  * <p>Stateless; {@link #run} is thread-safe.
@@ -105,7 +106,7 @@ public final class OpeBenchmark {
         List<List<Estimate>> banditRuns = IntStream.range(0, s.seeds()).parallel().mapToObj(i -> {
             long seed = mix(s.baseSeed(), i);
             BanditDataset data = bandit.log(s.decisions(), bandit.behaviourScorer(),
-                    new EpsilonGreedy(BANDIT_EPSILON, seed), seed);
+                    new EpsilonGreedy(BANDIT_EPSILON, mix(seed, 1)), seed);
             return OffPolicyEvaluation.bandit(data, new TargetPolicy(bandit.targetScorer(), TargetRule.GREEDY),
                     s.ope().withSeed(seed ^ 0xB007L));
         }).toList();
@@ -121,7 +122,7 @@ public final class OpeBenchmark {
         List<List<Estimate>> sequenceRuns = IntStream.range(0, s.seeds()).parallel().mapToObj(i -> {
             long seed = mix(s.baseSeed() + 1, i);
             EpisodeDataset data = task.log(s.episodes(), task.behaviourScorer(),
-                    new SoftmaxSelector(SEQUENCE_TEMPERATURE, seed), seed);
+                    new SoftmaxSelector(SEQUENCE_TEMPERATURE, mix(seed, 1)), seed);
             return OffPolicyEvaluation.sequence(data, new TargetPolicy(task.targetScorer(), SEQUENCE_TARGET),
                     sequenceOpe.withSeed(seed ^ 0xB007L));
         }).toList();
@@ -160,8 +161,8 @@ public final class OpeBenchmark {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
-    /** A well-spread per-log seed (SplittableRandom's mixing), so nearby seeds give unrelated streams. */
-    static long mix(long base, int i) {
+    /** A well-spread derived seed (SplittableRandom's mixing), so nearby seeds give unrelated streams. */
+    public static long mix(long base, int i) {
         long z = base * 0x9E3779B97F4A7C15L + (i + 1) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
