@@ -55,7 +55,7 @@ final class PromoteCommand implements Callable<Integer> {
             description = "How both models' scores become action probabilities (default ${DEFAULT-VALUE}).")
     String target;
 
-    @Option(names = "--resamples", defaultValue = "500", paramLabel = "B", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
+    @Option(names = "--resamples", defaultValue = "1000", paramLabel = "B", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
     int resamples;
 
     @Option(names = "--level", defaultValue = "0.95", paramLabel = "L", description = "Confidence level of the lower bound (default ${DEFAULT-VALUE}).")

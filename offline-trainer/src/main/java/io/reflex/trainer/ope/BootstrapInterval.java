@@ -76,14 +76,18 @@ public final class BootstrapInterval {
         }
         double[][] values = new double[estimators.size()][resamples];
         int[] counts = new int[n];
+        double[] weights = new double[n];
         SplittableRandom random = new SplittableRandom(seed);
         for (int b = 0; b < resamples; b++) {
             Arrays.fill(counts, 0);
             for (int i = 0; i < n; i++) {
                 counts[random.nextInt(n)]++;
             }
+            for (int i = 0; i < n; i++) {
+                weights[i] = counts[i];
+            }
             for (int e = 0; e < estimators.size(); e++) {
-                values[e][b] = estimators.get(e).value(counts, n);
+                values[e][b] = estimators.get(e).value(weights, n);
             }
         }
         List<Estimate> out = new ArrayList<>(estimators.size());

@@ -70,7 +70,7 @@ public final class FittedQEvaluation {
             }
 
             @Override
-            public double value(int[] counts, long total) {
+            public double value(double[] counts, double total) {
                 steps.fit(target, gamma, lambda, counts, null, v);
                 double s = 0;
                 for (int e = 0; e < counts.length; e++) {
@@ -91,12 +91,16 @@ public final class FittedQEvaluation {
         return v[e * horizon + t];
     }
 
-    /** The logged steps regrouped by step index, built once per dataset. */
+    /**
+     * The logged steps regrouped by step index, built once per dataset: per step, the contexts as
+     * one flat row-major array (no pointer chasing in the refits), the actions, rewards, owning
+     * episodes, and whether the step ends its episode.
+     */
     private static final class Steps {
         private final int actions;
         private final int horizon;
         private final int width;
-        private final float[][][] contexts;
+        private final double[][] contexts;
         private final int[][] loggedActions;
         private final double[][] rewards;
         private final int[][] owners;
@@ -113,13 +117,13 @@ public final class FittedQEvaluation {
                     m[t]++;
                 }
             }
-            contexts = new float[horizon][][];
+            contexts = new double[horizon][];
             loggedActions = new int[horizon][];
             rewards = new double[horizon][];
             owners = new int[horizon][];
             last = new boolean[horizon][];
             for (int t = 0; t < horizon; t++) {
-                contexts[t] = new float[m[t]][];
+                contexts[t] = new double[m[t] * width];
                 loggedActions[t] = new int[m[t]];
                 rewards[t] = new double[m[t]];
                 owners[t] = new int[m[t]];
@@ -130,7 +134,10 @@ public final class FittedQEvaluation {
                 EpisodeDataset.Episode ep = episodes.get(e);
                 for (int t = 0; t < ep.length(); t++) {
                     int i = fill[t]++;
-                    contexts[t][i] = ep.contexts()[t];
+                    float[] x = ep.contexts()[t];
+                    for (int j = 0; j < width; j++) {
+                        contexts[t][i * width + j] = x[j];
+                    }
                     loggedActions[t][i] = ep.actions()[t];
                     rewards[t][i] = ep.rewards()[t];
                     owners[t][i] = e;
@@ -139,31 +146,66 @@ public final class FittedQEvaluation {
             }
         }
 
-        /** Fits backwards, writing V̂ (and Q̂ when {@code q} is not null) per episode and step. */
-        void fit(double[][] target, double gamma, double lambda, int[] counts, double[] q, double[] v) {
+        /**
+         * Fits backwards, writing V̂ (and Q̂ when {@code q} is not null) per episode and step. Each
+         * step's regressions are the weighted ridge of {@link RidgeRewardModel}, on the flat layout.
+         */
+        void fit(double[][] target, double gamma, double lambda, double[] counts, double[] q, double[] v) {
             int k = actions;
+            int p = width + 1;
+            double[] gram = new double[k * p * p];
+            double[] moment = new double[k * p];
+            double[] coefficients = new double[k * p];
             for (int t = horizon - 1; t >= 0; t--) {
-                int m = owners[t].length;
-                double[] y = new double[m];
-                double[] w = counts == null ? null : new double[m];
+                double[] x = contexts[t];
+                int[] a = loggedActions[t];
+                int[] owner = owners[t];
+                int m = owner.length;
+                java.util.Arrays.fill(gram, 0);
+                java.util.Arrays.fill(moment, 0);
                 for (int i = 0; i < m; i++) {
-                    int e = owners[t][i];
-                    y[i] = rewards[t][i] + (last[t][i] ? 0 : gamma * v[e * horizon + t + 1]);
-                    if (w != null) {
-                        w[i] = counts[e];
+                    int e = owner[i];
+                    double c = counts == null ? 1 : counts[e];
+                    if (c == 0) {
+                        continue;
                     }
+                    double y = rewards[t][i] + (last[t][i] ? 0 : gamma * v[e * horizon + t + 1]);
+                    int g = a[i] * p * p;
+                    int mo = a[i] * p;
+                    int row = i * width;
+                    for (int r = 0; r < width; r++) {
+                        double cz = c * x[row + r];
+                        moment[mo + r] += cz * y;
+                        for (int col = 0; col <= r; col++) {
+                            gram[g + r * p + col] += cz * x[row + col];
+                        }
+                    }
+                    // The intercept's row: z[width] = 1.
+                    moment[mo + width] += c * y;
+                    for (int col = 0; col < width; col++) {
+                        gram[g + width * p + col] += c * x[row + col];
+                    }
+                    gram[g + width * p + width] += c;
                 }
-                RidgeRewardModel model = RidgeRewardModel.fit(contexts[t], loggedActions[t], y, w, width, k, lambda);
+                for (int b = 0; b < k; b++) {
+                    double[] w = RidgeRewardModel.solveRidge(gram, b * p * p, moment, b * p, p, lambda);
+                    System.arraycopy(w, 0, coefficients, b * p, p);
+                }
+                double[] row = new double[k];
                 for (int i = 0; i < m; i++) {
-                    int e = owners[t][i];
+                    int e = owner[i];
                     double[] pi = target[e];
                     double value = 0;
                     for (int b = 0; b < k; b++) {
-                        double qb = model.predict(contexts[t][i], b);
-                        if (q != null) {
-                            q[(e * horizon + t) * k + b] = qb;
+                        double qb = coefficients[b * p + width];
+                        for (int j = 0; j < width; j++) {
+                            qb += coefficients[b * p + j] * x[i * width + j];
                         }
+                        row[b] = qb;
                         value += pi[t * k + b] * qb;
+                    }
+                    if (q != null) {
+                        System.arraycopy(row, 0, q, (e * horizon + t) * k, k);
                     }
                     v[e * horizon + t] = value;
                 }

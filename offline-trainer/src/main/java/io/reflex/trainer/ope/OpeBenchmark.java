@@ -44,11 +44,15 @@ public final class OpeBenchmark {
      * @param seeds     logs per simulator, at least 1
      * @param decisions logged decisions per bandit log
      * @param episodes  logged episodes per sequential log
-     * @param ope       estimator and bootstrap settings (its seed is replaced per log)
+     * @param ope       estimator and bootstrap settings of the bandit (its seed is replaced per log)
+     * @param sequenceResamples bootstrap resamples of the sequential task: fewer, because FQE refits
+     *                  its regressions on every resample
      * @param baseSeed  the environments' seed
      */
-    public record Settings(int seeds, int decisions, int episodes, OpeSettings ope, long baseSeed) {
+    public record Settings(int seeds, int decisions, int episodes, OpeSettings ope, int sequenceResamples,
+                           long baseSeed) {
         public Settings {
+            new BootstrapInterval(sequenceResamples, ope.level(), 0);   // validates the count
             if (seeds < 1 || seeds > 10_000) {
                 throw new IllegalArgumentException("seeds must be in [1, 10000], got " + seeds);
             }
@@ -112,7 +116,7 @@ public final class OpeBenchmark {
         }).toList();
 
         SequentialTask task = SequentialTask.standard(s.baseSeed());
-        OpeSettings sequenceOpe = new OpeSettings(s.ope().resamples(), s.ope().level(), 0, s.ope().switchTau(),
+        OpeSettings sequenceOpe = new OpeSettings(s.sequenceResamples(), s.ope().level(), 0, s.ope().switchTau(),
                 s.ope().ridge(), task.gamma());
         double sequenceTruth = task.value(new TargetPolicy(task.targetScorer(), SEQUENCE_TARGET));
         double sequenceLogging = task.value(new TargetPolicy(task.behaviourScorer(),

@@ -19,15 +19,16 @@ public interface ResampledStatistic {
     int units();
 
     /**
-     * The statistic on a resample in which unit {@code i} occurs {@code counts[i]} times.
+     * The statistic on a resample in which unit {@code i} occurs {@code counts[i]} times (whole
+     * numbers, held as doubles so that the sums over them run without conversions).
      *
      * @param total {@code Σ counts}
      */
-    double value(int[] counts, long total);
+    double value(double[] counts, double total);
 
     /** The point estimate: every unit counted once. */
     default double value() {
-        int[] ones = new int[units()];
+        double[] ones = new double[units()];
         java.util.Arrays.fill(ones, 1);
         return value(ones, units());
     }

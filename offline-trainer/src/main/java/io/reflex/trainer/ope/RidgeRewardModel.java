@@ -74,18 +74,7 @@ public final class RidgeRewardModel implements RewardModel {
         }
         double[] coefficients = new double[actionCount * p];
         for (int a = 0; a < actionCount; a++) {
-            double[] g = gram[a];
-            for (int r = 0; r < p; r++) {
-                for (int c = r + 1; c < p; c++) {
-                    g[r * p + c] = g[c * p + r];
-                }
-            }
-            for (int j = 0; j < features; j++) {
-                g[j * p + j] += lambda;
-            }
-            // A tiny ridge on the intercept keeps an action with no samples solvable (it predicts 0).
-            g[features * p + features] += 1e-9;
-            double[] w = solveSymmetric(g, moment[a], p);
+            double[] w = solveRidge(gram[a], 0, moment[a], 0, p, lambda);
             System.arraycopy(w, 0, coefficients, a * p, p);
         }
         return new RidgeRewardModel(features, actionCount, coefficients);
@@ -122,6 +111,29 @@ public final class RidgeRewardModel implements RewardModel {
             b[a] = (float) coefficients[a * p + features];
         }
         return new LinearActionScorer(features, actions, w, b);
+    }
+
+    /**
+     * Solves the ridge normal equations {@code (G + λ I') w = m} whose lower triangle (intercept last)
+     * is {@code gram[g ..]} ({@code p × p}) and right side {@code moment[mo ..]}; the intercept is not
+     * penalised beyond a tiny ridge that keeps an action without samples solvable (it predicts 0).
+     * Reads the lower triangle only and leaves the inputs as they were.
+     */
+    static double[] solveRidge(double[] gram, int g, double[] moment, int mo, int p, double lambda) {
+        double[] a = new double[p * p];
+        for (int r = 0; r < p; r++) {
+            for (int c = 0; c <= r; c++) {
+                a[r * p + c] = gram[g + r * p + c];
+                a[c * p + r] = gram[g + r * p + c];
+            }
+        }
+        for (int j = 0; j < p - 1; j++) {
+            a[j * p + j] += lambda;
+        }
+        a[p * p - 1] += 1e-9;
+        double[] y = new double[p];
+        System.arraycopy(moment, mo, y, 0, p);
+        return solveSymmetric(a, y, p);
     }
 
     /** Solves {@code A w = y} for symmetric positive definite {@code A} (Cholesky); A is overwritten. */
