@@ -8,6 +8,7 @@ import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.DecisionSession;
 import io.reflex.engine.runtime.PolicyStore;
+import io.reflex.trainer.ope.BanditDataset;
 import io.reflex.trainer.ope.Estimate;
 import io.reflex.trainer.ope.LoggedDecisions;
 import io.reflex.trainer.ope.OffPolicyEvaluation;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -244,7 +246,7 @@ final class OpeCommand implements Runnable {
                     root.put("logged_mean_return", OpeFormat.round(cut.data().meanReturn(gamma)));
                     estimates = OffPolicyEvaluation.sequence(cut.data(), targetPolicy, settings);
                 } else {
-                    var data = logged.bandit(scorer.actionCount());
+                    BanditDataset data = logged.bandit(scorer.actionCount());
                     root.put("logged_mean_reward", OpeFormat.round(data.meanReward()));
                     estimates = OffPolicyEvaluation.bandit(data, targetPolicy, settings);
                 }
@@ -335,7 +337,7 @@ final class OpeCommand implements Runnable {
                 SimulatedTraffic.Result r;
                 try (PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of(), Duration.ZERO);
                      DecisionRuntime runtime = DecisionRuntime.builder().loop("bandit").store(store)
-                             .fallback((x, y) -> java.util.Arrays.fill(y, 0f))
+                             .fallback((x, y) -> Arrays.fill(y, 0f))
                              .shape(env.featureCount(), env.actionCount()).deadline(Duration.ofSeconds(1)).build();
                      DecisionSession session = runtime.newSession();
                      DecisionLogWriter writer = DecisionLogWriter.builder(logDir).capacity(1 << 16)

@@ -1,10 +1,14 @@
 package io.reflex.trainer.cli;
 
+import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.trace.Strictness;
 import io.reflex.trainer.cache.trace.TraceFormat;
 import io.reflex.trainer.nn.VectorCpuBackend;
+import io.reflex.trainer.ope.BanditDataset;
+import io.reflex.trainer.ope.LoggedDecisions;
+import io.reflex.trainer.ope.RidgeRewardModel;
 import io.reflex.trainer.rl.DqnConfig;
 import io.reflex.trainer.rl.EvictionTraining;
 import picocli.CommandLine;
@@ -197,8 +201,8 @@ final class TrainCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--actions must be in [1, 65535] and --ridge >= 0");
             }
             long start = System.nanoTime();
-            io.reflex.trainer.ope.LoggedDecisions logged = OpeInputs.readLog(spec, log, loop);
-            io.reflex.trainer.ope.BanditDataset data;
+            LoggedDecisions logged = OpeInputs.readLog(spec, log, loop);
+            BanditDataset data;
             try {
                 data = logged.bandit(actions);
             } catch (IllegalArgumentException e) {
@@ -207,8 +211,8 @@ final class TrainCommand implements Runnable {
             if (data.size() == 0) {
                 throw new IllegalArgumentException("decision log " + log + " holds no decision with an outcome to learn from");
             }
-            io.reflex.trainer.ope.RidgeRewardModel model = io.reflex.trainer.ope.RidgeRewardModel.fit(data, ridge);
-            io.reflex.engine.onnx.OnnxModelWriter.of(model.toScorer().toGraph()).fixedBatch(1)
+            RidgeRewardModel model = RidgeRewardModel.fit(data, ridge);
+            OnnxModelWriter.of(model.toScorer().toGraph()).fixedBatch(1)
                     .metadata("reflex.trainer", "ridge reward model per action")
                     .write(out);
             Map<String, Object> root = new LinkedHashMap<>();
