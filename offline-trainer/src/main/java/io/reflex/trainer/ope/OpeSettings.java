@@ -1,7 +1,7 @@
 package io.reflex.trainer.ope;
 
 /**
- * The knobs of an off-policy evaluation, validated.
+ * The knobs of an off-policy evaluation, validated. Immutable and thread-safe.
  *
  * @param resamples bootstrap resamples
  * @param level     confidence level of the intervals, in (0, 1)

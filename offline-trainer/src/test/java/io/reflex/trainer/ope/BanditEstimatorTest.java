@@ -54,6 +54,66 @@ class BanditEstimatorTest {
         assertEquals(new BanditEstimator.Snips().terms(in).value(), new BanditEstimator.SelfNormalizedDr().terms(in).value(), 1e-9);
     }
 
+    /**
+     * Unbiasedness, exactly: one unit per (context, action) pair, weighted by how likely the logging
+     * policy is to produce it, so that the weighted "resample" is the expectation over all possible
+     * logs of one decision. IPS and DR (whatever the reward model) then equal the true value, and so
+     * does SNIPS as a ratio of expectations (the expected weight is 1).
+     */
+    @Property(tries = 50)
+    void ipsAndDoublyRobustAreUnbiasedWhateverTheRewardModel(@ForAll @IntRange(min = 1, max = 20) int contexts,
+                                                             @ForAll @IntRange(min = 1, max = 5) int k, @ForAll long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = contexts * k;
+        float[][] x = new float[n][];
+        int[] a = new int[n];
+        double[] expectedReward = new double[n];
+        double[] logging = new double[n];
+        double[] target = new double[n * k];
+        double[] model = new double[n * k];
+        double[] probability = new double[n];
+        double truth = 0;
+        for (int c = 0; c < contexts; c++) {
+            double[] mu = distribution(r, k, 0.02);
+            double[] pi = distribution(r, k, 0);
+            double[] reward = new double[k];
+            double[] q = new double[k];
+            for (int b = 0; b < k; b++) {
+                reward[b] = r.nextDouble() * 2 - 0.5;
+                q[b] = r.nextDouble() * 3 - 1;   // any model at all
+                truth += pi[b] * reward[b] / contexts;
+            }
+            for (int b = 0; b < k; b++) {
+                int i = c * k + b;
+                x[i] = new float[] {c};
+                a[i] = b;
+                expectedReward[i] = reward[b];
+                logging[i] = mu[b];
+                probability[i] = mu[b] / contexts;
+                System.arraycopy(pi, 0, target, i * k, k);
+                System.arraycopy(q, 0, model, i * k, k);
+            }
+        }
+        BanditInputs in = new BanditInputs(new BanditDataset(k, x, a, expectedReward, logging), target, model);
+        assertEquals(truth, new BanditEstimator.Ips().terms(in).value(probability, 1), 1e-9);
+        assertEquals(truth, new BanditEstimator.DoublyRobust().terms(in).value(probability, 1), 1e-9);
+        assertEquals(truth, new BanditEstimator.Snips().terms(in).value(probability, 1), 1e-9);
+    }
+
+    /** A random distribution over k actions, each at least {@code floor}. */
+    private static double[] distribution(SplittableRandom r, int k, double floor) {
+        double[] p = new double[k];
+        double total = 0;
+        for (int b = 0; b < k; b++) {
+            p[b] = r.nextDouble();
+            total += p[b];
+        }
+        for (int b = 0; b < k; b++) {
+            p[b] = floor + (1 - k * floor) * p[b] / total;
+        }
+        return p;
+    }
+
     @Property(tries = 50)
     void switchDrIsDrBelowItsThresholdAndTheDirectMethodAbove(@ForAll @IntRange(min = 1, max = 300) int n,
                                                               @ForAll long seed) {
