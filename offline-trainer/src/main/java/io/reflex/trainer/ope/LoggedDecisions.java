@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -62,10 +64,12 @@ public final class LoggedDecisions {
         List<LogRecord.Decision> decisions = new ArrayList<>();
         List<LogRecord.Outcome> outcomes = new ArrayList<>();
         TreeSet<String> seen = new TreeSet<>();
+        Set<Long> everyDecision = new HashSet<>();
         reader.forEach(r -> {
             switch (r) {
                 case LogRecord.Decision d -> {
                     seen.add(d.loop());
+                    everyDecision.add(d.decisionId());
                     if (loop == null || loop.equals(d.loop())) {
                         decisions.add(d);
                     }
@@ -106,7 +110,7 @@ public final class LoggedDecisions {
         for (LogRecord.Outcome o : outcomes) {
             if (!byId.containsKey(o.decisionId())) {
                 // An outcome of another loop's decision is not an orphan; only one of no decision is.
-                orphans += loop == null ? 1 : 0;
+                orphans += everyDecision.contains(o.decisionId()) ? 0 : 1;
                 continue;
             }
             if (!Float.isFinite(o.reward())) {

@@ -88,12 +88,13 @@ class LoggedDecisionsTest {
         log(w -> {
             w.forLoop("a").outcome(w.forLoop("a").decision(1, features(1), 1, 0, 1f), 1f);
             w.forLoop("b").outcome(w.forLoop("b").decision(1, features(1), 1, 0, 1f), 0f);
+            w.forLoop("b").outcome(12345, 1f);
         });
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LoggedDecisions.read(dir, null));
         assertTrue(e.getMessage().contains("[a, b]") && e.getMessage().contains("--loop"), e.getMessage());
         LoggedDecisions b = LoggedDecisions.read(dir, "b");
         assertEquals(1, b.decisions());
-        assertEquals(0, b.orphanOutcomes(), "the other loop's outcome is not an orphan");
+        assertEquals(1, b.orphanOutcomes(), "the other loop's outcome is not an orphan, one of no decision is");
         assertThrows(IllegalArgumentException.class, () -> LoggedDecisions.read(dir, "c"));
     }
 
