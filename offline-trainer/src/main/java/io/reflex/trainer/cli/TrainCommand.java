@@ -1,10 +1,14 @@
 package io.reflex.trainer.cli;
 
+import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.trace.Strictness;
 import io.reflex.trainer.cache.trace.TraceFormat;
 import io.reflex.trainer.nn.VectorCpuBackend;
+import io.reflex.trainer.ope.BanditDataset;
+import io.reflex.trainer.ope.LoggedDecisions;
+import io.reflex.trainer.ope.RidgeRewardModel;
 import io.reflex.trainer.rl.DqnConfig;
 import io.reflex.trainer.rl.EvictionTraining;
 import picocli.CommandLine;
@@ -20,8 +24,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code ./reflex train ...}: offline training of learned policies. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a policy offline from a trace.",
-        subcommands = {TrainCommand.Eviction.class})
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a policy offline from a trace or a decision log.",
+        subcommands = {TrainCommand.Eviction.class, TrainCommand.Bandit.class})
 final class TrainCommand implements Runnable {
 
     @CommandLine.Spec
@@ -157,5 +161,72 @@ final class TrainCommand implements Runnable {
                 err.flush();
             }
         };
+    }
+
+    /**
+     * {@code ./reflex train bandit}: learns a reward model from a decision log (one ridge regression
+     * per action on the logged features) and exports it as an ONNX policy whose outputs are the
+     * predicted rewards, for the engine to serve greedily or with exploration.
+     */
+    @Command(name = "bandit", mixinStandardHelpOptions = true,
+            description = {"Learn a policy from a decision log: per action, a ridge regression of the logged rewards on "
+                    + "the logged features; exported as a one-layer ONNX model scoring each action by predicted reward.",
+                    "Then check it with ./reflex promote before it serves."})
+    static final class Bandit implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--log", required = true, paramLabel = "DIR", description = "The decision log directory.")
+        Path log;
+
+        @Option(names = "--actions", required = true, paramLabel = "K", description = "Actions the loop chooses among.")
+        int actions;
+
+        @Option(names = "--out", required = true, paramLabel = "MODEL.onnx", description = "Where to write the model.")
+        Path out;
+
+        @Option(names = "--loop", paramLabel = "NAME", description = "The loop to read (required when the log holds several).")
+        String loop;
+
+        @Option(names = "--ridge", defaultValue = "1", paramLabel = "L", description = "Ridge penalty (default ${DEFAULT-VALUE}).")
+        double ridge;
+
+        @Option(names = "--json", description = "Print one JSON object instead of text.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            if (actions < 1 || actions > 65_535 || !(ridge >= 0)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--actions must be in [1, 65535] and --ridge >= 0");
+            }
+            long start = System.nanoTime();
+            LoggedDecisions logged = OpeInputs.readLog(spec, log, loop);
+            BanditDataset data;
+            try {
+                data = logged.bandit(actions);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(log + ": " + e.getMessage(), e);
+            }
+            if (data.size() == 0) {
+                throw new IllegalArgumentException("decision log " + log + " holds no decision with an outcome to learn from");
+            }
+            RidgeRewardModel model = RidgeRewardModel.fit(data, ridge);
+            OnnxModelWriter.of(model.toScorer().toGraph()).fixedBatch(1)
+                    .metadata("reflex.trainer", "ridge reward model per action")
+                    .write(out);
+            Map<String, Object> root = new LinkedHashMap<>();
+            root.put("model", out.toString());
+            root.put("train_seconds", Math.round((System.nanoTime() - start) / 1e6) / 1e3);
+            root.put("decisions", data.size());
+            root.put("decisions_without_outcome", logged.withoutOutcome());
+            if (json) {
+                Json.print(spec.commandLine().getOut(), root);
+            } else {
+                root.forEach((k, v) -> spec.commandLine().getOut().printf("%-26s %s%n", k, v));
+                spec.commandLine().getOut().flush();
+            }
+            return 0;
+        }
     }
 }
