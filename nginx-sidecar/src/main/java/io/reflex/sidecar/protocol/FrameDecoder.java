@@ -34,6 +34,15 @@ public final class FrameDecoder {
     private long requestId;
     private volatile long partialSince;
 
+    /** Forgets any buffered bytes: the decoder is ready for a new connection. */
+    public void reset() {
+        start = end = 0;
+        frame = -1;
+        length = 0;
+        requestId = 0;
+        partialSince = 0;
+    }
+
     /**
      * Reads the next frame.
      *

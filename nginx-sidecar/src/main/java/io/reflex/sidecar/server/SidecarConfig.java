@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param deadline           the policy's decision deadline; later decisions are replaced by LRU
  * @param metricsPort        the loopback Prometheus port: -1 none, 0 any free port
  * @param modelPollInterval  how often the model file is checked for a new version
- * @param maxConnections     connections served at once; more are refused with an ERROR
+ * @param maxConnections     connections served at once; more wait in the socket's backlog
  * @param stallTimeout       how long a peer may stay inside a half-sent frame before it is dropped
  * @param warmupRequests     EVICT round trips the sidecar sends itself before it takes connections
  */

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code reflex_sidecar_victims_total{decided_by=policy|fallback}}: candidates marked for eviction</li>
  *   <li>{@code reflex_sidecar_errors_total{code}}: ERROR replies (and framing errors) by code</li>
  *   <li>{@code reflex_sidecar_connections_total}, {@code reflex_sidecar_connections_active},
- *       {@code reflex_sidecar_connections_dropped_total{reason=framing|stalled|limit}}</li>
+ *       {@code reflex_sidecar_connections_dropped_total{reason=framing|stalled}}</li>
  *   <li>{@code reflex_sidecar_request_latency_seconds}: from a whole frame read to its reply written</li>
  * </ul>
  *
@@ -45,7 +45,6 @@ public final class SidecarMetrics {
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder droppedFraming = new LongAdder();
     private final LongAdder droppedStalled = new LongAdder();
-    private final LongAdder droppedLimit = new LongAdder();
     private final Timer latency;
 
     /** Meters on {@code registry}. */
@@ -70,8 +69,6 @@ public final class SidecarMetrics {
         counter(registry, "reflex.sidecar.connections.dropped", droppedFraming, "reason", "framing",
                 "Connections the sidecar closed");
         counter(registry, "reflex.sidecar.connections.dropped", droppedStalled, "reason", "stalled",
-                "Connections the sidecar closed");
-        counter(registry, "reflex.sidecar.connections.dropped", droppedLimit, "reason", "limit",
                 "Connections the sidecar closed");
         latency = Timer.builder("reflex.sidecar.request.latency")
                 .description("From a whole EVICT frame read to its reply written")
@@ -114,10 +111,6 @@ public final class SidecarMetrics {
 
     void droppedStalled() {
         droppedStalled.increment();
-    }
-
-    void droppedLimit() {
-        droppedLimit.increment();
     }
 
     /** EVICT frames answered, by the policy or by the LRU fallback. */

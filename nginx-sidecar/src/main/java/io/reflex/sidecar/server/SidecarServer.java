@@ -38,7 +38,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,10 +55,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * socket, is refused. {@link #close} (also the SIGTERM path) stops accepting, lets each connection
  * finish the frame in flight, closes them, and removes the socket file.
  *
- * <p><b>Threading.</b> One acceptor thread; one platform thread per connection (NGINX opens one per
- * process that evicts, so a handful), each with its own {@link EvictionLoop.Decider}, decoder and
- * encoder; a watchdog thread that drops connections stalled inside a frame; the model watcher's
- * thread; the metrics endpoint's thread. A slow or hostile peer holds only its own thread.
+ * <p><b>Threading.</b> Handler threads wait in {@code accept}, each with its own
+ * {@link EvictionLoop.Decider}, decoder and encoder built once; a handler serves one connection to
+ * its end and then accepts again. At least two handlers are kept waiting (up to
+ * {@code maxConnections} in all; beyond that, new connections wait in the socket's backlog), so a
+ * reconnecting NGINX never waits for a thread to start. NGINX opens one connection per process that
+ * evicts (the cache manager, and workers when the keys zone is full). Also: a watchdog thread that
+ * drops connections stalled inside a frame, the model watcher's thread, the metrics endpoint's
+ * thread. A slow or hostile peer holds only its own handler.
  *
  * <p><b>Allocation.</b> None per frame on the path EVICT → VICTIMS (buffers are per connection and
  * reused); error replies and logs allocate.
@@ -75,12 +81,15 @@ public final class SidecarServer implements AutoCloseable {
     private final Path socket;
     private final ServerSocketChannel listener;
     private final Object socketKey;
-    private final Thread acceptor;
+    private final Thread spawner;
     private final ScheduledExecutorService watchdog;
     private final ModelWatcher watcher;
     private final MetricsEndpoint endpoint;
-    private final ConcurrentHashMap<Long, Connection> connections = new ConcurrentHashMap<>();
-    private final AtomicLong ids = new AtomicLong();
+    private final ConcurrentHashMap<Long, Handler> handlers = new ConcurrentHashMap<>();
+    private final AtomicLong handlerIds = new AtomicLong();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicInteger idleHandlers = new AtomicInteger();
+    private final Semaphore spawnRequests = new Semaphore(1);
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean stopping;
@@ -127,8 +136,8 @@ public final class SidecarServer implements AutoCloseable {
             throw e;
         }
         this.listener = ch;
-        this.acceptor = Thread.ofPlatform().name("sidecar-accept").daemon().unstarted(this::acceptLoop);
-        acceptor.start();
+        this.spawner = Thread.ofPlatform().name("sidecar-spawner").daemon().unstarted(this::spawnLoop);
+        spawner.start();
         try {
             warmUp(bindPath, config.warmupRequests());
             warming = false;
@@ -293,139 +302,197 @@ public final class SidecarServer implements AutoCloseable {
         SidecarLog.info("warm-up: %,d round trips in %d ms", requests, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private void acceptLoop() {
+    /** Keeps at least two handlers waiting in accept (up to the connection limit). */
+    private void spawnLoop() {
         while (!stopping) {
-            SocketChannel ch;
             try {
-                ch = listener.accept();
-            } catch (ClosedChannelException e) {
+                spawnRequests.acquire();
+            } catch (InterruptedException e) {
                 return;
-            } catch (IOException e) {
-                if (!stopping) {
-                    SidecarLog.error("accept failed: %s", e.getMessage());
-                    sleepQuietly(10);
-                }
-                continue;
             }
-            boolean counted = !warming;
-            if (connections.size() >= config.maxConnections()) {
-                metrics.droppedLimit();
-                metrics.error(ErrorCode.INTERNAL);
-                SidecarLog.warn("connection refused: already serving %d (the limit)", config.maxConnections());
-                try (ch) {
-                    new FrameEncoder().error(ch, 0, ErrorCode.INTERNAL, "too many connections");
-                } catch (IOException ignored) {
-                    // the peer is gone already
-                }
-                continue;
+            while (!stopping && idleHandlers.get() < 2 && handlers.size() < config.maxConnections()) {
+                Handler h = new Handler(handlerIds.incrementAndGet());
+                handlers.put(h.id, h);
+                idleHandlers.incrementAndGet();
+                Thread.ofPlatform().name("sidecar-conn-" + h.id).daemon().start(h);
             }
-            Connection c = new Connection(ids.incrementAndGet(), ch, counted);
-            connections.put(c.id, c);
-            if (counted) {
-                metrics.opened();
-                SidecarLog.info("connection %d opened (%d open)", c.id, connections.size());
-            }
-            Thread.ofPlatform().name("sidecar-conn-" + c.id).daemon().start(() -> serve(c));
         }
     }
 
-    private void serve(Connection c) {
-        String closeReason = "closed by peer";
-        try (EvictionLoop.Decider decider = loop.newDecider()) {
-            FrameDecoder in = c.decoder;
-            FrameEncoder out = new FrameEncoder();
-            EvictionCandidates candidates = decider.candidates();
-            while (!stopping) {
-                try {
-                    if (!in.next(c.channel)) {
-                        break;
-                    }
-                } catch (ProtocolException e) {
-                    closeReason = "framing error: " + e.getMessage();
-                    if (c.counted) {
-                        metrics.error(e.code());
-                        metrics.droppedFraming();
-                    }
+    /**
+     * One handler thread: accepts a connection, serves it to its end, and accepts again, so that a
+     * reconnecting NGINX (it reconnects after every timeout) meets a thread already waiting with
+     * its decider built, never a thread start.
+     */
+    private final class Handler implements Runnable {
+        private static final int LOGGED_ERRORS = 5;
+
+        final long id;
+        final FrameDecoder decoder = new FrameDecoder();
+        final FrameEncoder encoder = new FrameEncoder();
+        volatile SocketChannel channel;
+        volatile boolean busy;
+        volatile boolean stalled;
+        volatile long connection;
+        volatile boolean counted;
+        long frames;
+        int errors;
+
+        Handler(long id) {
+            this.id = id;
+        }
+
+        @Override
+        public void run() {
+            try (EvictionLoop.Decider decider = loop.newDecider()) {
+                while (!stopping) {
+                    SocketChannel ch;
                     try {
-                        out.error(c.channel, e.requestId(), e.code(), e.getMessage());
-                    } catch (IOException ignored) {
-                        // where one can be written
+                        ch = listener.accept();
+                    } catch (ClosedChannelException e) {
+                        return;
+                    } catch (IOException e) {
+                        if (!stopping) {
+                            SidecarLog.error("accept failed: %s", e.getMessage());
+                            sleepQuietly(10);
+                        }
+                        continue;
                     }
-                    break;
+                    if (idleHandlers.decrementAndGet() < 2) {
+                        spawnRequests.release();
+                    }
+                    connection = connectionIds.incrementAndGet();
+                    counted = !warming;
+                    frames = 0;
+                    errors = 0;
+                    stalled = false;
+                    decoder.reset();
+                    channel = ch;
+                    if (counted) {
+                        metrics.opened();
+                    }
+                    long opened = System.nanoTime();
+                    String reason = serve(ch, decider);
+                    channel = null;
+                    closeQuietly(ch);
+                    if (counted) {
+                        metrics.closed();
+                        SidecarLog.info("connection %d closed after %d ms: %s (%,d frames, %d errors)", connection,
+                                (System.nanoTime() - opened) / 1_000_000, reason, frames, errors);
+                    }
+                    idleHandlers.incrementAndGet();
                 }
-                long t0 = System.nanoTime();
-                c.busy = true;
-                c.frames++;
-                long id = in.requestId();
-                try {
-                    in.checkEvict(k);
-                    int n = in.count();
-                    candidates.clear();
-                    for (int i = 0; i < n; i++) {
-                        candidates.add(i, in.feature(i, 0), in.feature(i, 1), in.feature(i, 2), in.feature(i, 3),
-                                in.feature(i, 4), in.feature(i, 5));
-                    }
-                    long mask = decider.decide();
-                    FallbackCause cause = decider.lastCause();
-                    out.victims(c.channel, id, n, mask);
-                    if (c.counted) {
-                        metrics.answered(cause == null, mask, System.nanoTime() - t0);
-                    }
-                } catch (ProtocolException e) {
-                    if (c.counted) {
-                        metrics.error(e.code());
-                        c.logError(e.code(), e.getMessage());
-                    }
-                    out.error(c.channel, e.requestId(), e.code(), e.getMessage());
-                } catch (RuntimeException e) {
-                    if (c.counted) {
-                        metrics.error(ErrorCode.INTERNAL);
-                        c.logError(ErrorCode.INTERNAL, e.toString());
-                    }
-                    out.error(c.channel, id, ErrorCode.INTERNAL, "internal error: " + e);
-                } finally {
-                    c.busy = false;
-                }
+            } finally {
+                handlers.remove(id);
             }
-            if (stopping) {
-                closeReason = "sidecar shutting down";
-            }
-        } catch (IOException e) {
-            closeReason = c.stalled ? "stalled inside a frame" : stopping ? "sidecar shutting down" : "I/O: " + e.getMessage();
-        } catch (RuntimeException e) {
-            closeReason = "internal error: " + e;
-            SidecarLog.error("connection %d: %s", c.id, e);
-        } finally {
+        }
+
+        /** Serves one connection; returns why it ended. */
+        private String serve(SocketChannel ch, EvictionLoop.Decider decider) {
+            FrameDecoder in = decoder;
+            FrameEncoder out = encoder;
+            EvictionCandidates candidates = decider.candidates();
             try {
-                c.channel.close();
-            } catch (IOException ignored) {
-                // closing anyway
+                while (!stopping) {
+                    try {
+                        if (!in.next(ch)) {
+                            return "closed by peer";
+                        }
+                    } catch (ProtocolException e) {
+                        if (counted) {
+                            metrics.error(e.code());
+                            metrics.droppedFraming();
+                        }
+                        try {
+                            out.error(ch, e.requestId(), e.code(), e.getMessage());
+                        } catch (IOException ignored) {
+                            // where one can be written
+                        }
+                        return "framing error: " + e.getMessage();
+                    }
+                    long t0 = System.nanoTime();
+                    busy = true;
+                    frames++;
+                    long requestId = in.requestId();
+                    try {
+                        in.checkEvict(k);
+                        int n = in.count();
+                        candidates.clear();
+                        for (int i = 0; i < n; i++) {
+                            candidates.add(i, in.feature(i, 0), in.feature(i, 1), in.feature(i, 2), in.feature(i, 3),
+                                    in.feature(i, 4), in.feature(i, 5));
+                        }
+                        long mask = decider.decide();
+                        FallbackCause cause = decider.lastCause();
+                        out.victims(ch, requestId, n, mask);
+                        if (counted) {
+                            metrics.answered(cause == null, mask, System.nanoTime() - t0);
+                        }
+                    } catch (ProtocolException e) {
+                        if (counted) {
+                            metrics.error(e.code());
+                            logError(e.code(), e.getMessage());
+                        }
+                        out.error(ch, e.requestId(), e.code(), e.getMessage());
+                    } catch (RuntimeException e) {
+                        if (counted) {
+                            metrics.error(ErrorCode.INTERNAL);
+                            logError(ErrorCode.INTERNAL, e.toString());
+                        }
+                        out.error(ch, requestId, ErrorCode.INTERNAL, "internal error: " + e);
+                    } finally {
+                        busy = false;
+                    }
+                }
+                return "sidecar shutting down";
+            } catch (IOException e) {
+                return stalled ? "stalled inside a frame" : stopping ? "sidecar shutting down"
+                        : "I/O: " + e.getMessage();
+            } catch (RuntimeException e) {
+                SidecarLog.error("connection %d: %s", connection, e);
+                return "internal error: " + e;
             }
-            connections.remove(c.id);
-            if (c.counted) {
-                metrics.closed();
-                SidecarLog.info("connection %d closed: %s (%,d frames, %d errors)", c.id, closeReason, c.frames,
-                        c.errors);
+        }
+
+        void logError(ErrorCode code, String message) {
+            errors++;
+            if (errors <= LOGGED_ERRORS) {
+                SidecarLog.warn("connection %d: ERROR %d (%s): %s%s", connection, code.code(), code.tag(), message,
+                        errors == LOGGED_ERRORS ? " (further errors on this connection are counted, not logged)" : "");
             }
+        }
+
+        /** Closes the connection when no frame is in flight or half-read. */
+        void closeIfIdle() {
+            SocketChannel ch = channel;
+            if (ch != null && !busy && decoder.partialSince() == 0) {
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing anyway
         }
     }
 
     private void dropStalled() {
         long now = System.nanoTime();
         long limit = config.stallTimeout().toNanos();
-        for (Connection c : connections.values()) {
-            long since = c.decoder.partialSince();
-            if (since != 0 && now - since > limit && !c.stalled) {
-                c.stalled = true;
-                if (c.counted) {
+        for (Handler h : handlers.values()) {
+            SocketChannel ch = h.channel;
+            long since = h.decoder.partialSince();
+            if (ch != null && since != 0 && now - since > limit && !h.stalled) {
+                h.stalled = true;
+                if (h.counted) {
                     metrics.droppedStalled();
                 }
-                SidecarLog.warn("connection %d: no complete frame for %d ms, dropping it", c.id, limit / 1_000_000);
-                try {
-                    c.channel.close();
-                } catch (IOException ignored) {
-                    // closing anyway
-                }
+                SidecarLog.warn("connection %d: no complete frame for %d ms, dropping it", h.connection,
+                        limit / 1_000_000);
+                closeQuietly(ch);
             }
         }
     }
@@ -445,7 +512,7 @@ public final class SidecarServer implements AutoCloseable {
             }
             return;
         }
-        SidecarLog.info("shutting down: %d connection(s) open", connections.size());
+        SidecarLog.info("shutting down: %d connection(s) open", openConnections());
         stopping = true;
         watcher.close();
         watchdog.shutdownNow();
@@ -454,21 +521,17 @@ public final class SidecarServer implements AutoCloseable {
         } catch (IOException e) {
             SidecarLog.warn("closing the listener: %s", e.getMessage());
         }
+        spawner.interrupt();
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        for (Connection c : connections.values()) {
-            c.closeIfIdle();
-        }
-        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+        handlers.values().forEach(Handler::closeIfIdle);
+        while (openConnections() > 0 && System.nanoTime() < deadline) {
             sleepQuietly(5);
-            for (Connection c : connections.values()) {
-                c.closeIfIdle();
-            }
+            handlers.values().forEach(Handler::closeIfIdle);
         }
-        for (Connection c : connections.values()) {
-            try {
-                c.channel.close();
-            } catch (IOException ignored) {
-                // closing anyway
+        for (Handler h : handlers.values()) {
+            SocketChannel ch = h.channel;
+            if (ch != null) {
+                closeQuietly(ch);
             }
         }
         try {
@@ -487,51 +550,21 @@ public final class SidecarServer implements AutoCloseable {
         terminated.countDown();
     }
 
+    private int openConnections() {
+        int n = 0;
+        for (Handler h : handlers.values()) {
+            if (h.channel != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private static void sleepQuietly(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** One peer: its channel, its decoder (the watchdog reads its stall clock), its counters. */
-    private static final class Connection {
-        private static final int LOGGED_ERRORS = 5;
-
-        final long id;
-        final SocketChannel channel;
-        final boolean counted;
-        final FrameDecoder decoder = new FrameDecoder();
-        volatile boolean stalled;
-        volatile boolean busy;
-        long frames;
-        int errors;
-
-        Connection(long id, SocketChannel channel, boolean counted) {
-            this.id = id;
-            this.channel = channel;
-            this.counted = counted;
-        }
-
-
-        void logError(ErrorCode code, String message) {
-            errors++;
-            if (errors <= LOGGED_ERRORS) {
-                SidecarLog.warn("connection %d: ERROR %d (%s): %s%s", id, code.code(), code.tag(), message,
-                        errors == LOGGED_ERRORS ? " (further errors on this connection are counted, not logged)" : "");
-            }
-        }
-
-        /** Closes the channel when no frame is half-read: the in-flight frame, if any, completes first. */
-        void closeIfIdle() {
-            if (!busy && decoder.partialSince() == 0) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // closing anyway
-                }
-            }
         }
     }
 }
