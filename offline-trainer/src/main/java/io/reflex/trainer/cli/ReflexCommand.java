@@ -13,7 +13,8 @@ import java.io.PrintWriter;
 @Command(name = "reflex", mixinStandardHelpOptions = true, version = "reflex 0.1.0",
         description = "Learned policies in microsecond decision loops.",
         subcommands = {BenchCommand.class, ModelCommand.class, LogCommand.class, SimulateCommand.class, WorkloadCommand.class,
-                TrainCommand.class, EvaluateCommand.class, QuickstartCommand.class, MatchingCommand.class, RecommendCommand.class})
+                TrainCommand.class, EvaluateCommand.class, QuickstartCommand.class, MatchingCommand.class, RecommendCommand.class,
+                SidecarCommand.class})
 public final class ReflexCommand implements Runnable {
 
     @CommandLine.Spec
