@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * integration tests and {@code ./reflex sidecar bench} start it this way, as a process of its own).
  *
  * <p>Options: {@code --socket PATH --model FILE [--metrics-port P] [--k K] [--deadline 250us]
- * [--poll 1s] [--warmup N]}. A bad option exits 2 with one line naming it; a start-up failure exits 1.
+ * [--poll 1s] [--warmup N] [--spin 100us]}. A bad option exits 2 with one line naming it; a start-up failure exits 1.
  */
 public final class SidecarMain {
 
@@ -68,8 +68,9 @@ public final class SidecarMain {
                 case "--deadline" -> b.deadline(SidecarConfig.parseDuration(v));
                 case "--poll" -> b.modelPollInterval(SidecarConfig.parseDuration(v));
                 case "--warmup" -> b.warmupRequests(integer(name, v));
+                case "--spin" -> b.spin(SidecarConfig.parseDuration(v));
                 default -> throw new IllegalArgumentException("unknown option " + name
-                        + " (options: --socket --model --metrics-port --k --deadline --poll --warmup)");
+                        + " (options: --socket --model --metrics-port --k --deadline --poll --warmup --spin)");
             }
         }
         return b.build();

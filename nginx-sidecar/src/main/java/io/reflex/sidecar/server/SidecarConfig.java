@@ -18,9 +18,11 @@ import java.util.Objects;
  * @param maxConnections     connections served at once; more wait in the socket's backlog
  * @param stallTimeout       how long a peer may stay inside a half-sent frame before it is dropped
  * @param warmupRequests     EVICT round trips the sidecar sends itself before it takes connections
+ * @param spin               how long a handler polls its connection for the next frame before blocking
  */
 public record SidecarConfig(Path socket, Path model, int k, Duration deadline, int metricsPort,
-                            Duration modelPollInterval, int maxConnections, Duration stallTimeout, int warmupRequests) {
+                            Duration modelPollInterval, int maxConnections, Duration stallTimeout, int warmupRequests,
+                            Duration spin) {
 
     /** Linux's {@code sun_path} holds 108 bytes including the terminating NUL. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
@@ -52,6 +54,9 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
         }
         if (warmupRequests < 0) {
             throw new IllegalArgumentException("warm-up requests must be >= 0, got " + warmupRequests);
+        }
+        if (spin.isNegative() || spin.compareTo(Duration.ofMillis(10)) > 0) {
+            throw new IllegalArgumentException("spin must be in [0, 10 ms], got " + spin);
         }
     }
 
@@ -88,7 +93,7 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
         return Duration.ofNanos(Math.round(nanos));
     }
 
-    /** Settings with defaults: K from the model, 250 µs deadline, no metrics, 1 s poll, 64 connections, 5 s stall, 20,000 warm-up requests. */
+    /** Settings with defaults: K from the model, 250 µs deadline, no metrics, 1 s poll, 64 connections, 5 s stall, 20,000 warm-up requests, 100 µs spin. */
     public static final class Builder {
         private Path socket;
         private Path model;
@@ -99,6 +104,7 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
         private int maxConnections = 64;
         private Duration stall = Duration.ofSeconds(5);
         private int warmup = 20_000;
+        private Duration spin = Duration.ofNanos(100_000);
 
         private Builder() {
         }
@@ -159,12 +165,22 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
             return this;
         }
 
+        /**
+         * How long a handler polls its connection for the next frame after a reply before it blocks
+         * (default 100 µs; 0 blocks at once): it catches the next EVICT of a cache manager's burst
+         * without a scheduler wake-up, at the price of that much CPU after each reply.
+         */
+        public Builder spin(Duration spin) {
+            this.spin = Objects.requireNonNull(spin, "spin");
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the setting at fault */
         public SidecarConfig build() {
             if (socket == null || model == null) {
                 throw new IllegalArgumentException("a sidecar needs a socket path and a model file");
             }
-            return new SidecarConfig(socket, model, k, deadline, metricsPort, poll, maxConnections, stall, warmup);
+            return new SidecarConfig(socket, model, k, deadline, metricsPort, poll, maxConnections, stall, warmup, spin);
         }
     }
 }

@@ -372,7 +372,12 @@ public final class SidecarServer implements AutoCloseable {
                         metrics.opened();
                     }
                     long opened = System.nanoTime();
-                    String reason = serve(ch, decider);
+                    String reason;
+                    try {
+                        reason = serve(new SpinningChannel(ch, config.spin().toNanos()), decider);
+                    } catch (IOException e) {
+                        reason = "I/O: " + e.getMessage();
+                    }
                     channel = null;
                     closeQuietly(ch);
                     if (counted) {
@@ -388,7 +393,7 @@ public final class SidecarServer implements AutoCloseable {
         }
 
         /** Serves one connection; returns why it ended. */
-        private String serve(SocketChannel ch, EvictionLoop.Decider decider) {
+        private String serve(SpinningChannel ch, EvictionLoop.Decider decider) {
             FrameDecoder in = decoder;
             FrameEncoder out = encoder;
             EvictionCandidates candidates = decider.candidates();

@@ -46,6 +46,10 @@ final class SidecarCommand implements Callable<Integer> {
     @Option(names = "--poll", defaultValue = "1s", description = "How often the model file is checked (default ${DEFAULT-VALUE}).")
     String poll;
 
+    @Option(names = "--spin", defaultValue = "100us",
+            description = "How long a connection is polled for the next frame before blocking (default ${DEFAULT-VALUE}; 0us: never).")
+    String spin;
+
     @Override
     public Integer call() {
         CommandLine cli = spec.commandLine();
@@ -57,7 +61,7 @@ final class SidecarCommand implements Callable<Integer> {
         try {
             config = SidecarConfig.builder().socket(socket).model(model).metricsPort(metricsPort).k(k)
                     .deadline(SidecarConfig.parseDuration(deadline)).modelPollInterval(SidecarConfig.parseDuration(poll))
-                    .build();
+                    .spin(SidecarConfig.parseDuration(spin)).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }
