@@ -112,7 +112,7 @@ derive_sources() {
       else if (k == "suites") suites = v
       else if (k == "components") comps = v
       else if (k == "enabled") enabled = tolower(v)
-      else if (k == "signed-by" && v !~ /^-----/) opts = opts (opts == "" ? "" : " ") "signed-by=" v
+      else if (k == "signed-by" && v != "" && v !~ /^-----/) opts = opts (opts == "" ? "" : " ") "signed-by=" v
       else if (k == "trusted") opts = opts (opts == "" ? "" : " ") "trusted=" v
       next
     }
