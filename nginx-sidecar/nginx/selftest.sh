@@ -24,6 +24,16 @@ rm -rf "$work"
 mkdir -p "$work/docroot"
 failures=0
 FILES=600
+responder=""
+started=()
+
+# whatever happens, leave no NGINX or responder behind
+cleanup() {
+  local name
+  for name in "${started[@]}"; do stop_nginx "$name"; done
+  [ -n "$responder" ] && kill -TERM "$responder" 2>/dev/null || true
+}
+trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -74,6 +84,7 @@ http {
 }
 CONF
   "$nginx" -p "$dir" -c "$dir/nginx.conf"
+  started+=("$name")
   for _ in $(seq 50); do
     curl -s -o /dev/null "http://127.0.0.1:$port/f1.bin" && return 0
     sleep 0.1
@@ -103,6 +114,7 @@ start_responder() {
 stop_responder() {
   kill -TERM "$responder" 2>/dev/null || true
   wait "$responder" 2>/dev/null || true
+  responder=""
   rm -f "$work/reflex.sock"
   cat "$work/responder.log" | grep '^responder mode' || true
 }
