@@ -46,8 +46,8 @@ final class SidecarCommand implements Callable<Integer> {
     @Option(names = "--poll", defaultValue = "1s", description = "How often the model file is checked (default ${DEFAULT-VALUE}).")
     String poll;
 
-    @Option(names = "--spin", defaultValue = "100us",
-            description = "How long a connection is polled for the next frame before blocking (default ${DEFAULT-VALUE}; 0us: never).")
+    @Option(names = "--spin", defaultValue = "0us",
+            description = "How long a connection is polled for the next frame before blocking (default ${DEFAULT-VALUE}: block at once; pays off only with a spare core).")
     String spin;
 
     @Override
