@@ -111,6 +111,15 @@ start_responder() {
   echo "selftest: responder did not start" >&2; exit 1
 }
 
+# start_fast_responder: the C stand-in (selftest-responder.c), for the NGINX-side round-trip floor
+start_fast_responder() {
+  cc -O2 -o "$work/fast-responder" "$here/selftest-responder.c" -lm
+  "$work/fast-responder" "$work/reflex.sock" > "$work/responder.log" 2>&1 &
+  responder=$!
+  for _ in $(seq 50); do [ -S "$work/reflex.sock" ] && return 0; sleep 0.1; done
+  echo "selftest: fast responder did not start" >&2; exit 1
+}
+
 stop_responder() {
   kill -TERM "$responder" 2>/dev/null || true
   wait "$responder" 2>/dev/null || true
@@ -224,6 +233,20 @@ stop_nginx a
 stop_responder
 grep -q 'bad_requests=0 ' "$work/responder.log" && pass "a: every EVICT frame met the contract" \
   || fail "a: the responder saw EVICT frames that break the contract"
+
+# (g) the same with a C responder that answers at once: what the NGINX side of a round trip costs
+echo "(g) fast C responder answers VICTIMS (largest of K=16)"
+stats="$work/g/reflex.stats"
+start_fast_responder
+start_nginx g "reflex_socket=$work/reflex.sock reflex_timeout=500us reflex_k=16 reflex_stats=$stats"
+traffic g
+show_stats
+healthy g
+positive g policy_evictions
+stop_nginx g
+stop_responder
+grep -q 'bad_requests=0 ' "$work/responder.log" && pass "g: every EVICT frame met the contract" \
+  || fail "g: the responder saw EVICT frames that break the contract"
 
 # (b) no responder: connect fails, the LRU tail is evicted, requests are unaffected
 echo "(b) no responder on the socket"
