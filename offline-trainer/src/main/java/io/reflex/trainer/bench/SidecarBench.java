@@ -53,6 +53,12 @@ public final class SidecarBench {
                          String maxSize, long sidecarRequests, long objects) {
     }
 
+    /**
+     * A pause before each measured run, on both sides, so that the processes just started (the
+     * sidecar's JVM finishing its compilations, NGINX's cache loader) are quiet when the clock starts.
+     */
+    private static final long SETTLE_MILLIS = 2_000;
+
     private final Options o;
     private final PrintWriter log;
 
@@ -99,6 +105,7 @@ public final class SidecarBench {
                     Path dir = work.resolve((stockSide ? "stock-" : "reflex-") + r);
                     if (stockSide) {
                         try (NginxServer nginx = stock(build, dir, origin)) {
+                            Thread.sleep(SETTLE_MILLIS);
                             HttpLoad.Result res = new HttpLoad(nginx.port(), paths, o.connections()).run();
                             requests += res.requests();
                             failed += res.failed();
@@ -115,6 +122,7 @@ public final class SidecarBench {
                         try (SidecarProcess sidecar = SidecarProcess.start(socket, model, metricsPort, dir.resolve("sidecar.log"));
                              NginxServer nginx = NginxServer.options(build.patched(), dir.resolve("nginx"), origin.port())
                                      .maxSize(o.maxSize()).managerSleep("10ms").reflex(socket, o.timeout(), 16).start()) {
+                            Thread.sleep(SETTLE_MILLIS);
                             RateSampler sampler = new RateSampler(nginx);
                             HttpLoad.Result res = new HttpLoad(nginx.port(), paths, o.connections()).run();
                             ReflexStats s = drain(nginx);
