@@ -2,7 +2,9 @@
 """A tiny stand-in for the Reflex sidecar, for selftest.sh: speaks wire protocol v1 on a Unix socket.
 
 Modes: victims (answers VICTIMS naming the largest candidate), sleep (answers VICTIMS after sleeping
-past NGINX's deadline), garbage (cycles through malformed replies, ERROR frames and closed sockets).
+past NGINX's deadline), garbage (cycles through malformed replies, ERROR frames and closed sockets),
+touch URL N (first GETs URL/f1.bin .. URL/fN.bin through NGINX, so every candidate is used while NGINX
+waits, then names them all).
 One thread, one selector. Every request is checked against the contract; a summary line is printed on SIGTERM.
 """
 import math
@@ -14,9 +16,12 @@ import socket
 import struct
 import sys
 import time
+import urllib.request
 
 path, mode = sys.argv[1], sys.argv[2]
-sleep_s = float(sys.argv[3]) if len(sys.argv) > 3 else 0.005
+sleep_s = float(sys.argv[3]) if mode == "sleep" and len(sys.argv) > 3 else 0.005
+touch_url = sys.argv[3] if mode == "touch" else None
+touch_n = int(sys.argv[4]) if mode == "touch" else 0
 served = 0
 stats = {"connections": 0, "requests": 0, "bad_requests": 0, "replies": 0}
 fmin = [math.inf] * 6
@@ -80,6 +85,11 @@ def answer(frame):
     if mode == "sleep":
         time.sleep(sleep_s)
         return victims(count, rid, 1)
+    if mode == "touch":
+        for i in range(1, touch_n + 1):
+            with urllib.request.urlopen("%s/f%d.bin" % (touch_url, i)) as r:
+                r.read()
+        return victims(count, rid, (1 << count) - 1)
     return garbage(served - 1, count, rid)
 
 

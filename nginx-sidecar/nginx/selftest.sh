@@ -325,6 +325,24 @@ stop_nginx f
 unset KZ MS WORKERS
 stop_responder
 
+# (h) every named victim is used while NGINX waits for the reply: the re-check after the round trip
+# must skip them all (stale_victims) and evict the LRU tail instead (fallback_empty_mask)
+echo "(h) the responder GETs every file through NGINX before naming all candidates"
+stats="$work/h/reflex.stats"
+start_nginx h "reflex_socket=$work/reflex.sock reflex_timeout=5000ms reflex_k=16 reflex_stats=$stats"
+start_responder touch "http://127.0.0.1:$port" 60
+codes="$(curl -s -o /dev/null -w '%{http_code}\n' "http://127.0.0.1:$port/f[1-60].bin" | sort | uniq -c | tr -s ' \n' ' ')"
+echo "      requests: 60, status counts:$codes"
+for _ in $(seq 200); do [ "$(stat fallback_empty_mask)" -gt 0 ] 2>/dev/null && break; sleep 0.1; done
+sleep 0.3
+show_stats
+positive h stale_victims
+positive h fallback_empty_mask
+zero h policy_evictions
+positive h lru_evictions
+stop_nginx h
+stop_responder
+
 # (e) reflex off: stock eviction, no stats file
 echo "(e) no reflex_socket: stock behaviour"
 stats="$work/e/reflex.stats"
