@@ -50,7 +50,8 @@ public final class SidecarBench {
                          double throughputRatio, double hitRatioReflex, double hitRatioLru, double evictionsPerSec,
                          double evictionsPerSecAverage, long evictions, long policyEvictions, long decisions,
                          long roundTrips, double stockRequestsPerSec, double reflexRequestsPerSec, String model,
-                         String maxSize, long sidecarRequests, long objects) {
+                         String maxSize, long sidecarRequests, long objects, double sidecarP99Us,
+                         List<Long> roundTripP99UsByRound) {
     }
 
     /**
@@ -98,6 +99,8 @@ public final class SidecarBench {
             double activeNanos = 0;
             long activeEvictions = 0;
             long runNanos = 0;
+            java.util.TreeMap<Double, Double> sidecarLatency = new java.util.TreeMap<>();
+            List<Long> p99ByRound = new ArrayList<>();
             for (int r = 0; r < o.rounds(); r++) {
                 boolean stockFirst = r % 2 == 0;
                 for (int side = 0; side < 2; side++) {
@@ -136,7 +139,10 @@ public final class SidecarBench {
                             activeNanos += sampler.activeNanos;
                             activeEvictions += sampler.activeEvictions;
                             runNanos += sampler.elapsed();
-                            sidecarRequests += (long) Prometheus.sum(Prometheus.scrape(metricsPort), "reflex_sidecar_requests_total");
+                            String scrape = Prometheus.scrape(metricsPort);
+                            sidecarRequests += (long) Prometheus.sum(scrape, "reflex_sidecar_requests_total");
+                            Prometheus.buckets(scrape, "reflex_sidecar_request_latency_seconds", sidecarLatency);
+                            p99ByRound.add(s.roundTripPercentileUs(0.99));
                             log.printf(Locale.ROOT, "sidecar bench: round %d reflex: %,.0f requests/s, hit ratio %.4f, %d failed;"
                                             + " %,d decisions, %,d evictions (%,d by the policy), %,d fallbacks, round trip p50 %d us p99 %d us%n",
                                     r, res.requestsPerSecond(), res.hitRatio(), res.failed(), s.get("decisions"), s.evictions(),
@@ -155,7 +161,7 @@ public final class SidecarBench {
                     runNanos == 0 ? 0 : total.evictions() / (runNanos / 1e9), total.evictions(),
                     total.get("policy_evictions"), total.get("decisions"), total.roundTrips(), stockRps, reflexRps,
                     o.model() != null ? o.model().toString() : "trained on trap seed " + (o.seed() + 1), o.maxSize(),
-                    sidecarRequests, trace.objectCount());
+                    sidecarRequests, trace.objectCount(), Prometheus.percentile(sidecarLatency, 0.99) * 1e6, p99ByRound);
         } finally {
             deleteTree(work);
         }

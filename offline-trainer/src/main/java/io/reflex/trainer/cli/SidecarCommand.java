@@ -147,6 +147,8 @@ final class SidecarCommand implements Callable<Integer> {
             out.put("policy_evictions", r.policyEvictions());
             out.put("decisions", r.decisions());
             out.put("round_trips", r.roundTrips());
+            out.put("round_trip_p99_us_by_round", r.roundTripP99UsByRound());
+            out.put("sidecar_decision_p99_us_at_most", Double.isFinite(r.sidecarP99Us()) ? Math.round(r.sidecarP99Us()) : null);
             out.put("sidecar_requests", r.sidecarRequests());
             out.put("stock_requests_per_sec", Math.round(r.stockRequestsPerSec()));
             out.put("reflex_requests_per_sec", Math.round(r.reflexRequestsPerSec()));
