@@ -133,6 +133,10 @@ public final class SidecarServer implements AutoCloseable {
             Files.setPosixFilePermissions(bindPath, PosixFilePermissions.fromString("rw-rw----"));
         } catch (IOException | RuntimeException e) {
             ch.close();
+            if (privateDir != null) {
+                Files.deleteIfExists(bindPath);
+                Files.deleteIfExists(privateDir);
+            }
             throw e;
         }
         this.listener = ch;
@@ -146,8 +150,14 @@ public final class SidecarServer implements AutoCloseable {
                 Files.delete(privateDir);
             }
         } catch (IOException | RuntimeException e) {
+            stopping = true;
+            spawner.interrupt();
             listener.close();
             loop.close();
+            if (privateDir != null) {
+                Files.deleteIfExists(bindPath);
+                Files.deleteIfExists(privateDir);
+            }
             throw e;
         }
         this.socketKey = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
