@@ -149,7 +149,7 @@ traffic() {
 }
 
 # KiB the cached files take on disk (what max_size limits; the level directories are not counted)
-cache_kb() { find "$1" -type f -printf '%k\n' | awk '{ s += $1 } END { print s + 0 }'; }
+cache_kb() { { find "$1" -type f -printf '%k\n' 2>/dev/null || true; } | awk '{ s += $1 } END { print s + 0 }'; }
 
 stat() { awk -v k="$1" '$1 == k { print $2 }' "$stats" 2>/dev/null || echo 0; }
 
@@ -296,31 +296,45 @@ grep -q 'reflex: sidecar.*answered an error' "$work/d/logs/error.log" \
 stop_nginx d
 stop_responder
 
-# (f) the keys zone fills up: two workers run forced expiry on the request path; midway the sidecar
-# restarts (kept connections must reconnect) and NGINX reloads (the counters live on in the zone)
-echo "(f) keys zone full (keys_zone=64k): 2 workers ask the sidecar; sidecar restart; nginx -s reload"
+# (f) the keys zone fills up with two workers: the request path frees nodes with the stock LRU rule at
+# once, and the cache manager, which brings the zone back under its watermark, asks the sidecar.
+# Then the sidecar restarts (the manager's kept connection must reconnect without a fallback) and
+# NGINX reloads (the counters live on in the zone).
+echo "(f) keys zone full (keys_zone=64k), 2 workers; sidecar restart; nginx -s reload"
 stats="$work/f/reflex.stats"
 start_responder victims
 export KZ=64k MS=1g WORKERS=2
 start_nginx f "reflex_socket=$work/reflex.sock reflex_stats=$stats"
 traffic f nowait
+l0="$(stat lru_evictions)"
+[ "${l0:-0}" -gt 0 ] && pass "f: the request path freed $l0 nodes by the LRU rule without waiting" \
+  || fail "f: no LRU evictions on the request path"
+wait_for() { for _ in $(seq 150); do [ "$(stat "$1")" -gt "$2" ] 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+wait_for policy_evictions 0; sleep 0.3
 show_stats
-d1="$(stat decisions)"; p1="$(stat policy_evictions)"
-healthy f
-[ "${p1:-0}" -gt 0 ] && pass "f: workers evicted $p1 through the policy before the restart" \
-  || fail "f: no policy evictions from the workers"
+p1="$(stat policy_evictions)"; c1="$(stat fallback_closed)"
+[ "${p1:-0}" -gt 0 ] && pass "f: the cache manager evicted $p1 through the policy" \
+  || fail "f: no policy evictions from the cache manager"
 stop_responder
 start_responder victims
+traffic f nowait
+wait_for policy_evictions "$p1"; sleep 0.3
+show_stats
+p2="$(stat policy_evictions)"; c2="$(stat fallback_closed)"
+[ "${p2:-0}" -gt "${p1:-0}" ] && pass "f: policy evictions went on after the sidecar restarted ($p1 -> $p2)" \
+  || fail "f: policy evictions stopped after the sidecar restarted ($p1 -> $p2)"
+[ "${c2:-0}" -eq "${c1:-0}" ] && pass "f: the kept connection reconnected without a fallback_closed" \
+  || fail "f: fallback_closed went from $c1 to $c2 across the restart"
+d2="$(stat decisions)"
 "$nginx" -p "$work/f" -c "$work/f/nginx.conf" -s reload
 sleep 1
 traffic f nowait
+wait_for decisions "$d2"; sleep 0.3
 show_stats
 healthy f
-d2="$(stat decisions)"; p2="$(stat policy_evictions)"
-[ "${p2:-0}" -gt "${p1:-0}" ] && pass "f: policy evictions went on after the restart and reload ($p1 -> $p2)" \
-  || fail "f: policy evictions stopped after the restart and reload ($p1 -> $p2)"
-[ "${d2:-0}" -gt "${d1:-0}" ] && pass "f: counters survived the reload (decisions $d1 -> $d2)" \
-  || fail "f: counters lost in the reload (decisions $d1 -> $d2)"
+d3="$(stat decisions)"
+[ "${d3:-0}" -gt "${d2:-0}" ] && pass "f: counters survived the reload and went on (decisions $d2 -> $d3)" \
+  || fail "f: counters lost in the reload (decisions $d2 -> $d3)"
 stop_nginx f
 unset KZ MS WORKERS
 stop_responder
