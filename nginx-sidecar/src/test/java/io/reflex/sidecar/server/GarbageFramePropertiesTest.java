@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Properties of the sidecar over a real socket: garbage never crashes it; valid frames always round-trip. */
-class GarbageFrameProperties {
+class GarbageFramePropertiesTest {
 
     static final int K = 16;
     static Path dir;
