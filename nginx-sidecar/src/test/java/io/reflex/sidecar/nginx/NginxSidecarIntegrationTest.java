@@ -40,6 +40,13 @@ class NginxSidecarIntegrationTest {
 
     static final int K = 16;
     static final long MAX_SIZE = 2L << 20;
+    /**
+     * NGINX's deadline where a live sidecar answers (scenarios 1 and 2): 2 ms rather than the
+     * product's 500 µs, because these scenarios are about who decides and about recovery, and on a
+     * shared 2-vCPU machine up to 14% of round trips have been seen over 500 µs (scheduling); the
+     * 500 µs budget is measured by {@code ./reflex sidecar bench}. Scenarios 3 and 4 use 500 µs.
+     */
+    static final String LIVE_TIMEOUT = "2ms";
     static NginxBuild build;
     static Origin origin;
     static List<String> workload;
@@ -177,7 +184,7 @@ class NginxSidecarIntegrationTest {
         int metricsPort = freePort();
         SidecarProcess sidecar = SidecarProcess.start(socket, model, metricsPort, dir.resolve("sidecar.log"));
         toClose.add(sidecar);
-        nginx = patched(socket, "500us");
+        nginx = patched(socket, LIVE_TIMEOUT);
         HttpLoad.Result[] r = new HttpLoad.Result[1];
         long peak = peakCacheDuring(() -> r[0] = new HttpLoad(nginx.port(), workload, 4).run());
         assertAllSucceeded(r[0]);
@@ -209,7 +216,7 @@ class NginxSidecarIntegrationTest {
         Path socket = dir.resolve("s.sock");
         SidecarProcess first = SidecarProcess.start(socket, model, -1, dir.resolve("sidecar-1.log"));
         toClose.add(first);
-        nginx = patched(socket, "500us");
+        nginx = patched(socket, LIVE_TIMEOUT);
         int third = workload.size() / 3;
         HttpLoad load = new HttpLoad(nginx.port(), workload, 4);
         HttpLoad.Result a = load.run(0, third);
