@@ -1,0 +1,86 @@
+package io.reflex.sidecar;
+
+import io.reflex.sidecar.server.SidecarConfig;
+import io.reflex.sidecar.server.SidecarLog;
+import io.reflex.sidecar.server.SidecarServer;
+
+import java.nio.file.Path;
+
+/**
+ * Runs a sidecar until SIGTERM (or SIGINT): the same server as {@code ./reflex sidecar}, for a
+ * plain {@code java -cp ... io.reflex.sidecar.SidecarMain --socket PATH --model FILE} (the
+ * integration tests and {@code ./reflex sidecar bench} start it this way, as a process of its own).
+ *
+ * <p>Options: {@code --socket PATH --model FILE [--metrics-port P] [--k K] [--deadline 250us]
+ * [--poll 1s] [--warmup N] [--spin 100us]}. A bad option exits 2 with one line naming it; a start-up failure exits 1.
+ */
+public final class SidecarMain {
+
+    private SidecarMain() {
+    }
+
+    public static void main(String[] args) {
+        SidecarConfig config;
+        try {
+            config = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("sidecar: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.exit(run(config));
+    }
+
+    /** Starts the server, installs the SIGTERM hook and blocks until it has stopped; returns the exit code. */
+    public static int run(SidecarConfig config) {
+        SidecarServer server;
+        try {
+            server = SidecarServer.start(config);
+        } catch (Exception e) {
+            SidecarLog.error("sidecar failed to start: %s", e.getMessage() == null ? e.toString() : e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            SidecarLog.info("signal received: stopping");
+            server.close();
+        }, "sidecar-shutdown"));
+        try {
+            server.awaitTermination();
+        } catch (InterruptedException e) {
+            server.close();
+        }
+        return 0;
+    }
+
+    static SidecarConfig parse(String[] args) {
+        SidecarConfig.Builder b = SidecarConfig.builder();
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("option " + name + " needs a value");
+            }
+            String v = args[++i];
+            switch (name) {
+                case "--socket" -> b.socket(Path.of(v));
+                case "--model" -> b.model(Path.of(v));
+                case "--metrics-port" -> b.metricsPort(integer(name, v));
+                case "--k" -> b.k(integer(name, v));
+                case "--deadline" -> b.deadline(SidecarConfig.parseDuration(v));
+                case "--poll" -> b.modelPollInterval(SidecarConfig.parseDuration(v));
+                case "--warmup" -> b.warmupRequests(integer(name, v));
+                case "--spin" -> b.spin(SidecarConfig.parseDuration(v));
+                default -> throw new IllegalArgumentException("unknown option " + name
+                        + " (options: --socket --model --metrics-port --k --deadline --poll --warmup --spin)");
+            }
+        }
+        return b.build();
+    }
+
+    private static int integer(String option, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + ": not an integer: '" + value + "'");
+        }
+    }
+}

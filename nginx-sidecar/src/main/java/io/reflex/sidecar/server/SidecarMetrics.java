@@ -1,0 +1,142 @@
+package io.reflex.sidecar.server;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.reflex.sidecar.protocol.ErrorCode;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The sidecar's own counters and their Micrometer meters. The eviction loop underneath registers
+ * its meters on the same registry ({@code reflex_decisions_total}, {@code reflex_decision_fallbacks_total}
+ * by {@code cause}, {@code reflex_model_swaps_total}, ...; see the engine's {@code RuntimeMetrics}).
+ *
+ * <p>Meters (Prometheus names):
+ * <ul>
+ *   <li>{@code reflex_sidecar_requests_total{decided_by=policy|fallback}}: EVICT frames answered with VICTIMS</li>
+ *   <li>{@code reflex_sidecar_victims_total{decided_by=policy|fallback}}: candidates marked for eviction</li>
+ *   <li>{@code reflex_sidecar_errors_total{code}}: ERROR replies (and framing errors) by code</li>
+ *   <li>{@code reflex_sidecar_connections_total}, {@code reflex_sidecar_connections_active},
+ *       {@code reflex_sidecar_connections_dropped_total{reason=framing|stalled}}</li>
+ *   <li>{@code reflex_sidecar_request_latency_seconds}: from a whole frame read to its reply written</li>
+ * </ul>
+ *
+ * <p>Thread-safe. Counting is a {@link LongAdder} add (read by Micrometer at scrape time); the
+ * latency timer records every request and allocates nothing.
+ */
+public final class SidecarMetrics {
+
+    private static final Duration[] BUCKETS = {
+        Duration.ofNanos(1_000), Duration.ofNanos(2_000), Duration.ofNanos(5_000), Duration.ofNanos(10_000),
+        Duration.ofNanos(20_000), Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(200_000),
+        Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(5)};
+
+    private final LongAdder policyRequests = new LongAdder();
+    private final LongAdder fallbackRequests = new LongAdder();
+    private final LongAdder policyVictims = new LongAdder();
+    private final LongAdder fallbackVictims = new LongAdder();
+    private final LongAdder[] errors = new LongAdder[ErrorCode.values().length];
+    private final LongAdder accepted = new LongAdder();
+    private final AtomicInteger active = new AtomicInteger();
+    private final LongAdder droppedFraming = new LongAdder();
+    private final LongAdder droppedStalled = new LongAdder();
+    private final Timer latency;
+
+    /** Meters on {@code registry}. */
+    public SidecarMetrics(MeterRegistry registry) {
+        for (int i = 0; i < errors.length; i++) {
+            errors[i] = new LongAdder();
+        }
+        counter(registry, "reflex.sidecar.requests", policyRequests, "decided_by", "policy",
+                "EVICT frames answered with VICTIMS");
+        counter(registry, "reflex.sidecar.requests", fallbackRequests, "decided_by", "fallback",
+                "EVICT frames answered with VICTIMS");
+        counter(registry, "reflex.sidecar.victims", policyVictims, "decided_by", "policy", "Candidates marked for eviction");
+        counter(registry, "reflex.sidecar.victims", fallbackVictims, "decided_by", "fallback",
+                "Candidates marked for eviction");
+        for (ErrorCode c : ErrorCode.values()) {
+            counter(registry, "reflex.sidecar.errors", errors[c.ordinal()], "code", c.tag(), "ERROR replies by code");
+        }
+        FunctionCounter.builder("reflex.sidecar.connections", accepted, LongAdder::sum)
+                .description("Connections accepted").register(registry);
+        Gauge.builder("reflex.sidecar.connections.active", active, AtomicInteger::get)
+                .description("Connections open now").register(registry);
+        counter(registry, "reflex.sidecar.connections.dropped", droppedFraming, "reason", "framing",
+                "Connections the sidecar closed");
+        counter(registry, "reflex.sidecar.connections.dropped", droppedStalled, "reason", "stalled",
+                "Connections the sidecar closed");
+        latency = Timer.builder("reflex.sidecar.request.latency")
+                .description("From a whole EVICT frame read to its reply written")
+                .serviceLevelObjectives(BUCKETS).minimumExpectedValue(Duration.ofNanos(500))
+                .maximumExpectedValue(Duration.ofMillis(10)).register(registry);
+    }
+
+    private static void counter(MeterRegistry registry, String name, LongAdder adder, String tag, String value,
+                                String description) {
+        FunctionCounter.builder(name, adder, LongAdder::sum).tag(tag, value).description(description).register(registry);
+    }
+
+    void answered(boolean byPolicy, long mask, long nanos) {
+        if (byPolicy) {
+            policyRequests.increment();
+            policyVictims.add(Long.bitCount(mask));
+        } else {
+            fallbackRequests.increment();
+            fallbackVictims.add(Long.bitCount(mask));
+        }
+        latency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void error(ErrorCode code) {
+        errors[code.ordinal()].increment();
+    }
+
+    void opened() {
+        accepted.increment();
+        active.incrementAndGet();
+    }
+
+    void closed() {
+        active.decrementAndGet();
+    }
+
+    void droppedFraming() {
+        droppedFraming.increment();
+    }
+
+    void droppedStalled() {
+        droppedStalled.increment();
+    }
+
+    /** EVICT frames answered, by the policy or by the LRU fallback. */
+    public long requests(boolean byPolicy) {
+        return (byPolicy ? policyRequests : fallbackRequests).sum();
+    }
+
+    /** Victims marked, by the policy or by the LRU fallback. */
+    public long victims(boolean byPolicy) {
+        return (byPolicy ? policyVictims : fallbackVictims).sum();
+    }
+
+    /** ERROR replies (and framing errors) with this code. */
+    public long errors(ErrorCode code) {
+        return errors[code.ordinal()].sum();
+    }
+
+    public long connectionsAccepted() {
+        return accepted.sum();
+    }
+
+    public int connectionsActive() {
+        return active.get();
+    }
+
+    public long connectionsStalled() {
+        return droppedStalled.sum();
+    }
+}

@@ -1,0 +1,585 @@
+package io.reflex.sidecar.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.reflex.engine.eviction.EvictionCandidates;
+import io.reflex.engine.eviction.EvictionFeatures;
+import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.policy.Policy;
+import io.reflex.engine.policy.PolicyLoader;
+import io.reflex.engine.runtime.FallbackCause;
+import io.reflex.engine.runtime.PolicyStore;
+import io.reflex.engine.runtime.SwapResult;
+import io.reflex.sidecar.protocol.ErrorCode;
+import io.reflex.sidecar.protocol.FrameDecoder;
+import io.reflex.sidecar.protocol.FrameEncoder;
+import io.reflex.sidecar.protocol.ProtocolException;
+import io.reflex.sidecar.protocol.Wire;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The sidecar: a Unix-domain-socket server that answers NGINX's EVICT frames (protocol v1, see the
+ * module README) with victim masks from the engine's {@link EvictionLoop}.
+ *
+ * <p><b>Lifecycle.</b> {@link #start} loads and checks the model (its K is the model's: input
+ * {@code [1, 6K]}, output {@code [1, K]}), binds the socket in a private directory, sets it to mode
+ * 0660, warms the whole request path up with round trips to itself, and only then renames the
+ * socket to its path, so NGINX never meets a socket with looser permissions or a cold sidecar. A
+ * stale socket at the path (nobody accepting) is removed; a live one, or a path that is not a
+ * socket, is refused. {@link #close} (also the SIGTERM path) stops accepting, lets each connection
+ * finish the frame in flight, closes them, and removes the socket file.
+ *
+ * <p><b>Threading.</b> Handler threads wait in {@code accept}, each with its own
+ * {@link EvictionLoop.Decider}, decoder and encoder built once; a handler serves one connection to
+ * its end and then accepts again. At least two handlers are kept waiting (up to
+ * {@code maxConnections} in all; beyond that, new connections wait in the socket's backlog), so a
+ * reconnecting NGINX never waits for a thread to start. NGINX opens one connection per process that
+ * evicts (the cache manager, and workers when the keys zone is full). Also: a watchdog thread that
+ * drops connections stalled inside a frame, the model watcher's thread, the metrics endpoint's
+ * thread. A slow or hostile peer holds only its own handler.
+ *
+ * <p><b>Allocation.</b> None per frame on the path EVICT → VICTIMS (buffers are per connection and
+ * reused); error replies and logs allocate.
+ *
+ * <p><b>Errors.</b> A frame that breaks the protocol gets an ERROR reply; one that breaks the framing
+ * (length outside [8, 4096], closed mid-frame) gets one where it can be written and the connection
+ * closes. Nothing a peer sends ends the process. Thread-safe.
+ */
+public final class SidecarServer implements AutoCloseable {
+
+    private final SidecarConfig config;
+    private final int k;
+    private final PrometheusMeterRegistry registry;
+    private final SidecarMetrics metrics;
+    private final EvictionLoop loop;
+    private final Path socket;
+    private final ServerSocketChannel listener;
+    private final Object socketKey;
+    private final Thread spawner;
+    private final ScheduledExecutorService watchdog;
+    private final ModelWatcher watcher;
+    private final MetricsEndpoint endpoint;
+    private final ConcurrentHashMap<Long, Handler> handlers = new ConcurrentHashMap<>();
+    private final AtomicLong handlerIds = new AtomicLong();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final AtomicInteger idleHandlers = new AtomicInteger();
+    private final Semaphore spawnRequests = new Semaphore(1);
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile boolean warming = true;
+
+    private SidecarServer(SidecarConfig config) throws IOException {
+        this.config = config;
+        Path model = config.model().toAbsolutePath();
+        this.k = modelK(model, config.k());
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.metrics = new SidecarMetrics(registry);
+        PolicyLoader loader = PolicyLoader.builder().input(null, 1, (long) Wire.FEATURES * k).output(null, 1, k).build();
+        PolicyStore store = PolicyStore.create(loader, canaryInputs(k));
+        SwapResult first = store.offer(model);
+        if (!first.accepted()) {
+            store.close();
+            throw new IllegalArgumentException("model " + model + " refused: " + first.reason());
+        }
+        this.loop = EvictionLoop.builder().k(k).store(store).deadline(config.deadline()).meterRegistry(registry).build();
+        SidecarLog.info("model %s loaded: K = %d, serving %s", model, k, first.version().label());
+        Path target = config.socket().toAbsolutePath();
+        this.socket = target;
+        removeStaleSocket(target);
+        Path parent = target.getParent();
+        Path privateDir = null;
+        Path bindPath = target;
+        if (parent != null) {
+            Path dir = Files.createTempDirectory(parent, ".rxs",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            if (dir.resolve("s").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    <= SidecarConfig.MAX_SOCKET_PATH_BYTES) {
+                privateDir = dir;
+                bindPath = dir.resolve("s");
+            } else {
+                Files.delete(dir);
+            }
+        }
+        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.bind(UnixDomainSocketAddress.of(bindPath), 64);
+            Files.setPosixFilePermissions(bindPath, PosixFilePermissions.fromString("rw-rw----"));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            if (privateDir != null) {
+                Files.deleteIfExists(bindPath);
+                Files.deleteIfExists(privateDir);
+            }
+            throw e;
+        }
+        this.listener = ch;
+        this.spawner = Thread.ofPlatform().name("sidecar-spawner").daemon().unstarted(this::spawnLoop);
+        spawner.start();
+        try {
+            warmUp(bindPath, config.warmupRequests());
+            warming = false;
+            if (privateDir != null) {
+                Files.move(bindPath, target, StandardCopyOption.ATOMIC_MOVE);
+                Files.delete(privateDir);
+            }
+        } catch (IOException | RuntimeException e) {
+            stopping = true;
+            spawner.interrupt();
+            listener.close();
+            loop.close();
+            if (privateDir != null) {
+                Files.deleteIfExists(bindPath);
+                Files.deleteIfExists(privateDir);
+            }
+            throw e;
+        }
+        this.socketKey = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        long tick = Math.max(10, Math.min(1000, config.stallTimeout().toMillis() / 2));
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sidecar-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(this::dropStalled, tick, tick, TimeUnit.MILLISECONDS);
+        this.watcher = new ModelWatcher(model, store, config.modelPollInterval());
+        MetricsEndpoint e = null;
+        if (config.metricsPort() >= 0) {
+            e = new MetricsEndpoint(registry, config.metricsPort());
+            SidecarLog.info("metrics: http://127.0.0.1:%d/metrics", e.port());
+        }
+        this.endpoint = e;
+        SidecarLog.info("listening on %s (mode 0660), K = %d, deadline %d us, ready", target, k,
+                config.deadline().toNanos() / 1000);
+    }
+
+    /**
+     * Starts a sidecar: model loaded and checked, socket bound with mode 0660, path warmed up.
+     *
+     * @throws IllegalArgumentException when the model is unusable or does not match the settings
+     * @throws IllegalStateException when another process serves the socket path
+     * @throws IOException when the socket cannot be created
+     */
+    public static SidecarServer start(SidecarConfig config) throws IOException {
+        return new SidecarServer(Objects.requireNonNull(config, "config"));
+    }
+
+    /** Candidates per decision (the model's K). */
+    public int k() {
+        return k;
+    }
+
+    /** The socket path. */
+    public Path socket() {
+        return socket;
+    }
+
+    /** The sidecar's counters. */
+    public SidecarMetrics metrics() {
+        return metrics;
+    }
+
+    /** Every meter: the sidecar's and the eviction loop's. */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The eviction loop (its store, breaker and counters). */
+    public EvictionLoop loop() {
+        return loop;
+    }
+
+    /** The metrics endpoint's port, or -1 when there is none. */
+    public int metricsPort() {
+        return endpoint == null ? -1 : endpoint.port();
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    private static int modelK(Path model, int requested) {
+        int in;
+        int out;
+        try (Policy p = PolicyLoader.defaults().load(model)) {
+            in = p.inputSize();
+            out = p.outputSize();
+        }
+        if (out < 1 || out > Wire.MAX_K || in != Wire.FEATURES * out) {
+            throw new IllegalArgumentException("model " + model + " takes " + in + " inputs and gives " + out
+                    + " outputs; an eviction model takes 6K and gives K (K in [1, 64])");
+        }
+        if (requested != 0 && requested != out) {
+            throw new IllegalArgumentException("k = " + requested + " does not match the model's K = " + out
+                    + " (" + model + ")");
+        }
+        return out;
+    }
+
+    /** Eight encoded candidate sets (seeded) that a new model version must score finitely. */
+    private static List<float[]> canaryInputs(int k) {
+        SplittableRandom r = new SplittableRandom(0x51DECA7L);
+        EvictionCandidates c = new EvictionCandidates(k);
+        EvictionFeatures f = new EvictionFeatures(k);
+        List<float[]> inputs = new ArrayList<>();
+        for (int s = 0; s < 8; s++) {
+            c.clear();
+            for (int i = 0; i < k; i++) {
+                c.add(i, r.nextDouble(86_400), 100 + r.nextDouble(1e6), r.nextInt(100), r.nextDouble(3_600),
+                        r.nextDouble(86_400), 1 + r.nextDouble(500));
+            }
+            float[] in = new float[Wire.FEATURES * k];
+            f.encode(c, in, 0);
+            inputs.add(in);
+        }
+        return inputs;
+    }
+
+    private static void removeStaleSocket(Path target) throws IOException {
+        Path parent = target.getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException("socket directory " + parent + " does not exist");
+        }
+        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        BasicFileAttributes a = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isOther()) {
+            throw new IllegalArgumentException(target + " exists and is not a socket: refusing to replace it");
+        }
+        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(target))) {
+            throw new IllegalStateException("socket " + target + " is served by a running process: stop it first");
+        } catch (IOException refused) {
+            Files.delete(target);
+            SidecarLog.info("removed stale socket %s (nobody was accepting on it)", target);
+        }
+    }
+
+    private void warmUp(Path path, int requests) throws IOException {
+        if (requests == 0) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        SplittableRandom r = new SplittableRandom(42);
+        float[] features = new float[Wire.FEATURES * k];
+        FrameEncoder out = new FrameEncoder();
+        FrameDecoder in = new FrameDecoder();
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+            for (int i = 0; i < requests; i++) {
+                for (int j = 0; j < features.length; j += Wire.FEATURES) {
+                    features[j] = (float) r.nextDouble(7_200);
+                    features[j + 1] = (float) (1_024 + r.nextDouble(800_000));
+                    features[j + 2] = r.nextInt(50);
+                    features[j + 3] = (float) r.nextDouble(3_600);
+                    features[j + 4] = (float) r.nextDouble(86_400);
+                    features[j + 5] = (float) (50 + r.nextDouble(20));
+                }
+                out.evict(ch, i, k, features);
+                if (!in.next(ch) || in.type() != Wire.TYPE_VICTIMS || in.requestId() != i) {
+                    throw new IOException("warm-up round trip " + i + " failed");
+                }
+            }
+        } catch (ProtocolException e) {
+            throw new IOException("warm-up round trip failed: " + e.getMessage(), e);
+        }
+        SidecarLog.info("warm-up: %,d round trips in %d ms", requests, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Keeps at least two handlers waiting in accept (up to the connection limit). */
+    private void spawnLoop() {
+        while (!stopping) {
+            try {
+                spawnRequests.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            while (!stopping && idleHandlers.get() < 2 && handlers.size() < config.maxConnections()) {
+                Handler h = new Handler(handlerIds.incrementAndGet());
+                handlers.put(h.id, h);
+                idleHandlers.incrementAndGet();
+                Thread.ofPlatform().name("sidecar-conn-" + h.id).daemon().start(h);
+            }
+        }
+    }
+
+    /**
+     * One handler thread: accepts a connection, serves it to its end, and accepts again, so that a
+     * reconnecting NGINX (it reconnects after every timeout) meets a thread already waiting with
+     * its decider built, never a thread start.
+     */
+    private final class Handler implements Runnable {
+        private static final int LOGGED_ERRORS = 5;
+
+        final long id;
+        final FrameDecoder decoder = new FrameDecoder();
+        final FrameEncoder encoder = new FrameEncoder();
+        volatile SocketChannel channel;
+        volatile boolean busy;
+        volatile boolean stalled;
+        volatile long connection;
+        volatile boolean counted;
+        long frames;
+        int errors;
+
+        Handler(long id) {
+            this.id = id;
+        }
+
+        @Override
+        public void run() {
+            try (EvictionLoop.Decider decider = loop.newDecider()) {
+                while (!stopping) {
+                    SocketChannel ch;
+                    try {
+                        ch = listener.accept();
+                    } catch (ClosedChannelException e) {
+                        return;
+                    } catch (IOException e) {
+                        if (!stopping) {
+                            SidecarLog.error("accept failed: %s", e.getMessage());
+                            sleepQuietly(10);
+                        }
+                        continue;
+                    }
+                    if (idleHandlers.decrementAndGet() < 2) {
+                        spawnRequests.release();
+                    }
+                    connection = connectionIds.incrementAndGet();
+                    counted = !warming;
+                    frames = 0;
+                    errors = 0;
+                    stalled = false;
+                    decoder.reset();
+                    channel = ch;
+                    if (counted) {
+                        metrics.opened();
+                    }
+                    long opened = System.nanoTime();
+                    String reason;
+                    try {
+                        reason = serve(new SpinningChannel(ch, config.spin().toNanos()), decider);
+                    } catch (IOException e) {
+                        reason = "I/O: " + e.getMessage();
+                    }
+                    channel = null;
+                    closeQuietly(ch);
+                    if (counted) {
+                        metrics.closed();
+                        SidecarLog.info("connection %d closed after %d ms: %s (%,d frames, %d errors)", connection,
+                                (System.nanoTime() - opened) / 1_000_000, reason, frames, errors);
+                    }
+                    idleHandlers.incrementAndGet();
+                }
+            } finally {
+                handlers.remove(id);
+            }
+        }
+
+        /** Serves one connection; returns why it ended. */
+        private String serve(SpinningChannel ch, EvictionLoop.Decider decider) {
+            FrameDecoder in = decoder;
+            FrameEncoder out = encoder;
+            EvictionCandidates candidates = decider.candidates();
+            try {
+                while (!stopping) {
+                    try {
+                        if (!in.next(ch)) {
+                            return "closed by peer";
+                        }
+                    } catch (ProtocolException e) {
+                        if (counted) {
+                            metrics.error(e.code());
+                            metrics.droppedFraming();
+                        }
+                        try {
+                            out.error(ch, e.requestId(), e.code(), e.getMessage());
+                        } catch (IOException ignored) {
+                            // where one can be written
+                        }
+                        return "framing error: " + e.getMessage();
+                    }
+                    long t0 = System.nanoTime();
+                    busy = true;
+                    frames++;
+                    long requestId = in.requestId();
+                    try {
+                        in.checkEvict(k);
+                        int n = in.count();
+                        candidates.clear();
+                        for (int i = 0; i < n; i++) {
+                            candidates.add(i, in.feature(i, 0), in.feature(i, 1), in.feature(i, 2), in.feature(i, 3),
+                                    in.feature(i, 4), in.feature(i, 5));
+                        }
+                        long mask = decider.decide();
+                        FallbackCause cause = decider.lastCause();
+                        out.victims(ch, requestId, n, mask);
+                        if (counted) {
+                            metrics.answered(cause == null, mask, System.nanoTime() - t0);
+                        }
+                    } catch (ProtocolException e) {
+                        if (counted) {
+                            metrics.error(e.code());
+                            logError(e.code(), e.getMessage());
+                        }
+                        out.error(ch, e.requestId(), e.code(), e.getMessage());
+                    } catch (RuntimeException e) {
+                        if (counted) {
+                            metrics.error(ErrorCode.INTERNAL);
+                            logError(ErrorCode.INTERNAL, e.toString());
+                        }
+                        out.error(ch, requestId, ErrorCode.INTERNAL, "internal error: " + e);
+                    } finally {
+                        busy = false;
+                    }
+                }
+                return "sidecar shutting down";
+            } catch (IOException e) {
+                return stalled ? "stalled inside a frame" : stopping ? "sidecar shutting down"
+                        : "I/O: " + e.getMessage();
+            } catch (RuntimeException e) {
+                SidecarLog.error("connection %d: %s", connection, e);
+                return "internal error: " + e;
+            }
+        }
+
+        void logError(ErrorCode code, String message) {
+            errors++;
+            if (errors <= LOGGED_ERRORS) {
+                SidecarLog.warn("connection %d: ERROR %d (%s): %s%s", connection, code.code(), code.tag(), message,
+                        errors == LOGGED_ERRORS ? " (further errors on this connection are counted, not logged)" : "");
+            }
+        }
+
+        /** Closes the connection when no frame is in flight or half-read. */
+        void closeIfIdle() {
+            SocketChannel ch = channel;
+            if (ch != null && !busy && decoder.partialSince() == 0) {
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    private void dropStalled() {
+        long now = System.nanoTime();
+        long limit = config.stallTimeout().toNanos();
+        for (Handler h : handlers.values()) {
+            SocketChannel ch = h.channel;
+            long since = h.decoder.partialSince();
+            if (ch != null && since != 0 && now - since > limit && !h.stalled) {
+                h.stalled = true;
+                if (h.counted) {
+                    metrics.droppedStalled();
+                }
+                SidecarLog.warn("connection %d: no complete frame for %d ms, dropping it", h.connection,
+                        limit / 1_000_000);
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    /**
+     * Stops the sidecar: no new connections, each connection finishes the frame in flight (up to 2 s)
+     * and closes, the socket file is removed, the model store is released. Idempotent; safe from a
+     * shutdown hook.
+     */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            try {
+                terminated.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        SidecarLog.info("shutting down: %d connection(s) open", openConnections());
+        stopping = true;
+        watcher.close();
+        watchdog.shutdownNow();
+        try {
+            listener.close();
+        } catch (IOException e) {
+            SidecarLog.warn("closing the listener: %s", e.getMessage());
+        }
+        spawner.interrupt();
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        handlers.values().forEach(Handler::closeIfIdle);
+        while (openConnections() > 0 && System.nanoTime() < deadline) {
+            sleepQuietly(5);
+            handlers.values().forEach(Handler::closeIfIdle);
+        }
+        for (Handler h : handlers.values()) {
+            SocketChannel ch = h.channel;
+            if (ch != null) {
+                closeQuietly(ch);
+            }
+        }
+        try {
+            BasicFileAttributes a = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (Objects.equals(a.fileKey(), socketKey)) {
+                Files.delete(socket);
+            }
+        } catch (IOException e) {
+            // already gone, or replaced by another process's socket: leave it
+        }
+        loop.close();
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        SidecarLog.info("stopped; socket %s removed", socket);
+        terminated.countDown();
+    }
+
+    private int openConnections() {
+        int n = 0;
+        for (Handler h : handlers.values()) {
+            if (h.channel != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
