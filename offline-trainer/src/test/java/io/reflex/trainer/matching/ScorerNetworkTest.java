@@ -23,7 +23,10 @@ class ScorerNetworkTest {
         SplittableRandom random = new SplittableRandom(seed);
         float[] rows = new float[count * CandidateFeatures.COUNT];
         for (int i = 0; i < rows.length; i++) {
-            rows[i] = (float) random.nextDouble();
+            int column = i % CandidateFeatures.COUNT;
+            boolean shared = column >= CandidateFeatures.SHARED_FROM && column < CandidateFeatures.SHARED_TO;
+            // Rows of one decision share the context columns, as CandidateFeatures writes them.
+            rows[i] = shared && i >= CandidateFeatures.COUNT ? rows[column] : (float) random.nextDouble();
         }
         return rows;
     }
