@@ -33,6 +33,12 @@ public final class EvictionFeatures {
     /** Features per candidate. */
     public static final int PER_CANDIDATE = 6;
 
+    /**
+     * Floats per row of the candidate-rows layout ({@link #encodeRows}): the candidate's six encoded
+     * features, then the decision's context, the mean of each feature over the decision's candidates.
+     */
+    public static final int ROW_WIDTH = 2 * PER_CANDIDATE;
+
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final float AGE = (float) (1 / Math.log1p(86_400));
     private static final float SIZE = (float) (1 / (30 * Math.log(2)));
@@ -42,6 +48,7 @@ public final class EvictionFeatures {
 
     private final int k;
     private final float[] columns;
+    private final float[] joint;
 
     /** An encoder for K candidates. */
     public EvictionFeatures(int k) {
@@ -50,6 +57,7 @@ public final class EvictionFeatures {
         }
         this.k = k;
         this.columns = new float[PER_CANDIDATE * k];
+        this.joint = new float[PER_CANDIDATE * k];
     }
 
     /** Writes {@code 6K} features into {@code out} from {@code offset}. */
@@ -80,6 +88,41 @@ public final class EvictionFeatures {
                 for (int f = 0; f < PER_CANDIDATE; f++) {
                     out[p + f] = 0f;
                 }
+            }
+        }
+    }
+
+    /**
+     * Writes the candidate-rows layout: {@code K} rows of {@link #ROW_WIDTH} floats into {@code out}
+     * from {@code offset}, row {@code i} holding candidate {@code i}'s features (as {@link #encode}
+     * writes them) then the context. Rows past the candidate count hold zero features and the same
+     * context, so that every row shares the context columns.
+     */
+    public void encodeRows(EvictionCandidates c, float[] out, int offset) {
+        encode(c, joint, 0);
+        rows(joint, 0, c.count(), k, out, offset);
+    }
+
+    /**
+     * Turns {@code k} candidates encoded as {@link #encode} writes them ({@code encoded[from..]},
+     * the first {@code count} real) into the candidate-rows layout at {@code out[offset..]}. The
+     * offline trainer builds its rows with this same method, so training and serving agree.
+     */
+    public static void rows(float[] encoded, int from, int count, int k, float[] out, int offset) {
+        for (int f = 0; f < PER_CANDIDATE; f++) {
+            float sum = 0f;
+            for (int i = 0; i < count; i++) {
+                sum += encoded[from + i * PER_CANDIDATE + f];
+            }
+            float mean = count == 0 ? 0f : sum / count;
+            for (int i = 0; i < k; i++) {
+                out[offset + i * ROW_WIDTH + PER_CANDIDATE + f] = mean;
+            }
+        }
+        for (int i = 0; i < k; i++) {
+            int row = offset + i * ROW_WIDTH;
+            for (int f = 0; f < PER_CANDIDATE; f++) {
+                out[row + f] = i < count ? encoded[from + i * PER_CANDIDATE + f] : 0f;
             }
         }
     }

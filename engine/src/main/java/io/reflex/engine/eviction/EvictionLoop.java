@@ -1,6 +1,7 @@
 package io.reflex.engine.eviction;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.reflex.engine.onnx.TensorSpec;
 import io.reflex.engine.runtime.CircuitBreaker;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.FallbackCause;
@@ -9,6 +10,7 @@ import io.reflex.engine.runtime.PolicyStore;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The Cold-RL eviction loop: for each eviction, the K least-recently-used candidates are encoded
@@ -17,20 +19,59 @@ import java.util.Objects;
  * fallback is LRU: past the deadline, on an error, a non-finite score or an open breaker, the least
  * recently used candidate is the victim.
  *
- * <p>The policy takes {@code [1, 6K]} and returns {@code [1, K]} scores. Thread-safe; each deciding
- * thread takes its own {@link Decider}, which allocates nothing per decision.
+ * <p>Two model layouts ({@link Layout}): a <em>joint</em> model takes {@code [1, 6K]} and returns
+ * {@code [1, K]} scores; a <em>candidate-rows</em> model is one small network shared by every
+ * candidate, {@code [1, 12] → [1, 2]} (its row: the candidate's features and the decision's context,
+ * {@link EvictionFeatures#encodeRows}; its output: a value and an advantage), run over the K rows
+ * in one call, and the loop forms the dueling Q-values {@code Q_i = mean(v) + a_i − mean(a)} over the
+ * real candidates. The layout is the builder's, or the serving model's at build time; a version of
+ * the other layout swapped in later falls back ({@code wrong_shape}).
+ *
+ * <p>Thread-safe; each deciding thread takes its own {@link Decider}, which allocates nothing per
+ * decision.
  */
 public final class EvictionLoop implements AutoCloseable {
 
+    /** How the serving model scores the candidates. */
+    public enum Layout {
+        /** {@code [1, 6K] → [1, K]}: one network over all K candidates, one score each. */
+        JOINT,
+        /**
+         * {@code [1, 12] → [1, 2]} per candidate row: a shared network gives each candidate a value
+         * and an advantage; the loop aggregates them into dueling Q-values.
+         */
+        CANDIDATE_ROWS;
+
+        /** The layout of a model with this input and output, or empty when it is neither. */
+        public static Optional<Layout> of(TensorSpec input, TensorSpec output, int k) {
+            if (input.elementCount() == (long) k * EvictionFeatures.PER_CANDIDATE && output.elementCount() == k) {
+                return Optional.of(JOINT);
+            }
+            if (input.rank() == 2 && input.dim(0) == 1 && input.dim(1) == EvictionFeatures.ROW_WIDTH
+                    && output.elementCount() == 2) {
+                return Optional.of(CANDIDATE_ROWS);
+            }
+            return Optional.empty();
+        }
+    }
+
     private final int k;
+    private final Layout layout;
     private final DecisionRuntime runtime;
 
-    private EvictionLoop(Builder b) {
+    private EvictionLoop(Builder b, Layout layout) {
         this.k = b.k;
+        this.layout = layout;
         int kk = b.k;
         DecisionRuntime.Builder rb = DecisionRuntime.builder().loop(b.loopName).store(b.store)
-                .shape(kk * EvictionFeatures.PER_CANDIDATE, kk).deadline(b.deadline).breaker(b.breaker)
-                .mode(b.mode).fallback((in, out) -> VictimMask.lruScores(out, 0, kk));
+                .deadline(b.deadline).breaker(b.breaker).mode(b.mode);
+        if (layout == Layout.JOINT) {
+            rb.shape(kk * EvictionFeatures.PER_CANDIDATE, kk).fallback((in, out) -> VictimMask.lruScores(out, 0, kk));
+        } else {
+            rb.shape(kk * EvictionFeatures.ROW_WIDTH, 2 * kk)
+                    .rows(kk, EvictionFeatures.PER_CANDIDATE, EvictionFeatures.ROW_WIDTH)
+                    .fallback((in, out) -> lruRows(out, kk));
+        }
         if (b.registry != null) {
             rb.meterRegistry(b.registry);
         }
@@ -43,6 +84,19 @@ public final class EvictionLoop implements AutoCloseable {
 
     public int k() {
         return k;
+    }
+
+    /** The model layout this loop serves. */
+    public Layout layout() {
+        return layout;
+    }
+
+    /** Value 0 and the LRU scores as advantages: the aggregation then picks the LRU candidate alone. */
+    private static void lruRows(float[] out, int k) {
+        for (int i = 0; i < k; i++) {
+            out[2 * i] = 0f;
+            out[2 * i + 1] = i == 0 ? 1f : -1f;
+        }
     }
 
     /** The runtime underneath, for its store, breaker and counters. */
@@ -65,7 +119,9 @@ public final class EvictionLoop implements AutoCloseable {
         private final io.reflex.engine.runtime.DecisionSession session = runtime.newSession();
         private final EvictionCandidates candidates = new EvictionCandidates(k);
         private final EvictionFeatures encoder = new EvictionFeatures(k);
-        private final float[] features = new float[k * EvictionFeatures.PER_CANDIDATE];
+        private final boolean rows = layout == Layout.CANDIDATE_ROWS;
+        private final float[] features = new float[k * (rows ? EvictionFeatures.ROW_WIDTH : EvictionFeatures.PER_CANDIDATE)];
+        private final float[] outputs = new float[rows ? 2 * k : k];
         private final float[] scores = new float[k];
         private FallbackCause lastCause;
 
@@ -88,12 +144,18 @@ public final class EvictionLoop implements AutoCloseable {
             if (n == 0) {
                 throw new IllegalStateException("an eviction decision needs at least one candidate");
             }
-            encoder.encode(candidates, features, 0);
-            lastCause = session.decide(features, scores);
+            if (!rows) {
+                encoder.encode(candidates, features, 0);
+                lastCause = session.decide(features, scores);
+                return VictimMask.decode(scores, 0, n);
+            }
+            encoder.encodeRows(candidates, features, 0);
+            lastCause = session.decide(features, outputs);
+            duelingScores(outputs, 0, n, scores, 0);
             return VictimMask.decode(scores, 0, n);
         }
 
-        /** The scores behind the last decision (the policy's, or the LRU fallback's). */
+        /** The scores behind the last decision (the policy's Q-values, or the LRU fallback's). */
         public float score(int position) {
             return scores[position];
         }
@@ -114,6 +176,25 @@ public final class EvictionLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * The dueling aggregation of a candidate-rows model's outputs ({@code (v_i, a_i)} pairs from
+     * {@code outputs[from]}) over the first {@code n} candidates, into {@code q[qFrom..]}: {@code Q_i = mean(v) + a_i − mean(a)}, the state's value plus the
+     * candidate's advantage over the average candidate. The offline trainer computes its Q-values
+     * with this same method.
+     */
+    public static void duelingScores(float[] outputs, int from, int n, float[] q, int qFrom) {
+        float value = 0f;
+        float advantage = 0f;
+        for (int i = 0; i < n; i++) {
+            value += outputs[from + 2 * i];
+            advantage += outputs[from + 2 * i + 1];
+        }
+        float offset = (value - advantage) / n;
+        for (int i = 0; i < n; i++) {
+            q[qFrom + i] = outputs[from + 2 * i + 1] + offset;
+        }
+    }
+
     /** Validated settings. Required: the store. */
     public static final class Builder {
         private int k = 16;
@@ -123,6 +204,7 @@ public final class EvictionLoop implements AutoCloseable {
         private DecisionRuntime.Mode mode = DecisionRuntime.Mode.INLINE;
         private MeterRegistry registry;
         private String loopName = "eviction";
+        private Layout layout;
 
         private Builder() {
         }
@@ -168,11 +250,22 @@ public final class EvictionLoop implements AutoCloseable {
             return this;
         }
 
+        /** The model layout (default: the serving model's at build time, else {@link Layout#JOINT}). */
+        public Builder layout(Layout layout) {
+            this.layout = Objects.requireNonNull(layout, "layout");
+            return this;
+        }
+
         public EvictionLoop build() {
             if (store == null) {
                 throw new IllegalStateException("an eviction loop needs a policy store");
             }
-            return new EvictionLoop(this);
+            Layout chosen = layout;
+            if (chosen == null) {
+                chosen = store.servingInput().flatMap(in -> store.servingOutput().flatMap(out -> Layout.of(in, out, k)))
+                        .orElse(Layout.JOINT);
+            }
+            return new EvictionLoop(this, chosen);
         }
     }
 }

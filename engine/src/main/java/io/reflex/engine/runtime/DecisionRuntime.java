@@ -43,8 +43,14 @@ public final class DecisionRuntime implements AutoCloseable {
     final CircuitBreaker breaker;
     final RuntimeMetrics metrics;
     final int latencySampling;
+    final int rows;
+    final int sharedFrom;
+    final int sharedTo;
 
     private DecisionRuntime(Builder b) {
+        this.rows = b.rows;
+        this.sharedFrom = b.sharedFrom;
+        this.sharedTo = b.sharedTo;
         this.loop = b.loop;
         this.store = b.store;
         this.fallback = b.fallback;
@@ -111,6 +117,9 @@ public final class DecisionRuntime implements AutoCloseable {
         private CircuitBreaker breaker;
         private MeterRegistry registry;
         private int latencySampling = 16;
+        private int rows = 1;
+        private int sharedFrom;
+        private int sharedTo;
 
         private Builder() {
         }
@@ -142,6 +151,32 @@ public final class DecisionRuntime implements AutoCloseable {
             }
             this.inputSize = inputSize;
             this.outputSize = outputSize;
+            return this;
+        }
+
+        /**
+         * Also accept a per-row model: a batch-1 policy of {@code inputSize / rows} inputs and
+         * {@code outputSize / rows} outputs, which each decision runs over its {@code rows} rows with
+         * {@link io.reflex.engine.policy.Policy.Evaluator#evaluateRows(float[], int, float[], int, int)}
+         * (the input columns {@code [sharedFrom, sharedTo)} of a row hold the decision's context, the
+         * same in every row). A policy of the full shape is still evaluated whole. Call after
+         * {@link #shape}; both sizes must divide by {@code rows}.
+         */
+        public Builder rows(int rows, int sharedFrom, int sharedTo) {
+            if (inputSize < 0) {
+                throw new IllegalStateException("set the shape before the rows");
+            }
+            if (rows < 1 || inputSize % rows != 0 || outputSize % rows != 0) {
+                throw new IllegalArgumentException("rows must be >= 1 and divide the sizes " + inputSize + " and "
+                        + outputSize + ", got " + rows);
+            }
+            if (sharedFrom < 0 || sharedTo < sharedFrom || sharedTo > inputSize / rows) {
+                throw new IllegalArgumentException("shared columns [" + sharedFrom + ", " + sharedTo
+                        + ") are not within a row of " + inputSize / rows);
+            }
+            this.rows = rows;
+            this.sharedFrom = sharedFrom;
+            this.sharedTo = sharedTo;
             return this;
         }
 

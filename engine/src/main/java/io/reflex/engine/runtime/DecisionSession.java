@@ -18,6 +18,8 @@ public final class DecisionSession implements AutoCloseable {
     private ServingPolicy held;
     private Policy.Evaluator evaluator;
     private boolean shapeMatches;
+    /** The held policy is a per-row model run over the loop's rows (read by the worker after a volatile hand-off). */
+    private boolean perRow;
     private ModelVersion lastVersion;
     private int sampleCountdown;
     private final AsyncWorker worker;
@@ -81,10 +83,18 @@ public final class DecisionSession implements AutoCloseable {
 
     private FallbackCause evaluateInline(float[] input, float[] output) {
         try {
-            evaluator.evaluate(input, output);
+            run(evaluator, input, output);
             return null;
         } catch (RuntimeException e) {
             return FallbackCause.POLICY_ERROR;
+        }
+    }
+
+    private void run(Policy.Evaluator e, float[] input, float[] output) {
+        if (perRow) {
+            e.evaluateRows(input, rt.rows, output, rt.sharedFrom, rt.sharedTo);
+        } else {
+            e.evaluate(input, output);
         }
     }
 
@@ -106,9 +116,15 @@ public final class DecisionSession implements AutoCloseable {
         }
         held = next;
         shapeMatches = false;
+        perRow = false;
         if (next != null) {
             Policy p = next.policy;
             shapeMatches = p.inputSize() == rt.inputSize && p.outputSize() == rt.outputSize;
+            if (!shapeMatches && rt.rows > 1 && p.input().dim(0) == 1
+                    && (long) p.inputSize() * rt.rows == rt.inputSize && (long) p.outputSize() * rt.rows == rt.outputSize) {
+                shapeMatches = true;
+                perRow = true;
+            }
             evaluator = p.newEvaluator();
             if (worker != null) {
                 worker.evaluator = evaluator;
@@ -207,7 +223,7 @@ public final class DecisionSession implements AutoCloseable {
                 }
                 boolean error = false;
                 try {
-                    evaluator.evaluate(in, out);
+                    DecisionSession.this.run(evaluator, in, out);
                 } catch (RuntimeException e) {
                     error = true;
                 }

@@ -99,6 +99,18 @@ public final class PolicyStore implements AutoCloseable {
         return s == null ? Optional.empty() : Optional.of(s.version);
     }
 
+    /** The input of the version serving now, or empty when none is (to choose a loop's layout). */
+    public Optional<io.reflex.engine.onnx.TensorSpec> servingInput() {
+        ServingPolicy p = current.get();
+        return p == null ? Optional.empty() : Optional.of(p.policy.input());
+    }
+
+    /** The output of the version serving now, or empty when none is. */
+    public Optional<io.reflex.engine.onnx.TensorSpec> servingOutput() {
+        ServingPolicy p = current.get();
+        return p == null ? Optional.empty() : Optional.of(p.policy.output());
+    }
+
     public long swaps() {
         return swaps.get();
     }

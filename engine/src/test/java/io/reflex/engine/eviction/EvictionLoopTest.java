@@ -119,6 +119,88 @@ class EvictionLoopTest {
     }
 
     @Test
+    void aCandidateRowsModelScoresEachCandidateRowAndTheLoopAggregatesDuelingQValues() throws Exception {
+        Path model = dir.resolve("rows.onnx");
+        OnnxModelWriter.of(MlpGraph.randomChain(4, io.reflex.engine.onnx.Activation.RELU, 12, 16, 16, 2))
+                .fixedBatch(1).write(model);
+        PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of());
+        assertTrue(store.offer(model).accepted());
+        try (EvictionLoop loop = EvictionLoop.builder().k(32).store(store).deadline(Duration.ofSeconds(1)).build();
+             EvictionLoop.Decider decider = loop.newDecider();
+             Policy reference = PolicyLoader.defaults().load(model);
+             Policy.Evaluator e = reference.newEvaluator()) {
+            assertEquals(EvictionLoop.Layout.CANDIDATE_ROWS, loop.layout(), "the layout is the serving model's");
+            for (int seed = 0; seed < 20; seed++) {
+                int n = 1 + seed % 32;
+                fill(decider.candidates(), seed, n);
+
+                long mask = decider.decide();
+
+                assertNull(decider.lastCause());
+                float[] joint = new float[32 * 6];
+                new EvictionFeatures(32).encode(decider.candidates(), joint, 0);
+                float[] q = new float[n];
+                float[] va = new float[2];
+                float value = 0;
+                float advantage = 0;
+                float[] a = new float[n];
+                float[] context = new float[6];
+                for (int i = 0; i < n; i++) {
+                    for (int f = 0; f < 6; f++) {
+                        context[f] += joint[i * 6 + f] / n;
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    float[] row = new float[12];
+                    System.arraycopy(joint, i * 6, row, 0, 6);
+                    System.arraycopy(context, 0, row, 6, 6);
+                    e.evaluate(row, va);
+                    value += va[0] / n;
+                    advantage += va[1] / n;
+                    a[i] = va[1];
+                }
+                for (int i = 0; i < n; i++) {
+                    q[i] = value + a[i] - advantage;
+                    assertEquals(q[i], decider.score(i), 1e-4f * Math.max(1f, Math.abs(q[i])), "candidate " + i);
+                }
+                assertEquals(VictimMask.decode(q, 0, n), mask);
+            }
+        }
+    }
+
+    @Test
+    void aCandidateRowsLoopFallsBackToTheLeastRecentlyUsedCandidateAlone() {
+        PolicyStore empty = PolicyStore.create(PolicyLoader.defaults(), List.of());
+        try (EvictionLoop loop = EvictionLoop.builder().k(16).layout(EvictionLoop.Layout.CANDIDATE_ROWS).store(empty).build();
+             EvictionLoop.Decider decider = loop.newDecider()) {
+            for (int n = 1; n <= 16; n++) {
+                fill(decider.candidates(), n, n);
+
+                assertEquals(1L, decider.decide(), n + " candidates");
+                assertEquals(FallbackCause.NO_POLICY, decider.lastCause());
+            }
+        }
+    }
+
+    @Test
+    void aJointModelSwappedIntoACandidateRowsLoopFallsBackAsTheWrongShape() throws Exception {
+        Path rows = dir.resolve("rows.onnx");
+        Path joint = dir.resolve("joint.onnx");
+        OnnxModelWriter.of(MlpGraph.randomChain(4, io.reflex.engine.onnx.Activation.RELU, 12, 8, 2)).fixedBatch(1).write(rows);
+        OnnxModelWriter.of(MlpGraph.randomDueling(3, 96, 16, 17)).fixedBatch(1).write(joint);
+        PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of());
+        assertTrue(store.offer(rows).accepted());
+        try (EvictionLoop loop = EvictionLoop.builder().k(16).store(store).build();
+             EvictionLoop.Decider decider = loop.newDecider()) {
+            assertTrue(store.offer(joint).accepted());
+            fill(decider.candidates(), 3, 16);
+
+            assertEquals(1L, decider.decide());
+            assertEquals(FallbackCause.WRONG_SHAPE, decider.lastCause());
+        }
+    }
+
+    @Test
     void fallsBackToLruWhenThePolicyReturnsNaN() {
         Path model = TestModels.alwaysNaN(dir.resolve("nan.onnx"), 5, 96, 16);
         PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of());

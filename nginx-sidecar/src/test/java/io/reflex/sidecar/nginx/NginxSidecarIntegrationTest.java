@@ -301,7 +301,11 @@ class NginxSidecarIntegrationTest {
                 nginx.errorTail());
 
         assertAllSucceeded(r);
-        assertTrue(junk.replies.get() > 100, "garbage was sent");
+        // How many decisions reach the sidecar depends on how often the manager runs on a loaded
+        // machine (each bad reply costs NGINX its connection); what matters is that garbage arrived.
+        assertTrue(junk.replies.get() > 0, "garbage was sent");
+        assertTrue(s.get("fallback_malformed") + s.get("fallback_error_reply") <= junk.replies.get(),
+                () -> "every malformed or error fallback answers a reply that was sent: " + s);
         assertEquals(0, s.get("policy_decisions"), () -> "no garbage was taken for a decision: " + s);
         assertTrue(s.get("fallback_malformed") > 0, () -> "malformed replies counted: " + s);
         assertTrue(s.get("fallback_error_reply") > 0, () -> "error replies counted: " + s);

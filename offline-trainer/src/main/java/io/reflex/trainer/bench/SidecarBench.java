@@ -179,7 +179,8 @@ public final class SidecarBench {
         log.flush();
         Trace train = TrapWorkload.builder().seed(trainSeed).requests(o.requests()).build().toTrace();
         int[] widths = {EvictionTraining.K * 6, 64, 64, EvictionTraining.K + 1};
-        DqnConfig config = DqnConfig.builder().widths(widths).steps(o.trainSteps()).batchSize(128).gamma(0.9)
+        DqnConfig config = DqnConfig.builder().network(DqnConfig.Network.DUELING).widths(widths).steps(o.trainSteps())
+                .batchSize(128).gamma(0.9)
                 .cqlAlpha(0).learningRate(1e-3).semiMarkov(true).seed(trainSeed).build();
         EvictionTraining.trainAndExport(train, List.of(Capacity.parse(o.maxSize().toUpperCase(Locale.ROOT) + "B")),
                 EvictionTraining.Behaviour.defaults(trainSeed), config, new VectorCpuBackend(), out, null);

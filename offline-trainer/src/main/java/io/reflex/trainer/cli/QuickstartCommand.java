@@ -60,6 +60,10 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "3000", description = "Gradient steps (default ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--k", defaultValue = "64",
+            description = "Candidates per decision, the K least recently used (default ${DEFAULT-VALUE}, the protocol's largest).")
+    int k;
+
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
@@ -67,8 +71,8 @@ final class QuickstartCommand implements Callable<Integer> {
         if (evalSeeds.contains(trainSeed)) {
             throw new CommandLine.ParameterException(cli, "--eval-seeds must not contain the training seed " + trainSeed);
         }
-        if (steps < 1 || requests < 0) {
-            throw new CommandLine.ParameterException(cli, "--steps must be >= 1 and --requests >= 0");
+        if (steps < 1 || requests < 0 || k < 1 || k > 64) {
+            throw new CommandLine.ParameterException(cli, "--steps must be >= 1, --requests >= 0 and --k in [1, 64]");
         }
         PrintWriter err = cli.getErr();
         long start = System.nanoTime();
@@ -77,9 +81,10 @@ final class QuickstartCommand implements Callable<Integer> {
         Trace train = trap(trainSeed);
         err.printf(Locale.ROOT, "quickstart: training trace (trap, seed %d): %,d requests, %,d objects%n", trainSeed,
                 train.length(), train.objectCount());
-        DqnConfig config = TrainCommand.Eviction.config(trainSeed, steps, 128, List.of(64, 64), 0.9, 0, 1e-3, true);
-        EvictionTraining.Result trained = EvictionTraining.trainAndExport(train, capacities,
-                EvictionTraining.Behaviour.defaults(trainSeed), config, new VectorCpuBackend(), model,
+        DqnConfig config = TrainCommand.Eviction.config(k, trainSeed, steps, 128, "candidate", null, 0.9, 0, 1e-3, true, true);
+        EvictionTraining.Behaviour behaviour = new EvictionTraining.Behaviour(k, 0.3, 0.98, 0.5, 1, trainSeed);
+        EvictionTraining.Result trained = EvictionTraining.trainAndExport(train, capacities, behaviour, config,
+                new VectorCpuBackend(), model,
                 TrainCommand.progress(err, "quickstart: training", steps));
         err.printf(Locale.ROOT, "quickstart: %,d transitions, trained and exported %s (%s) in %.1f s%n",
                 trained.transitions(), model, trained.network().toGraph().layerName(), trained.trainSeconds());
@@ -117,10 +122,11 @@ final class QuickstartCommand implements Callable<Integer> {
         Path report = outDir.resolve("report.html");
         long[] allLatencies = latencies.stream().flatMapToLong(java.util.Arrays::stream).toArray();
         String summary = String.format(Locale.ROOT, "Trap workload (Cold-RL's adversarial trace). Trained on seed %d "
-                        + "(%,d transitions from exploring-LRU replays at %s, dueling Double DQN %s, %,d steps, %.1f s); "
+                        + "(%,d transitions from exploring-LRU replays at %s with K = %d candidates, a dueling Double DQN "
+                        + "shared by the candidates %s trained on hindsight targets, %,d steps, %.1f s); "
                         + "evaluated on held-out seeds %s. The reflex rows are the exported ONNX file loaded by the engine "
                         + "and run by its eviction loop (%,d decisions, %,d LRU fallbacks).", trainSeed,
-                trained.transitions(), sizes, trained.network().toGraph().layerName(), steps, trained.trainSeconds(),
+                trained.transitions(), sizes, k, trained.network().toGraph().layerName(), steps, trained.trainSeconds(),
                 evalSeeds, decisions, fallbacks);
         EvictionReport.write(report, summary, sizes, table, trained.curve(), allLatencies);
         double seconds = (System.nanoTime() - start) / 1e9;

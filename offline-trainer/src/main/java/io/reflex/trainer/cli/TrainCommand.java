@@ -1,5 +1,6 @@
 package io.reflex.trainer.cli;
 
+import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.Trace;
@@ -72,8 +73,14 @@ final class TrainCommand implements Runnable {
         @Option(names = "--batch", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(names = "--hidden", defaultValue = "64,64", split = ",", description = "Hidden widths (default ${DEFAULT-VALUE}).")
+        @Option(names = "--hidden", split = ",",
+                description = "Hidden widths (default 32,32 for the candidate network, 64,64 for the joint one).")
         List<Integer> hidden;
+
+        @Option(names = "--network", defaultValue = "candidate", paramLabel = "candidate|dueling",
+                description = "candidate: one dueling row network shared by every candidate; dueling: one network over all K"
+                        + " candidates (default ${DEFAULT-VALUE}).")
+        String network;
 
         @Option(names = "--gamma", defaultValue = "0.9", description = "Discount of the DQN (default ${DEFAULT-VALUE}).")
         double gamma;
@@ -84,6 +91,21 @@ final class TrainCommand implements Runnable {
         @Option(names = "--cost-discount", defaultValue = "0.98",
                 description = "γ_c: discount of a victim's future miss per later decision (default ${DEFAULT-VALUE}).")
         double costDiscount;
+
+        @Option(names = "--k", defaultValue = "16", description = "Candidates per decision, 1..64 (default ${DEFAULT-VALUE}).")
+        int k;
+
+        @Option(names = "--rounds", defaultValue = "1",
+                description = "Collect-and-train rounds; each after the first replays under the previous model (default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--size-exponent", defaultValue = "0.5",
+                description = "β: a miss caused by an eviction costs (victim size / mean size)^-β (default ${DEFAULT-VALUE}).")
+        double sizeExponent;
+
+        @Option(names = "--hindsight", defaultValue = "true", negatable = true, fallbackValue = "true",
+                description = "Train every candidate's Q-value on its hindsight reward, not only the logged victim's (default ${DEFAULT-VALUE}).")
+        boolean hindsight;
 
         @Option(names = "--cql-alpha", defaultValue = "0", description = "Weight of the CQL penalty; 0 disables (default ${DEFAULT-VALUE}).")
         double cqlAlpha;
@@ -103,8 +125,8 @@ final class TrainCommand implements Runnable {
             DqnConfig config;
             EvictionTraining.Behaviour behaviour;
             try {
-                config = config(seed, steps, batch, hidden, gamma, cqlAlpha, learningRate, semiMarkov);
-                behaviour = new EvictionTraining.Behaviour(epsilon, costDiscount, seed);
+                config = config(k, seed, steps, batch, network, hidden, gamma, cqlAlpha, learningRate, semiMarkov, hindsight);
+                behaviour = new EvictionTraining.Behaviour(k, epsilon, costDiscount, sizeExponent, rounds, seed);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
             }
@@ -113,21 +135,31 @@ final class TrainCommand implements Runnable {
             Trace data = traceFormat.read(trace, Strictness.STRICT);
             err.printf(Locale.ROOT, "train eviction: %,d requests, %,d objects; %s%n", data.length(), data.objectCount(), config);
             EvictionTraining.Result r = EvictionTraining.trainAndExport(data, capacities, behaviour, config,
-                    new VectorCpuBackend(), out, progress(err, "train eviction", steps));
+                    new VectorCpuBackend(), out, progress(err, "train eviction", steps * rounds));
             print(cli.getOut(), r, json);
             return 0;
         }
 
-        static DqnConfig config(long seed, int steps, int batch, List<Integer> hidden, double gamma, double cqlAlpha,
-                                double learningRate, boolean semiMarkov) {
-            int[] widths = new int[hidden.size() + 2];
-            widths[0] = EvictionTraining.K * 6;
-            for (int i = 0; i < hidden.size(); i++) {
-                widths[i + 1] = hidden.get(i);
+        static DqnConfig config(int k, long seed, int steps, int batch, String network, List<Integer> hidden, double gamma,
+                                double cqlAlpha, double learningRate, boolean semiMarkov, boolean hindsight) {
+            DqnConfig.Network kind = switch (network) {
+                case "candidate" -> DqnConfig.Network.CANDIDATE_DUELING;
+                case "dueling" -> DqnConfig.Network.DUELING;
+                default -> throw new IllegalArgumentException("--network must be candidate or dueling, got '" + network + "'");
+            };
+            DqnConfig.Builder b = DqnConfig.builder().network(kind).steps(steps).batchSize(batch).gamma(gamma)
+                    .cqlAlpha(cqlAlpha).learningRate(learningRate).semiMarkov(semiMarkov).hindsight(hindsight).seed(seed);
+            if (hidden != null) {
+                int[] widths = new int[hidden.size() + 2];
+                boolean joint = kind == DqnConfig.Network.DUELING;
+                widths[0] = joint ? k * EvictionFeatures.PER_CANDIDATE : EvictionFeatures.ROW_WIDTH;
+                for (int i = 0; i < hidden.size(); i++) {
+                    widths[i + 1] = hidden.get(i);
+                }
+                widths[widths.length - 1] = joint ? k + 1 : 2;
+                b.widths(widths);
             }
-            widths[widths.length - 1] = EvictionTraining.K + 1;
-            return DqnConfig.builder().widths(widths).steps(steps).batchSize(batch).gamma(gamma).cqlAlpha(cqlAlpha)
-                    .learningRate(learningRate).semiMarkov(semiMarkov).seed(seed).build();
+            return b.build();
         }
 
         static void print(PrintWriter out, EvictionTraining.Result r, boolean json) {

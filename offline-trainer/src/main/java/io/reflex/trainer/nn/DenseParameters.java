@@ -73,4 +73,46 @@ public final class DenseParameters {
     Dense toDense() {
         return new Dense(inputs, outputs, weights, bias);
     }
+
+    /** Clips the layers' gradients to a global L2 norm of {@code maxNorm}; returns the norm before. */
+    static double clipGradients(ComputeBackend backend, DenseParameters[] layers, double maxNorm) {
+        double sq = 0;
+        for (DenseParameters p : layers) {
+            sq += backend.sumOfSquares(p.weightGrad, p.weightGrad.length) + backend.sumOfSquares(p.biasGrad, p.biasGrad.length);
+        }
+        double norm = Math.sqrt(sq);
+        if (norm > maxNorm) {
+            float f = (float) (maxNorm / norm);
+            for (DenseParameters p : layers) {
+                backend.scale(p.weightGrad, p.weightGrad.length, f);
+                backend.scale(p.biasGrad, p.biasGrad.length, f);
+            }
+        }
+        return norm;
+    }
+
+    /** Copies ({@code tau} 1) or Polyak-averages {@code theirs} into {@code mine}, layer by layer (same shapes). */
+    static void blend(DenseParameters[] mine, DenseParameters[] theirs, float tau) {
+        if (mine.length != theirs.length) {
+            throw new IllegalArgumentException("networks differ in depth");
+        }
+        for (int i = 0; i < mine.length; i++) {
+            if (mine[i].inputs != theirs[i].inputs || mine[i].outputs != theirs[i].outputs) {
+                throw new IllegalArgumentException("networks differ in layer " + i);
+            }
+            if (tau == 1f) {
+                mine[i].copyFrom(theirs[i]);
+            } else {
+                mine[i].softUpdateFrom(theirs[i], tau);
+            }
+        }
+    }
+
+    static int parameterCount(DenseParameters[] layers) {
+        int n = 0;
+        for (DenseParameters p : layers) {
+            n += p.parameterCount();
+        }
+        return n;
+    }
 }

@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  *
  * <p>Not thread-safe: one thread trains it. Allocates only at construction.
  */
-public final class DuelingNetwork {
+public final class DuelingNetwork implements QNetwork {
 
     private final ComputeBackend backend;
     private final int inputWidth;
@@ -91,10 +91,12 @@ public final class DuelingNetwork {
         headInputGrad = new float[maxRows * last];
     }
 
+    @Override
     public int inputWidth() {
         return inputWidth;
     }
 
+    @Override
     public int actions() {
         return actions;
     }
@@ -108,6 +110,12 @@ public final class DuelingNetwork {
      * returned array is the network's own buffer ({@code rows × actions} valid), overwritten by the
      * next call.
      */
+    @Override
+    public float[] forward(float[] states, int rows, int[] counts) {
+        return forward(states, rows);
+    }
+
+    /** As {@link #forward(float[], int, int[])}: this network scores every slot, real or not. */
     public float[] forward(float[] input, int rows) {
         if (rows < 1 || rows > maxRows) {
             throw new IllegalArgumentException("rows must be in [1, " + maxRows + "], got " + rows);
@@ -136,6 +144,7 @@ public final class DuelingNetwork {
     }
 
     /** Clears every parameter gradient. */
+    @Override
     public void zeroGrad() {
         for (DenseParameters p : trunk) {
             p.zeroGrad();
@@ -148,6 +157,7 @@ public final class DuelingNetwork {
      * Accumulates parameter gradients for the loss gradient {@code qGrad} ({@code rows × actions},
      * with respect to the Q-values of the last {@link #forward}).
      */
+    @Override
     public void backward(float[] qGrad) {
         int last = value.inputs;
         for (int r = 0; r < rows; r++) {
@@ -178,23 +188,13 @@ public final class DuelingNetwork {
     }
 
     /** Scales the gradients so that their global L2 norm is at most {@code maxNorm}; returns the norm before. */
+    @Override
     public double clipGradients(double maxNorm) {
-        double sq = 0;
-        for (DenseParameters p : layers()) {
-            sq += backend.sumOfSquares(p.weightGrad, p.weightGrad.length) + backend.sumOfSquares(p.biasGrad, p.biasGrad.length);
-        }
-        double norm = Math.sqrt(sq);
-        if (norm > maxNorm) {
-            float f = (float) (maxNorm / norm);
-            for (DenseParameters p : layers()) {
-                backend.scale(p.weightGrad, p.weightGrad.length, f);
-                backend.scale(p.biasGrad, p.biasGrad.length, f);
-            }
-        }
-        return norm;
+        return DenseParameters.clipGradients(backend, layers(), maxNorm);
     }
 
     /** One Adam step on every parameter with the accumulated gradients. */
+    @Override
     public void adamStep(float learningRate) {
         step++;
         for (DenseParameters p : layers()) {
@@ -203,35 +203,25 @@ public final class DuelingNetwork {
     }
 
     /** Makes this network's weights equal to {@code source}'s (same shape). */
-    public void copyWeightsFrom(DuelingNetwork source) {
-        DenseParameters[] mine = layers();
-        DenseParameters[] theirs = source.layers();
-        checkSameShape(mine, theirs);
-        for (int i = 0; i < mine.length; i++) {
-            mine[i].copyFrom(theirs[i]);
-        }
+    @Override
+    public void copyWeightsFrom(QNetwork source) {
+        DenseParameters.blend(layers(), ((DuelingNetwork) source).layers(), 1f);
     }
 
     /** Polyak averaging: {@code θ ← θ + τ (θ_source − θ)}. */
-    public void softUpdateFrom(DuelingNetwork source, float tau) {
-        DenseParameters[] mine = layers();
-        DenseParameters[] theirs = source.layers();
-        checkSameShape(mine, theirs);
-        for (int i = 0; i < mine.length; i++) {
-            mine[i].softUpdateFrom(theirs[i], tau);
-        }
+    @Override
+    public void softUpdateFrom(QNetwork source, float tau) {
+        DenseParameters.blend(layers(), ((DuelingNetwork) source).layers(), tau);
     }
 
     /** Number of trainable parameters. */
+    @Override
     public int parameterCount() {
-        int n = 0;
-        for (DenseParameters p : layers()) {
-            n += p.parameterCount();
-        }
-        return n;
+        return DenseParameters.parameterCount(layers());
     }
 
     /** The network as the engine's graph: trunk Dense+ReLU layers, value head, advantage head. */
+    @Override
     public MlpGraph toGraph() {
         List<Layer> layers = new ArrayList<>();
         for (DenseParameters p : trunk) {
@@ -247,16 +237,5 @@ public final class DuelingNetwork {
         all[trunk.length] = value;
         all[trunk.length + 1] = advantage;
         return all;
-    }
-
-    private static void checkSameShape(DenseParameters[] a, DenseParameters[] b) {
-        if (a.length != b.length) {
-            throw new IllegalArgumentException("networks differ in depth");
-        }
-        for (int i = 0; i < a.length; i++) {
-            if (a[i].inputs != b[i].inputs || a[i].outputs != b[i].outputs) {
-                throw new IllegalArgumentException("networks differ in layer " + i);
-            }
-        }
     }
 }

@@ -1,7 +1,7 @@
 package io.reflex.trainer.rl;
 
 import io.reflex.trainer.nn.ComputeBackend;
-import io.reflex.trainer.nn.DuelingNetwork;
+import io.reflex.trainer.nn.QNetwork;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ import java.util.function.IntConsumer;
 public final class DoubleDqnTrainer {
 
     /** What training produced: the online network and the loss curve (mean loss per reporting interval). */
-    public record Result(DuelingNetwork network, List<double[]> curve, double seconds) {
+    public record Result(QNetwork network, List<double[]> curve, double seconds) {
     }
 
     private final ComputeBackend backend;
@@ -50,20 +50,16 @@ public final class DoubleDqnTrainer {
      * @param progress called with the number of steps done, every 1% of the steps (may be null)
      */
     public Result train(TransitionSet data, IntConsumer progress) {
-        int[] widths = config.widths();
         int width = data.stateWidth();
-        int actions = widths[widths.length - 1] - 1;
-        if (widths[0] != width || actions != data.k()) {
-            throw new IllegalArgumentException("network widths " + java.util.Arrays.toString(widths)
-                    + " do not fit states of " + width + " floats over " + data.k() + " candidates");
-        }
+        int actions = data.k();
+        config.requireFits(data.k());
         if (data.size() < 2) {
             throw new IllegalArgumentException("need at least 2 transitions, got " + data.size());
         }
         long start = System.nanoTime();
         int b = config.batchSize();
-        DuelingNetwork online = new DuelingNetwork(backend, widths, b, config.seed());
-        DuelingNetwork target = new DuelingNetwork(backend, widths, b, config.seed());
+        QNetwork online = config.newNetwork(backend, data.k(), b);
+        QNetwork target = config.newNetwork(backend, data.k(), b);
         target.copyWeightsFrom(online);
         SplittableRandom random = new SplittableRandom(config.seed() ^ 0x9E3779B97F4A7C15L);
         float[] states = new float[b * width];
@@ -71,7 +67,9 @@ public final class DoubleDqnTrainer {
         int[] index = new int[b];
         int[] bestNext = new int[b];
         int[] loggedAction = new int[b];
-        int[] permutation = new int[data.k()];
+        int[] counts = new int[b];
+        int[] nextCounts = new int[b];
+        int[] permutation = new int[b * data.k()];
         float[] row = new float[width];
         float[] targets = new float[b * actions];
         float[] weights = new float[b * actions];
@@ -90,9 +88,11 @@ public final class DoubleDqnTrainer {
                 index[r] = t;
                 data.copyState(t, states, r * width);
                 loggedAction[r] = data.action(t);
+                counts[r] = data.candidateCount(t);
+                nextCounts[r] = data.done(t) ? 1 : data.candidateCount(t + 1);
                 if (config.permuteCandidates()) {
-                    loggedAction[r] = permute(states, r * width, data.candidateCount(t), data.action(t), permutation, row,
-                            random);
+                    loggedAction[r] = permute(states, r * width, data.candidateCount(t), data.action(t), permutation,
+                            r * data.k(), row, random);
                 }
                 if (!data.done(t)) {
                     data.copyState(t + 1, next, r * width);
@@ -101,10 +101,10 @@ public final class DoubleDqnTrainer {
                 }
             }
             // Double DQN: the online network chooses the next action...
-            float[] q = online.forward(next, b);
+            float[] q = online.forward(next, b, nextCounts);
             for (int r = 0; r < b; r++) {
                 int t = index[r];
-                int n = data.done(t) ? 1 : data.candidateCount(t + 1);
+                int n = nextCounts[r];
                 int best = 0;
                 for (int a = 1; a < n; a++) {
                     if (q[r * actions + a] > q[r * actions + best]) {
@@ -114,7 +114,7 @@ public final class DoubleDqnTrainer {
                 bestNext[r] = best;
             }
             // ...the target network evaluates it.
-            float[] qt = target.forward(next, b);
+            float[] qt = target.forward(next, b, nextCounts);
             java.util.Arrays.fill(weights, 0f);
             for (int r = 0; r < b; r++) {
                 int t = index[r];
@@ -126,9 +126,19 @@ public final class DoubleDqnTrainer {
                 int a = loggedAction[r];
                 targets[r * actions + a] = (float) y;
                 weights[r * actions + a] = 1f;
+                if (config.hindsight()) {
+                    double bootstrap = data.done(t) ? 0 : qt[r * actions + bestNext[r]];
+                    int n = data.candidateCount(t);
+                    for (int j = 0; j < n; j++) {
+                        int original = config.permuteCandidates() ? permutation[r * data.k() + j] : j;
+                        double discount = config.semiMarkov() ? Math.pow(gamma, data.candidateSpan(t, original)) : gamma;
+                        targets[r * actions + j] = (float) (data.candidateReward(t, original) + discount * bootstrap);
+                        weights[r * actions + j] = 1f;
+                    }
+                }
             }
             online.zeroGrad();
-            q = online.forward(states, b);
+            q = online.forward(states, b, counts);
             System.arraycopy(q, 0, qCopy, 0, b * actions);
             double loss = backend.huber(qCopy, targets, weights, b * actions, config.huberDelta(), b, grad);
             if (alpha > 0) {
@@ -157,27 +167,28 @@ public final class DoubleDqnTrainer {
 
     /**
      * Shuffles the first {@code n} candidate rows of the state at {@code offset} (seeded
-     * Fisher-Yates) and returns where the logged action went. A candidate's value of eviction depends
+     * Fisher-Yates), leaves in {@code permutation[at + i]} the original position of the candidate now
+     * in slot {@code i}, and returns where the logged action went. A candidate's value of eviction depends
      * on its own features, not on the slot it was logged in, so this shows every output slot every
      * kind of candidate, where the LRU-heavy log shows slot 0 almost always.
      */
-    private static int permute(float[] states, int offset, int n, int action, int[] permutation, float[] row,
+    private static int permute(float[] states, int offset, int n, int action, int[] permutation, int at, float[] row,
                                SplittableRandom random) {
         int f = io.reflex.engine.eviction.EvictionFeatures.PER_CANDIDATE;
         for (int i = 0; i < n; i++) {
-            permutation[i] = i;
+            permutation[at + i] = i;
         }
         for (int i = n - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
-            int tmp = permutation[i];
-            permutation[i] = permutation[j];
-            permutation[j] = tmp;
+            int tmp = permutation[at + i];
+            permutation[at + i] = permutation[at + j];
+            permutation[at + j] = tmp;
         }
         System.arraycopy(states, offset, row, 0, n * f);
         int moved = action;
         for (int i = 0; i < n; i++) {
-            System.arraycopy(row, permutation[i] * f, states, offset + i * f, f);
-            if (permutation[i] == action) {
+            System.arraycopy(row, permutation[at + i] * f, states, offset + i * f, f);
+            if (permutation[at + i] == action) {
                 moved = i;
             }
         }

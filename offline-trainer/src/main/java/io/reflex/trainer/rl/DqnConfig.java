@@ -1,15 +1,36 @@
 package io.reflex.trainer.rl;
 
+import io.reflex.engine.eviction.EvictionFeatures;
+import io.reflex.trainer.nn.CandidateDuelingNetwork;
+import io.reflex.trainer.nn.ComputeBackend;
+import io.reflex.trainer.nn.DuelingNetwork;
+import io.reflex.trainer.nn.QNetwork;
+
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Settings of {@link DoubleDqnTrainer}, validated by its {@link Builder}. Immutable.
  *
- * <p>Defaults: dueling {@code 96-64-64-17} (K = 16 candidates of 6 features; 1 value + 16
- * advantages), γ 0.9, Adam at 1e-3, batch 128, 3,000 gradient steps, soft target updates τ 0.01,
- * Huber loss (δ 1), gradient norm clipped at 10, no CQL penalty, semi-Markov discounting, seed 1.
+ * <p>Defaults: the candidate dueling network {@code 12-32-32-2} (one row network shared by the
+ * candidates: a value and an advantage per candidate), γ 0.9, Adam at 1e-3, batch 128, 3,000
+ * gradient steps, soft target updates τ 0.01, Huber loss (δ 1), gradient norm clipped at 10, no CQL
+ * penalty, semi-Markov discounting, hindsight targets for every candidate, seed 1.
  */
 public final class DqnConfig {
+
+    /** The Q-network's shape. */
+    public enum Network {
+        /**
+         * {@link CandidateDuelingNetwork}: one row network shared by every candidate, widths
+         * {@code 12, hidden..., 2}; exported as the engine's candidate-rows layout.
+         */
+        CANDIDATE_DUELING,
+        /** {@link DuelingNetwork}: one network over all K candidates, widths {@code 6K, hidden..., 1 + K}. */
+        DUELING
+    }
+
+    private final Network network;
 
     private final int[] widths;
     private final double gamma;
@@ -23,8 +44,11 @@ public final class DqnConfig {
     private final long seed;
     private final boolean semiMarkov;
     private final boolean permuteCandidates;
+    private final boolean hindsight;
 
     private DqnConfig(Builder b) {
+        this.network = b.network;
+        this.hindsight = b.hindsight;
         this.permuteCandidates = b.permuteCandidates;
         this.semiMarkov = b.semiMarkov;
         this.widths = b.widths.clone();
@@ -47,9 +71,36 @@ public final class DqnConfig {
         return builder().build();
     }
 
-    /** Layer widths: input, hidden..., 1 + actions. */
+    /** Layer widths: input, hidden..., outputs ({@link Network} says which). */
     public int[] widths() {
         return widths.clone();
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    /**
+     * Checks that the widths fit states of {@code k} candidates.
+     *
+     * @throws IllegalArgumentException naming both when they do not
+     */
+    public void requireFits(int k) {
+        boolean fits = network == Network.DUELING
+                ? widths[0] == k * EvictionFeatures.PER_CANDIDATE && widths[widths.length - 1] == k + 1
+                : widths[0] == EvictionFeatures.ROW_WIDTH && widths[widths.length - 1] == 2;
+        if (!fits) {
+            throw new IllegalArgumentException(network + " widths " + Arrays.toString(widths) + " do not fit states of "
+                    + k + " candidates");
+        }
+    }
+
+    /** A freshly initialised network of this shape, for batches of up to {@code maxStates} states. */
+    public QNetwork newNetwork(ComputeBackend backend, int k, int maxStates) {
+        requireFits(k);
+        return network == Network.DUELING
+                ? new DuelingNetwork(backend, widths, maxStates, seed)
+                : new CandidateDuelingNetwork(backend, widths, k, maxStates, seed);
     }
 
     public double gamma() {
@@ -89,6 +140,17 @@ public final class DqnConfig {
         return seed;
     }
 
+    /**
+     * Whether every real candidate of a sampled state gets a target, {@code r_j + γ^span_j · Q'(s', a*)}
+     * with {@code r_j} its hindsight reward ({@link TransitionSet#candidateReward}), rather than the
+     * logged action alone. A simulator knows what evicting each candidate would have cost, so the
+     * log's K-fold labels need no importance weights; the bootstrap term comes from the logged next
+     * state for all of them (the next decision's candidates barely depend on which one left).
+     */
+    public boolean hindsight() {
+        return hindsight;
+    }
+
     /** Whether sampled states have their candidate rows shuffled (with the action) before each update. */
     public boolean permuteCandidates() {
         return permuteCandidates;
@@ -101,13 +163,14 @@ public final class DqnConfig {
 
     @Override
     public String toString() {
-        return "DqnConfig[widths=" + Arrays.toString(widths) + ", gamma=" + gamma + ", lr=" + learningRate + ", batch="
-                + batchSize + ", steps=" + steps + ", tau=" + tau + ", cqlAlpha=" + cqlAlpha + ", semiMarkov=" + semiMarkov + ", permute=" + permuteCandidates + ", seed=" + seed + "]";
+        return "DqnConfig[network=" + network + ", widths=" + Arrays.toString(widths) + ", gamma=" + gamma + ", lr=" + learningRate + ", batch="
+                + batchSize + ", steps=" + steps + ", tau=" + tau + ", cqlAlpha=" + cqlAlpha + ", semiMarkov=" + semiMarkov + ", permute=" + permuteCandidates + ", hindsight=" + hindsight + ", seed=" + seed + "]";
     }
 
     /** Validated settings; each setter rejects a bad value with a message naming it. */
     public static final class Builder {
-        private int[] widths = {96, 64, 64, 17};
+        private Network network = Network.CANDIDATE_DUELING;
+        private int[] widths;
         private double gamma = 0.9;
         private float learningRate = 1e-3f;
         private int batchSize = 128;
@@ -119,14 +182,27 @@ public final class DqnConfig {
         private long seed = 1;
         private boolean semiMarkov = true;
         private boolean permuteCandidates = true;
+        private boolean hindsight = true;
 
         private Builder() {
         }
 
-        /** Input width, hidden widths, then 1 + actions, e.g. {@code 96, 64, 64, 17}. */
+        /**
+         * The network's shape (default {@link Network#CANDIDATE_DUELING}, widths {@code 12, 32, 32, 2};
+         * {@link Network#DUELING} defaults to {@code 96, 64, 64, 17}).
+         */
+        public Builder network(Network network) {
+            this.network = Objects.requireNonNull(network, "network");
+            return this;
+        }
+
+        /**
+         * Input width, hidden widths, then the outputs: {@code 12, 32, 32, 2} for the candidate
+         * network (a row's value and advantage), {@code 96, 64, 64, 17} for the joint one (1 + K).
+         */
         public Builder widths(int... widths) {
             if (widths.length < 3 || Arrays.stream(widths).anyMatch(w -> w < 1) || widths[widths.length - 1] < 2) {
-                throw new IllegalArgumentException("widths must be input, hidden..., 1 + actions (all positive, last >= 2), got "
+                throw new IllegalArgumentException("widths must be input, hidden..., outputs (all positive, last >= 2), got "
                         + Arrays.toString(widths));
             }
             this.widths = widths.clone();
@@ -215,7 +291,19 @@ public final class DqnConfig {
             return this;
         }
 
+        /**
+         * Regress every candidate's Q-value on its hindsight reward (default true), not only the
+         * logged action's: see {@link #hindsight()}.
+         */
+        public Builder hindsight(boolean enabled) {
+            this.hindsight = enabled;
+            return this;
+        }
+
         public DqnConfig build() {
+            if (widths == null) {
+                widths = network == Network.DUELING ? new int[] {96, 64, 64, 17} : new int[] {12, 32, 32, 2};
+            }
             return new DqnConfig(this);
         }
     }

@@ -48,6 +48,7 @@ public final class EvictionEvaluation {
             t.setDaemon(true);
             return t;
         });
+        int k = EvictionTraining.candidatesOf(model);
         List<SimulationResult> learned = new ArrayList<>();
         long decisions = 0;
         long fallbacks = 0;
@@ -56,7 +57,7 @@ public final class EvictionEvaluation {
             List<Future<Object[]>> futures = new ArrayList<>();
             for (Capacity c : capacities) {
                 futures.add(pool.submit(() -> {
-                    try (ReflexEvictionPolicy policy = ReflexEvictionPolicy.load(model, EvictionTraining.K, 20_000)) {
+                    try (ReflexEvictionPolicy policy = ReflexEvictionPolicy.load(model, k, 20_000)) {
                         SimulationResult r = CacheSimulator.replay(trace, c, policy, options);
                         return new Object[] {r, policy.decisions(), policy.fallbacks(), policy.latencies()};
                     }

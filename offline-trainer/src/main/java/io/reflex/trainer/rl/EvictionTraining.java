@@ -1,16 +1,26 @@
 package io.reflex.trainer.rl;
 
+import io.reflex.engine.eviction.EvictionFeatures;
+import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.explore.EpsilonGreedy;
 import io.reflex.engine.onnx.GoldenPairs;
+import io.reflex.engine.onnx.OnnxModel;
+import io.reflex.engine.policy.PolicyLoader;
+import io.reflex.engine.runtime.PolicyStore;
+import io.reflex.engine.runtime.SwapResult;
 import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.CacheSimulator;
 import io.reflex.trainer.cache.Trace;
+import io.reflex.trainer.nn.CandidateDuelingNetwork;
 import io.reflex.trainer.nn.ComputeBackend;
 import io.reflex.trainer.nn.DuelingNetwork;
+import io.reflex.trainer.nn.QNetwork;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntConsumer;
@@ -28,43 +38,106 @@ import java.util.function.IntConsumer;
  */
 public final class EvictionTraining {
 
-    /** Candidates per decision (Cold-RL's K). */
+    /** Candidates per decision by default (Cold-RL's K). */
     public static final int K = 16;
 
-    /** Exploration and reward settings of the behaviour replay. */
-    public record Behaviour(double epsilon, double costDiscount, long seed) {
+    /**
+     * Settings of the behaviour replays: K candidates per decision, ε-exploration, the reward's γ_c
+     * and β ({@link TransitionRecorder}), and how many collect-and-train rounds: round 1 replays
+     * under exploring LRU; each later round replays under the previous round's exported model (served
+     * by the engine, explored the same way), adds those transitions to the pool, and retrains.
+     */
+    public record Behaviour(int k, double epsilon, double costDiscount, double sizeExponent, int rounds, long seed) {
         public Behaviour {
+            if (k < 1 || k > 64) {
+                throw new IllegalArgumentException("K must be in [1, 64], got " + k);
+            }
+            if (rounds < 1 || rounds > 10) {
+                throw new IllegalArgumentException("rounds must be in [1, 10], got " + rounds);
+            }
             if (!(epsilon >= 0 && epsilon <= 1)) {
                 throw new IllegalArgumentException("epsilon must be in [0, 1], got " + epsilon);
             }
             if (!(costDiscount > 0 && costDiscount <= 1)) {
                 throw new IllegalArgumentException("cost discount must be in (0, 1], got " + costDiscount);
             }
+            if (!(sizeExponent >= 0 && sizeExponent <= 2)) {
+                throw new IllegalArgumentException("size exponent must be in [0, 2], got " + sizeExponent);
+            }
         }
 
-        /** ε = 0.3, γ_c = 0.98. */
+        /** K = 16, ε = 0.3, γ_c = 0.98, β = 0.5, one round. */
         public static Behaviour defaults(long seed) {
-            return new Behaviour(0.3, 0.98, seed);
+            return new Behaviour(K, 0.3, 0.98, 0.5, 1, seed);
         }
     }
 
     /** What {@link #trainAndExport} produced. */
-    public record Result(Path model, int transitions, double trainSeconds, List<double[]> curve, DuelingNetwork network,
+    public record Result(Path model, int transitions, double trainSeconds, List<double[]> curve, QNetwork network,
                          TransitionSet data) {
     }
 
     private EvictionTraining() {
     }
 
-    /** The transitions of one behaviour replay per capacity, concatenated in order. */
+    /**
+     * The K a model was trained for, from its {@code reflex.k} metadata ({@link #K} when absent).
+     *
+     * @throws IllegalArgumentException naming the file when the entry is not a number in [1, 64]
+     */
+    public static int candidatesOf(Path model) {
+        String k = OnnxModel.read(model).metadata().get("reflex.k");
+        if (k == null) {
+            return K;
+        }
+        try {
+            int n = Integer.parseInt(k.trim());
+            if (n >= 1 && n <= 64) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(model + ": metadata reflex.k must be a number in [1, 64], got '" + k + "'");
+    }
+
+    /** The transitions of one exploring-LRU replay per capacity, concatenated in order. */
     public static TransitionSet collect(Trace trace, List<Capacity> capacities, Behaviour behaviour) {
+        return collect(trace, capacities, behaviour, null, 0);
+    }
+
+    /**
+     * The transitions of one replay per capacity under {@code model} (null: LRU), explored with ε,
+     * concatenated in order; {@code round} varies the exploration seed.
+     */
+    public static TransitionSet collect(Trace trace, List<Capacity> capacities, Behaviour behaviour, Path model,
+                                        int round) {
         List<TransitionSet> parts = new ArrayList<>();
         for (int i = 0; i < capacities.size(); i++) {
-            TransitionRecorder recorder = new TransitionRecorder(trace, K,
-                    new EpsilonGreedy(behaviour.epsilon(), behaviour.seed() * 31 + i), behaviour.costDiscount());
-            CacheSimulator.replay(trace, capacities.get(i), recorder);
-            if (recorder.decisions() > 0) {
-                parts.add(recorder.transitions());
+            EpsilonGreedy explore = new EpsilonGreedy(behaviour.epsilon(), behaviour.seed() * 31 + i + 1_000L * round);
+            if (model == null) {
+                TransitionRecorder recorder = new TransitionRecorder(trace, behaviour.k(), explore,
+                        behaviour.costDiscount(), behaviour.sizeExponent());
+                CacheSimulator.replay(trace, capacities.get(i), recorder);
+                addIfAny(parts, recorder);
+                continue;
+            }
+            PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of(), Duration.ZERO);
+            try {
+                SwapResult swap = store.offer(model);
+                if (!swap.accepted()) {
+                    throw new IllegalArgumentException("the engine refused " + model + ": " + swap.reason());
+                }
+                try (EvictionLoop loop = EvictionLoop.builder().k(behaviour.k()).store(store)
+                        .deadline(Duration.ofMillis(50)).build();
+                     EvictionLoop.Decider decider = loop.newDecider()) {
+                    TransitionRecorder recorder = new TransitionRecorder(trace, behaviour.k(), explore,
+                            behaviour.costDiscount(), behaviour.sizeExponent(), decider);
+                    CacheSimulator.replay(trace, capacities.get(i), recorder);
+                    addIfAny(parts, recorder);
+                }
+            } finally {
+                store.close();
             }
         }
         if (parts.isEmpty()) {
@@ -74,38 +147,76 @@ public final class EvictionTraining {
         return TransitionSet.concat(parts);
     }
 
+    private static void addIfAny(List<TransitionSet> parts, TransitionRecorder recorder) {
+        if (recorder.decisions() > 0) {
+            parts.add(recorder.transitions());
+        }
+    }
+
     /**
-     * Collects, trains and writes the model to {@code out}.
+     * Collects, trains and writes the model to {@code out}, for {@link Behaviour#rounds()} rounds (each
+     * later round collects under the model the previous one wrote to {@code out}, pools, retrains and
+     * overwrites it).
      *
-     * @param progress called with steps done (may be null)
+     * @param progress called with steps done over all rounds (may be null)
      */
     public static Result trainAndExport(Trace trace, List<Capacity> capacities, Behaviour behaviour, DqnConfig config,
                                         ComputeBackend backend, Path out, IntConsumer progress) {
         Objects.requireNonNull(out, "out");
         long start = System.nanoTime();
-        TransitionSet data = collect(trace, capacities, behaviour);
-        DoubleDqnTrainer.Result trained = new DoubleDqnTrainer(backend, config).train(data, progress);
-        export(trained.network(), data, out);
-        return new Result(out, data.size(), (System.nanoTime() - start) / 1e9, trained.curve(), trained.network(), data);
+        TransitionSet data = null;
+        DoubleDqnTrainer.Result trained = null;
+        List<double[]> curve = new ArrayList<>();
+        for (int round = 0; round < behaviour.rounds(); round++) {
+            TransitionSet fresh = collect(trace, capacities, behaviour, round == 0 ? null : out, round);
+            data = data == null ? fresh : TransitionSet.concat(List.of(data, fresh));
+            int done = round * config.steps();
+            trained = new DoubleDqnTrainer(backend, config).train(data,
+                    progress == null ? null : steps -> progress.accept(done + steps));
+            for (double[] point : trained.curve()) {
+                curve.add(new double[] {point[0] + done, point[1], point[2]});
+            }
+            export(trained.network(), data, out);
+        }
+        return new Result(out, data.size(), (System.nanoTime() - start) / 1e9, List.copyOf(curve), trained.network(), data);
     }
 
     /**
      * Writes {@code network} as the engine's eviction model, with golden pairs computed by the
-     * network itself on four logged states.
+     * network itself on logged states: a {@link DuelingNetwork} as the joint layout ({@code state
+     * [1, 6K] → q [1, K]}, four states), a {@link CandidateDuelingNetwork} as the candidate-rows
+     * layout ({@code rows [1, 12] → va [1, 2]}, the rows of four states), which the engine's
+     * {@code EvictionLoop} recognises by shape.
      */
-    public static void export(DuelingNetwork network, TransitionSet data, Path out) {
+    public static void export(QNetwork network, TransitionSet data, Path out) {
         List<float[]> inputs = new ArrayList<>();
         List<float[]> outputs = new ArrayList<>();
         int golden = Math.min(4, data.size());
+        boolean rows = network instanceof CandidateDuelingNetwork;
+        int k = data.k();
         for (int g = 0; g < golden; g++) {
-            float[] state = data.state((int) ((long) g * data.size() / golden));
-            float[] q = network.forward(state, 1);
-            inputs.add(state);
-            outputs.add(java.util.Arrays.copyOf(q, network.actions()));
+            int t = (int) ((long) g * data.size() / golden);
+            float[] state = data.state(t);
+            if (rows) {
+                CandidateDuelingNetwork c = (CandidateDuelingNetwork) network;
+                int n = data.candidateCount(t);
+                float[] rowInput = new float[k * EvictionFeatures.ROW_WIDTH];
+                EvictionFeatures.rows(state, 0, n, k, rowInput, 0);
+                float[] va = c.rowOutputs(rowInput, n);
+                for (int i = 0; i < n; i++) {
+                    inputs.add(Arrays.copyOfRange(rowInput, i * EvictionFeatures.ROW_WIDTH, (i + 1) * EvictionFeatures.ROW_WIDTH));
+                    outputs.add(Arrays.copyOfRange(va, 2 * i, 2 * i + 2));
+                }
+            } else {
+                float[] q = network.forward(state, 1, new int[] {data.candidateCount(t)});
+                inputs.add(state);
+                outputs.add(Arrays.copyOf(q, network.actions()));
+            }
         }
-        OnnxModelWriter.of(network.toGraph()).inputName("state").outputName("q").fixedBatch(1)
+        OnnxModelWriter.of(network.toGraph()).inputName(rows ? "rows" : "state").outputName(rows ? "va" : "q").fixedBatch(1)
                 .producer("reflex-offline-trainer")
-                .metadata("reflex.loop", "eviction").metadata("reflex.k", Integer.toString(data.k()))
+                .metadata("reflex.loop", "eviction").metadata("reflex.k", Integer.toString(k))
+                .metadata("reflex.layout", rows ? "candidate-rows" : "joint")
                 .golden(new GoldenPairs(inputs, outputs)).write(out);
     }
 }

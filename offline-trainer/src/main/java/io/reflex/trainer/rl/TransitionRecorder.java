@@ -2,6 +2,7 @@ package io.reflex.trainer.rl;
 
 import io.reflex.engine.eviction.EvictionCandidates;
 import io.reflex.engine.eviction.EvictionFeatures;
+import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.eviction.VictimMask;
 import io.reflex.engine.explore.ActionSelector;
 import io.reflex.trainer.cache.CacheView;
@@ -14,7 +15,8 @@ import io.reflex.trainer.cache.Trace;
 import java.util.Arrays;
 
 /**
- * The behaviour policy whose replay produces training transitions: LRU with logged exploration.
+ * The behaviour policy whose replay produces training transitions: LRU (or an earlier learned
+ * model, served by the engine) with logged exploration.
  * At each eviction it takes the K least recently used candidates from the simulator's candidate
  * view, encodes them with the engine's {@link EvictionFeatures} (so training sees exactly what the
  * engine will serve on), scores them the LRU way ({@link VictimMask#lruScores}: the oldest 1, the
@@ -27,10 +29,14 @@ import java.util.Arrays;
  *       victim) whose next request is a hit, i.e. comes while they are still resident and before
  *       their TTL runs out. A retained candidate that is evicted later, or expires, before its next
  *       request earns 0; one never requested again earns 0; the victim earns 0.</li>
- *   <li><b>Training reward</b> of decision t: the action-dependent part of that, as a cost: −γ_c^k
- *       if the victim's next request comes before the victim would have expired, {@code k}
- *       decisions after t (the eviction then turns that request into a miss), and 0 otherwise
- *       (never requested again, or only after expiry). Summed over the candidate set, the Cold-RL
+ *   <li><b>Training reward</b> of evicting candidate j at decision t: the action-dependent part of
+ *       that, as a cost: −γ_c^k / span_j^β if j's next request comes before j would have expired,
+ *       {@code k} decisions after t (the eviction then turns that request into a miss), and 0
+ *       otherwise (never requested again, or only after expiry). span_j is j's charge over the mean
+ *       resident charge: a miss bought with more freed space costs less (β = 0.5 by default).
+ *       The simulator knows every candidate's future, so this is recorded for <i>every</i>
+ *       candidate, not only the victim the behaviour chose (hindsight labels, as LRB relabels
+ *       from Belady); the trainer may use all of them or only the logged action's. Summed over the candidate set, the Cold-RL
  *       reward of keeping everything minus this cost ranks actions the same way; the cost form keeps
  *       every Q-value at or below 0, so the engine's {@link VictimMask} (victims are scores above 0,
  *       else the best one) evicts the single best candidate unless the network is confident that
@@ -46,6 +52,8 @@ public final class TransitionRecorder implements EvictionPolicy {
     private final int k;
     private final ActionSelector selector;
     private final double costDiscount;
+    private final double sizeExponent;
+    private final EvictionLoop.Decider behaviour;
     private final EvictionCandidates candidates;
     private final EvictionFeatures encoder;
     private final int[] objects;
@@ -61,8 +69,8 @@ public final class TransitionRecorder implements EvictionPolicy {
     private float[] propensities = new float[0];
     private int[] counts = new int[0];
     private int[] candidateLastRequests = new int[0];   // [decision][K], -1 padding
-    private double[] victimExpiry = new double[0];
-    private float[] spans = new float[0];
+    private double[] candidateExpiry = new double[0];   // [decision][K]
+    private float[] candidateSpans = new float[0];      // [decision][K], charge over mean resident charge
     private int decisions;
 
     /**
@@ -70,11 +78,33 @@ public final class TransitionRecorder implements EvictionPolicy {
      * @param k            candidates per decision
      * @param selector     exploration over the LRU scores (e.g. {@code new EpsilonGreedy(0.2, seed)})
      * @param costDiscount γ_c in (0, 1]
+     * @param sizeExponent β in [0, 2]: a miss caused by evicting a candidate costs {@code span^−β}
+     *                     (0: every miss costs the same, whatever the space the eviction freed)
      */
-    public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount) {
+    public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount, double sizeExponent) {
+        this(trace, k, selector, costDiscount, sizeExponent, null);
+    }
+
+    /**
+     * As the LRU-behaviour constructor, with a learned behaviour: {@code behaviour}, an engine
+     * decider of an earlier model (same K), scores the candidates and the selector explores over its
+     * scores instead of LRU's (null: LRU). Replaying under the policy being improved shows the
+     * trainer the caches that policy makes, not only LRU's.
+     */
+    public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount, double sizeExponent,
+                              EvictionLoop.Decider behaviour) {
+        if (behaviour != null && behaviour.candidates().capacity() != k) {
+            throw new IllegalArgumentException("the behaviour decider takes K = " + behaviour.candidates().capacity()
+                    + ", the recorder K = " + k);
+        }
+        this.behaviour = behaviour;
         if (!(costDiscount > 0 && costDiscount <= 1)) {
             throw new IllegalArgumentException("cost discount must be in (0, 1], got " + costDiscount);
         }
+        if (!(sizeExponent >= 0 && sizeExponent <= 2)) {
+            throw new IllegalArgumentException("size exponent must be in [0, 2], got " + sizeExponent);
+        }
+        this.sizeExponent = sizeExponent;
         this.trace = trace;
         this.k = k;
         this.selector = selector;
@@ -93,7 +123,7 @@ public final class TransitionRecorder implements EvictionPolicy {
 
     @Override
     public String name() {
-        return "lru-explore";
+        return behaviour == null ? "lru-explore" : "learned-explore";
     }
 
     @Override
@@ -117,17 +147,26 @@ public final class TransitionRecorder implements EvictionPolicy {
         fill(candidates, raw, n);
         grow();
         encoder.encode(candidates, states, decisions * width);
-        VictimMask.lruScores(scores, 0, n);
+        if (behaviour == null) {
+            VictimMask.lruScores(scores, 0, n);
+        } else {
+            fill(behaviour.candidates(), raw, n);
+            behaviour.decide();
+            for (int j = 0; j < n; j++) {
+                scores[j] = behaviour.score(j);
+            }
+        }
         int action = selector.choose(scores, 0, n);
         actions[decisions] = action;
         propensities[decisions] = (float) selector.probability();
         counts[decisions] = n;
+        double meanCharge = Math.max(1e-9, (double) cache.usedCharge() / Math.max(1, cache.residentCount()));
         for (int j = 0; j < k; j++) {
-            candidateLastRequests[decisions * k + j] = j < n ? lastRequest[objects[j]] : -1;
+            int at = decisions * k + j;
+            candidateLastRequests[at] = j < n ? lastRequest[objects[j]] : -1;
+            candidateExpiry[at] = j < n ? cache.expiresAt(objects[j]) : 0;
+            candidateSpans[at] = j < n ? (float) (cache.charge(objects[j]) / meanCharge) : 0f;
         }
-        victimExpiry[decisions] = cache.expiresAt(objects[action]);
-        double meanCharge = (double) cache.usedCharge() / Math.max(1, cache.residentCount());
-        spans[decisions] = (float) (cache.charge(objects[action]) / Math.max(1e-9, meanCharge));
         decisions++;
         cache.evict(objects[action]);
     }
@@ -162,30 +201,32 @@ public final class TransitionRecorder implements EvictionPolicy {
     /** The logged decisions with their rewards; call after the replay. */
     public TransitionSet transitions() {
         int n = decisions;
-        float[] rewards = new float[n];
+        float[] costs = new float[n * k];
         float[] cold = new float[n];
+        float[] spans = new float[n];
         boolean[] done = new boolean[n];
         for (int t = 0; t < n; t++) {
-            int a = actions[t];
             int earned = 0;
             for (int j = 0; j < counts[t]; j++) {
-                int last = candidateLastRequests[t * k + j];
+                int at = t * k + j;
+                int last = candidateLastRequests[at];
                 int next = last < 0 ? Trace.NEVER : trace.nextAccess(last);
-                if (j == a) {
-                    if (next != Trace.NEVER && trace.time(next) < victimExpiry[t]) {
-                        int later = Math.max(0, decisionsBefore[next] - (t + 1));
-                        rewards[t] = (float) -Math.pow(costDiscount, later);
-                    }
-                } else if (next != Trace.NEVER && hitAt[next]) {
+                if (next != Trace.NEVER && trace.time(next) < candidateExpiry[at]) {
+                    // Evicting j turns its next request into a miss, k decisions from now.
+                    int later = Math.max(0, decisionsBefore[next] - (t + 1));
+                    costs[at] = (float) (-Math.pow(costDiscount, later) / Math.pow(candidateSpans[at], sizeExponent));
+                }
+                if (j != actions[t] && next != Trace.NEVER && hitAt[next]) {
                     earned++;
                 }
             }
             cold[t] = earned;
+            spans[t] = candidateSpans[t * k + actions[t]];
             done[t] = t == n - 1;
         }
         return new TransitionSet(k, Arrays.copyOf(states, n * width), Arrays.copyOf(actions, n),
-                Arrays.copyOf(propensities, n), rewards, cold, Arrays.copyOf(counts, n), done,
-                Arrays.copyOf(spans, n));
+                Arrays.copyOf(propensities, n), costs, cold, Arrays.copyOf(counts, n), done, spans,
+                Arrays.copyOf(candidateSpans, n * k));
     }
 
     private void grow() {
@@ -198,7 +239,7 @@ public final class TransitionRecorder implements EvictionPolicy {
         propensities = Arrays.copyOf(propensities, cap);
         counts = Arrays.copyOf(counts, cap);
         candidateLastRequests = Arrays.copyOf(candidateLastRequests, cap * k);
-        victimExpiry = Arrays.copyOf(victimExpiry, cap);
-        spans = Arrays.copyOf(spans, cap);
+        candidateExpiry = Arrays.copyOf(candidateExpiry, cap * k);
+        candidateSpans = Arrays.copyOf(candidateSpans, cap * k);
     }
 }

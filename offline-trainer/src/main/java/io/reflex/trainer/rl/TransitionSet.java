@@ -16,8 +16,9 @@ import java.util.List;
  *       {@code 1L << action} (what {@link io.reflex.engine.eviction.VictimMask#decode} returns for
  *       the behaviour's one-hot scores). {@link #propensity(int)} is the behaviour policy's probability
  *       of that action.</li>
- *   <li><b>reward</b>: the training reward, {@code −γ_c^k} when the victim is requested again before
- *       its expiry, {@code k} decisions later, else 0 (see {@link TransitionRecorder}).</li>
+ *   <li><b>reward</b>: the training reward, {@code −γ_c^k / span^β} when the victim is requested
+ *       again before its expiry, {@code k} decisions later, else 0 (see {@link TransitionRecorder});
+ *       recorded for every candidate ({@link #candidateReward}), not only the logged victim.</li>
  *   <li><b>span</b>: the victim's size over the mean resident size ({@link #span(int)}).</li>
  *   <li><b>Cold-RL reward</b>: the retained candidates that earned 1 (their next request came while
  *       they were still resident and before they expired).</li>
@@ -36,10 +37,16 @@ public final class TransitionSet {
     private final int[] counts;
     private final boolean[] done;
     private final float[] spans;
+    private final float[] candidateSpans;
 
+    /**
+     * @param rewards        the training reward of evicting each candidate, {@code [n][K]} (0 past the count)
+     * @param candidateSpans each candidate's span, {@code [n][K]}
+     */
     TransitionSet(int k, float[] states, int[] actions, float[] propensities, float[] rewards, float[] coldRlRewards,
-                  int[] counts, boolean[] done, float[] spans) {
+                  int[] counts, boolean[] done, float[] spans, float[] candidateSpans) {
         this.spans = spans;
+        this.candidateSpans = candidateSpans;
         this.k = k;
         this.states = states;
         this.actions = actions;
@@ -67,7 +74,8 @@ public final class TransitionSet {
         float[] states = new float[n * width];
         int[] actions = new int[n];
         float[] propensities = new float[n];
-        float[] rewards = new float[n];
+        float[] rewards = new float[n * k];
+        float[] candidateSpans = new float[n * k];
         float[] cold = new float[n];
         int[] counts = new int[n];
         boolean[] done = new boolean[n];
@@ -78,14 +86,15 @@ public final class TransitionSet {
             System.arraycopy(p.states, 0, states, at * width, m * width);
             System.arraycopy(p.actions, 0, actions, at, m);
             System.arraycopy(p.propensities, 0, propensities, at, m);
-            System.arraycopy(p.rewards, 0, rewards, at, m);
+            System.arraycopy(p.rewards, 0, rewards, at * k, m * k);
+            System.arraycopy(p.candidateSpans, 0, candidateSpans, at * k, m * k);
             System.arraycopy(p.coldRlRewards, 0, cold, at, m);
             System.arraycopy(p.counts, 0, counts, at, m);
             System.arraycopy(p.done, 0, done, at, m);
             System.arraycopy(p.spans, 0, spans, at, m);
             at += m;
         }
-        return new TransitionSet(k, states, actions, propensities, rewards, cold, counts, done, spans);
+        return new TransitionSet(k, states, actions, propensities, rewards, cold, counts, done, spans, candidateSpans);
     }
 
     /** Candidates per decision (K). */
@@ -127,8 +136,22 @@ public final class TransitionSet {
         return propensities[t];
     }
 
+    /** The training reward of transition {@code t}'s logged action. */
     public float reward(int t) {
-        return rewards[t];
+        return rewards[t * k + actions[t]];
+    }
+
+    /**
+     * The training reward evicting candidate {@code j} would have earned at transition {@code t}
+     * (hindsight: the simulator knows every candidate's next request); 0 for {@code j} past the count.
+     */
+    public float candidateReward(int t, int j) {
+        return rewards[t * k + j];
+    }
+
+    /** Candidate {@code j}'s charge over the mean resident charge at transition {@code t}. */
+    public float candidateSpan(int t, int j) {
+        return candidateSpans[t * k + j];
     }
 
     public float coldRlReward(int t) {

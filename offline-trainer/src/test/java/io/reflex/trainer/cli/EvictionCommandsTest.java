@@ -53,7 +53,7 @@ class EvictionCommandsTest {
         assertEquals(model.toString(), t.get("model").asText());
         assertTrue(t.get("train_seconds").asDouble() > 0);
         assertTrue(t.get("transitions").asInt() > 100, t.toString());
-        assertTrue(Files.size(model) > 10_000);
+        assertTrue(Files.size(model) > 1_000, "a real network with its weights was written");
 
         Run eval = run("evaluate", "eviction", "--model", model.toString(), "--trace", trap(2).toString(), "--format",
                 "csv", "--sizes", "2MB,8MB", "--json");

@@ -1,9 +1,11 @@
 package io.reflex.trainer.rl;
 
+import io.reflex.engine.eviction.EvictionFeatures;
+import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.eviction.VictimMask;
 import io.reflex.engine.policy.Policy;
 import io.reflex.engine.policy.PolicyLoader;
-import io.reflex.trainer.nn.DuelingNetwork;
+import io.reflex.trainer.nn.QNetwork;
 import io.reflex.trainer.nn.VectorCpuBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +36,8 @@ class DoubleDqnLearningTest {
         int k = 16;
         float[] states = new float[n * 96];
         int[] actions = new int[n];
-        float[] rewards = new float[n];
+        float[] rewards = new float[n * k];   // what evicting each candidate would have earned
+        float[] candidateSpans = new float[n * k];
         int[] counts = new int[n];
         boolean[] done = new boolean[n];
         float[] propensities = new float[n];
@@ -51,13 +54,17 @@ class DoubleDqnLearningTest {
                 states[p + 5] = 0.4f;
             }
             actions[t] = r.nextInt(k);
-            rewards[t] = actions[t] == cold ? 0f : -1f;
+            for (int j = 0; j < k; j++) {
+                rewards[t * k + j] = j == cold ? 0f : -1f;
+                candidateSpans[t * k + j] = 1f;
+            }
             counts[t] = k;
             done[t] = true;
             propensities[t] = 1f / k;
             spans[t] = 1f;
         }
-        return new TransitionSet(k, states, actions, propensities, rewards, new float[n], counts, done, spans);
+        return new TransitionSet(k, states, actions, propensities, rewards, new float[n], counts, done, spans,
+                candidateSpans);
     }
 
     private static int coldOf(float[] state) {
@@ -69,25 +76,39 @@ class DoubleDqnLearningTest {
         throw new AssertionError("no cold candidate");
     }
 
-    private static DqnConfig config(long seed) {
-        return DqnConfig.builder().steps(1500).batchSize(64).gamma(0.5).learningRate(3e-3)
-                .seed(seed).build();
+    private static DqnConfig config(long seed, DqnConfig.Network network, boolean hindsight) {
+        return DqnConfig.builder().network(network).steps(1500).batchSize(64).gamma(0.5).learningRate(3e-3)
+                .hindsight(hindsight).seed(seed).build();
     }
 
     @Test
-    void lossFallsAndThePolicyEvictsTheColdCandidate() {
+    void lossFallsAndTheSharedCandidateNetworkEvictsTheColdCandidate() {
+        assertLearnsTheColdCandidate(config(3, DqnConfig.Network.CANDIDATE_DUELING, true));
+    }
+
+    @Test
+    void lossFallsAndTheJointDuelingNetworkEvictsTheColdCandidate() {
+        assertLearnsTheColdCandidate(config(3, DqnConfig.Network.DUELING, true));
+    }
+
+    @Test
+    void fromTheLoggedActionsAloneThePolicyAlsoLearnsTheColdCandidate() {
+        assertLearnsTheColdCandidate(config(3, DqnConfig.Network.DUELING, false));
+    }
+
+    private static void assertLearnsTheColdCandidate(DqnConfig config) {
         TransitionSet data = task(4_000, 1);
-        DoubleDqnTrainer.Result result = new DoubleDqnTrainer(new VectorCpuBackend(), config(3)).train(data, null);
+        DoubleDqnTrainer.Result result = new DoubleDqnTrainer(new VectorCpuBackend(), config).train(data, null);
 
         double first = result.curve().getFirst()[1];
         double last = result.curve().getLast()[1];
         assertTrue(last < first / 4, "loss fell from " + first + " to " + last);
         TransitionSet fresh = task(200, 99);
-        DuelingNetwork net = result.network();
+        QNetwork net = result.network();
         int right = 0;
         for (int t = 0; t < fresh.size(); t++) {
             float[] state = fresh.state(t);
-            float[] q = Arrays.copyOf(net.forward(state, 1), 16);
+            float[] q = Arrays.copyOf(net.forward(state, 1, new int[] {16}), 16);
             if (VictimMask.decode(q, 0, 16) == 1L << coldOf(state)) {
                 right++;
             }
@@ -96,10 +117,42 @@ class DoubleDqnLearningTest {
     }
 
     @Test
-    void exportedModelLoadedByTheEngineComputesTheTrainersForwardPassOnTheFastPath() throws Exception {
+    void exportedCandidateModelRunByTheEngineOverCandidateRowsGivesTheTrainersQValues() throws Exception {
         TransitionSet data = task(500, 2);
         DoubleDqnTrainer.Result result = new DoubleDqnTrainer(new VectorCpuBackend(),
                 DqnConfig.builder().steps(50).batchSize(32).seed(5).build()).train(data, null);
+        Path model = dir.resolve("candidate.onnx");
+        EvictionTraining.export(result.network(), data, model);
+
+        try (Policy policy = PolicyLoader.builder().input("rows", 1, 12).output("va", 1, 2).build().load(model);
+             Policy.Evaluator evaluator = policy.newEvaluator()) {
+            assertEquals(io.reflex.engine.policy.Backend.VECTOR, policy.backend(), policy.fastPathStatus());
+            assertEquals(EvictionLoop.Layout.CANDIDATE_ROWS,
+                    EvictionLoop.Layout.of(policy.input(), policy.output(), 16).orElseThrow());
+            float[] rows = new float[16 * EvictionFeatures.ROW_WIDTH];
+            float[] va = new float[32];
+            float[] served = new float[16];
+            for (int t = 0; t < 50; t++) {
+                float[] state = data.state(t * 7);
+                float[] trained = Arrays.copyOf(result.network().forward(state, 1, new int[] {16}), 16);
+                // What the engine's EvictionLoop does for a candidate-rows model: rows, one call, dueling aggregation.
+                EvictionFeatures.rows(state, 0, 16, 16, rows, 0);
+                evaluator.evaluateRows(rows, 16, va, EvictionFeatures.PER_CANDIDATE, EvictionFeatures.ROW_WIDTH);
+                EvictionLoop.duelingScores(va, 0, 16, served, 0);
+                for (int a = 0; a < 16; a++) {
+                    assertEquals(trained[a], served[a], 1e-5f * Math.max(1f, Math.abs(trained[a])),
+                            "state " + t + ", action " + a);
+                }
+            }
+        }
+    }
+
+    @Test
+    void exportedJointModelLoadedByTheEngineComputesTheTrainersForwardPassOnTheFastPath() throws Exception {
+        TransitionSet data = task(500, 2);
+        DoubleDqnTrainer.Result result = new DoubleDqnTrainer(new VectorCpuBackend(),
+                DqnConfig.builder().network(DqnConfig.Network.DUELING).steps(50).batchSize(32).seed(5).build())
+                .train(data, null);
         Path model = dir.resolve("eviction.onnx");
         EvictionTraining.export(result.network(), data, model);
 
@@ -109,7 +162,7 @@ class DoubleDqnLearningTest {
             float[] served = new float[16];
             for (int t = 0; t < 50; t++) {
                 float[] state = data.state(t * 7);
-                float[] trained = Arrays.copyOf(result.network().forward(state, 1), 16);
+                float[] trained = Arrays.copyOf(result.network().forward(state, 1, new int[] {16}), 16);
                 evaluator.evaluate(state, served);
                 for (int a = 0; a < 16; a++) {
                     assertEquals(trained[a], served[a], 1e-5f * Math.max(1f, Math.abs(trained[a])),
@@ -142,6 +195,7 @@ class DoubleDqnLearningTest {
         assertTrue(e.getMessage().contains("gamma"));
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> DqnConfig.builder().widths(96, 17)).getMessage().contains("widths"));
-        assertEquals(List.of(96, 64, 64, 17), Arrays.stream(DqnConfig.defaults().widths()).boxed().toList());
+        assertEquals(List.of(12, 32, 32, 2), Arrays.stream(DqnConfig.defaults().widths()).boxed().toList(),
+                "the default is the candidate network: 12 features per row, a value and an advantage out");
     }
 }

@@ -24,7 +24,7 @@ class TransitionRewardsTest {
     }
 
     private static TransitionSet replay(Trace t, int capacity, double costDiscount) {
-        TransitionRecorder rec = new TransitionRecorder(t, EvictionTraining.K, new EpsilonGreedy(0, 1), costDiscount);
+        TransitionRecorder rec = new TransitionRecorder(t, EvictionTraining.K, new EpsilonGreedy(0, 1), costDiscount, 0.5);
         CacheSimulator.replay(t, Capacity.bytes(capacity), rec);
         return rec.transitions();
     }
