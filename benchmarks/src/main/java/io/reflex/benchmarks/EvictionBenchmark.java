@@ -1,7 +1,9 @@
 package io.reflex.benchmarks;
 
 import io.reflex.engine.eviction.EvictionCandidates;
+import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.onnx.Activation;
 import io.reflex.engine.onnx.MlpGraph;
 import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.engine.policy.PolicyLoader;
@@ -29,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A whole eviction decision for K = 16 (vectorised feature encoding, a dueling policy on the fast
- * path under the runtime's deadline and breaker, the victim mask). Sample mode gives p50/p99,
+ * path under the runtime's deadline and breaker, the victim mask), for the candidate-rows layout the
+ * trainer exports and for joint models. Sample mode gives p50/p99,
  * throughput mode decisions per second on one core; {@code -prof gc} the allocation.
  *
  * <pre>
@@ -44,8 +47,9 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class EvictionBenchmark {
 
-    @Param({"64,64", "128,128"})
-    public String hidden;
+    /** The policy: its layout, then its hidden widths (candidate rows is what the trainer exports). */
+    @Param({"candidate-rows:16,16", "joint:64,64", "joint:128,128"})
+    public String model;
 
     private Path file;
     private EvictionLoop loop;
@@ -55,13 +59,18 @@ public class EvictionBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        String[] h = hidden.split(",");
+        boolean joint = model.startsWith("joint:");
+        String[] h = model.substring(model.indexOf(':') + 1).split(",");
+        int h1 = Integer.parseInt(h[0]);
+        int h2 = Integer.parseInt(h[1]);
         file = Files.createTempFile("reflex-jmh-eviction", ".onnx");
-        OnnxModelWriter.of(MlpGraph.randomDueling(42, 96, Integer.parseInt(h[0]), Integer.parseInt(h[1]), 17))
-                .fixedBatch(1).write(file);
+        MlpGraph graph = joint ? MlpGraph.randomDueling(42, 96, h1, h2, 17)
+                : MlpGraph.randomChain(42, Activation.RELU, EvictionFeatures.ROW_WIDTH, h1, h2, 2);
+        OnnxModelWriter.of(graph).fixedBatch(1).write(file);
         PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of());
         store.offer(file);
-        loop = EvictionLoop.builder().k(16).store(store).build();
+        loop = EvictionLoop.builder().k(16)
+                .layout(joint ? EvictionLoop.Layout.JOINT : EvictionLoop.Layout.CANDIDATE_ROWS).store(store).build();
         decider = loop.newDecider();
         SplittableRandom r = new SplittableRandom(7);
         for (double[] row : pool) {

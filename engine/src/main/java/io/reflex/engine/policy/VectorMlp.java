@@ -353,12 +353,10 @@ final class VectorMlp {
     /**
      * Evaluates {@code rows} independent rows, {@code L} at a time with one row per vector lane: each
      * fused multiply-add then serves L rows, which beats row-at-a-time evaluation when rows are many
-     * and layers narrow (a shared per-candidate scorer). Only for plain chains.
-     */
-    /**
-     * Runs {@code rows} rows with one row per vector lane. Columns {@code [sharedFrom, sharedTo)} hold
-     * row 0's values in every row (the caller's promise): when the first stage is dense they are folded
-     * into its bias once, so each lane block multiplies only the columns that differ between rows.
+     * and layers narrow (a shared per-candidate scorer). Only for plain chains. Columns
+     * {@code [sharedFrom, sharedTo)} hold row 0's values in every row (the caller's promise): when the
+     * first stage is dense they are folded into its bias once, so each lane block multiplies only the
+     * columns that differ between rows.
      */
     void evaluateRows(float[] in, int rows, float[] out, LaneScratch s, int sharedFrom, int sharedTo) {
         Stage first = trunk.length > 0 && trunk[0].dense ? trunk[0] : null;

@@ -49,6 +49,8 @@ public final class PolicyStore implements AutoCloseable {
     public static final Duration DEFAULT_WARMUP = Duration.ofMillis(500);
     /** The most evaluations a warm-up runs. */
     public static final int WARMUP_EVALUATIONS = 3_000;
+    /** Rows per warm-up call of a batch-1 policy's per-row evaluation. */
+    private static final int WARMUP_ROWS = 8;
 
     private final PolicyLoader loader;
     private final List<float[]> canaryInputs;
@@ -234,10 +236,27 @@ public final class PolicyStore implements AutoCloseable {
         }
         float[] in = canaryInputs.isEmpty() ? new float[candidate.inputSize()] : null;
         float[] out = new float[candidate.outputSize()];
-        long start = System.nanoTime();
         try (Policy.Evaluator e = candidate.newEvaluator()) {
+            long start = System.nanoTime();
             for (int i = 0; i < WARMUP_EVALUATIONS && System.nanoTime() - start < warmupNanos; i++) {
                 e.evaluate(in != null ? in : canaryInputs.get(i % canaryInputs.size()), out);
+            }
+            if (candidate.input().dim(0) != 1) {
+                return;
+            }
+            // A batch-1 policy may serve a loop as a per-row model (DecisionRuntime.Builder#rows),
+            // whose evaluateRows is other code: warm it too, with its own budget, or its first
+            // decisions run interpreted, miss the deadline and open the breaker, and its few probes
+            // never run often enough to get it compiled.
+            float[] rowsIn = new float[WARMUP_ROWS * candidate.inputSize()];
+            float[] rowsOut = new float[WARMUP_ROWS * candidate.outputSize()];
+            start = System.nanoTime();
+            for (int i = 0; i < WARMUP_EVALUATIONS && System.nanoTime() - start < warmupNanos; i++) {
+                float[] x = in != null ? in : canaryInputs.get(i % canaryInputs.size());
+                for (int r = 0; r < WARMUP_ROWS; r++) {
+                    System.arraycopy(x, 0, rowsIn, r * x.length, x.length);
+                }
+                e.evaluateRows(rowsIn, WARMUP_ROWS, rowsOut, 0, x.length / 2);
             }
         }
     }

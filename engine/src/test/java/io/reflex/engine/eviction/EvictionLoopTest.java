@@ -119,6 +119,28 @@ class EvictionLoopTest {
     }
 
     @Test
+    void aCandidateRowsModelIsWarmedBeforeItServesSoTheDefaultDeadlineDoesNotLockItOut() throws Exception {
+        // Cold, per-row evaluation runs interpreted for hundreds of microseconds: without its own
+        // warm-up the first decisions breach 500 µs, the breaker opens, and its rare probes never
+        // run often enough to get the code compiled (every later decision falls back).
+        Path model = dir.resolve("cold-rows.onnx");
+        OnnxModelWriter.of(MlpGraph.randomChain(9, io.reflex.engine.onnx.Activation.RELU,
+                EvictionFeatures.ROW_WIDTH, 32, 32, 2)).fixedBatch(1).write(model);
+        PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of());
+        assertTrue(store.offer(model).accepted());
+        try (EvictionLoop loop = EvictionLoop.builder().k(16).store(store).build();
+             EvictionLoop.Decider decider = loop.newDecider()) {
+            for (int i = 0; i < 5_000; i++) {
+                fill(decider.candidates(), i, 16);
+                assertNotEquals(0L, decider.decide());
+            }
+            long byPolicy = loop.runtime().metrics().policyDecisions();
+            assertTrue(byPolicy > 2_500, () -> "decided by the policy: " + byPolicy + " of 5000; fallbacks "
+                    + loop.runtime().metrics().totalFallbacks());
+        }
+    }
+
+    @Test
     void aCandidateRowsModelScoresEachCandidateRowAndTheLoopAggregatesDuelingQValues() throws Exception {
         Path model = dir.resolve("rows.onnx");
         OnnxModelWriter.of(MlpGraph.randomChain(4, io.reflex.engine.onnx.Activation.RELU, 12, 16, 16, 2))

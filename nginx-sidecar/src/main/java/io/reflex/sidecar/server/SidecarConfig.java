@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * @param socket             where the Unix socket is created (mode 0660)
  * @param model              the ONNX eviction model, watched for changes
- * @param k                  candidates per decision; 0 = the model's (its input is {@code [1, 6K]})
+ * @param k                  candidates per decision; 0 = the model's (a joint model's input is
+ *                           {@code [1, 6K]}; a candidate-rows model's {@code reflex.k} metadata, else 16)
  * @param deadline           the policy's decision deadline; later decisions are replaced by LRU
  * @param metricsPort        the loopback Prometheus port: -1 none, 0 any free port
  * @param modelPollInterval  how often the model file is checked for a new version

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.reflex.engine.eviction.EvictionCandidates;
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.engine.policy.Policy;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.FallbackCause;
@@ -30,6 +31,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -47,8 +49,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The sidecar: a Unix-domain-socket server that answers NGINX's EVICT frames (protocol v1, see the
  * module README) with victim masks from the engine's {@link EvictionLoop}.
  *
- * <p><b>Lifecycle.</b> {@link #start} loads and checks the model (its K is the model's: input
- * {@code [1, 6K]}, output {@code [1, K]}), binds the socket in a private directory, sets it to mode
+ * <p><b>Lifecycle.</b> {@link #start} loads and checks the model (a joint model, input
+ * {@code [1, 6K]} and output {@code [1, K]}, fixes K; a candidate-rows model, {@code [1, 12] → [1, 2]}
+ * as {@code reflex train eviction} exports it, takes K from the settings or its metadata), binds the socket in a private directory, sets it to mode
  * 0660, warms the whole request path up with round trips to itself, and only then renames the
  * socket to its path, so NGINX never meets a socket with looser permissions or a cold sidecar. A
  * stale socket at the path (nobody accepting) is removed; a live one, or a path that is not a
@@ -98,18 +101,24 @@ public final class SidecarServer implements AutoCloseable {
     private SidecarServer(SidecarConfig config) throws IOException {
         this.config = config;
         Path model = config.model().toAbsolutePath();
-        this.k = modelK(model, config.k());
+        ModelShape shape = ModelShape.of(model, config.k());
+        this.k = shape.k();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new SidecarMetrics(registry);
-        PolicyLoader loader = PolicyLoader.builder().input(null, 1, (long) Wire.FEATURES * k).output(null, 1, k).build();
-        PolicyStore store = PolicyStore.create(loader, canaryInputs(k));
+        // The loader pins the layout: a later version of the other layout is refused when offered.
+        PolicyLoader loader = shape.rows()
+                ? PolicyLoader.builder().input(null, 1, EvictionFeatures.ROW_WIDTH).output(null, 1, 2).build()
+                : PolicyLoader.builder().input(null, 1, (long) Wire.FEATURES * k).output(null, 1, k).build();
+        PolicyStore store = PolicyStore.create(loader, canaryInputs(k, shape.rows()));
         SwapResult first = store.offer(model);
         if (!first.accepted()) {
             store.close();
             throw new IllegalArgumentException("model " + model + " refused: " + first.reason());
         }
-        this.loop = EvictionLoop.builder().k(k).store(store).deadline(config.deadline()).meterRegistry(registry).build();
-        SidecarLog.info("model %s loaded: K = %d, serving %s", model, k, first.version().label());
+        this.loop = EvictionLoop.builder().k(k).layout(shape.rows() ? EvictionLoop.Layout.CANDIDATE_ROWS : EvictionLoop.Layout.JOINT)
+                .store(store).deadline(config.deadline()).meterRegistry(registry).build();
+        SidecarLog.info("model %s loaded: K = %d, %s layout, serving %s", model, k,
+                shape.rows() ? "candidate-rows" : "joint", first.version().label());
         Path target = config.socket().toAbsolutePath();
         this.socket = target;
         removeStaleSocket(target);
@@ -225,26 +234,57 @@ public final class SidecarServer implements AutoCloseable {
         terminated.await();
     }
 
-    private static int modelK(Path model, int requested) {
-        int in;
-        int out;
-        try (Policy p = PolicyLoader.defaults().load(model)) {
-            in = p.inputSize();
-            out = p.outputSize();
+    /**
+     * What the model file says about the loop: a joint model ({@code [1, 6K] → [1, K]}) fixes K; a
+     * candidate-rows model ({@code [1, 12] → [1, 2]}) serves any K, taken from the settings, else
+     * from its {@code reflex.k} metadata, else 16.
+     */
+    private record ModelShape(int k, boolean rows) {
+
+        static ModelShape of(Path model, int requested) {
+            long in;
+            long out;
+            String trainedK;
+            try (Policy p = PolicyLoader.defaults().load(model)) {
+                in = p.inputSize();
+                out = p.outputSize();
+            }
+            if (in == EvictionFeatures.ROW_WIDTH && out == 2) {
+                trainedK = OnnxModel.read(model).metadata().get("reflex.k");
+                int k = requested != 0 ? requested : trainedK == null ? 16 : parseK(model, trainedK);
+                return new ModelShape(k, true);
+            }
+            if (out < 1 || out > Wire.MAX_K || in != Wire.FEATURES * out) {
+                throw new IllegalArgumentException("model " + model + " takes " + in + " inputs and gives " + out
+                        + " outputs; an eviction model takes 6K and gives K (K in [1, 64]), or takes a "
+                        + EvictionFeatures.ROW_WIDTH + "-wide candidate row and gives 2");
+            }
+            if (requested != 0 && requested != out) {
+                throw new IllegalArgumentException("k = " + requested + " does not match the model's K = " + out
+                        + " (" + model + ")");
+            }
+            return new ModelShape((int) out, false);
         }
-        if (out < 1 || out > Wire.MAX_K || in != Wire.FEATURES * out) {
-            throw new IllegalArgumentException("model " + model + " takes " + in + " inputs and gives " + out
-                    + " outputs; an eviction model takes 6K and gives K (K in [1, 64])");
+
+        private static int parseK(Path model, String value) {
+            try {
+                int k = Integer.parseInt(value.trim());
+                if (k >= 1 && k <= Wire.MAX_K) {
+                    return k;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException("model " + model + ": metadata reflex.k must be a number in [1, "
+                    + Wire.MAX_K + "], got '" + value + "'");
         }
-        if (requested != 0 && requested != out) {
-            throw new IllegalArgumentException("k = " + requested + " does not match the model's K = " + out
-                    + " (" + model + ")");
-        }
-        return out;
     }
 
-    /** Eight encoded candidate sets (seeded) that a new model version must score finitely. */
-    private static List<float[]> canaryInputs(int k) {
+    /**
+     * Eight encoded candidate sets (seeded) that a new model version must score finitely: whole
+     * sets for a joint model, their rows (one per set, at different positions) for a candidate-rows one.
+     */
+    private static List<float[]> canaryInputs(int k, boolean rows) {
         SplittableRandom r = new SplittableRandom(0x51DECA7L);
         EvictionCandidates c = new EvictionCandidates(k);
         EvictionFeatures f = new EvictionFeatures(k);
@@ -255,9 +295,16 @@ public final class SidecarServer implements AutoCloseable {
                 c.add(i, r.nextDouble(86_400), 100 + r.nextDouble(1e6), r.nextInt(100), r.nextDouble(3_600),
                         r.nextDouble(86_400), 1 + r.nextDouble(500));
             }
-            float[] in = new float[Wire.FEATURES * k];
-            f.encode(c, in, 0);
-            inputs.add(in);
+            if (rows) {
+                float[] all = new float[EvictionFeatures.ROW_WIDTH * k];
+                f.encodeRows(c, all, 0);
+                int row = s % k;
+                inputs.add(Arrays.copyOfRange(all, row * EvictionFeatures.ROW_WIDTH, (row + 1) * EvictionFeatures.ROW_WIDTH));
+            } else {
+                float[] in = new float[Wire.FEATURES * k];
+                f.encode(c, in, 0);
+                inputs.add(in);
+            }
         }
         return inputs;
     }

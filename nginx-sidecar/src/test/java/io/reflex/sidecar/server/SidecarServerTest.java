@@ -237,6 +237,36 @@ class SidecarServerTest {
         assertFalse(Files.exists(dir.resolve("x.sock")));
     }
 
+    @Test
+    void servesACandidateRowsModelWithTheKItWasTrainedFor() throws Exception {
+        Path rows = dir.resolve("rows.onnx");
+        io.reflex.engine.onnx.OnnxModelWriter.of(io.reflex.engine.onnx.MlpGraph.randomChain(3,
+                        io.reflex.engine.onnx.Activation.RELU, io.reflex.engine.eviction.EvictionFeatures.ROW_WIDTH, 16, 16, 2))
+                .fixedBatch(1).metadata("reflex.k", "8").write(rows);
+        try (SidecarServer s = SidecarServer.start(SidecarConfig.builder().socket(dir.resolve("rows.sock")).model(rows)
+                .deadline(Duration.ofMillis(50)).warmupRequests(200).build());
+             TestClient c = new TestClient(s.socket())) {
+            assertEquals(8, s.k(), "K from the model's reflex.k metadata");
+            assertEquals(io.reflex.engine.eviction.EvictionLoop.Layout.CANDIDATE_ROWS, s.loop().layout());
+            long before = s.loop().runtime().metrics().policyDecisions();
+            for (int count : new int[] {1, 3, 8}) {
+                long mask = c.evict(7000 + count, count);
+                assertEquals(Wire.TYPE_VICTIMS, c.in.type());
+                assertNotEquals(0, mask, "never an empty mask");
+                assertEquals(0, mask >>> count, "no bit at or above the count");
+            }
+            assertEquals(before + 3, s.loop().runtime().metrics().policyDecisions(), "the policy made each decision");
+        }
+        IllegalArgumentException badK = assertThrows(IllegalArgumentException.class, () -> {
+            Path bad = dir.resolve("rows-bad-k.onnx");
+            io.reflex.engine.onnx.OnnxModelWriter.of(io.reflex.engine.onnx.MlpGraph.randomChain(3,
+                            io.reflex.engine.onnx.Activation.RELU, io.reflex.engine.eviction.EvictionFeatures.ROW_WIDTH, 4, 2))
+                    .fixedBatch(1).metadata("reflex.k", "many").write(bad);
+            SidecarServer.start(SidecarConfig.builder().socket(dir.resolve("y.sock")).model(bad).build());
+        });
+        assertTrue(badK.getMessage().contains("reflex.k must be a number"), badK.getMessage());
+    }
+
     /** A fresh connection gets a valid answer. */
     static void assertServing() throws IOException, ProtocolException {
         try (TestClient c = new TestClient(socket)) {

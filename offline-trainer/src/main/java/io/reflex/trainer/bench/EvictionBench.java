@@ -3,6 +3,7 @@ package io.reflex.trainer.bench;
 import io.reflex.engine.eviction.EvictionCandidates;
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.onnx.Activation;
 import io.reflex.engine.onnx.MlpGraph;
 import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.engine.policy.PolicyLoader;
@@ -18,7 +19,7 @@ import java.util.SplittableRandom;
 /**
  * The short eviction benchmark behind {@code ./reflex bench eviction}: whole decisions of the
  * {@link EvictionLoop} (feature encoding, inference under the runtime's guard, victim mask) on one
- * thread, for a dueling policy of the given layer widths. Candidates are prepared beforehand (that is
+ * thread, for a dueling policy of the given layout and layer widths. Candidates are prepared beforehand (that is
  * the cache's work, not the decision's) and cycled.
  */
 public final class EvictionBench {
@@ -29,19 +30,26 @@ public final class EvictionBench {
     }
 
     private final int k;
+    private final EvictionLoop.Layout layout;
     private final int[] widths;
     private final int iterations;
     private final long seed;
 
-    public EvictionBench(int k, int[] hidden, int iterations, long seed) {
+    /**
+     * A benchmark of K-candidate decisions for a random policy of the given layout and hidden widths:
+     * joint {@code 6K-hidden-(1+K)} dueling, or candidate rows {@code 12-hidden-2} run over K rows.
+     */
+    public EvictionBench(int k, EvictionLoop.Layout layout, int[] hidden, int iterations, long seed) {
         if (k < 1 || k > 64 || iterations < 1000) {
             throw new IllegalArgumentException("need K in [1, 64] and at least 1000 iterations");
         }
         this.k = k;
+        this.layout = layout;
+        boolean joint = layout == EvictionLoop.Layout.JOINT;
         this.widths = new int[hidden.length + 2];
-        widths[0] = k * EvictionFeatures.PER_CANDIDATE;
+        widths[0] = joint ? k * EvictionFeatures.PER_CANDIDATE : EvictionFeatures.ROW_WIDTH;
         System.arraycopy(hidden, 0, widths, 1, hidden.length);
-        widths[widths.length - 1] = k + 1;
+        widths[widths.length - 1] = joint ? k + 1 : 2;
         this.iterations = iterations;
         this.seed = seed;
     }
@@ -49,13 +57,14 @@ public final class EvictionBench {
     public Result run() throws IOException {
         Path model = Files.createTempFile("reflex-eviction-bench", ".onnx");
         try {
-            MlpGraph graph = MlpGraph.randomDueling(seed, widths);
+            MlpGraph graph = layout == EvictionLoop.Layout.JOINT ? MlpGraph.randomDueling(seed, widths)
+                    : MlpGraph.randomChain(seed, Activation.RELU, widths);
             OnnxModelWriter.of(graph).fixedBatch(1).write(model);
             PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of());
             if (!store.offer(model).accepted()) {
                 throw new IllegalStateException("the benchmark model was refused");
             }
-            try (EvictionLoop loop = EvictionLoop.builder().k(k).store(store).build();
+            try (EvictionLoop loop = EvictionLoop.builder().k(k).layout(layout).store(store).build();
                  EvictionLoop.Decider decider = loop.newDecider()) {
                 double[][] pool = candidatePool(64);
                 long sink = 0;

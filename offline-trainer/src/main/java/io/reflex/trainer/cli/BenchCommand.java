@@ -1,6 +1,7 @@
 package io.reflex.trainer.cli;
 
 import io.reflex.engine.runtime.FallbackCause;
+import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.trainer.bench.EvictionBench;
 import io.reflex.trainer.bench.InferenceBench;
 import io.reflex.trainer.bench.RuntimeBench;
@@ -157,8 +158,13 @@ final class BenchCommand implements Runnable {
         @Option(names = "--k", defaultValue = "16", description = "Candidates per decision (default ${DEFAULT-VALUE}).")
         int k;
 
-        @Option(names = "--hidden", defaultValue = "64,64", split = ",",
-                description = "Hidden widths of the dueling policy (default ${DEFAULT-VALUE}).")
+        @Option(names = "--layout", defaultValue = "candidate-rows",
+                description = "Model layout: candidate-rows (what `train eviction` exports: one 12-wide row per candidate) "
+                        + "or joint (one network over all 6K features) (default ${DEFAULT-VALUE}).")
+        String layout;
+
+        @Option(names = "--hidden", split = ",",
+                description = "Hidden widths of the dueling policy (default 16,16 for candidate-rows, 64,64 for joint).")
         int[] hidden;
 
         @Option(names = "--iterations", defaultValue = "300000", description = "Decisions per phase (default ${DEFAULT-VALUE}).")
@@ -169,13 +175,21 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (k < 1 || k > 64 || iterations < 1000 || hidden.length == 0) {
+            EvictionLoop.Layout l = switch (layout) {
+                case "candidate-rows" -> EvictionLoop.Layout.CANDIDATE_ROWS;
+                case "joint" -> EvictionLoop.Layout.JOINT;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--layout must be candidate-rows or joint, got '" + layout + "'");
+            };
+            int[] widths = hidden != null ? hidden : l == EvictionLoop.Layout.JOINT ? new int[] {64, 64} : new int[] {16, 16};
+            if (k < 1 || k > 64 || iterations < 1000 || widths.length == 0) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--k must be in [1, 64], --iterations >= 1000, --hidden non-empty");
             }
-            EvictionBench.Result r = new EvictionBench(k, hidden, iterations, seed).run();
+            EvictionBench.Result r = new EvictionBench(k, l, widths, iterations, seed).run();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("k", r.k());
+            out.put("layout", layout);
             out.put("layers", r.layers());
             out.put("decision_p50_ns", r.p50());
             out.put("decision_p99_ns", r.p99());

@@ -74,7 +74,7 @@ final class TrainCommand implements Runnable {
         int batch;
 
         @Option(names = "--hidden", split = ",",
-                description = "Hidden widths (default 32,32 for the candidate network, 64,64 for the joint one).")
+                description = "Hidden widths (default 16,16 for the candidate network, 64,64 for the joint one).")
         List<Integer> hidden;
 
         @Option(names = "--network", defaultValue = "candidate", paramLabel = "candidate|dueling",

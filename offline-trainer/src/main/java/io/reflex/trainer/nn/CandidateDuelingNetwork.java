@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
  * advantage {@code a_i}; over the {@code n} real candidates of a state,
  * {@code Q(s, i) = mean(v) + a_i − mean(a)} ({@link EvictionLoop#duelingScores}), so {@code mean(v)}
  * is the state's value and {@code a_i − mean(a)} candidate i's advantage. Widths name the row
- * network: {@code 12-32-32-2}.
+ * network: {@code 12-16-16-2}.
  *
  * <p>Why shared weights: evicting a candidate costs what that object's future says, whatever slot
  * it sits in, so one function of the row is the right shape; a network over all {@code 6K} inputs

@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * Settings of {@link DoubleDqnTrainer}, validated by its {@link Builder}. Immutable.
  *
- * <p>Defaults: the candidate dueling network {@code 12-32-32-2} (one row network shared by the
+ * <p>Defaults: the candidate dueling network {@code 12-16-16-2} (one row network shared by the
  * candidates: a value and an advantage per candidate), γ 0.9, Adam at 1e-3, batch 128, 3,000
  * gradient steps, soft target updates τ 0.01, Huber loss (δ 1), gradient norm clipped at 10, no CQL
  * penalty, semi-Markov discounting, hindsight targets for every candidate, seed 1.
@@ -188,7 +188,7 @@ public final class DqnConfig {
         }
 
         /**
-         * The network's shape (default {@link Network#CANDIDATE_DUELING}, widths {@code 12, 32, 32, 2};
+         * The network's shape (default {@link Network#CANDIDATE_DUELING}, widths {@code 12, 16, 16, 2};
          * {@link Network#DUELING} defaults to {@code 96, 64, 64, 17}).
          */
         public Builder network(Network network) {
@@ -197,7 +197,7 @@ public final class DqnConfig {
         }
 
         /**
-         * Input width, hidden widths, then the outputs: {@code 12, 32, 32, 2} for the candidate
+         * Input width, hidden widths, then the outputs: {@code 12, 16, 16, 2} for the candidate
          * network (a row's value and advantage), {@code 96, 64, 64, 17} for the joint one (1 + K).
          */
         public Builder widths(int... widths) {
@@ -302,7 +302,7 @@ public final class DqnConfig {
 
         public DqnConfig build() {
             if (widths == null) {
-                widths = network == Network.DUELING ? new int[] {96, 64, 64, 17} : new int[] {12, 32, 32, 2};
+                widths = network == Network.DUELING ? new int[] {96, 64, 64, 17} : new int[] {EvictionFeatures.ROW_WIDTH, 16, 16, 2};
             }
             return new DqnConfig(this);
         }

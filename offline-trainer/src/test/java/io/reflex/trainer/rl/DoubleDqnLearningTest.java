@@ -195,7 +195,7 @@ class DoubleDqnLearningTest {
         assertTrue(e.getMessage().contains("gamma"));
         assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> DqnConfig.builder().widths(96, 17)).getMessage().contains("widths"));
-        assertEquals(List.of(12, 32, 32, 2), Arrays.stream(DqnConfig.defaults().widths()).boxed().toList(),
+        assertEquals(List.of(12, 16, 16, 2), Arrays.stream(DqnConfig.defaults().widths()).boxed().toList(),
                 "the default is the candidate network: 12 features per row, a value and an advantage out");
     }
 }
