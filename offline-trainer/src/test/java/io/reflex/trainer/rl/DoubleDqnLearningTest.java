@@ -139,11 +139,16 @@ class DoubleDqnLearningTest {
                 EvictionFeatures.rows(state, 0, 16, 16, rows, 0);
                 evaluator.evaluateRows(rows, 16, va, EvictionFeatures.PER_CANDIDATE, EvictionFeatures.ROW_WIDTH);
                 EvictionLoop.duelingScores(va, 0, 16, served, 0);
-                for (int a = 0; a < 16; a++) {
-                    assertEquals(trained[a], served[a], 1e-5f * Math.max(1f, Math.abs(trained[a])),
-                            "state " + t + ", action " + a);
-                }
+                assertSameQ(trained, served, t);
             }
+        }
+    }
+
+    /** The served Q-values equal the trainer's, to float rounding. */
+    private static void assertSameQ(float[] trained, float[] served, int state) {
+        for (int a = 0; a < trained.length; a++) {
+            assertEquals(trained[a], served[a], 1e-5f * Math.max(1f, Math.abs(trained[a])),
+                    "state " + state + ", action " + a);
         }
     }
 
@@ -164,10 +169,7 @@ class DoubleDqnLearningTest {
                 float[] state = data.state(t * 7);
                 float[] trained = Arrays.copyOf(result.network().forward(state, 1, new int[] {16}), 16);
                 evaluator.evaluate(state, served);
-                for (int a = 0; a < 16; a++) {
-                    assertEquals(trained[a], served[a], 1e-5f * Math.max(1f, Math.abs(trained[a])),
-                            "state " + t + ", action " + a);
-                }
+                assertSameQ(trained, served, t);
             }
         }
     }
