@@ -63,6 +63,21 @@ public final class ArrivalHistory {
         return Math.max(0, weightSquares[u] / d - mean * mean);
     }
 
+    /** Past edges into {@code u}. */
+    int degree(int u) {
+        return degree[u];
+    }
+
+    /** Sum of the past edge weights into {@code u}. */
+    double weightSum(int u) {
+        return weightSum[u];
+    }
+
+    /** Sum of the squares of the past edge weights into {@code u}. */
+    double weightSquares(int u) {
+        return weightSquares[u];
+    }
+
     /** Fraction of past items with an edge to {@code u} (0 before the first item). */
     public double degreeRatio(int u) {
         return arrivals == 0 ? 0 : (double) degree[u] / arrivals;

@@ -62,6 +62,9 @@ public final class CandidateFeatures {
     private final int horizon;
     private final int candidateLimit;
     private final double scale;
+    /** {@code 1 / scale} and {@code 1 / scale²} when they are exact (powers of two), else NaN: see {@link #over}. */
+    private final double inverseScale;
+    private final double inverseScaleSquared;
     private final double[] heapWeight;
     private final int[] heapNode;
 
@@ -84,6 +87,8 @@ public final class CandidateFeatures {
         this.horizon = horizon;
         this.candidateLimit = candidateLimit;
         this.scale = nodes.maxWeightBound();
+        this.inverseScale = exactReciprocal(scale);
+        this.inverseScaleSquared = exactReciprocal(scale * scale);
         this.heapWeight = new double[candidateLimit];
         this.heapNode = new int[candidateLimit];
     }
@@ -153,15 +158,27 @@ public final class CandidateFeatures {
         float matchedRatio = (float) (state.matches() / capacity);
         float arrivalDegree = (float) edges / n;
 
+        double scaleSquared = scale * scale;
+        int past = history.arrivals();
         for (int r = 0; r < count; r++) {
             int u = candidates[r];
             int o = r * COUNT;
-            rows[o] = (float) (weights[u] / scale);
+            // The history's mean, variance and degree ratio spelled out so the mean's division is done
+            // once per row, not twice: the same operations on the same operands as meanWeight,
+            // weightVariance and degreeRatio, so the same floats.
+            int d = history.degree(u);
+            double mean = 0;
+            double variance = 0;
+            if (d != 0) {
+                mean = history.weightSum(u) / d;
+                variance = Math.max(0, history.weightSquares(u) / d - mean * mean);
+            }
+            rows[o] = (float) over(weights[u], scale, inverseScale);
             rows[o + 1] = (float) (nodes.capacity(u) - state.used(u)) / nodes.capacity(u);
             rows[o + 2] = arrivalMean;
-            rows[o + 3] = (float) (history.meanWeight(u) / scale);
-            rows[o + 4] = (float) (history.weightVariance(u) / (scale * scale));
-            rows[o + 5] = (float) history.degreeRatio(u);
+            rows[o + 3] = (float) over(mean, scale, inverseScale);
+            rows[o + 4] = (float) over(variance, scaleSquared, inverseScaleSquared);
+            rows[o + 5] = (float) (past == 0 ? 0 : (double) d / past);
             shared(rows, o, progress, reward, matchedMean, matchedVariance, skipRatio, matchedMax, matchedMin,
                     matchedRatio, arrivalDegree);
             rows[o + 15] = 0f;
@@ -178,6 +195,21 @@ public final class CandidateFeatures {
                 matchedRatio, arrivalDegree);
         rows[o + 15] = 1f;
         return count + 1;
+    }
+
+    /**
+     * {@code x / d}, as a multiplication when {@code inverse} is {@code d}'s exact reciprocal: a division
+     * costs several multiplications, and with a power-of-two {@code d} both are the same real number
+     * rounded once, so the result is the same double.
+     */
+    private static double over(double x, double d, double inverse) {
+        return inverse == inverse ? x * inverse : x / d;
+    }
+
+    /** {@code 1 / d} if {@code d} is a power of two whose reciprocal is a normal double (exact), else NaN. */
+    static double exactReciprocal(double d) {
+        int e = Math.getExponent(d);
+        return e >= -1022 && e <= 1022 && d == Math.scalb(1.0, e) ? 1.0 / d : Double.NaN;
     }
 
     private static void shared(float[] rows, int o, float progress, float reward, float matchedMean,

@@ -53,6 +53,52 @@ class CandidateFeaturesTest {
     }
 
     @Test
+    void perCandidateColumnsAreExactlyTheHistoryFormulasWhateverTheScale() {
+        // write() divides by the scale with a multiplication when the scale is a power of two and
+        // reads the history's sums itself; the floats must still be those of the plain formulas.
+        for (double bound : new double[] {1, 0.25, 1024, 3.7, 0.1, 1e-300}) {
+            OfflineNodes nodes = OfflineNodes.builder(5).uniformCapacity(3).uniformWeightBound(bound).build();
+            MatchingState state = new MatchingState(nodes);
+            ArrivalHistory history = new ArrivalHistory(5);
+            java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+            for (int t = 0; t < 7; t++) {
+                double[] w = new double[5];
+                for (int u = 0; u < 5; u++) {
+                    w[u] = random.nextDouble() < 0.7 ? bound * random.nextDouble() : 0;
+                }
+                history.observe(w);
+            }
+            double[] item = {bound * 0.3, bound * 0.9, 0, bound / 3, bound};
+            CandidateFeatures features = new CandidateFeatures(nodes, 10, 5);
+            int[] candidates = new int[features.maxRows()];
+            float[] rows = new float[features.maxRows() * CandidateFeatures.COUNT];
+            int count = features.write(item, state, history, candidates, rows);
+            double scale = nodes.maxWeightBound();
+            for (int r = 0; r < count - 1; r++) {
+                int u = candidates[r];
+                int o = r * CandidateFeatures.COUNT;
+                assertEquals((float) (item[u] / scale), rows[o], "weight, bound " + bound);
+                assertEquals((float) (history.meanWeight(u) / scale), rows[o + 3], "past mean, bound " + bound);
+                assertEquals((float) (history.weightVariance(u) / (scale * scale)), rows[o + 4],
+                        "past variance, bound " + bound);
+                assertEquals((float) history.degreeRatio(u), rows[o + 5], "past degree, bound " + bound);
+            }
+        }
+    }
+
+    @Test
+    void onlyPowersOfTwoWithANormalReciprocalHaveAnExactOne() {
+        assertEquals(1.0, CandidateFeatures.exactReciprocal(1.0));
+        assertEquals(0.125, CandidateFeatures.exactReciprocal(8.0));
+        assertEquals(1024.0, CandidateFeatures.exactReciprocal(1.0 / 1024));
+        assertEquals(Double.NaN, CandidateFeatures.exactReciprocal(3.0));
+        assertEquals(Double.NaN, CandidateFeatures.exactReciprocal(0.1));
+        assertEquals(Double.NaN, CandidateFeatures.exactReciprocal(Math.scalb(1.0, 1023)), "reciprocal is subnormal");
+        assertEquals(Double.NaN, CandidateFeatures.exactReciprocal(Double.MIN_VALUE));
+        assertEquals(Double.NaN, CandidateFeatures.exactReciprocal(Double.POSITIVE_INFINITY));
+    }
+
+    @Test
     void aCandidateLimitKeepsTheHeaviestEligibleNodesInIndexOrder() {
         OfflineNodes nodes = OfflineNodes.uniform(6, 10);
         MatchingState state = new MatchingState(nodes);
