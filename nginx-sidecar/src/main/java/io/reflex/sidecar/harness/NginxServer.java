@@ -226,6 +226,35 @@ public final class NginxServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Rewrites nginx.conf with a new {@code max_size} and reloads NGINX (SIGHUP to the master). NGINX
+     * keeps the cache's shared zone, so every cached entry stays; new worker and cache-manager
+     * processes enforce the new bound. Returns once the processes from before the reload are gone
+     * and the new ones run.
+     *
+     * @throws IllegalStateException when NGINX does not complete the reload within 15 s
+     */
+    public void reloadWithMaxSize(String maxSize) throws IOException, InterruptedException {
+        List<Long> before = process.descendants().map(ProcessHandle::pid).toList();
+        options.maxSize = Objects.requireNonNull(maxSize, "maxSize");
+        Files.writeString(options.dir.resolve("conf/nginx.conf"), config(options, port), StandardCharsets.UTF_8);
+        Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).redirectErrorStream(true).start();
+        if (hup.waitFor() != 0) {
+            throw new IllegalStateException("kill -HUP " + process.pid() + " failed: "
+                    + new String(hup.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < end) {
+            List<ProcessHandle> now = process.descendants().filter(ProcessHandle::isAlive).toList();
+            boolean oldGone = now.stream().noneMatch(h -> before.contains(h.pid()));
+            if (oldGone && now.size() >= options.workers + 1) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("nginx did not reload within 15 s: " + errorTail());
+    }
+
     /** True when the master and its worker and cache manager are all running. */
     public boolean alive() {
         return process.isAlive() && process.descendants().filter(ProcessHandle::isAlive).count() >= options.workers + 1;

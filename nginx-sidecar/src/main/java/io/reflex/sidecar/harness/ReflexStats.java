@@ -95,6 +95,29 @@ public final class ReflexStats {
         return rttHistogram.length - 1;
     }
 
+    /**
+     * The round-trip percentile in µs over every attempt that reached the socket: the histogram's
+     * completed round trips plus those that ran out of time ({@code fallback_timeout}), which count
+     * as "1,000 µs or more" (the histogram's last bucket). This is the honest tail: a percentile of
+     * completed round trips alone would leave the slowest ones out. -1 without samples.
+     */
+    public long attemptPercentileUs(double q) {
+        long timeouts = get("fallback_timeout");
+        long total = roundTrips() + timeouts;
+        if (total == 0) {
+            return -1;
+        }
+        long rank = (long) Math.ceil(q * total);
+        long seen = 0;
+        for (int i = 0; i < rttHistogram.length; i++) {
+            seen += rttHistogram[i];
+            if (seen >= rank && rttHistogram[i] > 0) {
+                return i;
+            }
+        }
+        return Math.max(0, rttHistogram.length - 1);
+    }
+
     /** The counters as read (name to value). */
     public Map<String, Long> values() {
         return Map.copyOf(values);

@@ -212,6 +212,34 @@ class NginxSidecarIntegrationTest {
     }
 
     @Test
+    void aReloadWithASmallerMaxSizeKeepsTheCachedEntriesAndTheNewManagerEvictsThemThroughThePolicy() throws Exception {
+        Path socket = dir.resolve("s.sock");
+        toClose.add(SidecarProcess.start(socket, model, -1, dir.resolve("sidecar.log")));
+        nginx = NginxServer.options(build.patched(), dir.resolve("nginx"), origin.port())
+                .maxSize("64m").managerSleep("10ms").reflex(socket, LIVE_TIMEOUT, K).start();
+        List<String> distinct = new ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            distinct.add("/o/reload-" + i + "?s=1000");
+        }
+        assertAllSucceeded(new HttpLoad(nginx.port(), distinct, 4).run());
+        long filled = nginx.cacheBytes();
+        assertTrue(filled > MAX_SIZE, "1,500 files of one 4 KiB block each fill far past 2 MiB: " + filled);
+        ReflexStats before = nginx.stats();
+
+        nginx.reloadWithMaxSize("2m");
+        ReflexStats s = afterManagerRun();
+        ReflexStats drained = before == null ? s : s.minus(before);
+
+        assertTrue(nginx.cacheBytes() <= MAX_SIZE, "the reloaded manager brought the cache under the new max_size");
+        assertTrue(drained.evictions() >= (filled - MAX_SIZE) / 4096,
+                () -> "every block over the new bound was evicted: " + drained);
+        assertTrue(drained.get("policy_evictions") >= 0.9 * drained.evictions(), () -> "by the policy: " + drained);
+        HttpLoad.Result again = new HttpLoad(nginx.port(), distinct.subList(distinct.size() - 100, distinct.size()), 1).run();
+        assertAllSucceeded(again);
+        assertTrue(nginx.alive(), "NGINX master, worker and cache manager run after the reload");
+    }
+
+    @Test
     void aSidecarKilledMidRunLeavesEveryRequestServedAndNginxReconnectsWhenItReturns() throws Exception {
         Path socket = dir.resolve("s.sock");
         SidecarProcess first = SidecarProcess.start(socket, model, -1, dir.resolve("sidecar-1.log"));

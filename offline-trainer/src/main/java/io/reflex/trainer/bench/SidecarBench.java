@@ -42,7 +42,7 @@ public final class SidecarBench {
 
     /** Settings. */
     public record Options(Path buildScript, int requests, long seed, Path model, String maxSize, int connections,
-                          int rounds, String timeout, int trainSteps) {
+                          int rounds, String timeout, int trainSteps, EvictionDrain.Settings drain) {
     }
 
     /** What the run measured. */
@@ -51,7 +51,7 @@ public final class SidecarBench {
                          double evictionsPerSecAverage, long evictions, long policyEvictions, long decisions,
                          long roundTrips, double stockRequestsPerSec, double reflexRequestsPerSec, String model,
                          String maxSize, long sidecarRequests, long objects, double sidecarP99Us,
-                         List<Long> roundTripP99UsByRound) {
+                         List<Long> roundTripP99UsByRound, EvictionDrain.Result drain) {
     }
 
     /**
@@ -126,7 +126,7 @@ public final class SidecarBench {
                              NginxServer nginx = NginxServer.options(build.patched(), dir.resolve("nginx"), origin.port())
                                      .maxSize(o.maxSize()).managerSleep("10ms").reflex(socket, o.timeout(), 16).start()) {
                             Thread.sleep(SETTLE_MILLIS);
-                            RateSampler sampler = new RateSampler(nginx);
+                            EvictionRateSampler sampler = new EvictionRateSampler(nginx);
                             HttpLoad.Result res = new HttpLoad(nginx.port(), paths, o.connections()).run();
                             ReflexStats s = drain(nginx);
                             sampler.stop();
@@ -136,18 +136,18 @@ public final class SidecarBench {
                             reflexRequests += res.requests();
                             reflexNanos += res.nanos();
                             total = total == null ? s : add(total, s);
-                            activeNanos += sampler.activeNanos;
-                            activeEvictions += sampler.activeEvictions;
+                            activeNanos += sampler.activeNanos();
+                            activeEvictions += sampler.activeEvictions();
                             runNanos += sampler.elapsed();
                             String scrape = Prometheus.scrape(metricsPort);
                             sidecarRequests += (long) Prometheus.sum(scrape, "reflex_sidecar_requests_total");
                             Prometheus.buckets(scrape, "reflex_sidecar_request_latency_seconds", sidecarLatency);
-                            p99ByRound.add(s.roundTripPercentileUs(0.99));
+                            p99ByRound.add(s.attemptPercentileUs(0.99));
                             log.printf(Locale.ROOT, "sidecar bench: round %d reflex: %,.0f requests/s, hit ratio %.4f, %d failed;"
                                             + " %,d decisions, %,d evictions (%,d by the policy), %,d fallbacks, round trip p50 %d us p99 %d us%n",
                                     r, res.requestsPerSecond(), res.hitRatio(), res.failed(), s.get("decisions"), s.evictions(),
-                                    s.get("policy_evictions"), s.fallbacks(), s.roundTripPercentileUs(0.5),
-                                    s.roundTripPercentileUs(0.99));
+                                    s.get("policy_evictions"), s.fallbacks(), s.attemptPercentileUs(0.5),
+                                    s.attemptPercentileUs(0.99));
                         }
                     }
                     log.flush();
@@ -155,13 +155,14 @@ public final class SidecarBench {
             }
             double stockRps = stockRequests / (stockNanos / 1e9);
             double reflexRps = reflexRequests / (reflexNanos / 1e9);
-            return new Result(requests, failed, total.roundTripPercentileUs(0.5), total.roundTripPercentileUs(0.99),
+            return new Result(requests, failed, total.attemptPercentileUs(0.5), total.attemptPercentileUs(0.99),
                     total.fallbacks(), reflexRps / stockRps, (double) reflexHits / reflexRequests,
                     (double) stockHits / stockRequests, activeNanos == 0 ? 0 : activeEvictions / (activeNanos / 1e9),
                     runNanos == 0 ? 0 : total.evictions() / (runNanos / 1e9), total.evictions(),
                     total.get("policy_evictions"), total.get("decisions"), total.roundTrips(), stockRps, reflexRps,
                     o.model() != null ? o.model().toString() : "trained on trap seed " + (o.seed() + 1), o.maxSize(),
-                    sidecarRequests, trace.objectCount(), Prometheus.percentile(sidecarLatency, 0.99) * 1e6, p99ByRound);
+                    sidecarRequests, trace.objectCount(), Prometheus.percentile(sidecarLatency, 0.99) * 1e6, p99ByRound,
+                    o.drain() == null ? null : new EvictionDrain(o.drain(), log).run(build, origin, model, work.resolve("drain")));
         } finally {
             deleteTree(work);
         }
@@ -228,53 +229,6 @@ public final class SidecarBench {
             }
         } catch (IOException ignored) {
             // best effort: a temporary directory
-        }
-    }
-
-    /**
-     * Samples the stats file every 50 ms and adds up the time and the evictions of the intervals in
-     * which evictions happened: the eviction rate while the cache manager evicts.
-     */
-    private static final class RateSampler {
-        private final Thread thread;
-        private final long start = System.nanoTime();
-        private volatile long stopped;
-        double activeNanos;
-        long activeEvictions;
-
-        RateSampler(NginxServer nginx) {
-            thread = Thread.ofPlatform().daemon().name("stats-sampler").start(() -> {
-                long lastT = System.nanoTime();
-                long lastE = 0;
-                while (!Thread.currentThread().isInterrupted()) {
-                    try {
-                        Thread.sleep(50);
-                        ReflexStats s = nginx.stats();
-                        long now = System.nanoTime();
-                        long e = s == null ? 0 : s.evictions();
-                        if (e > lastE) {
-                            activeNanos += now - lastT;
-                            activeEvictions += e - lastE;
-                        }
-                        lastT = now;
-                        lastE = e;
-                    } catch (InterruptedException ex) {
-                        return;
-                    } catch (IOException | RuntimeException ex) {
-                        // the file is being replaced: sample again
-                    }
-                }
-            });
-        }
-
-        void stop() throws InterruptedException {
-            stopped = System.nanoTime();
-            thread.interrupt();
-            thread.join();
-        }
-
-        long elapsed() {
-            return (stopped == 0 ? System.nanoTime() : stopped) - start;
         }
     }
 }

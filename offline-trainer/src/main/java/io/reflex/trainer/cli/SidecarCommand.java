@@ -3,6 +3,7 @@ package io.reflex.trainer.cli;
 import io.reflex.sidecar.SidecarMain;
 import io.reflex.sidecar.harness.NginxBuild;
 import io.reflex.sidecar.server.SidecarConfig;
+import io.reflex.trainer.bench.EvictionDrain;
 import io.reflex.trainer.bench.SidecarBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -106,9 +107,25 @@ final class SidecarCommand implements Callable<Integer> {
         @Option(names = "--train-steps", defaultValue = "3000", description = "Gradient steps when training the model (default ${DEFAULT-VALUE}).")
         int trainSteps;
 
+        @Option(names = "--drain-objects", defaultValue = "30000",
+                description = "Objects cached before the eviction-rate phase; 0 skips the phase (default ${DEFAULT-VALUE}).")
+        int drainObjects;
+
+        @Option(names = "--drain-files", defaultValue = "30",
+                description = "Eviction-rate phase: NGINX's manager_files, decisions per cache-manager wake-up (default ${DEFAULT-VALUE}).")
+        int drainFiles;
+
+        @Option(names = "--drain-sleep", defaultValue = "10ms",
+                description = "Eviction-rate phase: NGINX's manager_sleep between wake-ups (default ${DEFAULT-VALUE}).")
+        String drainSleep;
+
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
+            if (drainObjects < 0 || drainObjects > 200_000 || drainFiles < 1 || !drainSleep.matches("[0-9]+(ms|s)")) {
+                throw new CommandLine.ParameterException(cli,
+                        "--drain-objects must be in [0, 200000], --drain-files >= 1, --drain-sleep like 10ms");
+            }
             if (requests < 1000 || rounds < 1 || connections < 1 || connections > 64 || trainSteps < 1) {
                 throw new CommandLine.ParameterException(cli,
                         "--requests must be >= 1000, --rounds >= 1, --connections in [1, 64], --train-steps >= 1");
@@ -131,7 +148,9 @@ final class SidecarCommand implements Callable<Integer> {
             }
             PrintWriter err = cli.getErr();
             SidecarBench.Result r = new SidecarBench(new SidecarBench.Options(script, requests, seed, model,
-                    maxSize.toLowerCase(Locale.ROOT), connections, rounds, timeout, trainSteps), err).run();
+                    maxSize.toLowerCase(Locale.ROOT), connections, rounds, timeout, trainSteps,
+                    drainObjects == 0 ? null : new EvictionDrain.Settings(drainObjects, 1000, "2g", "4m", drainFiles,
+                            drainSleep, timeout, connections)), err).run();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("requests", r.requests());
             out.put("requests_failed", r.failed());
@@ -157,6 +176,23 @@ final class SidecarCommand implements Callable<Integer> {
             out.put("rounds", rounds);
             out.put("seed", seed);
             out.put("model", r.model());
+            EvictionDrain.Result d = r.drain();
+            if (d != null) {
+                Map<String, Object> drain = new LinkedHashMap<>();
+                drain.put("evictions_per_sec", Math.round(d.evictionsPerSec()));
+                drain.put("round_trip_p50_us", d.roundTripP50Us());
+                drain.put("round_trip_p99_us", d.roundTripP99Us());
+                drain.put("evictions", d.evictions());
+                drain.put("policy_evictions", d.policyEvictions());
+                drain.put("decisions", d.decisions());
+                drain.put("round_trips", d.roundTrips());
+                drain.put("fallbacks", d.fallbacks());
+                drain.put("timeouts", d.timeouts());
+                drain.put("seconds_evicting", round(d.seconds(), 2));
+                drain.put("manager_files", drainFiles);
+                drain.put("manager_sleep", drainSleep);
+                out.put("drain", drain);
+            }
             if (json) {
                 Json.print(cli.getOut(), out);
             } else {

@@ -67,7 +67,7 @@ class SidecarCommandTest {
         Path model = dir.resolve("m.onnx");
         OnnxModelWriter.of(MlpGraph.randomDueling(2, 96, 32, 17)).fixedBatch(1).write(model);
         Run r = run("sidecar", "bench", "--json", "--requests", "3000", "--rounds", "1", "--max-size", "4m",
-                "--model", model.toString(), "--seed", "3");
+                "--model", model.toString(), "--seed", "3", "--drain-objects", "3000");
         assertEquals(0, r.exit(), r.err());
         JsonNode v = JSON.readTree(r.out());
         for (String field : List.of("requests", "requests_failed", "round_trip_p50_us", "round_trip_p99_us", "fallbacks",
@@ -82,5 +82,10 @@ class SidecarCommandTest {
         assertTrue(v.get("nginx_throughput_ratio").asDouble() > 0);
         double hit = v.get("hit_ratio_reflex").asDouble();
         assertTrue(hit > 0 && hit < 1, r.out());
+        JsonNode drain = v.get("drain");
+        assertTrue(drain.get("evictions").asLong() >= 3000 - 1024, "the drain evicted down to 4m of one-block files: " + r.out());
+        assertTrue(drain.get("round_trips").asLong() > 0, "the drain asked the sidecar: " + r.out());
+        assertTrue(drain.get("evictions_per_sec").asLong() > 0, r.out());
+        assertTrue(drain.get("round_trip_p99_us").asLong() >= drain.get("round_trip_p50_us").asLong(), r.out());
     }
 }

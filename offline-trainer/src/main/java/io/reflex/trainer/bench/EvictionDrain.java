@@ -1,0 +1,121 @@
+package io.reflex.trainer.bench;
+
+import io.reflex.sidecar.harness.HttpLoad;
+import io.reflex.sidecar.harness.NginxBuild;
+import io.reflex.sidecar.harness.NginxServer;
+import io.reflex.sidecar.harness.Origin;
+import io.reflex.sidecar.harness.ReflexStats;
+import io.reflex.sidecar.harness.SidecarProcess;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The eviction-rate phase of {@code ./reflex sidecar bench}: the round trip NGINX measures to the
+ * sidecar while its cache manager evicts at a set rate. The patched NGINX, with the sidecar, first
+ * caches {@code objects} small objects over HTTP under a large {@code max_size}; it is then reloaded
+ * with a small one, and its cache manager deletes the surplus, {@code managerFiles} decisions per
+ * wake-up with {@code managerSleep} between wake-ups, asking the sidecar for every decision. That
+ * paces the evictions through NGINX's own knobs (with HTTP replay alone the rate follows the miss
+ * rate, which a two-core machine keeps below 5,000 per second), and the stats file gives the
+ * round trips, the fallbacks and the eviction rate while evicting.
+ *
+ * <p>Nothing else runs during the drain: it measures the round trip at that rate, not under HTTP
+ * load (the replay phase does that). Not thread-safe; one run per instance.
+ */
+public final class EvictionDrain {
+
+    /** Settings of the phase. */
+    public record Settings(int objects, int bodyBytes, String fillMaxSize, String drainMaxSize, int managerFiles,
+                    String managerSleep, String timeout, int connections) {
+
+        public Settings {
+            if (objects < 1 || bodyBytes < 1 || managerFiles < 1 || connections < 1) {
+                throw new IllegalArgumentException("objects, body bytes, manager files and connections must be >= 1");
+            }
+        }
+    }
+
+    /** What the phase measured (the stats file's difference over the drain). */
+    public record Result(long evictions, long policyEvictions, long decisions, long fallbacks, long timeouts,
+                  long roundTrips, long roundTripP50Us, long roundTripP99Us, double evictionsPerSec,
+                  double seconds) {
+    }
+
+    private final Settings s;
+    private final PrintWriter log;
+
+    EvictionDrain(Settings settings, PrintWriter log) {
+        this.s = settings;
+        this.log = log;
+    }
+
+    Result run(NginxBuild build, Origin origin, Path model, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Path socket = dir.resolve("s.sock");
+        try (SidecarProcess sidecar = SidecarProcess.start(socket, model, freePort(), dir.resolve("sidecar.log"));
+             NginxServer nginx = NginxServer.options(build.patched(), dir.resolve("nginx"), origin.port())
+                     .maxSize(s.fillMaxSize()).managerFiles(s.managerFiles()).managerSleep(s.managerSleep())
+                     .reflex(socket, s.timeout(), 16).start()) {
+            List<String> paths = new ArrayList<>(s.objects());
+            for (int i = 0; i < s.objects(); i++) {
+                paths.add("/o/drain-" + i + "?s=" + s.bodyBytes());
+            }
+            HttpLoad.Result fill = new HttpLoad(nginx.port(), paths, s.connections()).run();
+            if (fill.failed() > 0) {
+                throw new IllegalStateException("drain phase: " + fill.failed() + " of " + fill.requests()
+                        + " fill requests failed (first: " + fill.firstError() + ")");
+            }
+            log.printf(Locale.ROOT, "sidecar bench: drain: %,d objects cached (%,.0f requests/s); reloading with max_size=%s%n",
+                    fill.requests(), fill.requestsPerSecond(), s.drainMaxSize());
+            log.flush();
+            Thread.sleep(2_000);
+            ReflexStats before = nginx.stats();
+            EvictionRateSampler sampler = new EvictionRateSampler(nginx);
+            nginx.reloadWithMaxSize(s.drainMaxSize());
+            awaitQuiet(sampler, Duration.ofSeconds(120));
+            sampler.stop();
+            ReflexStats after = nginx.settledStats(Duration.ofSeconds(10));
+            ReflexStats d = before == null ? after : after.minus(before);
+            Result r = new Result(d.evictions(), d.get("policy_evictions"), d.get("decisions"), d.fallbacks(),
+                    d.get("fallback_timeout"), d.roundTrips(), d.attemptPercentileUs(0.5), d.attemptPercentileUs(0.99),
+                    sampler.activeRate(), sampler.activeNanos() / 1e9);
+            if (!sidecar.alive()) {
+                throw new IllegalStateException("drain phase: the sidecar died: " + sidecar.logTail());
+            }
+            log.printf(Locale.ROOT, "sidecar bench: drain: %,d evictions (%,d by the policy) in %.2f s while evicting,"
+                            + " %,.0f evictions/s; %,d decisions, %,d fallbacks (%,d timeouts); round trip p50 %d us p99 %d us%n",
+                    r.evictions(), r.policyEvictions(), r.seconds(), r.evictionsPerSec(), r.decisions(), r.fallbacks(),
+                    r.timeouts(), r.roundTripP50Us(), r.roundTripP99Us());
+            log.flush();
+            return r;
+        }
+    }
+
+    /** Waits until evictions have started and then stopped for a second (the cache is under the bound). */
+    private static void awaitQuiet(EvictionRateSampler sampler, Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < end) {
+            Thread.sleep(100);
+            long last = sampler.lastEvictionNanos();
+            if (last != 0 && System.nanoTime() - last > 1_000_000_000L) {
+                return;
+            }
+        }
+        throw new IllegalStateException("drain phase: the cache manager was still evicting (or never began) after "
+                + limit.toSeconds() + " s");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
