@@ -36,7 +36,9 @@ import java.util.stream.Stream;
  * <p>Measured: request throughput of each side (ratio = reflex / stock, summed over rounds), hit
  * ratios from {@code X-Cache-Status}, and from the patched NGINX's stats file the round trips to the
  * sidecar as NGINX timed them (histogram percentiles), the fallbacks, and the eviction rate while
- * the cache manager evicts (the stats file is sampled every 50 ms).
+ * the cache manager evicts (the stats file is sampled every 50 ms). Then, unless
+ * {@link Options#drain()} is null, the eviction-rate phase ({@link EvictionDrain}): the round trip at
+ * a paced eviction rate set through NGINX's own cache-manager knobs.
  */
 public final class SidecarBench {
 
