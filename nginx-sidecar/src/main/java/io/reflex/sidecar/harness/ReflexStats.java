@@ -80,19 +80,7 @@ public final class ReflexStats {
      * means "1,000 µs or more"), or -1 without samples.
      */
     public long roundTripPercentileUs(double q) {
-        long total = roundTrips();
-        if (total == 0) {
-            return -1;
-        }
-        long rank = (long) Math.ceil(q * total);
-        long seen = 0;
-        for (int i = 0; i < rttHistogram.length; i++) {
-            seen += rttHistogram[i];
-            if (seen >= rank && rttHistogram[i] > 0) {
-                return i;
-            }
-        }
-        return rttHistogram.length - 1;
+        return percentile(q, 0);
     }
 
     /**
@@ -102,8 +90,12 @@ public final class ReflexStats {
      * completed round trips alone would leave the slowest ones out. -1 without samples.
      */
     public long attemptPercentileUs(double q) {
-        long timeouts = get("fallback_timeout");
-        long total = roundTrips() + timeouts;
+        return percentile(q, get("fallback_timeout"));
+    }
+
+    /** The q-th percentile bucket of the histogram with {@code beyond} more samples past its end. */
+    private long percentile(double q, long beyond) {
+        long total = roundTrips() + beyond;
         if (total == 0) {
             return -1;
         }
