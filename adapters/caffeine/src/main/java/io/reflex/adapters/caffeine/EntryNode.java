@@ -39,11 +39,18 @@ final class EntryNode<V> {
         this.lastAccessNanos = insertedNanos;
     }
 
-    /** A read that found this entry at {@code nowNanos} (racy by design, see the class comment). */
+    /**
+     * A read that found this entry at {@code nowNanos} (racy by design, see the class comment). Reads
+     * within one tick of the coarse clock change only the hit count: the timestamps are rewritten
+     * when the time moved, which keeps the store traffic of hot entries to one field.
+     */
     void recordHit(long nowNanos) {
         hits++;
-        previousAccessNanos = lastAccessNanos;
-        lastAccessNanos = nowNanos;
+        long last = lastAccessNanos;
+        if (last != nowNanos) {
+            previousAccessNanos = last;
+            lastAccessNanos = nowNanos;
+        }
     }
 
     /** Seconds between the two latest requests; with only the write, the time since it. */

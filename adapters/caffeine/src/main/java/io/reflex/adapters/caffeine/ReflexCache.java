@@ -25,11 +25,13 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.IntToDoubleFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -94,6 +96,8 @@ import java.util.stream.Stream;
 public final class ReflexCache<K, V> implements AutoCloseable {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** The default {@link Builder#headroom}: 1/256 of the maximum. */
+    public static final double DEFAULT_HEADROOM = 1.0 / 256;
 
     private final String name;
     private final Cache<K, EntryNode<V>> cache;
@@ -105,6 +109,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     private final Ticker ticker;
     private final CoarseClock clock;
     private final int maxDecisionsPerWrite;
+    private final long maximum;
+    private final long headroom;
+    private final int victimsPerDecision;
     private final LongAdder residentWeight = new LongAdder();
 
     private final ReentrantLock decisionLock = new ReentrantLock();
@@ -113,6 +120,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     private final Object[] candidateKeys;
     private final Object[] candidateNodes;
     private final Function<Stream<Policy.CacheEntry<K, EntryNode<V>>>, Integer> candidateFiller;
+    private final IntToDoubleFunction scores;
     private long decisionNanos;
 
     private final LongAdder policyDecisions = new LongAdder();
@@ -127,6 +135,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         this.ticker = b.ticker;
         this.clock = CoarseClock.forTicker(b.ticker);
         this.maxDecisionsPerWrite = b.maxDecisionsPerWrite;
+        this.maximum = b.maximum;
+        this.headroom = (long) Math.floor(b.maximum * b.headroom);
+        this.victimsPerDecision = Math.max(1, (b.k + 1) / 2);
 
         Caffeine<Object, Object> builder = Caffeine.newBuilder().ticker(b.ticker);
         if (b.executor != null) {
@@ -160,6 +171,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         this.candidateKeys = new Object[b.k];
         this.candidateNodes = new Object[b.k];
         this.candidateFiller = this::fillCandidates;
+        this.scores = decider::score;
 
         if (b.registry != null) {
             CaffeineCacheMetrics.monitor(b.registry, cache, name);
@@ -252,7 +264,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
                 throw new IllegalArgumentException("weigher returned a negative weight " + weight + " for key " + key);
             }
         }
-        long now = ticker.read();
+        long now = clock.approximateNanos();
         makeRoomFor(weight, now);
         EntryNode<V> previous = map.put(key, new EntryNode<>(value, weight, now, ttlNanos, originRttMillis));
         residentWeight.add(previous == null ? weight : weight - previous.weight);
@@ -347,16 +359,23 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     }
 
     private boolean needsRoom(long weight) {
-        return residentWeight.sum() + weight > eviction.getMaximum();
+        return residentWeight.sum() + weight > maximum;
     }
 
+    /**
+     * Makes room for a write of {@code weight}, amortising decisions: each decision evicts its
+     * victim mask, then tops the free space up to {@link #headroom} beyond this write by evicting
+     * further candidates in the policy's order, at most {@link #victimsPerDecision} in all (the
+     * policy still chooses which half of the coldest K go). Writes that then fit need no decision.
+     */
     private void makeRoomFor(int weight, long now) {
-        if (!needsRoom(weight) || weight > eviction.getMaximum()) {
+        if (!needsRoom(weight) || weight > maximum) {
             return;   // it fits, or Caffeine will refuse it whatever is evicted
         }
         decisionLock.lock();
         try {
             decisionNanos = now;
+            long target = Math.max(0, maximum - headroom - weight);   // resident weight after topping up
             for (int round = 0; round < maxDecisionsPerWrite && needsRoom(weight); round++) {
                 int n = eviction.coldest(candidateFiller);
                 if (n == 0) {
@@ -369,16 +388,18 @@ public final class ReflexCache<K, V> implements AutoCloseable {
                     return;   // Caffeine evicts by its own choice when the write lands
                 }
                 policyDecisions.increment();
+                int evicted = 0;
                 for (long m = mask; m != 0; m &= m - 1) {
-                    int i = Long.numberOfTrailingZeros(m);
-                    @SuppressWarnings("unchecked")
-                    K key = (K) candidateKeys[i];
-                    @SuppressWarnings("unchecked")
-                    EntryNode<V> node = (EntryNode<V>) candidateNodes[i];
-                    if (map.remove(key, node)) {
-                        residentWeight.add(-node.weight);
-                        policyEvictions.increment();
+                    evicted += evict(Long.numberOfTrailingZeros(m));
+                }
+                long taken = mask;
+                while (evicted < victimsPerDecision && residentWeight.sum() > target) {
+                    int next = PolicyOrder.nextBest(scores, n, taken);
+                    if (next < 0) {
+                        break;
                     }
+                    taken |= 1L << next;
+                    evicted += evict(next);
                 }
             }
         } finally {
@@ -386,6 +407,23 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             java.util.Arrays.fill(candidateNodes, null);
             decisionLock.unlock();
         }
+    }
+
+    /**
+     * Evicts candidate {@code position} unless its key was rewritten (or removed) since the snapshot:
+     * the conditional remove never takes a newer entry in the old one's place. Returns 1 if evicted.
+     */
+    private int evict(int position) {
+        @SuppressWarnings("unchecked")
+        K key = (K) candidateKeys[position];
+        @SuppressWarnings("unchecked")
+        EntryNode<V> node = (EntryNode<V>) candidateNodes[position];
+        if (map.remove(key, node)) {
+            residentWeight.add(-node.weight);
+            policyEvictions.increment();
+            return 1;
+        }
+        return 0;
     }
 
     /** Fills the decider's candidates from Caffeine's coldest entries; runs under the decision lock. */
@@ -446,6 +484,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         private boolean perEntryTtl;
         private boolean recordStats;
         private int maxDecisionsPerWrite = 8;
+        private double headroom = DEFAULT_HEADROOM;
+        private boolean kSet;
+        private OptionalInt trainedK = OptionalInt.empty();
 
         private Builder() {
         }
@@ -481,18 +522,39 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             return this;
         }
 
-        /** Candidates per decision, Caffeine's K coldest (default 16; 1 to 64). */
+        /**
+         * Candidates per decision, Caffeine's K coldest (1 to 64). Default: the K the model was built
+         * for (a joint model's output width, a candidate-rows model's {@code reflex.k} metadata),
+         * else 16. {@link #build()} refuses a K that disagrees with the model's.
+         */
         public Builder<K, V> k(int k) {
             if (k < 1 || k > 64) {
                 throw new IllegalArgumentException("K must be in [1, 64], got " + k);
             }
             this.k = k;
+            this.kSet = true;
+            return this;
+        }
+
+        /**
+         * The free space a decision tops up beyond the write it serves, as a fraction of the maximum
+         * (default 1/256; 0 to 0.25; 0: a decision frees just its mask's victims). Each decision then
+         * evicts, after its victim mask, further candidates in the policy's order until that much is
+         * free or half the candidates are gone, so the writes that follow need no decision. The cost:
+         * up to this fraction of the capacity stands empty between decisions.
+         */
+        public Builder<K, V> headroom(double fractionOfMaximum) {
+            if (!(fractionOfMaximum >= 0 && fractionOfMaximum <= 0.25)) {
+                throw new IllegalArgumentException("headroom must be a fraction in [0, 0.25], got " + fractionOfMaximum);
+            }
+            this.headroom = fractionOfMaximum;
             return this;
         }
 
         /** The store serving the policy ({@code [1, 6K] -> [1, K]}); the cache takes ownership. */
         public Builder<K, V> policyStore(PolicyStore store) {
             this.store = Objects.requireNonNull(store, "store");
+            this.trainedK = TrainedK.of(store, null);
             return this;
         }
 
@@ -508,6 +570,12 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             if (!r.accepted()) {
                 s.close();
                 throw new IllegalArgumentException("the engine refused " + model + ": " + r.reason());
+            }
+            try {
+                this.trainedK = TrainedK.of(s, model);
+            } catch (IllegalArgumentException e) {
+                s.close();
+                throw e;
             }
             this.store = s;
             return this;
@@ -579,8 +647,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * @throws IllegalStateException when the capacity or the policy is missing, or the weigher and
-         *                               the capacity kind disagree
+         * @throws IllegalStateException when the capacity or the policy is missing, the weigher and
+         *                               the capacity kind disagree, or {@code k} disagrees with the
+         *                               model's K
          */
         public ReflexCache<K, V> build() {
             if (maximum < 0) {
@@ -594,6 +663,14 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             }
             if (store == null) {
                 throw new IllegalStateException("a ReflexCache needs a policy: policyStore(..) or model(..)");
+            }
+            if (trainedK.isPresent()) {
+                if (kSet && k != trainedK.getAsInt()) {
+                    throw new IllegalStateException("k(" + k + ") does not match the model's K = " + trainedK.getAsInt()
+                            + " (a joint model's output width, or a candidate-rows model's " + TrainedK.METADATA_KEY
+                            + " metadata); leave k unset to use the model's");
+                }
+                k = trainedK.getAsInt();
             }
             if (breaker == null) {
                 breaker = CircuitBreaker.builder().build();
