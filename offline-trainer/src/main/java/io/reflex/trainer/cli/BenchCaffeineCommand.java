@@ -1,5 +1,6 @@
 package io.reflex.trainer.cli;
 
+import io.reflex.adapters.caffeine.ReflexCache;
 import io.reflex.trainer.bench.CaffeineBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +27,7 @@ final class BenchCaffeineCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
-    @Option(names = "--model", description = "A trained eviction policy (ONNX, [1,96] -> [1,16]); default: an untrained seeded dueling network.")
+    @Option(names = "--model", description = "A trained eviction policy (ONNX: joint [1,6K] -> [1,K], or candidate rows [1,12] -> [1,2] with its K in reflex.k metadata); default: an untrained seeded dueling network, K = 16.")
     Path model;
 
     @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds per cache and operation (default ${DEFAULT-VALUE}).")
@@ -57,10 +58,15 @@ final class BenchCaffeineCommand implements Callable<Integer> {
         out.put("model", r.model());
         out.put("reads_per_sec_reflex", Math.round(r.readOpsReflex()));
         out.put("reads_per_sec_caffeine", Math.round(r.readOpsCaffeine()));
+        out.put("reads_per_sec_caffeine_wrapped", Math.round(r.readOpsCaffeineWrapped()));
+        out.put("read_throughput_ratio_caffeine_wrapped", round(r.readOpsCaffeineWrapped() / r.readOpsCaffeine()));
         out.put("evicting_writes_per_sec_reflex", Math.round(r.writeOpsReflex()));
         out.put("evicting_writes_per_sec_caffeine", Math.round(r.writeOpsCaffeine()));
         out.put("policy_evictions", r.policyEvictions());
         out.put("fallback_writes", r.fallbackWrites());
+        out.put("policy_decisions", r.policyDecisions());
+        out.put("k", r.k());
+        out.put("headroom", ReflexCache.DEFAULT_HEADROOM);
         if (json) {
             Json.print(spec.commandLine().getOut(), out);
         } else {
