@@ -59,19 +59,22 @@ public final class CaffeineBench {
     private final Path model;
     private final long seed;
     private final int rounds;
+    private final double headroom;
 
     /**
-     * @param model  a trained eviction policy, or null for an untrained one generated from the seed
-     * @param seed   seed of the keys and of the untrained model
-     * @param rounds timed rounds per cache and operation
+     * @param model    a trained eviction policy, or null for an untrained one generated from the seed
+     * @param seed     seed of the keys and of the untrained model
+     * @param rounds   timed rounds per cache and operation
+     * @param headroom the adapter's headroom, a fraction of the capacity ({@link ReflexCache#DEFAULT_HEADROOM})
      */
-    public CaffeineBench(Path model, long seed, int rounds) {
+    public CaffeineBench(Path model, long seed, int rounds, double headroom) {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
         }
         this.model = model;
         this.seed = seed;
         this.rounds = rounds;
+        this.headroom = headroom;
     }
 
     public Result run() throws IOException {
@@ -103,14 +106,14 @@ public final class CaffeineBench {
     private double[] hitRatios(Trace trace, Capacity capacity, Path file) {
         SimulationResult plain = CacheSimulator.replay(trace, capacity,
                 new CaffeineWTinyLfu(trace.objectCount(), capacity, trace.hasTtls()));
-        try (ReflexCaffeineCache adapter = new ReflexCaffeineCache(trace, capacity, file)) {
+        try (ReflexCaffeineCache adapter = new ReflexCaffeineCache(trace, capacity, file, headroom)) {
             SimulationResult reflex = CacheSimulator.replay(trace, capacity, adapter);
             return new double[] {reflex.hitRatio(), plain.hitRatio()};
         }
     }
 
     private ReflexCache<Long, Long> adapter(Path file, long capacity) {
-        return ReflexCache.<Long, Long>builder().maximumSize(capacity).model(file)
+        return ReflexCache.<Long, Long>builder().maximumSize(capacity).model(file).headroom(headroom)
                 .deadline(Duration.ofMillis(5)).name("bench").build();
     }
 

@@ -33,6 +33,9 @@ final class BenchCaffeineCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds per cache and operation (default ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--headroom", description = "The adapter's headroom, a fraction of the capacity in [0, 0.25] (default 1/256; 0: each decision frees only its victim mask).")
+    double headroom = ReflexCache.DEFAULT_HEADROOM;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the keys and the untrained model (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -41,11 +44,14 @@ final class BenchCaffeineCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be >= 1");
         }
+        if (!(headroom >= 0 && headroom <= 0.25)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--headroom must be in [0, 0.25]");
+        }
         if (model != null && !Files.isRegularFile(model)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model: no such file " + model);
         }
         spec.commandLine().getErr().println("bench caffeine: throughput rounds, then trap and zipf replays...");
-        CaffeineBench.Result r = new CaffeineBench(model, seed, rounds).run();
+        CaffeineBench.Result r = new CaffeineBench(model, seed, rounds, headroom).run();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("read_throughput_ratio", round(r.readOpsReflex() / r.readOpsCaffeine()));
         out.put("write_throughput_ratio", round(r.writeOpsReflex() / r.writeOpsCaffeine()));
@@ -66,7 +72,7 @@ final class BenchCaffeineCommand implements Callable<Integer> {
         out.put("fallback_writes", r.fallbackWrites());
         out.put("policy_decisions", r.policyDecisions());
         out.put("k", r.k());
-        out.put("headroom", ReflexCache.DEFAULT_HEADROOM);
+        out.put("headroom", headroom);
         if (json) {
             Json.print(spec.commandLine().getOut(), out);
         } else {

@@ -49,7 +49,15 @@ public final class ReflexCaffeineCache implements BlackBoxCache, AutoCloseable {
      * @param model    the eviction policy (ONNX, joint or candidate rows)
      */
     public ReflexCaffeineCache(Trace trace, Capacity capacity, Path model) {
-        this(trace, capacity, model, OptionalInt.empty());
+        this(trace, capacity, model, OptionalInt.empty(), ReflexCache.DEFAULT_HEADROOM);
+    }
+
+    /**
+     * As {@link #ReflexCaffeineCache(Trace, Capacity, Path)}, with the adapter's headroom (a fraction
+     * of the capacity; 0 frees only each decision's victim mask).
+     */
+    public ReflexCaffeineCache(Trace trace, Capacity capacity, Path model, double headroom) {
+        this(trace, capacity, model, OptionalInt.empty(), headroom);
     }
 
     /**
@@ -59,15 +67,16 @@ public final class ReflexCaffeineCache implements BlackBoxCache, AutoCloseable {
      * @param k        candidates per decision; the adapter refuses one that disagrees with the model's
      */
     public ReflexCaffeineCache(Trace trace, Capacity capacity, Path model, int k) {
-        this(trace, capacity, model, OptionalInt.of(k));
+        this(trace, capacity, model, OptionalInt.of(k), ReflexCache.DEFAULT_HEADROOM);
     }
 
-    private ReflexCaffeineCache(Trace trace, Capacity capacity, Path model, OptionalInt k) {
+    private ReflexCaffeineCache(Trace trace, Capacity capacity, Path model, OptionalInt k, double headroom) {
         this.trace = trace;
         this.byteCapacity = capacity.isBytes();
         this.expiring = trace.hasTtls();
         ReflexCache.Builder<Integer, Integer> b = ReflexCache.<Integer, Integer>builder().model(model)
-                .executor(Runnable::run).ticker(() -> nowNanos).deadline(Duration.ofMillis(50)).name("simulator");
+                .executor(Runnable::run).ticker(() -> nowNanos).deadline(Duration.ofMillis(50)).name("simulator")
+                .headroom(headroom);
         k.ifPresent(b::k);
         if (byteCapacity) {
             b.maximumWeight(capacity.value()).weigher((Integer key, Integer weight) -> weight);
