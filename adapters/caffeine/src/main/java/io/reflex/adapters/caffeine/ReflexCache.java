@@ -56,11 +56,15 @@ import java.util.stream.Stream;
  * would take the resident weight over the maximum first asks the policy: the K coldest entries in
  * Caffeine's eviction order ({@link Policy.Eviction#coldest(Function)}: probation and window merged
  * by TinyLFU frequency, then protected) become the {@link EvictionCandidates}, the
- * {@link EvictionLoop} scores them, and every candidate in the victim mask is invalidated; this
- * repeats (at most {@code maxDecisionsPerWrite} times) until the new entry fits, then the entry is
- * put. When the decision falls back (no model, breaker open, deadline passed, an error or a
- * non-finite score) nothing is pre-evicted and Caffeine evicts by its own policy when the write
- * lands: that is the fallback, and each such write is counted ({@link #fallbackWrites()}).
+ * {@link EvictionLoop} scores them, and every candidate in the victim mask is invalidated. The
+ * decision then tops the free space up to the <em>headroom</em> ({@link Builder#headroom}, default
+ * 1/256 of the maximum, beyond the write itself) by evicting further candidates in the policy's order
+ * (highest score first), at most half of the K in all, so that the next writes fit without a
+ * decision: one decision serves several evicting writes. This repeats (at most
+ * {@code maxDecisionsPerWrite} times) until the new entry fits, then the entry is put. When the
+ * decision falls back (no model, breaker open, deadline passed, an error or a non-finite score)
+ * nothing is pre-evicted and Caffeine evicts by its own policy when the write lands: that is the
+ * fallback, and each such write is counted ({@link #fallbackWrites()}).
  *
  * <h2>Capacity</h2>
  * Caffeine enforces the capacity, always: the inner cache is built with {@code maximumWeight} (a
@@ -73,23 +77,38 @@ import java.util.stream.Stream;
  * victims. Whether room is needed is judged on the adapter's own count of resident weight (added on
  * write, subtracted on invalidation, replacement and Caffeine's evictions and expirations), which can
  * lag Caffeine's by the writes in flight; a replaced key counts its new weight in full when judging.
+ * The headroom costs at most its fraction of the capacity standing empty between decisions.
  *
  * <h2>Threading</h2>
  * Thread-safe, with Caffeine's concurrency for reads and writes. Eviction decisions are serialised
  * by one lock and one decider: Caffeine itself serialises eviction under its eviction lock (which
  * {@code coldest} takes anyway), and deciders on several threads would read the same coldest
  * entries at the same moment and evict them twice over. A writer that needs room waits for the
- * decision in progress, then checks again whether room is still needed (the other writer may have
- * made it). Writes that do not need room never take the lock. Victims are removed with a conditional
- * {@code remove(key, node)}, so an entry rewritten meanwhile by another thread is never evicted in
- * its place. Per-entry access statistics are updated without synchronisation (see {@code
- * EntryNode}); losing an increment under a race is accepted. Like {@link Cache#put}, {@link #get}
- * does not coalesce concurrent loads of one key: two threads missing at once both load.
+ * decision in progress, then checks again whether room is still needed (the other writer, or its
+ * headroom, may have made it). Writes that do not need room never take the lock. Concurrent writes:
+ * victims are removed with a conditional {@code remove(key, node)}, so an entry rewritten meanwhile
+ * by another thread (between the coldest-K snapshot and the eviction) is never evicted in its
+ * place, and writes landing during a decision are bounded by Caffeine as above. Per-entry access
+ * statistics are updated without synchronisation (see {@code EntryNode}); losing an increment under
+ * a race is accepted. Like {@link Cache#put}, {@link #get} does not coalesce concurrent loads of one
+ * key: two threads missing at once both load.
  *
  * <h2>Allocation</h2>
  * A hit allocates nothing beyond what Caffeine does. A write allocates one node. A decision
- * allocates Caffeine's coldest-entries stream and iterator (a few small objects); the decider
- * itself allocates nothing.
+ * allocates only what Caffeine's {@code coldest} API forces (its stream, a snapshot entry per
+ * candidate) and the stream's iterator; the decider, the features, the policy's order and the
+ * candidate buffers are preallocated and reused.
+ *
+ * <h2>What of Caffeine's API it offers</h2>
+ * A subset of {@link Cache}, on purpose: {@link #getIfPresent}, {@link #get(Object, Function)},
+ * {@link #put}, {@link #invalidate}, {@link #invalidateAll()}, {@link #estimatedSize},
+ * {@link #stats}, {@link #cleanUp}, plus {@link #coldestKeys}, {@link #containsKey} and
+ * {@link #weightedSize}. It does not implement {@link Cache} and offers no {@code asMap()},
+ * {@code policy()}, {@code getAll}, {@code putAll} or compute methods: writes through a map view
+ * or Caffeine's policy would bypass the decision (and the resident-weight count), and Caffeine's
+ * {@code Policy} would let a caller change the maximum or evict behind the policy's back. Such
+ * writes would stay within the capacity (Caffeine would evict for them) but would not be the
+ * policy's choice.
  *
  * <p>Closing the cache closes the eviction loop and with it the policy store (the cache owns it).
  */
