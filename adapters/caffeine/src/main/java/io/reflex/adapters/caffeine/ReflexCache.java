@@ -407,19 +407,33 @@ public final class ReflexCache<K, V> implements AutoCloseable {
                     return;   // Caffeine evicts by its own choice when the write lands
                 }
                 policyDecisions.increment();
+                // The counters are updated once per decision, not per victim: each update is an
+                // atomic instruction, a measurable part of an evicting write.
                 int evicted = 0;
+                long freed = 0;
                 for (long m = mask; m != 0; m &= m - 1) {
-                    evicted += evict(Long.numberOfTrailingZeros(m));
+                    long w = evict(Long.numberOfTrailingZeros(m));
+                    if (w >= 0) {
+                        evicted++;
+                        freed += w;
+                    }
                 }
                 long taken = mask;
-                while (evicted < victimsPerDecision && residentWeight.sum() > target) {
+                long resident = residentWeight.sum();
+                while (evicted < victimsPerDecision && resident - freed > target) {
                     int next = PolicyOrder.nextBest(scores, n, taken);
                     if (next < 0) {
                         break;
                     }
                     taken |= 1L << next;
-                    evicted += evict(next);
+                    long w = evict(next);
+                    if (w >= 0) {
+                        evicted++;
+                        freed += w;
+                    }
                 }
+                residentWeight.add(-freed);
+                policyEvictions.add(evicted);
             }
         } finally {
             java.util.Arrays.fill(candidateKeys, null);
@@ -430,19 +444,15 @@ public final class ReflexCache<K, V> implements AutoCloseable {
 
     /**
      * Evicts candidate {@code position} unless its key was rewritten (or removed) since the snapshot:
-     * the conditional remove never takes a newer entry in the old one's place. Returns 1 if evicted.
+     * the conditional remove never takes a newer entry in the old one's place. Returns the weight
+     * freed, or -1 when nothing was evicted; the caller updates the counters.
      */
-    private int evict(int position) {
+    private long evict(int position) {
         @SuppressWarnings("unchecked")
         K key = (K) candidateKeys[position];
         @SuppressWarnings("unchecked")
         EntryNode<V> node = (EntryNode<V>) candidateNodes[position];
-        if (map.remove(key, node)) {
-            residentWeight.add(-node.weight);
-            policyEvictions.increment();
-            return 1;
-        }
-        return 0;
+        return map.remove(key, node) ? node.weight : -1;
     }
 
     /** Fills the decider's candidates from Caffeine's coldest entries; runs under the decision lock. */
