@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  * The Caffeine adapter against plain Caffeine 3.2.3, both bounded by entries (targets: reads at
  * least 90% of plain Caffeine's throughput; writes that trigger eviction at most 3× its cost).
  * {@code read}: {@code getIfPresent} of resident, Zipf-skewed keys. {@code evictingWrite}: a
- * {@code put} of a new key into a full cache, so every write needs room (the adapter's K = 16
- * decisions with an untrained dueling 96-64-64-17 policy, amortised over the victims each frees).
+ * {@code put} of a new key into a full cache, so every write evicts (the adapter's K = 16 decisions
+ * with an untrained dueling 96-64-64-17 policy, amortised over the victims each frees: its mask,
+ * topped up to the default headroom in the policy's order). Each {@code cache} runs in its own fork.
  *
  * <pre>
  * java @offline-trainer/target/jvm.options -jar benchmarks/target/benchmarks.jar CaffeineAdapterBenchmark
@@ -45,8 +46,11 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class CaffeineAdapterBenchmark {
 
-    /** {@code caffeine}: plain Caffeine; {@code reflex}: the adapter. */
-    @Param({"caffeine", "reflex"})
+    /**
+     * {@code caffeine}: plain Caffeine; {@code reflex}: the adapter; {@code wrapped}: plain Caffeine
+     * holding each value in a one-field wrapper (what one extra object per entry costs by itself).
+     */
+    @Param({"caffeine", "reflex", "wrapped"})
     public String cache;
 
     private static final int RESIDENT = 50_000;
@@ -55,6 +59,8 @@ public class CaffeineAdapterBenchmark {
     private Path model;
     private Cache<Long, Long> plainRead;
     private Cache<Long, Long> plainWrite;
+    private Cache<Long, Wrapped> wrappedRead;
+    private Cache<Long, Wrapped> wrappedWrite;
     private ReflexCache<Long, Long> reflexRead;
     private ReflexCache<Long, Long> reflexWrite;
     private final Long[] readKeys = new Long[1 << 16];
@@ -84,6 +90,15 @@ public class CaffeineAdapterBenchmark {
             for (long k = 0; k < WRITE_CAPACITY; k++) {
                 reflexWrite.put(k, k);
             }
+        } else if (cache.equals("wrapped")) {
+            wrappedRead = Caffeine.newBuilder().maximumSize(2L * RESIDENT).build();
+            wrappedWrite = Caffeine.newBuilder().maximumSize(WRITE_CAPACITY).build();
+            for (Long k : resident) {
+                wrappedRead.put(k, new Wrapped(k));
+            }
+            for (long k = 0; k < WRITE_CAPACITY; k++) {
+                wrappedWrite.put(k, new Wrapped(k));
+            }
         } else {
             plainRead = Caffeine.newBuilder().maximumSize(2L * RESIDENT).build();
             plainWrite = Caffeine.newBuilder().maximumSize(WRITE_CAPACITY).build();
@@ -108,7 +123,10 @@ public class CaffeineAdapterBenchmark {
     @Benchmark
     public Long read() {
         Long key = readKeys[nextRead++ & (readKeys.length - 1)];
-        return plainRead != null ? plainRead.getIfPresent(key) : reflexRead.getIfPresent(key);
+        if (plainRead != null) {
+            return plainRead.getIfPresent(key);
+        }
+        return wrappedRead != null ? wrappedRead.getIfPresent(key).value() : reflexRead.getIfPresent(key);
     }
 
     @Benchmark
@@ -116,8 +134,14 @@ public class CaffeineAdapterBenchmark {
         Long key = nextWrite++;
         if (plainWrite != null) {
             plainWrite.put(key, key);
+        } else if (wrappedWrite != null) {
+            wrappedWrite.put(key, new Wrapped(key));
         } else {
             reflexWrite.put(key, key);
         }
+    }
+
+    /** The one-field value holder of {@code wrapped}. */
+    private record Wrapped(Long value) {
     }
 }

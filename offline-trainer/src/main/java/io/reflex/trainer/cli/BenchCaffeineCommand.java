@@ -1,5 +1,6 @@
 package io.reflex.trainer.cli;
 
+import io.reflex.adapters.caffeine.ReflexCache;
 import io.reflex.trainer.bench.CaffeineBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,11 +27,14 @@ final class BenchCaffeineCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
-    @Option(names = "--model", description = "A trained eviction policy (ONNX, [1,96] -> [1,16]); default: an untrained seeded dueling network.")
+    @Option(names = "--model", description = "A trained eviction policy (ONNX: joint [1,6K] -> [1,K], or candidate rows [1,12] -> [1,2] with its K in reflex.k metadata); default: an untrained seeded dueling network, K = 16.")
     Path model;
 
     @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds per cache and operation (default ${DEFAULT-VALUE}).")
     int rounds;
+
+    @Option(names = "--headroom", description = "The adapter's headroom, a fraction of the capacity in [0, 0.25] (default 1/256; 0: each decision frees only its victim mask).")
+    double headroom = ReflexCache.DEFAULT_HEADROOM;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the keys and the untrained model (default ${DEFAULT-VALUE}).")
     long seed;
@@ -40,11 +44,14 @@ final class BenchCaffeineCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be >= 1");
         }
+        if (!(headroom >= 0 && headroom <= 0.25)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--headroom must be in [0, 0.25]");
+        }
         if (model != null && !Files.isRegularFile(model)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model: no such file " + model);
         }
         spec.commandLine().getErr().println("bench caffeine: throughput rounds, then trap and zipf replays...");
-        CaffeineBench.Result r = new CaffeineBench(model, seed, rounds).run();
+        CaffeineBench.Result r = new CaffeineBench(model, seed, rounds, headroom).run();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("read_throughput_ratio", round(r.readOpsReflex() / r.readOpsCaffeine()));
         out.put("write_throughput_ratio", round(r.writeOpsReflex() / r.writeOpsCaffeine()));
@@ -57,10 +64,15 @@ final class BenchCaffeineCommand implements Callable<Integer> {
         out.put("model", r.model());
         out.put("reads_per_sec_reflex", Math.round(r.readOpsReflex()));
         out.put("reads_per_sec_caffeine", Math.round(r.readOpsCaffeine()));
+        out.put("reads_per_sec_caffeine_wrapped", Math.round(r.readOpsCaffeineWrapped()));
+        out.put("read_throughput_ratio_caffeine_wrapped", round(r.readOpsCaffeineWrapped() / r.readOpsCaffeine()));
         out.put("evicting_writes_per_sec_reflex", Math.round(r.writeOpsReflex()));
         out.put("evicting_writes_per_sec_caffeine", Math.round(r.writeOpsCaffeine()));
         out.put("policy_evictions", r.policyEvictions());
         out.put("fallback_writes", r.fallbackWrites());
+        out.put("policy_decisions", r.policyDecisions());
+        out.put("k", r.k());
+        out.put("headroom", headroom);
         if (json) {
             Json.print(spec.commandLine().getOut(), out);
         } else {

@@ -3,10 +3,12 @@ package io.reflex.adapters.caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 /**
- * The time reads stamp on entries. With Caffeine's system ticker, reads use a shared coarse clock: a
- * volatile {@link System#nanoTime()} sample refreshed about every millisecond by one daemon thread
- * per JVM (started on first use), so that a hit pays a volatile read instead of a clock call. With any
- * other ticker (a simulation's clock, a test's), reads call the ticker itself, so time is exact.
+ * The time reads and writes stamp on entries (ages, access times, TTL starts for the features;
+ * Caffeine's own expiry keeps its exact ticker). With Caffeine's system ticker, they use a shared
+ * coarse clock: a volatile {@link System#nanoTime()} sample refreshed about every millisecond by one
+ * daemon thread per JVM (started on first use), so that a hit or a write pays a volatile read instead
+ * of a clock call. With any other ticker (a simulation's clock, a test's), every stamp calls the
+ * ticker itself, so time is exact.
  *
  * <p>Thread-safe; allocation-free per call. The daemon thread costs about a thousand wake-ups a
  * second for the life of the JVM, whatever the number of caches.

@@ -25,11 +25,13 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.IntToDoubleFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -54,11 +56,15 @@ import java.util.stream.Stream;
  * would take the resident weight over the maximum first asks the policy: the K coldest entries in
  * Caffeine's eviction order ({@link Policy.Eviction#coldest(Function)}: probation and window merged
  * by TinyLFU frequency, then protected) become the {@link EvictionCandidates}, the
- * {@link EvictionLoop} scores them, and every candidate in the victim mask is invalidated; this
- * repeats (at most {@code maxDecisionsPerWrite} times) until the new entry fits, then the entry is
- * put. When the decision falls back (no model, breaker open, deadline passed, an error or a
- * non-finite score) nothing is pre-evicted and Caffeine evicts by its own policy when the write
- * lands: that is the fallback, and each such write is counted ({@link #fallbackWrites()}).
+ * {@link EvictionLoop} scores them, and every candidate in the victim mask is invalidated. The
+ * decision then tops the free space up to the <em>headroom</em> ({@link Builder#headroom}, default
+ * 1/256 of the maximum, beyond the write itself) by evicting further candidates in the policy's order
+ * (highest score first), at most half of the K in all, so that the next writes fit without a
+ * decision: one decision serves several evicting writes. This repeats (at most
+ * {@code maxDecisionsPerWrite} times) until the new entry fits, then the entry is put. When the
+ * decision falls back (no model, breaker open, deadline passed, an error or a non-finite score)
+ * nothing is pre-evicted and Caffeine evicts by its own policy when the write lands: that is the
+ * fallback, and each such write is counted ({@link #fallbackWrites()}).
  *
  * <h2>Capacity</h2>
  * Caffeine enforces the capacity, always: the inner cache is built with {@code maximumWeight} (a
@@ -71,29 +77,46 @@ import java.util.stream.Stream;
  * victims. Whether room is needed is judged on the adapter's own count of resident weight (added on
  * write, subtracted on invalidation, replacement and Caffeine's evictions and expirations), which can
  * lag Caffeine's by the writes in flight; a replaced key counts its new weight in full when judging.
+ * The headroom costs at most its fraction of the capacity standing empty between decisions.
  *
  * <h2>Threading</h2>
  * Thread-safe, with Caffeine's concurrency for reads and writes. Eviction decisions are serialised
  * by one lock and one decider: Caffeine itself serialises eviction under its eviction lock (which
  * {@code coldest} takes anyway), and deciders on several threads would read the same coldest
  * entries at the same moment and evict them twice over. A writer that needs room waits for the
- * decision in progress, then checks again whether room is still needed (the other writer may have
- * made it). Writes that do not need room never take the lock. Victims are removed with a conditional
- * {@code remove(key, node)}, so an entry rewritten meanwhile by another thread is never evicted in
- * its place. Per-entry access statistics are updated without synchronisation (see {@code
- * EntryNode}); losing an increment under a race is accepted. Like {@link Cache#put}, {@link #get}
- * does not coalesce concurrent loads of one key: two threads missing at once both load.
+ * decision in progress, then checks again whether room is still needed (the other writer, or its
+ * headroom, may have made it). Writes that do not need room never take the lock. Concurrent writes:
+ * victims are removed with a conditional {@code remove(key, node)}, so an entry rewritten meanwhile
+ * by another thread (between the coldest-K snapshot and the eviction) is never evicted in its
+ * place, and writes landing during a decision are bounded by Caffeine as above. Per-entry access
+ * statistics are updated without synchronisation (see {@code EntryNode}); losing an increment under
+ * a race is accepted. Like {@link Cache#put}, {@link #get} does not coalesce concurrent loads of one
+ * key: two threads missing at once both load.
  *
  * <h2>Allocation</h2>
  * A hit allocates nothing beyond what Caffeine does. A write allocates one node. A decision
- * allocates Caffeine's coldest-entries stream and iterator (a few small objects); the decider
- * itself allocates nothing.
+ * allocates only what Caffeine's {@code coldest} API forces (its stream, a snapshot entry per
+ * candidate) and the stream's iterator; the decider, the features, the policy's order and the
+ * candidate buffers are preallocated and reused.
+ *
+ * <h2>What of Caffeine's API it offers</h2>
+ * A subset of {@link Cache}, on purpose: {@link #getIfPresent}, {@link #get(Object, Function)},
+ * {@link #put}, {@link #invalidate}, {@link #invalidateAll()}, {@link #estimatedSize},
+ * {@link #stats}, {@link #cleanUp}, plus {@link #coldestKeys}, {@link #containsKey} and
+ * {@link #weightedSize}. It does not implement {@link Cache} and offers no {@code asMap()},
+ * {@code policy()}, {@code getAll}, {@code putAll} or compute methods: writes through a map view
+ * or Caffeine's policy would bypass the decision (and the resident-weight count), and Caffeine's
+ * {@code Policy} would let a caller change the maximum or evict behind the policy's back. Such
+ * writes would stay within the capacity (Caffeine would evict for them) but would not be the
+ * policy's choice.
  *
  * <p>Closing the cache closes the eviction loop and with it the policy store (the cache owns it).
  */
 public final class ReflexCache<K, V> implements AutoCloseable {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** The default {@link Builder#headroom}: 1/256 of the maximum. */
+    public static final double DEFAULT_HEADROOM = 1.0 / 256;
 
     private final String name;
     private final Cache<K, EntryNode<V>> cache;
@@ -105,6 +128,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     private final Ticker ticker;
     private final CoarseClock clock;
     private final int maxDecisionsPerWrite;
+    private final long maximum;
+    private final long headroom;
+    private final int victimsPerDecision;
     private final LongAdder residentWeight = new LongAdder();
 
     private final ReentrantLock decisionLock = new ReentrantLock();
@@ -113,6 +139,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     private final Object[] candidateKeys;
     private final Object[] candidateNodes;
     private final Function<Stream<Policy.CacheEntry<K, EntryNode<V>>>, Integer> candidateFiller;
+    private final IntToDoubleFunction scores;
     private long decisionNanos;
 
     private final LongAdder policyDecisions = new LongAdder();
@@ -127,6 +154,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         this.ticker = b.ticker;
         this.clock = CoarseClock.forTicker(b.ticker);
         this.maxDecisionsPerWrite = b.maxDecisionsPerWrite;
+        this.maximum = b.maximum;
+        this.headroom = (long) Math.floor(b.maximum * b.headroom);
+        this.victimsPerDecision = Math.max(1, (b.k + 1) / 2);
 
         Caffeine<Object, Object> builder = Caffeine.newBuilder().ticker(b.ticker);
         if (b.executor != null) {
@@ -160,6 +190,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         this.candidateKeys = new Object[b.k];
         this.candidateNodes = new Object[b.k];
         this.candidateFiller = this::fillCandidates;
+        this.scores = decider::score;
 
         if (b.registry != null) {
             CaffeineCacheMetrics.monitor(b.registry, cache, name);
@@ -252,7 +283,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
                 throw new IllegalArgumentException("weigher returned a negative weight " + weight + " for key " + key);
             }
         }
-        long now = ticker.read();
+        long now = clock.approximateNanos();
         makeRoomFor(weight, now);
         EntryNode<V> previous = map.put(key, new EntryNode<>(value, weight, now, ttlNanos, originRttMillis));
         residentWeight.add(previous == null ? weight : weight - previous.weight);
@@ -347,16 +378,23 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     }
 
     private boolean needsRoom(long weight) {
-        return residentWeight.sum() + weight > eviction.getMaximum();
+        return residentWeight.sum() + weight > maximum;
     }
 
+    /**
+     * Makes room for a write of {@code weight}, amortising decisions: each decision evicts its
+     * victim mask, then tops the free space up to {@link #headroom} beyond this write by evicting
+     * further candidates in the policy's order, at most {@link #victimsPerDecision} in all (the
+     * policy still chooses which half of the coldest K go). Writes that then fit need no decision.
+     */
     private void makeRoomFor(int weight, long now) {
-        if (!needsRoom(weight) || weight > eviction.getMaximum()) {
+        if (!needsRoom(weight) || weight > maximum) {
             return;   // it fits, or Caffeine will refuse it whatever is evicted
         }
         decisionLock.lock();
         try {
             decisionNanos = now;
+            long target = Math.max(0, maximum - headroom - weight);   // resident weight after topping up
             for (int round = 0; round < maxDecisionsPerWrite && needsRoom(weight); round++) {
                 int n = eviction.coldest(candidateFiller);
                 if (n == 0) {
@@ -369,23 +407,52 @@ public final class ReflexCache<K, V> implements AutoCloseable {
                     return;   // Caffeine evicts by its own choice when the write lands
                 }
                 policyDecisions.increment();
+                // The counters are updated once per decision, not per victim: each update is an
+                // atomic instruction, a measurable part of an evicting write.
+                int evicted = 0;
+                long freed = 0;
                 for (long m = mask; m != 0; m &= m - 1) {
-                    int i = Long.numberOfTrailingZeros(m);
-                    @SuppressWarnings("unchecked")
-                    K key = (K) candidateKeys[i];
-                    @SuppressWarnings("unchecked")
-                    EntryNode<V> node = (EntryNode<V>) candidateNodes[i];
-                    if (map.remove(key, node)) {
-                        residentWeight.add(-node.weight);
-                        policyEvictions.increment();
+                    long w = evict(Long.numberOfTrailingZeros(m));
+                    if (w >= 0) {
+                        evicted++;
+                        freed += w;
                     }
                 }
+                long taken = mask;
+                long resident = residentWeight.sum();
+                while (evicted < victimsPerDecision && resident - freed > target) {
+                    int next = PolicyOrder.nextBest(scores, n, taken);
+                    if (next < 0) {
+                        break;
+                    }
+                    taken |= 1L << next;
+                    long w = evict(next);
+                    if (w >= 0) {
+                        evicted++;
+                        freed += w;
+                    }
+                }
+                residentWeight.add(-freed);
+                policyEvictions.add(evicted);
             }
         } finally {
             java.util.Arrays.fill(candidateKeys, null);
             java.util.Arrays.fill(candidateNodes, null);
             decisionLock.unlock();
         }
+    }
+
+    /**
+     * Evicts candidate {@code position} unless its key was rewritten (or removed) since the snapshot:
+     * the conditional remove never takes a newer entry in the old one's place. Returns the weight
+     * freed, or -1 when nothing was evicted; the caller updates the counters.
+     */
+    private long evict(int position) {
+        @SuppressWarnings("unchecked")
+        K key = (K) candidateKeys[position];
+        @SuppressWarnings("unchecked")
+        EntryNode<V> node = (EntryNode<V>) candidateNodes[position];
+        return map.remove(key, node) ? node.weight : -1;
     }
 
     /** Fills the decider's candidates from Caffeine's coldest entries; runs under the decision lock. */
@@ -446,6 +513,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         private boolean perEntryTtl;
         private boolean recordStats;
         private int maxDecisionsPerWrite = 8;
+        private double headroom = DEFAULT_HEADROOM;
+        private boolean kSet;
+        private OptionalInt trainedK = OptionalInt.empty();
 
         private Builder() {
         }
@@ -481,18 +551,39 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             return this;
         }
 
-        /** Candidates per decision, Caffeine's K coldest (default 16; 1 to 64). */
+        /**
+         * Candidates per decision, Caffeine's K coldest (1 to 64). Default: the K the model was built
+         * for (a joint model's output width, a candidate-rows model's {@code reflex.k} metadata),
+         * else 16. {@link #build()} refuses a K that disagrees with the model's.
+         */
         public Builder<K, V> k(int k) {
             if (k < 1 || k > 64) {
                 throw new IllegalArgumentException("K must be in [1, 64], got " + k);
             }
             this.k = k;
+            this.kSet = true;
+            return this;
+        }
+
+        /**
+         * The free space a decision tops up beyond the write it serves, as a fraction of the maximum
+         * (default 1/256; 0 to 0.25; 0: a decision frees just its mask's victims). Each decision then
+         * evicts, after its victim mask, further candidates in the policy's order until that much is
+         * free or half the candidates are gone, so the writes that follow need no decision. The cost:
+         * up to this fraction of the capacity stands empty between decisions.
+         */
+        public Builder<K, V> headroom(double fractionOfMaximum) {
+            if (!(fractionOfMaximum >= 0 && fractionOfMaximum <= 0.25)) {
+                throw new IllegalArgumentException("headroom must be a fraction in [0, 0.25], got " + fractionOfMaximum);
+            }
+            this.headroom = fractionOfMaximum;
             return this;
         }
 
         /** The store serving the policy ({@code [1, 6K] -> [1, K]}); the cache takes ownership. */
         public Builder<K, V> policyStore(PolicyStore store) {
             this.store = Objects.requireNonNull(store, "store");
+            this.trainedK = TrainedK.of(store, null);
             return this;
         }
 
@@ -508,6 +599,12 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             if (!r.accepted()) {
                 s.close();
                 throw new IllegalArgumentException("the engine refused " + model + ": " + r.reason());
+            }
+            try {
+                this.trainedK = TrainedK.of(s, model);
+            } catch (IllegalArgumentException e) {
+                s.close();
+                throw e;
             }
             this.store = s;
             return this;
@@ -579,8 +676,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * @throws IllegalStateException when the capacity or the policy is missing, or the weigher and
-         *                               the capacity kind disagree
+         * @throws IllegalStateException when the capacity or the policy is missing, the weigher and
+         *                               the capacity kind disagree, or {@code k} disagrees with the
+         *                               model's K
          */
         public ReflexCache<K, V> build() {
             if (maximum < 0) {
@@ -594,6 +692,14 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             }
             if (store == null) {
                 throw new IllegalStateException("a ReflexCache needs a policy: policyStore(..) or model(..)");
+            }
+            if (trainedK.isPresent()) {
+                if (kSet && k != trainedK.getAsInt()) {
+                    throw new IllegalStateException("k(" + k + ") does not match the model's K = " + trainedK.getAsInt()
+                            + " (a joint model's output width, or a candidate-rows model's " + TrainedK.METADATA_KEY
+                            + " metadata); leave k unset to use the model's");
+                }
+                k = trainedK.getAsInt();
             }
             if (breaker == null) {
                 breaker = CircuitBreaker.builder().build();

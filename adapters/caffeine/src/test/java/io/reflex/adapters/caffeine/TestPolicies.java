@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * Real ONNX eviction policies for the adapter's tests, drawn from seeds: an untrained dueling DQN
  * ({@code 6K -> 32 -> 32 -> V + K advantages}) written by {@link OnnxModelWriter}, and a hand-built
  * graph {@code Sqrt(-|Gemm(x)| - 1)} whose weights are all finite (so the engine accepts it) but
- * whose every output is NaN.
+ * whose every output is NaN, and a graph whose scores are fixed constants.
  */
 final class TestPolicies {
 
@@ -33,6 +33,34 @@ final class TestPolicies {
     static Path dueling(Path file, long seed, int k) {
         OnnxModelWriter.of(MlpGraph.randomDueling(seed, 6 * k, 32, 32, k + 1)).fixedBatch(1).write(file);
         return file;
+    }
+
+    /**
+     * A joint policy for {@code scores.length} candidates whose scores are {@code scores} whatever the
+     * features ({@code Gemm} with zero weights and the scores as its bias): its victim mask and its
+     * order are known in advance.
+     */
+    static Path fixedScores(Path file, float... scores) {
+        int k = scores.length;
+        int in = 6 * k;
+        TensorProto.Builder w = TensorProto.newBuilder().setName("W").setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .addDims(k).addDims(in);
+        for (int i = 0; i < k * in; i++) {
+            w.addFloatData(0f);
+        }
+        TensorProto.Builder b = TensorProto.newBuilder().setName("b").setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .addDims(k);
+        for (float s : scores) {
+            b.addFloatData(s);
+        }
+        GraphProto graph = GraphProto.newBuilder().setName("fixed_scores")
+                .addInput(matrix("input", in)).addOutput(matrix("scores", k))
+                .addInitializer(w).addInitializer(b)
+                .addNode(NodeProto.newBuilder().setName("dense").setOpType("Gemm").addInput("input").addInput("W")
+                        .addInput("b").addOutput("scores").addAttribute(AttributeProto.newBuilder().setName("transB")
+                                .setType(AttributeProto.AttributeType.INT).setI(1)))
+                .build();
+        return write(file, graph);
     }
 
     /** A policy whose every score is NaN, for K candidates. */
@@ -63,6 +91,10 @@ final class TestPolicies {
                         .addOutput("s"))
                 .addNode(NodeProto.newBuilder().setName("sqrt").setOpType("Sqrt").addInput("s").addOutput("scores"))
                 .build();
+        return write(file, graph);
+    }
+
+    private static Path write(Path file, GraphProto graph) {
         byte[] bytes = ModelProto.newBuilder().setIrVersion(8).setProducerName("reflex-adapter-tests")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OnnxModelWriter.OPSET))
                 .setGraph(graph).build().toByteArray();

@@ -7,6 +7,7 @@ import io.reflex.trainer.cache.Trace;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /**
  * {@code reflex-caffeine}: the Caffeine adapter ({@link ReflexCache}) driven as a black box, exactly
@@ -40,17 +41,43 @@ public final class ReflexCaffeineCache implements BlackBoxCache, AutoCloseable {
     private int request;
 
     /**
+     * Decides over the K the model was built for (a joint model's output width, a candidate-rows
+     * model's {@code reflex.k} metadata, else 16).
+     *
      * @param trace    the trace being replayed (for the origin RTT of each request)
      * @param capacity the capacity
-     * @param model    the eviction policy (ONNX, {@code [1, 6K] -> [1, K]})
-     * @param k        candidates per decision
+     * @param model    the eviction policy (ONNX, joint or candidate rows)
+     */
+    public ReflexCaffeineCache(Trace trace, Capacity capacity, Path model) {
+        this(trace, capacity, model, OptionalInt.empty(), ReflexCache.DEFAULT_HEADROOM);
+    }
+
+    /**
+     * As {@link #ReflexCaffeineCache(Trace, Capacity, Path)}, with the adapter's headroom (a fraction
+     * of the capacity; 0 frees only each decision's victim mask).
+     */
+    public ReflexCaffeineCache(Trace trace, Capacity capacity, Path model, double headroom) {
+        this(trace, capacity, model, OptionalInt.empty(), headroom);
+    }
+
+    /**
+     * @param trace    the trace being replayed (for the origin RTT of each request)
+     * @param capacity the capacity
+     * @param model    the eviction policy (ONNX, joint or candidate rows)
+     * @param k        candidates per decision; the adapter refuses one that disagrees with the model's
      */
     public ReflexCaffeineCache(Trace trace, Capacity capacity, Path model, int k) {
+        this(trace, capacity, model, OptionalInt.of(k), ReflexCache.DEFAULT_HEADROOM);
+    }
+
+    private ReflexCaffeineCache(Trace trace, Capacity capacity, Path model, OptionalInt k, double headroom) {
         this.trace = trace;
         this.byteCapacity = capacity.isBytes();
         this.expiring = trace.hasTtls();
-        ReflexCache.Builder<Integer, Integer> b = ReflexCache.<Integer, Integer>builder().k(k).model(model)
-                .executor(Runnable::run).ticker(() -> nowNanos).deadline(Duration.ofMillis(50)).name("simulator");
+        ReflexCache.Builder<Integer, Integer> b = ReflexCache.<Integer, Integer>builder().model(model)
+                .executor(Runnable::run).ticker(() -> nowNanos).deadline(Duration.ofMillis(50)).name("simulator")
+                .headroom(headroom);
+        k.ifPresent(b::k);
         if (byteCapacity) {
             b.maximumWeight(capacity.value()).weigher((Integer key, Integer weight) -> weight);
         } else {
@@ -97,6 +124,11 @@ public final class ReflexCaffeineCache implements BlackBoxCache, AutoCloseable {
     @Override
     public long evictions() {
         return -1;
+    }
+
+    /** Candidates per decision. */
+    public int k() {
+        return cache.evictionLoop().k();
     }
 
     /** Entries the policy evicted. */
