@@ -582,9 +582,18 @@ public final class ReflexCache<K, V> implements AutoCloseable {
 
         /** The store serving the policy ({@code [1, 6K] -> [1, K]}); the cache takes ownership. */
         public Builder<K, V> policyStore(PolicyStore store) {
-            this.store = Objects.requireNonNull(store, "store");
+            Objects.requireNonNull(store, "store");
             this.trainedK = TrainedK.of(store, null);
+            replaceStore(store);
             return this;
+        }
+
+        /** A second policyStore(..) or model(..) replaces the first, whose store the builder owned. */
+        private void replaceStore(PolicyStore next) {
+            if (store != null && store != next) {
+                store.close();
+            }
+            store = next;
         }
 
         /**
@@ -606,7 +615,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
                 s.close();
                 throw e;
             }
-            this.store = s;
+            replaceStore(s);
             return this;
         }
 
@@ -680,7 +689,23 @@ public final class ReflexCache<K, V> implements AutoCloseable {
          *                               the capacity kind disagree, or {@code k} disagrees with the
          *                               model's K
          */
+        /**
+         * Validates the settings and builds the cache. When it throws, the store given to
+         * {@link #policyStore} or created by {@link #model} is closed: the cache owned it.
+         */
         public ReflexCache<K, V> build() {
+            try {
+                return validatedBuild();
+            } catch (RuntimeException e) {
+                if (store != null) {
+                    store.close();
+                    store = null;
+                }
+                throw e;
+            }
+        }
+
+        private ReflexCache<K, V> validatedBuild() {
             if (maximum < 0) {
                 throw new IllegalStateException("a ReflexCache needs a capacity: maximumWeight(..) with weigher(..), or maximumSize(..)");
             }

@@ -5,10 +5,13 @@ import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.onnx.Activation;
 import io.reflex.engine.onnx.MlpGraph;
 import io.reflex.engine.onnx.OnnxModelWriter;
+import io.reflex.engine.policy.PolicyLoader;
+import io.reflex.engine.runtime.PolicyStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,6 +74,29 @@ class TrainedKTest {
         IllegalStateException joint = assertThrows(IllegalStateException.class,
                 () -> entries().model(TestPolicies.dueling(dir.resolve("j4.onnx"), 2, 4)).k(16).build());
         assertTrue(joint.getMessage().contains("K = 4"), joint.getMessage());
+    }
+
+    @Test
+    void aRefusedBuildReleasesTheStoreItWasGiven() {
+        PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of());
+        assertTrue(store.offer(rowsModel("rows64c.onnx", "64")).accepted());
+        assertTrue(store.version().isPresent());
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ReflexCache.<Long, String>builder().policyStore(store).build());
+        assertTrue(e.getMessage().contains("needs a capacity"), e.getMessage());
+
+        assertTrue(store.version().isEmpty(), "the cache owned the store: a failed build closes it");
+    }
+
+    @Test
+    void aSecondModelReleasesTheFirstStore() {
+        PolicyStore first = PolicyStore.create(PolicyLoader.defaults(), List.of());
+        assertTrue(first.offer(rowsModel("rows64d.onnx", "64")).accepted());
+        try (ReflexCache<Long, String> cache = entries().policyStore(first).model(rowsModel("rows32.onnx", "32")).build()) {
+            assertTrue(first.version().isEmpty(), "the replaced store is closed");
+            assertEquals(32, cache.evictionLoop().k());
+        }
     }
 
     @Test
