@@ -12,6 +12,11 @@ import java.util.Arrays;
  * elementwise product lets a linear unit represent the predicted reward {@code û · v} exactly. The
  * popularity column ({@link #popularityColumn}) is what the popularity fallback reads.
  *
+ * <p>An internal child's vector and popularity are the means over its <em>available</em> items (from
+ * the tree's means and the mask's sums of taken items): with the mean over all items a node keeps its
+ * score after the session took its best items, and a greedy walk keeps entering it for worse ones.
+ * Below a node the session has not touched they are the tree's precomputed means.
+ *
  * <p>Also fills the availability mask from a {@link SessionMask}. Stateless helpers; allocation-free.
  */
 public final class ChildRows {
@@ -48,18 +53,35 @@ public final class ChildRows {
         // Below a node with nothing taken every child is available: no per-child lookups (the common case
         // past the root, since a session takes few items of a large catalog).
         boolean untouched = mask.takenBelow(level, node) == 0;
+        boolean leaves = childLevel == tree.depth();
         for (int j = 0; j < n; j++) {
             int child = first + j;
             int base = j * width;
             System.arraycopy(state, 0, rows, base, stateWidth);
             int v = tree.vectorOffset(childLevel, child);
-            for (int d = 0; d < dims; d++) {
-                float x = vectors[v + d];
-                rows[base + stateWidth + d] = x;
-                rows[base + stateWidth + dims + d] = x * state[d];
+            int slot = untouched ? -1 : mask.slot(childLevel, child);
+            if (slot < 0 || leaves) {
+                for (int d = 0; d < dims; d++) {
+                    float x = vectors[v + d];
+                    rows[base + stateWidth + d] = x;
+                    rows[base + stateWidth + dims + d] = x * state[d];
+                }
+                rows[base + width - 1] = tree.popularity(childLevel, child);
+                // A leaf with a slot was taken.
+                available[j] = slot < 0;
+            } else {
+                int size = tree.size(childLevel, child);
+                int left = size - mask.takenAt(slot);
+                // Sum over all items minus the taken ones' sum, over the items left (a spent child is masked).
+                float inv = left > 0 ? 1f / left : 0f;
+                for (int d = 0; d < dims; d++) {
+                    float x = (vectors[v + d] * size - mask.takenSum(slot, d)) * inv;
+                    rows[base + stateWidth + d] = x;
+                    rows[base + stateWidth + dims + d] = x * state[d];
+                }
+                rows[base + width - 1] = (tree.popularity(childLevel, child) * size - mask.takenSum(slot, dims)) * inv;
+                available[j] = left > 0;
             }
-            rows[base + width - 1] = tree.popularity(childLevel, child);
-            available[j] = untouched || mask.available(childLevel, child) > 0;
         }
         int slots = tree.branching();
         if (n < slots) {

@@ -32,9 +32,11 @@ public final class ReinforceTrainer {
     private final float l2;
     private final int hidden;
     private final double encoderLambda;
+    private final double sharpness;
     private final long seed;
 
     private ReinforceTrainer(Builder b) {
+        this.sharpness = b.sharpness;
         this.epochs = b.epochs;
         this.episodesPerUser = b.episodesPerUser;
         this.gamma = b.gamma;
@@ -57,7 +59,7 @@ public final class ReinforceTrainer {
 
     /** Trains a fresh model over {@code tree} on the simulator's training users. */
     public TpgrModel train(RatingsSimulator sim, ItemTree tree) {
-        TpgrModel model = new TpgrModel(tree, hidden, seed);
+        TpgrModel model = new TpgrModel(tree, hidden, seed, sharpness);
         int steps = RatingsSimulator.EPISODE_STEPS;
         if (tree.items() < steps) {
             throw new IllegalArgumentException("the catalog needs at least " + steps + " items, got " + tree.items());
@@ -186,6 +188,7 @@ public final class ReinforceTrainer {
         private float l2 = 1e-4f;
         private int hidden = 12;
         private double encoderLambda = 1.0;
+        private double sharpness = 1.0;
         private long seed = 1;
 
         private Builder() {
@@ -260,6 +263,15 @@ public final class ReinforceTrainer {
                 throw new IllegalArgumentException("encoder lambda must be > 0, got " + lambda);
             }
             this.encoderLambda = lambda;
+            return this;
+        }
+
+        /** Factor on the initial logits, in (0, 1000] (default 1; see {@link LevelNetwork}). */
+        public Builder sharpness(double factor) {
+            if (!(factor > 0 && factor <= 1000)) {
+                throw new IllegalArgumentException("sharpness must be in (0, 1000], got " + factor);
+            }
+            this.sharpness = factor;
             return this;
         }
 

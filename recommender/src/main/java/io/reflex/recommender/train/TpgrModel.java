@@ -36,10 +36,15 @@ public final class TpgrModel {
 
     /** A model with freshly initialised networks ({@code hidden} units, seeded). */
     public TpgrModel(ItemTree tree, int hidden, long seed) {
+        this(tree, hidden, seed, 1.0);
+    }
+
+    /** A model with freshly initialised networks whose initial logits are scaled by {@code sharpness} (see {@link LevelNetwork}). */
+    public TpgrModel(ItemTree tree, int hidden, long seed, double sharpness) {
         this.tree = tree;
         this.levels = new LevelNetwork[tree.depth()];
         for (int l = 0; l < levels.length; l++) {
-            levels[l] = new LevelNetwork(tree.catalog().dims(), hidden, seed * 31 + l);
+            levels[l] = new LevelNetwork(tree.catalog().dims(), hidden, seed * 31 + l, sharpness);
         }
     }
 
