@@ -24,6 +24,13 @@ import java.util.SplittableRandom;
  */
 public final class ReinforceTrainer {
 
+    /**
+     * Default factor on the initial logits: episodes sampled at 1 were near-random walks from which
+     * REINFORCE made the greedy policy worse; at 10 they stay near the greedy walk and it improves.
+     * Chosen on synthetic data of seed 2 (never on the seed-1 data the README reports).
+     */
+    public static final double DEFAULT_SHARPNESS = 10.0;
+
     private final int epochs;
     private final int episodesPerUser;
     private final double gamma;
@@ -188,7 +195,7 @@ public final class ReinforceTrainer {
         private float l2 = 1e-4f;
         private int hidden = 12;
         private double encoderLambda = 1.0;
-        private double sharpness = 1.0;
+        private double sharpness = DEFAULT_SHARPNESS;
         private long seed = 1;
 
         private Builder() {
@@ -266,7 +273,7 @@ public final class ReinforceTrainer {
             return this;
         }
 
-        /** Factor on the initial logits, in (0, 1000] (default 1; see {@link LevelNetwork}). */
+        /** Factor on the initial logits, in (0, 1000] (default {@value #DEFAULT_SHARPNESS}; see {@link LevelNetwork}). */
         public Builder sharpness(double factor) {
             if (!(factor > 0 && factor <= 1000)) {
                 throw new IllegalArgumentException("sharpness must be in (0, 1000], got " + factor);
