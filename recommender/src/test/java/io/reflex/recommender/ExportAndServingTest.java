@@ -112,6 +112,38 @@ class ExportAndServingTest {
     }
 
     @Test
+    void aRestartedSessionRecommendsAsAFreshOneWouldAndMayRepeatItsPreviousItems() {
+        TpgrModel model = trained(small(5), 5);
+        List<Path> files = model.export(dir.resolve("models"));
+        try (TreeRecommender recommender = TreeRecommender.builder().tree(model.tree()).models(files)
+                     .deadline(Duration.ofMillis(50)).warmup(Duration.ZERO).build();
+             TreeRecommender.Decider decider = recommender.newDecider()) {
+            assertTrue(recommender.allLevelsServing(), recommender.loads().toString());
+            // Greedy walks (temperature 0): a session's items follow from its history alone.
+            int[] fresh = new int[20];
+            try (RecommendationSession session = recommender.openSession()) {
+                for (int t = 0; t < fresh.length; t++) {
+                    fresh[t] = decider.recommend(session);
+                    session.feedback(fresh[t], t % 2 == 0 ? 0.6f : -0.2f);
+                }
+            }
+            RecommendationSession recycled = recommender.openSession();
+            for (int t = 0; t < 7; t++) {
+                recycled.feedback(decider.recommend(recycled), 1f);
+            }
+            recycled.close();
+            recycled.restart();
+            assertEquals(0, recycled.recommended());
+            int[] again = new int[fresh.length];
+            for (int t = 0; t < again.length; t++) {
+                again[t] = decider.recommend(recycled);
+                recycled.feedback(again[t], t % 2 == 0 ? 0.6f : -0.2f);
+            }
+            assertArrayEquals(fresh, again);
+        }
+    }
+
+    @Test
     void trainingIsDeterministicForASeed() {
         Ratings a = small(7);
         Ratings b = small(7);
