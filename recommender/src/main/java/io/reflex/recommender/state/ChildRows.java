@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * The input rows of a level policy: one row per child slot of the node being expanded
- * ({@code branching} rows, padded with zeros), each
+ * ({@code branching} rows; padding rows hold the state and zeros), each
  * {@code [û ‖ statistics ‖ child vector ‖ û ⊙ child vector ‖ child popularity]}, so that one small MLP
  * per level scores every node's children (the node enters through its children's embeddings) and the
  * elementwise product lets a linear unit represent the predicted reward {@code û · v} exactly. The
@@ -85,7 +85,12 @@ public final class ChildRows {
         }
         int slots = tree.branching();
         if (n < slots) {
+            // Padding rows carry the state too: the runtime folds the state columns once, from row 0,
+            // on the promise that every row holds them. Their scores are never read (unavailable).
             Arrays.fill(rows, n * width, slots * width, 0f);
+            for (int j = n; j < slots; j++) {
+                System.arraycopy(state, 0, rows, j * width, stateWidth);
+            }
             Arrays.fill(available, n, slots, false);
         }
         return n;

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * One level's policy network in the trainer: a row scorer {@code width → hidden (ReLU) → 1} applied to
  * every child row of a node (see {@link ChildRows}), with its gradient accumulators and Adam state.
  * Exported as an {@link MlpGraph} chain, which the engine's Vector API fast path compiles; evaluated
- * over {@code branching} rows at once as one batch.
+ * over {@code branching} rows at once (a per-row model with the state columns shared).
  *
  * <p>Initialisation makes the untrained policy sensible: hidden units 0 and 1 compute {@code ±û·v}
  * (the sum of the product columns) and units 2 and 3 {@code ±popularity}, so that
