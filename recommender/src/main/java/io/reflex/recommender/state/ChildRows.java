@@ -26,6 +26,8 @@ public final class ChildRows {
     /** Eight lanes: one item vector of the default (and the paper's) 8 dimensions. */
     private static final VectorSpecies<Float> EIGHT = FloatVector.SPECIES_256;
     private static final int LANES = 8;
+    /** Whether the hardware has 8-float vectors; without them the lane paths would run emulated, slower than scalars. */
+    private static final boolean EIGHT_NATIVE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= EIGHT.vectorBitSize();
 
     private ChildRows() {
     }
@@ -59,9 +61,10 @@ public final class ChildRows {
         // past the root, since a session takes few items of a large catalog).
         boolean untouched = mask.takenBelow(level, node) == 0;
         boolean leaves = childLevel == tree.depth();
-        if (untouched && dims == LANES) {
+        boolean eight = EIGHT_NATIVE && dims == LANES;
+        if (untouched && eight) {
             fillUntouched8(tree, childLevel, first, n, state, rows, available);
-        } else if (dims == LANES) {
+        } else if (eight) {
             fillTouched8(tree, childLevel, first, n, leaves, state, mask, rows, available);
         } else {
             fillRows(tree, childLevel, first, n, untouched, leaves, state, mask, rows, available);
@@ -185,7 +188,7 @@ public final class ChildRows {
 
     /** The state into the first {@code stateWidth} columns of rows {@code [0, n)}. */
     private static void copyState(float[] state, int stateWidth, float[] rows, int width, int n) {
-        if (stateWidth < LANES || stateWidth > 2 * LANES) {
+        if (!EIGHT_NATIVE || stateWidth < LANES || stateWidth > 2 * LANES) {
             for (int j = 0; j < n; j++) {
                 System.arraycopy(state, 0, rows, j * width, stateWidth);
             }
