@@ -28,8 +28,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * One TPGR decision (state encoding, a root-to-leaf walk through the level models on the engine's
  * fast path inside the runtime, masking) over a synthetic catalog of {@code items} items with 8-dim
- * clustered vectors, depth 3 (branching 100 at a million) or 4 (branching 32). Sessions restart every 32 decisions, with
- * feedback after each. Prints the tree's bytes per item beyond the item vectors at setup.
+ * clustered vectors, depth 3 (branching 100 at a million) or 4 (branching 32), with feedback after
+ * each decision. Sessions last 32 decisions: {@link #decide} restarts the same session object (the
+ * per-decision path alone: it must allocate nothing), {@link #decideOpeningSessions} opens a new one
+ * (its buffers amortised over the 32 operations). Prints the tree's bytes per item beyond the item
+ * vectors at setup.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -97,10 +100,23 @@ public class TreeRecommenderBenchmark {
     @Benchmark
     public int decide() {
         if (step == 32) {
+            session.restart();
+            step = 0;
+        }
+        return decideAndFeedback();
+    }
+
+    @Benchmark
+    public int decideOpeningSessions() {
+        if (step == 32) {
             session.close();
             session = recommender.openSession();
             step = 0;
         }
+        return decideAndFeedback();
+    }
+
+    private int decideAndFeedback() {
         int item = decider.recommend(session);
         session.feedback(item, (float) (rnd.nextDouble() * 2 - 1));
         step++;

@@ -12,6 +12,7 @@ import io.reflex.recommender.env.RatingsSimulator;
 import io.reflex.recommender.serve.RecommendationSession;
 import io.reflex.recommender.serve.TreeRecommender;
 import io.reflex.recommender.state.ChildRows;
+import io.reflex.recommender.state.UserStateEncoder;
 import io.reflex.recommender.train.ReinforceTrainer;
 import io.reflex.recommender.train.TpgrModel;
 import io.reflex.recommender.tree.ItemCatalog;
@@ -57,16 +58,18 @@ class ExportAndServingTest {
         int width = ChildRows.width(8);
         SplittableRandom rnd = new SplittableRandom(5);
         for (int level = 0; level < files.size(); level++) {
-            PolicyLoader loader = PolicyLoader.builder().batch(c).input(TpgrModel.INPUT, c, width).output(TpgrModel.OUTPUT, c, 1).build();
+            PolicyLoader loader = PolicyLoader.builder().input(TpgrModel.INPUT, 1, width).output(TpgrModel.OUTPUT, 1, 1).build();
             try (Policy policy = loader.load(files.get(level)); Policy.Evaluator evaluator = policy.newEvaluator()) {
                 assertEquals(Backend.VECTOR, policy.backend(), policy.fastPathStatus());
+                int stateWidth = UserStateEncoder.width(8);
                 float[] rows = new float[c * width];
                 for (int i = 0; i < rows.length; i++) {
-                    rows[i] = (float) (rnd.nextDouble() * 2 - 1);
+                    // Every row of a decision carries the same state, which the runtime folds once.
+                    rows[i] = i % width < stateWidth && i >= width ? rows[i % width] : (float) (rnd.nextDouble() * 2 - 1);
                 }
                 float[] engine = new float[c];
                 float[] trainer = new float[c];
-                evaluator.evaluate(rows, engine);
+                evaluator.evaluateRows(rows, c, engine, 0, stateWidth);
                 model.score(level, rows, trainer);
                 for (int j = 0; j < c; j++) {
                     assertEquals(trainer[j], engine[j], 1e-4f * Math.max(1f, Math.abs(trainer[j])), "row " + j);
@@ -108,6 +111,38 @@ class ExportAndServingTest {
             assertEquals(40, decisions.size());
             assertEquals(40, outcomes[0]);
             assertTrue(decisions.stream().allMatch(d -> d.propensity() > 0 && d.propensity() <= 1));
+        }
+    }
+
+    @Test
+    void aRestartedSessionRecommendsAsAFreshOneWouldAndMayRepeatItsPreviousItems() {
+        TpgrModel model = trained(small(5), 5);
+        List<Path> files = model.export(dir.resolve("models"));
+        try (TreeRecommender recommender = TreeRecommender.builder().tree(model.tree()).models(files)
+                     .deadline(Duration.ofMillis(50)).warmup(Duration.ZERO).build();
+             TreeRecommender.Decider decider = recommender.newDecider()) {
+            assertTrue(recommender.allLevelsServing(), recommender.loads().toString());
+            // Greedy walks (temperature 0): a session's items follow from its history alone.
+            int[] fresh = new int[20];
+            try (RecommendationSession session = recommender.openSession()) {
+                for (int t = 0; t < fresh.length; t++) {
+                    fresh[t] = decider.recommend(session);
+                    session.feedback(fresh[t], t % 2 == 0 ? 0.6f : -0.2f);
+                }
+            }
+            RecommendationSession recycled = recommender.openSession();
+            for (int t = 0; t < 7; t++) {
+                recycled.feedback(decider.recommend(recycled), 1f);
+            }
+            recycled.close();
+            recycled.restart();
+            assertEquals(0, recycled.recommended());
+            int[] again = new int[fresh.length];
+            for (int t = 0; t < again.length; t++) {
+                again[t] = decider.recommend(recycled);
+                recycled.feedback(again[t], t % 2 == 0 ? 0.6f : -0.2f);
+            }
+            assertArrayEquals(fresh, again);
         }
     }
 

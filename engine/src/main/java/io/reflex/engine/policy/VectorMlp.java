@@ -441,77 +441,101 @@ final class VectorMlp {
      * part is already in {@code bias}).
      */
     private static void laneDense(Stage st, float[] x, float[] y, float[] bias, int skipFrom, int skipTo) {
+        // One method per accumulator count: a single method holding all three loops outgrew C2's inlining
+        // budget once a layer needed two of them (12 outputs: 8 + 4), and the vectors crossing the calls
+        // it then left out were boxed, about 860 bytes per lane block. Each block method is small enough
+        // to be compiled with every vector operation inlined; only arrays and ints cross these calls.
+        int o = 0;
+        for (; o + 7 < st.out; o += 8) {
+            laneDense8(st, x, y, bias, skipFrom, skipTo, o);
+        }
+        for (; o + 3 < st.out; o += 4) {
+            laneDense4(st, x, y, bias, skipFrom, skipTo, o);
+        }
+        for (; o < st.out; o++) {
+            laneDense1(st, x, y, bias, skipFrom, skipTo, o);
+        }
+    }
+
+    /** Outputs {@code o .. o+7} of a dense stage over a lane block, eight independent accumulators (enough FMAs in flight to hide the FMA latency). */
+    private static void laneDense8(Stage st, float[] x, float[] y, float[] bias, int skipFrom, int skipTo, int o) {
         final float[] w = st.weightsT;
         final int stride = st.outPadded;
         final int in = st.in;
-        int o = 0;
-        // Eight independent accumulators: enough FMAs in flight to hide the FMA latency.
-        for (; o + 7 < st.out; o += 8) {
-            FloatVector a0 = FloatVector.broadcast(SPECIES, bias[o]);
-            FloatVector a1 = FloatVector.broadcast(SPECIES, bias[o + 1]);
-            FloatVector a2 = FloatVector.broadcast(SPECIES, bias[o + 2]);
-            FloatVector a3 = FloatVector.broadcast(SPECIES, bias[o + 3]);
-            FloatVector a4 = FloatVector.broadcast(SPECIES, bias[o + 4]);
-            FloatVector a5 = FloatVector.broadcast(SPECIES, bias[o + 5]);
-            FloatVector a6 = FloatVector.broadcast(SPECIES, bias[o + 6]);
-            FloatVector a7 = FloatVector.broadcast(SPECIES, bias[o + 7]);
-            for (int part = 0; part < 2; part++) {
-                int from = part == 0 ? 0 : skipTo;
-                int to = part == 0 ? skipFrom : in;
-                for (int i = from, wi = o + from * stride; i < to; i++, wi += stride) {
-                    FloatVector xi = FloatVector.fromArray(SPECIES, x, i * L);
-                    a0 = xi.fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
-                    a1 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 1]), a1);
-                    a2 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 2]), a2);
-                    a3 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 3]), a3);
-                    a4 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 4]), a4);
-                    a5 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 5]), a5);
-                    a6 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 6]), a6);
-                    a7 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 7]), a7);
-                }
+        FloatVector a0 = FloatVector.broadcast(SPECIES, bias[o]);
+        FloatVector a1 = FloatVector.broadcast(SPECIES, bias[o + 1]);
+        FloatVector a2 = FloatVector.broadcast(SPECIES, bias[o + 2]);
+        FloatVector a3 = FloatVector.broadcast(SPECIES, bias[o + 3]);
+        FloatVector a4 = FloatVector.broadcast(SPECIES, bias[o + 4]);
+        FloatVector a5 = FloatVector.broadcast(SPECIES, bias[o + 5]);
+        FloatVector a6 = FloatVector.broadcast(SPECIES, bias[o + 6]);
+        FloatVector a7 = FloatVector.broadcast(SPECIES, bias[o + 7]);
+        for (int part = 0; part < 2; part++) {
+            int from = part == 0 ? 0 : skipTo;
+            int to = part == 0 ? skipFrom : in;
+            for (int i = from, wi = o + from * stride; i < to; i++, wi += stride) {
+                FloatVector xi = FloatVector.fromArray(SPECIES, x, i * L);
+                a0 = xi.fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
+                a1 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 1]), a1);
+                a2 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 2]), a2);
+                a3 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 3]), a3);
+                a4 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 4]), a4);
+                a5 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 5]), a5);
+                a6 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 6]), a6);
+                a7 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 7]), a7);
             }
-            activation(a0, st.activation, st.alpha).intoArray(y, o * L);
-            activation(a1, st.activation, st.alpha).intoArray(y, (o + 1) * L);
-            activation(a2, st.activation, st.alpha).intoArray(y, (o + 2) * L);
-            activation(a3, st.activation, st.alpha).intoArray(y, (o + 3) * L);
-            activation(a4, st.activation, st.alpha).intoArray(y, (o + 4) * L);
-            activation(a5, st.activation, st.alpha).intoArray(y, (o + 5) * L);
-            activation(a6, st.activation, st.alpha).intoArray(y, (o + 6) * L);
-            activation(a7, st.activation, st.alpha).intoArray(y, (o + 7) * L);
         }
-        for (; o + 3 < st.out; o += 4) {
-            FloatVector a0 = FloatVector.broadcast(SPECIES, bias[o]);
-            FloatVector a1 = FloatVector.broadcast(SPECIES, bias[o + 1]);
-            FloatVector a2 = FloatVector.broadcast(SPECIES, bias[o + 2]);
-            FloatVector a3 = FloatVector.broadcast(SPECIES, bias[o + 3]);
-            // Two column ranges: before the skipped columns and after them.
-            for (int part = 0; part < 2; part++) {
-                int from = part == 0 ? 0 : skipTo;
-                int to = part == 0 ? skipFrom : in;
-                for (int i = from, wi = o + from * stride; i < to; i++, wi += stride) {
-                    FloatVector xi = FloatVector.fromArray(SPECIES, x, i * L);
-                    a0 = xi.fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
-                    a1 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 1]), a1);
-                    a2 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 2]), a2);
-                    a3 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 3]), a3);
-                }
+        activation(a0, st.activation, st.alpha).intoArray(y, o * L);
+        activation(a1, st.activation, st.alpha).intoArray(y, (o + 1) * L);
+        activation(a2, st.activation, st.alpha).intoArray(y, (o + 2) * L);
+        activation(a3, st.activation, st.alpha).intoArray(y, (o + 3) * L);
+        activation(a4, st.activation, st.alpha).intoArray(y, (o + 4) * L);
+        activation(a5, st.activation, st.alpha).intoArray(y, (o + 5) * L);
+        activation(a6, st.activation, st.alpha).intoArray(y, (o + 6) * L);
+        activation(a7, st.activation, st.alpha).intoArray(y, (o + 7) * L);
+    }
+
+    /** Outputs {@code o .. o+3} of a dense stage over a lane block. */
+    private static void laneDense4(Stage st, float[] x, float[] y, float[] bias, int skipFrom, int skipTo, int o) {
+        final float[] w = st.weightsT;
+        final int stride = st.outPadded;
+        final int in = st.in;
+        FloatVector a0 = FloatVector.broadcast(SPECIES, bias[o]);
+        FloatVector a1 = FloatVector.broadcast(SPECIES, bias[o + 1]);
+        FloatVector a2 = FloatVector.broadcast(SPECIES, bias[o + 2]);
+        FloatVector a3 = FloatVector.broadcast(SPECIES, bias[o + 3]);
+        // Two column ranges: before the skipped columns and after them.
+        for (int part = 0; part < 2; part++) {
+            int from = part == 0 ? 0 : skipTo;
+            int to = part == 0 ? skipFrom : in;
+            for (int i = from, wi = o + from * stride; i < to; i++, wi += stride) {
+                FloatVector xi = FloatVector.fromArray(SPECIES, x, i * L);
+                a0 = xi.fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
+                a1 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 1]), a1);
+                a2 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 2]), a2);
+                a3 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 3]), a3);
             }
-            activation(a0, st.activation, st.alpha).intoArray(y, o * L);
-            activation(a1, st.activation, st.alpha).intoArray(y, (o + 1) * L);
-            activation(a2, st.activation, st.alpha).intoArray(y, (o + 2) * L);
-            activation(a3, st.activation, st.alpha).intoArray(y, (o + 3) * L);
         }
-        for (; o < st.out; o++) {
-            FloatVector a0 = FloatVector.broadcast(SPECIES, bias[o]);
-            for (int part = 0; part < 2; part++) {
-                int from = part == 0 ? 0 : skipTo;
-                int to = part == 0 ? skipFrom : in;
-                for (int i = from, wi = o + from * stride; i < to; i++, wi += stride) {
-                    a0 = FloatVector.fromArray(SPECIES, x, i * L).fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
-                }
+        activation(a0, st.activation, st.alpha).intoArray(y, o * L);
+        activation(a1, st.activation, st.alpha).intoArray(y, (o + 1) * L);
+        activation(a2, st.activation, st.alpha).intoArray(y, (o + 2) * L);
+        activation(a3, st.activation, st.alpha).intoArray(y, (o + 3) * L);
+    }
+
+    /** Output {@code o} of a dense stage over a lane block. */
+    private static void laneDense1(Stage st, float[] x, float[] y, float[] bias, int skipFrom, int skipTo, int o) {
+        final float[] w = st.weightsT;
+        final int stride = st.outPadded;
+        final int in = st.in;
+        FloatVector a0 = FloatVector.broadcast(SPECIES, bias[o]);
+        for (int part = 0; part < 2; part++) {
+            int from = part == 0 ? 0 : skipTo;
+            int to = part == 0 ? skipFrom : in;
+            for (int i = from, wi = o + from * stride; i < to; i++, wi += stride) {
+                a0 = FloatVector.fromArray(SPECIES, x, i * L).fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
             }
-            activation(a0, st.activation, st.alpha).intoArray(y, o * L);
         }
+        activation(a0, st.activation, st.alpha).intoArray(y, o * L);
     }
 
     // ---- compilation ----

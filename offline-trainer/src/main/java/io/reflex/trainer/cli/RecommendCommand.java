@@ -75,6 +75,10 @@ final class RecommendCommand implements Runnable {
         @Option(names = "--split", defaultValue = "pca", description = "pca (default) or kmeans (balanced k-means).")
         String split;
 
+        @Option(names = "--tree-popularity-weight", defaultValue = "4",
+                description = "Weight of popularity beside the item vectors when the tree splits; 0 = vectors alone (default ${DEFAULT-VALUE}).")
+        double treePopularityWeight;
+
         @Option(names = "--epochs", defaultValue = "3", description = "REINFORCE passes over the training users (default ${DEFAULT-VALUE}).")
         int epochs;
 
@@ -99,7 +103,7 @@ final class RecommendCommand implements Runnable {
                     default -> throw new IllegalArgumentException("--split must be pca or kmeans, got " + split);
                 };
                 RecommendEvaluation.Builder b = RecommendEvaluation.builder().depth(depth).branching(branching)
-                        .split(method).epochs(epochs).alpha(alpha).seed(seed);
+                        .split(method).treePopularityWeight(treePopularityWeight).epochs(epochs).alpha(alpha).seed(seed);
                 if (modelDir != null) {
                     b.modelDir(modelDir);
                 }

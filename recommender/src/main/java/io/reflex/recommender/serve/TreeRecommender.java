@@ -64,8 +64,9 @@ public final class TreeRecommender implements AutoCloseable {
         int dims = tree.catalog().dims();
         int width = ChildRows.width(dims);
         int pop = ChildRows.popularityColumn(dims);
-        PolicyLoader loader = PolicyLoader.builder().batch(c).input(TpgrModel.INPUT, c, width).output(TpgrModel.OUTPUT, c, 1).build();
-        List<float[]> canary = canaryInputs(c * width, b.seed);
+        int stateWidth = UserStateEncoder.width(dims);
+        PolicyLoader loader = PolicyLoader.builder().input(TpgrModel.INPUT, 1, width).output(TpgrModel.OUTPUT, 1, 1).build();
+        List<float[]> canary = canaryInputs(width, b.seed);
         Duration perLevel = b.deadline.dividedBy(tree.depth());
         try {
             for (int l = 0; l < tree.depth(); l++) {
@@ -73,7 +74,7 @@ public final class TreeRecommender implements AutoCloseable {
                 stores.add(store);
                 loads.add(store.offer(b.models.get(l)));
                 DecisionRuntime.Builder rb = DecisionRuntime.builder().loop("recommend-level-" + l).store(store)
-                        .shape(c * width, c).deadline(perLevel)
+                        .shape(c * width, c).rows(c, 0, stateWidth).deadline(perLevel)
                         .fallback((input, output) -> {
                             for (int j = 0; j < c; j++) {
                                 output[j] = input[j * width + pop];

@@ -10,23 +10,35 @@ import java.util.Arrays;
  * {@code size(child) − taken(child) > 0}. Nothing repeats within a session, and the walk never
  * dead-ends while any item is left.
  *
+ * <p>Beside each count the map keeps the sum of the taken items' vectors and popularities
+ * ({@link #takenSum}), so that a node's embedding can be the mean of its <em>available</em> items: the
+ * mean of all of them stays the same while a session exhausts the best of a node, and a greedy walk
+ * would keep entering it.
+ *
  * <p>The counts live in a small open-addressing hash map keyed by (level, node), sized by what the
  * session touched ({@code depth + 1} entries per recommendation), not by the catalog: a session over
- * a million items costs a few hundred bytes. Not thread-safe: one per session. Allocates only when the
+ * a million items costs a few kilobytes. Not thread-safe: one per session. Allocates only when the
  * map grows.
  */
 public final class SessionMask {
 
+    private static final int INITIAL_SLOTS = 256;
+
     private final ItemTree tree;
+    /** Floats per slot in {@link #sums}: the item vector's dims, then popularity. */
+    private final int stride;
     private long[] keys;
     private int[] counts;
+    private float[] sums;
     private int used;
     private int taken;
 
     public SessionMask(ItemTree tree) {
         this.tree = tree;
-        this.keys = new long[256];
-        this.counts = new int[256];
+        this.stride = tree.catalog().dims() + 1;
+        this.keys = new long[INITIAL_SLOTS];
+        this.counts = new int[INITIAL_SLOTS];
+        this.sums = new float[INITIAL_SLOTS * stride];
         Arrays.fill(keys, -1);
     }
 
@@ -34,6 +46,7 @@ public final class SessionMask {
     public void reset() {
         Arrays.fill(keys, -1);
         Arrays.fill(counts, 0);
+        Arrays.fill(sums, 0f);
         used = 0;
         taken = 0;
     }
@@ -53,6 +66,39 @@ public final class SessionMask {
         return taken == 0 ? 0 : count(level, node);
     }
 
+    /**
+     * The slot of node {@code node} at {@code level} when an item below it was taken, else −1 (then
+     * nothing below it was taken). Valid until the next {@link #take}.
+     */
+    public int slot(int level, int node) {
+        if (taken == 0) {
+            return -1;
+        }
+        long key = key(level, node);
+        int mask = keys.length - 1;
+        for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
+            if (keys[i] == key) {
+                return i;
+            }
+            if (keys[i] == -1) {
+                return -1;
+            }
+        }
+    }
+
+    /** Items taken below the node of {@code slot} (from {@link #slot}). */
+    public int takenAt(int slot) {
+        return counts[slot];
+    }
+
+    /**
+     * Sum over the items taken below the node of {@code slot} of their vector component
+     * {@code column} ({@code < dims}) or, for {@code column = dims}, their popularity.
+     */
+    public float takenSum(int slot, int column) {
+        return sums[slot * stride + column];
+    }
+
     /** Whether the item at leaf position {@code position} was already taken. */
     public boolean isTaken(int position) {
         return count(tree.depth(), position) > 0;
@@ -69,9 +115,17 @@ public final class SessionMask {
         }
         int depth = tree.depth();
         increment(depth, position);
+        float[] vectors = tree.vectorArray(depth);
+        int vector = tree.vectorOffset(depth, position);
+        float popularity = tree.popularity(depth, position);
         // Ancestors: find the node at each level whose leaf range holds the position.
         for (int level = depth - 1; level >= 0; level--) {
-            increment(level, nodeAt(level, position));
+            int slot = increment(level, nodeAt(level, position));
+            int at = slot * stride;
+            for (int d = 0; d < stride - 1; d++) {
+                sums[at + d] += vectors[vector + d];
+            }
+            sums[at + stride - 1] += popularity;
         }
         taken++;
     }
@@ -90,8 +144,12 @@ public final class SessionMask {
         return lo;
     }
 
+    private static long key(int level, int node) {
+        return ((long) level << 40) | node;
+    }
+
     private int count(int level, int node) {
-        long key = ((long) level << 40) | node;
+        long key = key(level, node);
         int mask = keys.length - 1;
         for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
             if (keys[i] == key) {
@@ -103,22 +161,23 @@ public final class SessionMask {
         }
     }
 
-    private void increment(int level, int node) {
+    /** Adds one to the node's count and returns its slot. */
+    private int increment(int level, int node) {
         if ((used + 1) * 2 > keys.length) {
             grow();
         }
-        long key = ((long) level << 40) | node;
+        long key = key(level, node);
         int mask = keys.length - 1;
         for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
             if (keys[i] == key) {
                 counts[i]++;
-                return;
+                return i;
             }
             if (keys[i] == -1) {
                 keys[i] = key;
                 counts[i] = 1;
                 used++;
-                return;
+                return i;
             }
         }
     }
@@ -126,8 +185,10 @@ public final class SessionMask {
     private void grow() {
         long[] oldKeys = keys;
         int[] oldCounts = counts;
+        float[] oldSums = sums;
         keys = new long[oldKeys.length * 2];
         counts = new int[oldKeys.length * 2];
+        sums = new float[oldKeys.length * 2 * stride];
         Arrays.fill(keys, -1);
         int mask = keys.length - 1;
         for (int j = 0; j < oldKeys.length; j++) {
@@ -138,6 +199,7 @@ public final class SessionMask {
                 }
                 keys[i] = oldKeys[j];
                 counts[i] = oldCounts[j];
+                System.arraycopy(oldSums, j * stride, sums, i * stride, stride);
             }
         }
     }

@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * One level's policy network in the trainer: a row scorer {@code width → hidden (ReLU) → 1} applied to
  * every child row of a node (see {@link ChildRows}), with its gradient accumulators and Adam state.
  * Exported as an {@link MlpGraph} chain, which the engine's Vector API fast path compiles; evaluated
- * over {@code branching} rows at once as one batch.
+ * over {@code branching} rows at once (a per-row model with the state columns shared).
  *
  * <p>Initialisation makes the untrained policy sensible: hidden units 0 and 1 compute {@code ±û·v}
  * (the sum of the product columns) and units 2 and 3 {@code ±popularity}, so that
@@ -45,6 +45,21 @@ public final class LevelNetwork {
      * @param seed   seed of the random part of the initialisation
      */
     public LevelNetwork(int dims, int hidden, long seed) {
+        this(dims, hidden, seed, 1.0);
+    }
+
+    /**
+     * @param dims   item vector dimension
+     * @param hidden hidden units, >= 4
+     * @param seed   seed of the random part of the initialisation
+     * @param sharpness factor on the initial logit {@code 4 û·v + 2 popularity}, > 0: the same greedy
+     *                  choices, but sampled walks closer to them (at 1 the softmax over a node's children
+     *                  is nearly uniform, and REINFORCE learns from near-random episodes)
+     */
+    public LevelNetwork(int dims, int hidden, long seed, double sharpness) {
+        if (!(sharpness > 0)) {
+            throw new IllegalArgumentException("sharpness must be > 0, got " + sharpness);
+        }
         if (hidden < 4) {
             throw new IllegalArgumentException("hidden units must be >= 4, got " + hidden);
         }
@@ -71,10 +86,10 @@ public final class LevelNetwork {
         }
         w1[2 * width + pop] = 1f;
         w1[3 * width + pop] = -1f;
-        w2[0] = 4f;
-        w2[1] = -4f;
-        w2[2] = 2f;
-        w2[3] = -2f;
+        w2[0] = (float) (4 * sharpness);
+        w2[1] = (float) (-4 * sharpness);
+        w2[2] = (float) (2 * sharpness);
+        w2[3] = (float) (-2 * sharpness);
         this.g1 = new float[w1.length];
         this.gb1 = new float[hidden];
         this.g2 = new float[hidden];

@@ -18,9 +18,11 @@ import java.util.SplittableRandom;
  * whatever the catalog's size (TPGR's one-network-per-node would cost {@code branching × state}
  * floats per node, about {@code 4 · state} bytes per item).
  *
- * <p>{@link #export} writes each level as ONNX ({@code tpgr-level-L.onnx}, input {@code rows}
- * [branching, width], output {@code scores} [branching, 1]) with golden pairs (single rows) from the trainer's own
- * forward pass, which the engine checks when it loads them.
+ * <p>{@link #export} writes each level as a per-row ONNX model ({@code tpgr-level-L.onnx}, input
+ * {@code rows} [1, width], output {@code scores} [1, 1]) with golden pairs from the trainer's own
+ * forward pass, which the engine checks when it loads them. The runtime runs it over a node's
+ * {@code branching} rows at once with the state columns declared shared (every row of a decision
+ * carries the same state), so the fast path multiplies them once per decision, not once per row.
  *
  * <p>Not thread-safe while training; read-only afterwards.
  */
@@ -36,10 +38,15 @@ public final class TpgrModel {
 
     /** A model with freshly initialised networks ({@code hidden} units, seeded). */
     public TpgrModel(ItemTree tree, int hidden, long seed) {
+        this(tree, hidden, seed, 1.0);
+    }
+
+    /** A model with freshly initialised networks whose initial logits are scaled by {@code sharpness} (see {@link LevelNetwork}). */
+    public TpgrModel(ItemTree tree, int hidden, long seed, double sharpness) {
         this.tree = tree;
         this.levels = new LevelNetwork[tree.depth()];
         for (int l = 0; l < levels.length; l++) {
-            levels[l] = new LevelNetwork(tree.catalog().dims(), hidden, seed * 31 + l);
+            levels[l] = new LevelNetwork(tree.catalog().dims(), hidden, seed * 31 + l, sharpness);
         }
     }
 
@@ -82,7 +89,7 @@ public final class TpgrModel {
                 outputs.add(out);
             }
             Path file = dir.resolve(fileName(l));
-            OnnxModelWriter.of(levels[l].toGraph()).inputName(INPUT).outputName(OUTPUT).fixedBatch(c)
+            OnnxModelWriter.of(levels[l].toGraph()).inputName(INPUT).outputName(OUTPUT).fixedBatch(1)
                     .producer("reflex-recommender").metadata("reflex.tpgr.level", Integer.toString(l))
                     .golden(new GoldenPairs(inputs, outputs)).write(file);
             files.add(file);

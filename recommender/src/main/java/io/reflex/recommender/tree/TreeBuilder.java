@@ -10,6 +10,11 @@ import java.util.SplittableRandom;
  * {@link SplitMethod#BALANCED_KMEANS}. {@code branching^depth} must reach the number of items; with
  * only a depth given, the branching is the smallest {@code c} with {@code c^depth ≥ items}.
  *
+ * <p>With a {@linkplain Builder#popularityWeight popularity weight} {@code w > 0} the splits see each
+ * item as {@code [vector ‖ w · popularity]}: nodes then group items of similar popularity as well as
+ * similar taste, so a node's mean embedding and mean popularity summarise its items better for a
+ * reward that depends on both (default 0: the item vectors alone, as in TPGR).
+ *
  * <p>Settings are validated by the builder; {@link #build} is deterministic for a seed and
  * single-threaded.
  */
@@ -18,12 +23,14 @@ public final class TreeBuilder {
     private final int depth;
     private final int branching;
     private final SplitMethod method;
+    private final double popularityWeight;
     private final long seed;
 
     private TreeBuilder(Builder b) {
         this.depth = b.depth;
         this.branching = b.branching;
         this.method = b.method;
+        this.popularityWeight = b.popularityWeight;
         this.seed = b.seed;
     }
 
@@ -54,6 +61,7 @@ public final class TreeBuilder {
             perm[i] = i;
         }
         SplittableRandom rnd = new SplittableRandom(seed);
+        ItemCatalog splitOn = popularityWeight > 0 ? withPopularityColumn(catalog, popularityWeight) : catalog;
         int[][] leafStart = new int[depth][];
         int[][] firstChild = new int[depth][];
         int[] bounds = {0, n};
@@ -70,7 +78,7 @@ public final class TreeBuilder {
                 int parts = Math.min(c, size);
                 fc[k] = next;
                 if (l < depth - 1 || parts > 1) {
-                    arrange(catalog, perm, from, to, parts, rnd);
+                    arrange(splitOn, perm, from, to, parts, rnd);
                 }
                 int base = size / parts;
                 int extra = size % parts;
@@ -86,6 +94,18 @@ public final class TreeBuilder {
             bounds = Arrays.copyOf(nextBounds, next + 1);
         }
         return new ItemTree(catalog, depth, c, perm, leafStart, firstChild);
+    }
+
+    /** The catalog with {@code weight · popularity} appended to every vector: what the splits see. */
+    private static ItemCatalog withPopularityColumn(ItemCatalog catalog, double weight) {
+        int dims = catalog.dims();
+        int n = catalog.items();
+        float[] vectors = new float[n * (dims + 1)];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(catalog.vectors(), i * dims, vectors, i * (dims + 1), dims);
+            vectors[i * (dims + 1) + dims] = (float) (weight * catalog.popularity()[i]);
+        }
+        return new ItemCatalog(catalog.itemIds(), dims + 1, vectors, catalog.biases(), catalog.globalMean(), catalog.popularity());
     }
 
     /** Reorders perm[from, to) so that cutting it into {@code parts} near-equal chunks gives the split. */
@@ -253,6 +273,7 @@ public final class TreeBuilder {
         private int depth = 2;
         private int branching;
         private SplitMethod method = SplitMethod.PCA;
+        private double popularityWeight;
         private long seed = 1;
 
         private Builder() {
@@ -278,6 +299,18 @@ public final class TreeBuilder {
 
         public Builder method(SplitMethod method) {
             this.method = Objects.requireNonNull(method, "method");
+            return this;
+        }
+
+        /**
+         * Weight of the popularity coordinate the splits append to each item vector, in [0, 1000]
+         * (default 0: vectors alone).
+         */
+        public Builder popularityWeight(double weight) {
+            if (!(weight >= 0 && weight <= 1000)) {
+                throw new IllegalArgumentException("popularity weight must be in [0, 1000], got " + weight);
+            }
+            this.popularityWeight = weight;
             return this;
         }
 

@@ -1,0 +1,69 @@
+package io.reflex.recommender;
+
+import io.reflex.recommender.tree.ItemCatalog;
+import io.reflex.recommender.tree.ItemTree;
+import io.reflex.recommender.tree.TreeBuilder;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A popularity weight adds {@code weight · popularity} to what the splits see: when it dominates the
+ * vectors, the root's children are popularity bands; the tree stays balanced and covers every item.
+ */
+class PopularityWeightedTreeTest {
+
+    @Property(tries = 30)
+    void aDominantPopularityWeightSplitsTheRootIntoPopularityBands(@ForAll @IntRange(min = 20, max = 500) int items,
+                                                                   @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        // Vectors in [-1, 1], popularity in [0, 1]: a weight of 1000 makes popularity the principal axis.
+        ItemCatalog catalog = TreeAndMaskPropertiesTest.randomCatalog(items, 4, seed);
+        ItemTree tree = TreeBuilder.builder().depth(2).popularityWeight(1000).seed(seed).build().build(catalog);
+        int children = tree.children(0, 0);
+        float[] min = new float[children];
+        float[] max = new float[children];
+        for (int k = 0; k < children; k++) {
+            min[k] = Float.MAX_VALUE;
+            max[k] = -Float.MAX_VALUE;
+            for (int p = tree.leafStart(1, k); p < tree.leafStart(1, k + 1); p++) {
+                float pop = catalog.popularity()[tree.itemAt(p)];
+                min[k] = Math.min(min[k], pop);
+                max[k] = Math.max(max[k], pop);
+            }
+        }
+        // The principal direction's sign is arbitrary: bands ascend or descend, never overlap.
+        boolean ascending = min[children - 1] >= max[0];
+        for (int k = 0; k + 1 < children; k++) {
+            if (ascending) {
+                assertTrue(max[k] <= min[k + 1], "band " + k + " overlaps band " + (k + 1));
+            } else {
+                assertTrue(min[k] >= max[k + 1], "band " + k + " overlaps band " + (k + 1));
+            }
+        }
+    }
+
+    @Property(tries = 20)
+    void aPopularityWeightKeepsTheTreeBalancedOverEveryItem(@ForAll @IntRange(min = 1, max = 400) int items,
+                                                            @ForAll @IntRange(min = 0, max = 50) int weight,
+                                                            @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        ItemTree tree = TreeBuilder.builder().depth(2).popularityWeight(weight).seed(seed).build()
+                .build(TreeAndMaskPropertiesTest.randomCatalog(items, 3, seed));
+        boolean[] seen = new boolean[items];
+        for (int p = 0; p < items; p++) {
+            assertTrue(!seen[tree.itemAt(p)], "item repeated in the leaf order");
+            seen[tree.itemAt(p)] = true;
+        }
+        int min = Integer.MAX_VALUE;
+        int max = 0;
+        for (int k = 0; k < tree.nodes(1); k++) {
+            min = Math.min(min, tree.size(1, k));
+            max = Math.max(max, tree.size(1, k));
+        }
+        assertTrue(max - min <= 1, "level-1 sizes differ by " + (max - min));
+        assertEquals(3, tree.catalog().dims(), "the tree serves the catalog's own vectors");
+    }
+}
