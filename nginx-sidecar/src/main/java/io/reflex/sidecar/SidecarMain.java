@@ -5,6 +5,9 @@ import io.reflex.sidecar.server.SidecarLog;
 import io.reflex.sidecar.server.SidecarServer;
 
 import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a sidecar until SIGTERM (or SIGINT): the same server as {@code ./reflex sidecar}, for a
@@ -31,25 +34,51 @@ public final class SidecarMain {
         System.exit(run(config));
     }
 
-    /** Starts the server, installs the SIGTERM hook and blocks until it has stopped; returns the exit code. */
+    /** Installs the SIGTERM hook, starts the server and blocks until it has stopped; returns the exit code. */
     public static int run(SidecarConfig config) {
+        AtomicReference<SidecarServer> running = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
+        // Installed before the socket exists: a SIGTERM sent as soon as the socket answers (a
+        // supervisor's health check, then a stop) must still close the server and remove the socket.
+        Thread hook = new Thread(() -> {
+            SidecarLog.info("signal received: stopping");
+            try {
+                started.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            SidecarServer s = running.get();
+            if (s != null) {
+                s.close();
+            }
+        }, "sidecar-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         SidecarServer server;
         try {
             server = SidecarServer.start(config);
         } catch (Exception e) {
+            started.countDown();
+            removeQuietly(hook);
             SidecarLog.error("sidecar failed to start: %s", e.getMessage() == null ? e.toString() : e.getMessage());
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            SidecarLog.info("signal received: stopping");
-            server.close();
-        }, "sidecar-shutdown"));
+        running.set(server);
+        started.countDown();
         try {
             server.awaitTermination();
         } catch (InterruptedException e) {
             server.close();
         }
         return 0;
+    }
+
+    /** A failed start has nothing to stop; the hook would only log a signal that never came. */
+    private static void removeQuietly(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // already exiting: the hook runs and finds no server
+        }
     }
 
     static SidecarConfig parse(String[] args) {

@@ -34,6 +34,19 @@ class SidecarProcessTest {
     }
 
     @Test
+    void aSigtermTheMomentTheSocketAnswersStillStopsCleanly() throws Exception {
+        Path model = TestModels.write(dir.resolve("m.onnx"), 3, 8);
+        for (int i = 0; i < 3; i++) {
+            Path socket = dir.resolve("now" + i + ".sock");
+            SidecarProcess p = SidecarProcess.start(socket, model, -1, dir.resolve("now" + i + ".txt"));
+            // No request first: the signal lands while the main thread may still be finishing start-up.
+            assertEquals(143, p.stop(), "exit status after SIGTERM, run " + i);
+            assertFalse(Files.exists(socket), "the socket file is removed, run " + i);
+            assertTrue(p.logText().contains("stopped; socket"), p.logText());
+        }
+    }
+
+    @Test
     void aKilledSidecarsSocketIsReplacedByTheNextOne() throws Exception {
         Path model = TestModels.write(dir.resolve("m.onnx"), 3, 8);
         Path socket = dir.resolve("s.sock");
