@@ -14,6 +14,7 @@ import io.reflex.trainer.cache.policy.linked.S3FifoPolicy;
 import io.reflex.trainer.cache.policy.linked.SievePolicy;
 import io.reflex.trainer.cache.policy.opt.BeladyPolicy;
 import io.reflex.trainer.cache.policy.opt.SizeAwareBeladyPolicy;
+import io.reflex.trainer.cache.policy.opt.TailBeladyPolicy;
 import io.reflex.trainer.cache.policy.product.CaffeineWTinyLfu;
 
 import java.util.LinkedHashMap;
@@ -23,8 +24,8 @@ import java.util.function.Function;
 
 /**
  * Every policy by the name results carry, and how to build a fresh instance for one replay. The
- * baseline names are those of {@code contracts.md}; {@code lfu-aging} and {@code belady-size} are
- * extras.
+ * baseline names are those of {@code contracts.md}; {@code lfu-aging}, {@code belady-size} and
+ * {@code belady-tail} are extras.
  *
  * <table>
  *   <caption>Policies</caption>
@@ -35,7 +36,8 @@ import java.util.function.Function;
  *   <tr><td>size, adaptive-lru, hybrid</td><td>coldrl</td><td>Cold-RL's baselines as its code defines them</td></tr>
  *   <tr><td>arc</td><td>adaptive</td><td>Adaptive Replacement Cache</td></tr>
  *   <tr><td>wtinylfu</td><td>product</td><td>the real Caffeine cache</td></tr>
- *   <tr><td>belady, belady-size</td><td>opt</td><td>clairvoyant references</td></tr>
+ *   <tr><td>belady, belady-size, belady-tail</td><td>opt</td><td>clairvoyant references (belady-tail: among the
+ *       64 least recently used only, as the learned loop)</td></tr>
  * </table>
  *
  * Stateless and thread-safe.
@@ -63,6 +65,7 @@ public final class PolicyCatalog {
         FACTORIES.put("belady", s -> new BeladyPolicy(s.trace()));
         FACTORIES.put("lfu-aging", s -> new LfuPolicy(s.trace().objectCount(), true));
         FACTORIES.put("belady-size", s -> new SizeAwareBeladyPolicy(s.trace(), s.seed()));
+        FACTORIES.put("belady-tail", s -> new TailBeladyPolicy(s.trace()));
     }
 
     private PolicyCatalog() {

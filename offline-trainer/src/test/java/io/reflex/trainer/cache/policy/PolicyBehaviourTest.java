@@ -156,6 +156,34 @@ class PolicyBehaviourTest {
     }
 
     @Test
+    void tailBeladyAdmitsEverythingAndEvictsTheCandidateRequestedFurthestAhead() {
+        // 3 arrives into {1, 2}: 2 is requested later than 1, so 2 goes and 1 hits.
+        Trace t = TraceFixtures.keys(1, 2, 3, 1, 2);
+        assertEquals(List.of(3), hitIndexes(replay("belady-tail", t, Capacity.entries(2))));
+    }
+
+    @Test
+    void tailBeladyChoosesOnlyAmongTheSixtyFourLeastRecentlyUsed() {
+        // 0..99 fill 100 entries; 0..35 are used again (the head) and never after; 1000 arrives and
+        // needs room. A Belady over the whole cache would drop one of 0..35; the tail reference only
+        // sees 36..99, all requested again, and drops the furthest: 99.
+        List<Integer> keys = new ArrayList<>();
+        IntStream.range(0, 100).forEach(keys::add);
+        IntStream.range(0, 36).forEach(keys::add);
+        keys.add(1000);
+        IntStream.range(36, 100).forEach(keys::add);
+        Trace t = TraceFixtures.keys(keys);
+
+        boolean[] hits = replay("belady-tail", t, Capacity.entries(100));
+
+        for (int i = 137; i < 200; i++) {
+            assertTrue(hits[i], "object " + (i - 101) + " stayed");
+        }
+        assertFalse(hits[200], "99, requested furthest ahead among the 64 candidates, was the victim");
+        assertEquals(36 + 63, IntStream.range(0, hits.length).filter(i -> hits[i]).count());
+    }
+
+    @Test
     void sizeAwareBeladyLeadsEveryClassicalBaselineOnTheTrapWorkloadAt25MB() {
         Trace t = TrapWorkload.builder().seed(1).build().toTrace();
         Capacity c = Capacity.parse("25MB");
