@@ -190,7 +190,9 @@ class SidecarServerTest {
         assertTrue(r.body().contains("reflex_sidecar_requests_total{decided_by=\"policy\"}"), r.body());
         assertTrue(r.body().contains("reflex_decision_fallbacks_total{cause=\"deadline\",loop=\"eviction\"}"), r.body());
         assertTrue(r.body().contains("reflex_sidecar_request_latency_seconds_bucket"), r.body());
-        assertTrue(server.metrics().requests(true) + server.metrics().requests(false) > 0);
+        // An answer is counted just after it is written: wait for the count rather than race it.
+        ModelHotReloadTest.await(() -> server.metrics().requests(true) + server.metrics().requests(false) > 0,
+                "the answers to be counted");
     }
 
     @Test
