@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A Java load generator: replays a list of request paths against 127.0.0.1:PORT over a few
@@ -56,15 +57,42 @@ public final class HttpLoad {
     private final int port;
     private final List<String> paths;
     private final int connections;
+    private final long intervalNanos;
+    private volatile boolean stopped;
 
     /** Replays {@code paths} (each like {@code /o/42?s=1234}) with {@code connections} connections. */
     public HttpLoad(int port, List<String> paths, int connections) {
+        this(port, paths, connections, 0);
+    }
+
+    private HttpLoad(int port, List<String> paths, int connections, long intervalNanos) {
         if (connections < 1 || connections > 256) {
             throw new IllegalArgumentException("connections must be in [1, 256], got " + connections);
         }
         this.port = port;
         this.paths = List.copyOf(paths);
         this.connections = connections;
+        this.intervalNanos = intervalNanos;
+    }
+
+    /**
+     * The same replay, paced: request {@code i} of a run is not sent before {@code i / perSecond}
+     * seconds after the run starts (open-loop pacing, so a slow answer does not lower the offered
+     * rate while a connection is free).
+     */
+    public HttpLoad paced(double perSecond) {
+        if (!(perSecond > 0 && perSecond <= 1e6)) {
+            throw new IllegalArgumentException("rate must be in (0, 1e6] requests per second, got " + perSecond);
+        }
+        return new HttpLoad(port, paths, connections, Math.round(1e9 / perSecond));
+    }
+
+    /**
+     * Ends a run in progress early: each connection finishes the request it is on and takes no
+     * other; {@link #run} then returns what was sent.
+     */
+    public void stop() {
+        stopped = true;
     }
 
     /** Runs the replay to the end. */
@@ -85,7 +113,13 @@ public final class HttpLoad {
             threads[c] = Thread.ofPlatform().name("load-" + c).start(() -> {
                 Connection conn = null;
                 byte[] line = new byte[8192];
-                for (int i; (i = next.getAndIncrement()) < to; ) {
+                for (int i; !stopped && (i = next.getAndIncrement()) < to; ) {
+                    if (intervalNanos > 0) {
+                        long due = t0 + (i - from) * intervalNanos;
+                        for (long wait; (wait = due - System.nanoTime()) > 0 && !stopped; ) {
+                            LockSupport.parkNanos(wait);
+                        }
+                    }
                     long start = System.nanoTime();
                     try {
                         if (conn == null) {
@@ -117,8 +151,11 @@ public final class HttpLoad {
             t.join();
         }
         long nanos = System.nanoTime() - t0;
-        Arrays.sort(latency);
-        return new Result(to - from, failed.get(), hits.get(), nanos, latency, firstError[0]);
+        // Every index claimed was sent; after stop() the claims end early.
+        int sent = Math.min(next.get(), to) - from;
+        int[] made = sent == latency.length ? latency : Arrays.copyOf(latency, sent);
+        Arrays.sort(made);
+        return new Result(sent, failed.get(), hits.get(), nanos, made, firstError[0]);
     }
 
     private static synchronized void note(String[] first, String error) {

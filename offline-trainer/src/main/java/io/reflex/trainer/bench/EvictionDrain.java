@@ -14,8 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 
 /**
  * The eviction-rate phase of {@code ./reflex sidecar bench}: the round trip NGINX measures to the
@@ -27,18 +29,24 @@ import java.util.Locale;
  * rate, which a two-core machine keeps below 5,000 per second), and the stats file gives the
  * round trips, the fallbacks and the eviction rate while evicting.
  *
- * <p>Nothing else runs during the drain: it measures the round trip at that rate, not under HTTP
- * load (the replay phase does that). Not thread-safe; one run per instance.
+ * <p>With {@code loadPerSecond} above 0, HTTP requests for the cached objects (seeded random
+ * order, two connections, paced open-loop) run while the manager drains the first 90% of the
+ * surplus: hits for objects still cached, misses (origin fetch, cache fill) for those already
+ * evicted, so the proxy serves traffic while it evicts. The replay phase measures the saturated
+ * case. Not thread-safe; one run per instance.
  */
 public final class EvictionDrain {
 
     /** Settings of the phase. */
     public record Settings(int objects, int bodyBytes, String fillMaxSize, String drainMaxSize, int managerFiles,
-                    String managerSleep, String timeout, int connections) {
+                    String managerSleep, String timeout, int connections, double loadPerSecond) {
 
         public Settings {
             if (objects < 1 || bodyBytes < 1 || managerFiles < 1 || connections < 1) {
                 throw new IllegalArgumentException("objects, body bytes, manager files and connections must be >= 1");
+            }
+            if (!(loadPerSecond >= 0 && loadPerSecond <= 100_000)) {
+                throw new IllegalArgumentException("load must be in [0, 100000] requests per second, got " + loadPerSecond);
             }
         }
     }
@@ -46,7 +54,7 @@ public final class EvictionDrain {
     /** What the phase measured (the stats file's difference over the drain). */
     public record Result(long evictions, long policyEvictions, long decisions, long fallbacks, long timeouts,
                   long roundTrips, long roundTripP50Us, long roundTripP99Us, double evictionsPerSec,
-                  double seconds) {
+                  double seconds, long httpRequests, long httpFailed, double httpPerSec) {
     }
 
     private final Settings s;
@@ -80,20 +88,59 @@ public final class EvictionDrain {
             ReflexStats before = nginx.stats();
             EvictionRateSampler sampler = new EvictionRateSampler(nginx);
             nginx.reloadWithMaxSize(s.drainMaxSize());
+            // The load starts once the reload is done: the old worker closes its keep-alive
+            // connections as it exits, and a request racing that close would fail for reasons of
+            // the reload, not of eviction.
+            HttpLoad load = null;
+            Thread loader = null;
+            HttpLoad.Result[] served = new HttpLoad.Result[1];
+            if (s.loadPerSecond() > 0) {
+                List<String> order = new ArrayList<>(paths);
+                Collections.shuffle(order, new Random(s.objects()));
+                List<String> stream = new ArrayList<>();
+                while (stream.size() < s.loadPerSecond() * 120) {    // more than the drain can last
+                    stream.addAll(order);
+                }
+                HttpLoad paced = new HttpLoad(nginx.port(), stream, 2).paced(s.loadPerSecond());
+                load = paced;
+                loader = Thread.ofPlatform().name("drain-load").start(() -> {
+                    try {
+                        served[0] = paced.run();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            if (load != null) {
+                long surplus = s.objects() - parseBlocks(s.drainMaxSize());
+                long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                while (sampler.evictionsSoFar() < 0.9 * surplus && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                load.stop();
+                loader.join();
+            }
             awaitQuiet(sampler, Duration.ofSeconds(120));
             sampler.stop();
             ReflexStats after = nginx.settledStats(Duration.ofSeconds(10));
             ReflexStats d = before == null ? after : after.minus(before);
             Result r = new Result(d.evictions(), d.get("policy_evictions"), d.get("decisions"), d.fallbacks(),
                     d.get("fallback_timeout"), d.roundTrips(), d.attemptPercentileUs(0.5), d.attemptPercentileUs(0.99),
-                    sampler.activeRate(), sampler.activeNanos() / 1e9);
+                    sampler.activeRate(), sampler.activeNanos() / 1e9,
+                    served[0] == null ? 0 : served[0].requests(), served[0] == null ? 0 : served[0].failed(),
+                    served[0] == null ? 0 : served[0].requestsPerSecond());
+            if (served[0] != null && served[0].failed() > 0) {
+                log.printf(Locale.ROOT, "sidecar bench: drain: %d HTTP requests failed; first: %s%n", served[0].failed(),
+                        served[0].firstError());
+            }
             if (!sidecar.alive()) {
                 throw new IllegalStateException("drain phase: the sidecar died: " + sidecar.logTail());
             }
             log.printf(Locale.ROOT, "sidecar bench: drain: %,d evictions (%,d by the policy) in %.2f s while evicting,"
-                            + " %,.0f evictions/s; %,d decisions, %,d fallbacks (%,d timeouts); round trip p50 %d us p99 %d us%n",
+                            + " %,.0f evictions/s; %,d decisions, %,d fallbacks (%,d timeouts); round trip p50 %d us p99 %d us;"
+                            + " %,d HTTP requests meanwhile (%,.0f/s, %d failed)%n",
                     r.evictions(), r.policyEvictions(), r.seconds(), r.evictionsPerSec(), r.decisions(), r.fallbacks(),
-                    r.timeouts(), r.roundTripP50Us(), r.roundTripP99Us());
+                    r.timeouts(), r.roundTripP50Us(), r.roundTripP99Us(), r.httpRequests(), r.httpPerSec(), r.httpFailed());
             log.flush();
             return r;
         }
@@ -111,6 +158,14 @@ public final class EvictionDrain {
         }
         throw new IllegalStateException("drain phase: the cache manager was still evicting (or never began) after "
                 + limit.toSeconds() + " s");
+    }
+
+    /** {@code max_size} as NGINX writes it ({@code 4m}) in 4 KiB blocks, the unit of one drained object. */
+    static long parseBlocks(String size) {
+        String v = size.toLowerCase(Locale.ROOT);
+        long unit = v.endsWith("g") ? 1L << 30 : v.endsWith("m") ? 1L << 20 : v.endsWith("k") ? 1L << 10 : 1;
+        long n = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));
+        return n * unit / 4096;
     }
 
     private static int freePort() throws IOException {

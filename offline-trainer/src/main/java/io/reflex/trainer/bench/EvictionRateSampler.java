@@ -18,6 +18,7 @@ final class EvictionRateSampler {
     private final long start = System.nanoTime();
     private volatile long stopped;
     private volatile long lastEvictionNanos;
+    private volatile long evictionsSoFar;
     private double activeNanos;
     private long activeEvictions;
 
@@ -37,6 +38,7 @@ final class EvictionRateSampler {
                     if (e > lastE) {
                         activeNanos += now - lastT;
                         activeEvictions += e - lastE;
+                        evictionsSoFar = activeEvictions;
                         lastEvictionNanos = now;
                     }
                     lastT = now;
@@ -70,6 +72,11 @@ final class EvictionRateSampler {
     /** Evictions seen in those intervals (read after {@link #stop()}). */
     long activeEvictions() {
         return activeEvictions;
+    }
+
+    /** Evictions seen so far (readable while sampling). */
+    long evictionsSoFar() {
+        return evictionsSoFar;
     }
 
     /** {@link System#nanoTime()} of the last sample that saw evictions, 0 before the first. */

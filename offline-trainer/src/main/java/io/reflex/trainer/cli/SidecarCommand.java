@@ -115,6 +115,10 @@ final class SidecarCommand implements Callable<Integer> {
                 description = "Eviction-rate phase: NGINX's manager_files, decisions per cache-manager wake-up (default ${DEFAULT-VALUE}).")
         int drainFiles;
 
+        @Option(names = "--drain-load", defaultValue = "1000",
+                description = "Eviction-rate phase: HTTP requests per second served while the cache drains; 0 for none (default ${DEFAULT-VALUE}).")
+        double drainLoad;
+
         @Option(names = "--drain-sleep", defaultValue = "10ms",
                 description = "Eviction-rate phase: NGINX's manager_sleep between wake-ups (default ${DEFAULT-VALUE}).")
         String drainSleep;
@@ -122,9 +126,10 @@ final class SidecarCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
-            if (drainObjects < 0 || drainObjects > 200_000 || drainFiles < 1 || !drainSleep.matches("[0-9]+(ms|s)")) {
-                throw new CommandLine.ParameterException(cli,
-                        "--drain-objects must be in [0, 200000], --drain-files >= 1, --drain-sleep like 10ms");
+            if (drainObjects < 0 || drainObjects > 200_000 || drainFiles < 1 || !drainSleep.matches("[0-9]+(ms|s)")
+                    || !(drainLoad >= 0 && drainLoad <= 100_000)) {
+                throw new CommandLine.ParameterException(cli, "--drain-objects must be in [0, 200000], --drain-files >= 1,"
+                        + " --drain-sleep like 10ms, --drain-load in [0, 100000]");
             }
             if (requests < 1000 || rounds < 1 || connections < 1 || connections > 64 || trainSteps < 1) {
                 throw new CommandLine.ParameterException(cli,
@@ -150,7 +155,7 @@ final class SidecarCommand implements Callable<Integer> {
             SidecarBench.Result r = new SidecarBench(new SidecarBench.Options(script, requests, seed, model,
                     maxSize.toLowerCase(Locale.ROOT), connections, rounds, timeout, trainSteps,
                     drainObjects == 0 ? null : new EvictionDrain.Settings(drainObjects, 1000, "2g", "4m", drainFiles,
-                            drainSleep, timeout, connections)), err).run();
+                            drainSleep, timeout, connections, drainLoad)), err).run();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("requests", r.requests());
             out.put("requests_failed", r.failed());
@@ -191,6 +196,9 @@ final class SidecarCommand implements Callable<Integer> {
                 drain.put("seconds_evicting", round(d.seconds(), 2));
                 drain.put("manager_files", drainFiles);
                 drain.put("manager_sleep", drainSleep);
+                drain.put("http_requests", d.httpRequests());
+                drain.put("http_requests_failed", d.httpFailed());
+                drain.put("http_per_sec", Math.round(d.httpPerSec()));
                 out.put("drain", drain);
             }
             if (json) {

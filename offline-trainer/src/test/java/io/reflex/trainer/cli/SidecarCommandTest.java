@@ -87,5 +87,7 @@ class SidecarCommandTest {
         assertTrue(drain.get("round_trips").asLong() > 0, "the drain asked the sidecar: " + r.out());
         assertTrue(drain.get("evictions_per_sec").asLong() > 0, r.out());
         assertTrue(drain.get("round_trip_p99_us").asLong() >= drain.get("round_trip_p50_us").asLong(), r.out());
+        assertTrue(drain.get("http_requests").asLong() > 0, "HTTP traffic was served while the cache drained: " + r.out());
+        assertEquals(0, drain.get("http_requests_failed").asLong(), "every request served while evicting: " + r.out());
     }
 }
