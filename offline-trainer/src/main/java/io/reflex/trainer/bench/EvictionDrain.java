@@ -162,10 +162,14 @@ public final class EvictionDrain {
 
     /** {@code max_size} as NGINX writes it ({@code 4m}) in 4 KiB blocks, the unit of one drained object. */
     static long parseBlocks(String size) {
+        return nginxBytes(size) / 4096;
+    }
+
+    /** A size as NGINX writes it ({@code 25m}, {@code 2g}, {@code 512k}, or bytes) in bytes. */
+    static long nginxBytes(String size) {
         String v = size.toLowerCase(Locale.ROOT);
         long unit = v.endsWith("g") ? 1L << 30 : v.endsWith("m") ? 1L << 20 : v.endsWith("k") ? 1L << 10 : 1;
-        long n = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));
-        return n * unit / 4096;
+        return Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1)) * unit;
     }
 
     private static int freePort() throws IOException {

@@ -207,9 +207,7 @@ public final class SidecarBench {
         String conf = Files.readString(nginx.dir().resolve("conf/nginx.conf"));
         int i = conf.indexOf("max_size=") + 9;
         int j = conf.indexOf(' ', i);
-        String v = conf.substring(i, j).toLowerCase(Locale.ROOT);
-        long unit = v.endsWith("g") ? 1L << 30 : v.endsWith("m") ? 1L << 20 : v.endsWith("k") ? 1L << 10 : 1;
-        return Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1)) * unit;
+        return EvictionDrain.nginxBytes(conf.substring(i, j));
     }
 
     private static ReflexStats add(ReflexStats a, ReflexStats b) throws IOException {
