@@ -3,6 +3,8 @@ package io.reflex.benchmarks;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.reflex.adapters.caffeine.ReflexCache;
+import io.reflex.engine.eviction.EvictionFeatures;
+import io.reflex.engine.onnx.Activation;
 import io.reflex.engine.onnx.MlpGraph;
 import io.reflex.engine.onnx.OnnxModelWriter;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -30,9 +32,11 @@ import java.util.concurrent.TimeUnit;
  * The Caffeine adapter against plain Caffeine 3.2.3, both bounded by entries (targets: reads at
  * least 90% of plain Caffeine's throughput; writes that trigger eviction at most 3× its cost).
  * {@code read}: {@code getIfPresent} of resident, Zipf-skewed keys. {@code evictingWrite}: a
- * {@code put} of a new key into a full cache, so every write evicts (the adapter's K = 16 decisions
- * with an untrained dueling 96-64-64-17 policy, amortised over the victims each frees: its mask,
- * topped up to the default headroom in the policy's order). Each {@code cache} runs in its own fork.
+ * {@code put} of a new key into a full cache, so every write evicts (the adapter's decisions with an
+ * untrained policy of either layout, see {@link #policy}, amortised over the victims each frees: its
+ * mask, topped up to the default headroom in the policy's order). Each {@code cache} runs in its own
+ * fork; restrict with {@code -p cache=caffeine,reflex -p policy=rows64} (the plain caches ignore
+ * {@code policy}).
  *
  * <pre>
  * java @offline-trainer/target/jvm.options -jar benchmarks/target/benchmarks.jar CaffeineAdapterBenchmark
@@ -52,6 +56,15 @@ public class CaffeineAdapterBenchmark {
      */
     @Param({"caffeine", "reflex", "wrapped"})
     public String cache;
+
+    /**
+     * The adapter's policy (untrained, seeded): {@code joint16}, a dueling 96-64-64-17 network over
+     * K = 16; {@code rows64}, the layout {@code train eviction} and the quickstart export by default, a
+     * 12-16-16-2 row network shared by K = 64 candidates ({@code reflex.k} = 64). Ignored by the
+     * plain caches.
+     */
+    @Param({"joint16", "rows64"})
+    public String policy;
 
     private static final int RESIDENT = 50_000;
     private static final int WRITE_CAPACITY = 10_000;
@@ -79,7 +92,12 @@ public class CaffeineAdapterBenchmark {
         }
         if (cache.equals("reflex")) {
             model = Files.createTempFile("reflex-jmh-caffeine", ".onnx");
-            OnnxModelWriter.of(MlpGraph.randomDueling(42, 96, 64, 64, 17)).fixedBatch(1).write(model);
+            if (policy.equals("rows64")) {
+                OnnxModelWriter.of(MlpGraph.randomChain(42, Activation.RELU, EvictionFeatures.ROW_WIDTH, 16, 16, 2))
+                        .fixedBatch(1).metadata("reflex.k", "64").write(model);
+            } else {
+                OnnxModelWriter.of(MlpGraph.randomDueling(42, 96, 64, 64, 17)).fixedBatch(1).write(model);
+            }
             reflexRead = ReflexCache.<Long, Long>builder().maximumSize(2L * RESIDENT).model(model)
                     .deadline(Duration.ofMillis(5)).name("read").build();
             reflexWrite = ReflexCache.<Long, Long>builder().maximumSize(WRITE_CAPACITY).model(model)
