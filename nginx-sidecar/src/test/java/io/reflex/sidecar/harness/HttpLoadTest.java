@@ -40,8 +40,7 @@ class HttpLoadTest {
 
         assertEquals(300, r.requests());
         assertEquals(0, r.failed(), r.firstError());
-        assertEquals(300, r.latencies().length);
-        assertTrue(r.latencyUs(0.5) <= r.latencyUs(0.99));
+        assertEquals(300, r.latencies().length, "one latency per request");
     }
 
     @Test

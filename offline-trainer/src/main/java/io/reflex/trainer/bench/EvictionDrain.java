@@ -114,7 +114,7 @@ public final class EvictionDrain {
             if (load != null) {
                 long surplus = s.objects() - parseBlocks(s.drainMaxSize());
                 long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                while (sampler.evictionsSoFar() < 0.9 * surplus && System.nanoTime() < end) {
+                while (sampler.activeEvictions() < 0.9 * surplus && System.nanoTime() < end) {
                     Thread.sleep(20);
                 }
                 load.stop();

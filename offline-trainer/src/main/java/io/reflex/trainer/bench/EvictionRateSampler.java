@@ -18,9 +18,9 @@ final class EvictionRateSampler {
     private final long start = System.nanoTime();
     private volatile long stopped;
     private volatile long lastEvictionNanos;
-    private volatile long evictionsSoFar;
     private double activeNanos;
-    private long activeEvictions;
+    /** Written by the sampler thread only; volatile so that {@link #activeEvictions} may be read meanwhile. */
+    private volatile long activeEvictions;
 
     EvictionRateSampler(NginxServer nginx) {
         thread = Thread.ofPlatform().daemon().name("stats-sampler").start(() -> {
@@ -38,7 +38,6 @@ final class EvictionRateSampler {
                     if (e > lastE) {
                         activeNanos += now - lastT;
                         activeEvictions += e - lastE;
-                        evictionsSoFar = activeEvictions;
                         lastEvictionNanos = now;
                     }
                     lastT = now;
@@ -69,14 +68,9 @@ final class EvictionRateSampler {
         return activeNanos;
     }
 
-    /** Evictions seen in those intervals (read after {@link #stop()}). */
+    /** Evictions seen so far: in the intervals with evictions, that is all of them (readable while sampling). */
     long activeEvictions() {
         return activeEvictions;
-    }
-
-    /** Evictions seen so far (readable while sampling). */
-    long evictionsSoFar() {
-        return evictionsSoFar;
     }
 
     /** {@link System#nanoTime()} of the last sample that saw evictions, 0 before the first. */

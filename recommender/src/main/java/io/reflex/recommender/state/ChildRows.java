@@ -62,10 +62,8 @@ public final class ChildRows {
         boolean untouched = mask.takenBelow(level, node) == 0;
         boolean leaves = childLevel == tree.depth();
         boolean eight = EIGHT_NATIVE && dims == LANES;
-        if (untouched && eight) {
-            fillUntouched8(tree, childLevel, first, n, state, rows, available);
-        } else if (eight) {
-            fillTouched8(tree, childLevel, first, n, leaves, state, mask, rows, available);
+        if (eight) {
+            fill8(tree, childLevel, first, n, untouched, leaves, state, mask, rows, available);
         } else {
             fillRows(tree, childLevel, first, n, untouched, leaves, state, mask, rows, available);
         }
@@ -83,13 +81,13 @@ public final class ChildRows {
     }
 
     /**
-     * The rows of children below an untouched node (all available, no mask lookups) for 8-dimensional
-     * vectors: a row is four 8-lane stores and one scalar. The state copy, a variable-length
-     * {@code arraycopy} per row, was most of the scalar loop's cost (one row per child, a hundred per
-     * level at a million items); the floats are the same.
+     * {@link #fillRows} for 8-dimensional vectors: a row of a child with nothing taken is four 8-lane
+     * stores and one scalar. The state copy, a variable-length {@code arraycopy} per row, was most of
+     * the scalar loop's cost (one row per child, a hundred per level at a million items); the floats
+     * are the same.
      */
-    private static void fillUntouched8(ItemTree tree, int childLevel, int first, int n, float[] state,
-                                       float[] rows, boolean[] available) {
+    private static void fill8(ItemTree tree, int childLevel, int first, int n, boolean untouched, boolean leaves,
+                              float[] state, SessionMask mask, float[] rows, boolean[] available) {
         int width = width(LANES);
         int stateWidth = UserStateEncoder.width(LANES);
         float[] vectors = tree.vectorArray(childLevel);
@@ -101,32 +99,9 @@ public final class ChildRows {
             int base = j * width;
             head.intoArray(rows, base);
             tail.intoArray(rows, base + stateWidth - LANES);
-            FloatVector x = FloatVector.fromArray(EIGHT, vectors, tree.vectorOffset(childLevel, child));
-            x.intoArray(rows, base + stateWidth);
-            x.mul(head).intoArray(rows, base + stateWidth + LANES);
-            rows[base + width - 1] = tree.popularity(childLevel, child);
-            available[j] = true;
-        }
-    }
-
-    /**
-     * The rows of children below a node the session touched, for 8-dimensional vectors: as
-     * {@link #fillUntouched8} for children with nothing taken, the available-item means for the others.
-     */
-    private static void fillTouched8(ItemTree tree, int childLevel, int first, int n, boolean leaves,
-                                     float[] state, SessionMask mask, float[] rows, boolean[] available) {
-        int width = width(LANES);
-        int stateWidth = UserStateEncoder.width(LANES);
-        float[] vectors = tree.vectorArray(childLevel);
-        FloatVector head = FloatVector.fromArray(EIGHT, state, 0);
-        FloatVector tail = FloatVector.fromArray(EIGHT, state, stateWidth - LANES);
-        for (int j = 0; j < n; j++) {
-            int child = first + j;
-            int base = j * width;
-            head.intoArray(rows, base);
-            tail.intoArray(rows, base + stateWidth - LANES);
             int v = tree.vectorOffset(childLevel, child);
-            int slot = mask.slot(childLevel, child);
+            // Below an untouched node every child is available: no per-child lookups.
+            int slot = untouched ? -1 : mask.slot(childLevel, child);
             if (slot < 0 || leaves) {
                 FloatVector x = FloatVector.fromArray(EIGHT, vectors, v);
                 x.intoArray(rows, base + stateWidth);
@@ -135,16 +110,7 @@ public final class ChildRows {
                 // A leaf with a slot was taken.
                 available[j] = slot < 0;
             } else {
-                int size = tree.size(childLevel, child);
-                int left = size - mask.takenAt(slot);
-                float inv = left > 0 ? 1f / left : 0f;
-                for (int d = 0; d < LANES; d++) {
-                    float x = (vectors[v + d] * size - mask.takenSum(slot, d)) * inv;
-                    rows[base + stateWidth + d] = x;
-                    rows[base + stateWidth + LANES + d] = x * state[d];
-                }
-                rows[base + width - 1] = (tree.popularity(childLevel, child) * size - mask.takenSum(slot, LANES)) * inv;
-                available[j] = left > 0;
+                available[j] = availableMean(tree, childLevel, child, slot, mask, state, rows, base, LANES);
             }
         }
     }
@@ -171,19 +137,32 @@ public final class ChildRows {
                 // A leaf with a slot was taken.
                 available[j] = slot < 0;
             } else {
-                int size = tree.size(childLevel, child);
-                int left = size - mask.takenAt(slot);
-                // Sum over all items minus the taken ones' sum, over the items left (a spent child is masked).
-                float inv = left > 0 ? 1f / left : 0f;
-                for (int d = 0; d < dims; d++) {
-                    float x = (vectors[v + d] * size - mask.takenSum(slot, d)) * inv;
-                    rows[base + stateWidth + d] = x;
-                    rows[base + stateWidth + dims + d] = x * state[d];
-                }
-                rows[base + width - 1] = (tree.popularity(childLevel, child) * size - mask.takenSum(slot, dims)) * inv;
-                available[j] = left > 0;
+                available[j] = availableMean(tree, childLevel, child, slot, mask, state, rows, base, dims);
             }
         }
+    }
+
+    /**
+     * Writes the child's available-item mean (vector, product with the state, popularity) into the row
+     * at {@code base}, from the tree's mean and the mask's sums of the taken items; returns whether
+     * any item is left below it (a spent child is masked and its row is zeros).
+     */
+    private static boolean availableMean(ItemTree tree, int childLevel, int child, int slot, SessionMask mask,
+                                         float[] state, float[] rows, int base, int dims) {
+        float[] vectors = tree.vectorArray(childLevel);
+        int v = tree.vectorOffset(childLevel, child);
+        int stateWidth = UserStateEncoder.width(dims);
+        int size = tree.size(childLevel, child);
+        int left = size - mask.takenAt(slot);
+        // Sum over all items minus the taken ones' sum, over the items left.
+        float inv = left > 0 ? 1f / left : 0f;
+        for (int d = 0; d < dims; d++) {
+            float x = (vectors[v + d] * size - mask.takenSum(slot, d)) * inv;
+            rows[base + stateWidth + d] = x;
+            rows[base + stateWidth + dims + d] = x * state[d];
+        }
+        rows[base + width(dims) - 1] = (tree.popularity(childLevel, child) * size - mask.takenSum(slot, dims)) * inv;
+        return left > 0;
     }
 
     /** The state into the first {@code stateWidth} columns of rows {@code [0, n)}. */

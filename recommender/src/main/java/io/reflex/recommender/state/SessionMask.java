@@ -71,19 +71,7 @@ public final class SessionMask {
      * nothing below it was taken). Valid until the next {@link #take}.
      */
     public int slot(int level, int node) {
-        if (taken == 0) {
-            return -1;
-        }
-        long key = key(level, node);
-        int mask = keys.length - 1;
-        for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
-            if (keys[i] == key) {
-                return i;
-            }
-            if (keys[i] == -1) {
-                return -1;
-            }
-        }
+        return taken == 0 ? -1 : find(key(level, node));
     }
 
     /** Items taken below the node of {@code slot} (from {@link #slot}). */
@@ -149,14 +137,19 @@ public final class SessionMask {
     }
 
     private int count(int level, int node) {
-        long key = key(level, node);
+        int slot = find(key(level, node));
+        return slot < 0 ? 0 : counts[slot];
+    }
+
+    /** The slot holding {@code key}, or −1 (linear probing from its hash to the first empty slot). */
+    private int find(long key) {
         int mask = keys.length - 1;
         for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
             if (keys[i] == key) {
-                return counts[i];
+                return i;
             }
             if (keys[i] == -1) {
-                return 0;
+                return -1;
             }
         }
     }

@@ -7,7 +7,6 @@ import io.reflex.trainer.cache.Trace;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.OptionalInt;
 
 /**
  * {@code reflex-caffeine}: the Caffeine adapter ({@link ReflexCache}) driven as a black box, exactly
@@ -49,7 +48,7 @@ public final class ReflexCaffeineCache implements BlackBoxCache, AutoCloseable {
      * @param model    the eviction policy (ONNX, joint or candidate rows)
      */
     public ReflexCaffeineCache(Trace trace, Capacity capacity, Path model) {
-        this(trace, capacity, model, OptionalInt.empty(), ReflexCache.DEFAULT_HEADROOM);
+        this(trace, capacity, model, ReflexCache.DEFAULT_HEADROOM);
     }
 
     /**
@@ -57,27 +56,12 @@ public final class ReflexCaffeineCache implements BlackBoxCache, AutoCloseable {
      * of the capacity; 0 frees only each decision's victim mask).
      */
     public ReflexCaffeineCache(Trace trace, Capacity capacity, Path model, double headroom) {
-        this(trace, capacity, model, OptionalInt.empty(), headroom);
-    }
-
-    /**
-     * @param trace    the trace being replayed (for the origin RTT of each request)
-     * @param capacity the capacity
-     * @param model    the eviction policy (ONNX, joint or candidate rows)
-     * @param k        candidates per decision; the adapter refuses one that disagrees with the model's
-     */
-    public ReflexCaffeineCache(Trace trace, Capacity capacity, Path model, int k) {
-        this(trace, capacity, model, OptionalInt.of(k), ReflexCache.DEFAULT_HEADROOM);
-    }
-
-    private ReflexCaffeineCache(Trace trace, Capacity capacity, Path model, OptionalInt k, double headroom) {
         this.trace = trace;
         this.byteCapacity = capacity.isBytes();
         this.expiring = trace.hasTtls();
         ReflexCache.Builder<Integer, Integer> b = ReflexCache.<Integer, Integer>builder().model(model)
                 .executor(Runnable::run).ticker(() -> nowNanos).deadline(Duration.ofMillis(50)).name("simulator")
                 .headroom(headroom);
-        k.ifPresent(b::k);
         if (byteCapacity) {
             b.maximumWeight(capacity.value()).weigher((Integer key, Integer weight) -> weight);
         } else {

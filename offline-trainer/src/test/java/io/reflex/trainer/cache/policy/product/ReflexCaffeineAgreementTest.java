@@ -45,7 +45,7 @@ class ReflexCaffeineAgreementTest {
 
         double simulated;
         long simulatedEvictions;
-        try (ReflexCaffeineCache adapter = new ReflexCaffeineCache(trace, capacity, model, 16)) {
+        try (ReflexCaffeineCache adapter = new ReflexCaffeineCache(trace, capacity, model)) {
             SimulationResult r = CacheSimulator.replay(trace, capacity, adapter);
             simulated = r.hitRatio();
             simulatedEvictions = adapter.policyEvictions();
