@@ -3,6 +3,9 @@ package io.reflex.trainer.bench;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.reflex.adapters.caffeine.ReflexCache;
+import io.reflex.engine.eviction.EvictionFeatures;
+import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.onnx.Activation;
 import io.reflex.engine.onnx.MlpGraph;
 import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.trainer.cache.CacheSimulator;
@@ -19,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
@@ -37,10 +41,12 @@ import java.util.SplittableRandom;
  *       over 30,000 objects, 256MB) replayed by the simulator through {@code wtinylfu} (plain
  *       Caffeine) and {@code reflex-caffeine} (the adapter).</li>
  * </ul>
- * Without a model file, the policy is a freshly generated untrained dueling network (96-64-64-17,
- * seeded): its hit ratios say what an untrained policy does, not what a trained one would. With
- * one, the adapter decides over the model's K (joint: its output width; candidate rows: its
- * {@code reflex.k} metadata).
+ * Without a model file, the policy is a freshly generated untrained network (seeded) of the layout
+ * {@code train eviction} exports by default, {@link EvictionLoop.Layout#CANDIDATE_ROWS}: one 12-16-16-2
+ * row network shared by K = 64 candidates; or, with {@link EvictionLoop.Layout#JOINT}, a 96-64-64-17
+ * network over K = 16. Its hit ratios say what an untrained policy does, not what a trained one would.
+ * With a model file, the adapter decides over the model's K (joint: its output width; candidate rows:
+ * its {@code reflex.k} metadata).
  *
  * <p>One thread; allocates what the caches allocate.
  */
@@ -54,24 +60,29 @@ public final class CaffeineBench {
                          long fallbackWrites, long policyDecisions, int k) {
     }
 
-    /** K of the untrained policy generated when no model is given. */
-    private static final int UNTRAINED_K = 16;
+    /** K of the untrained joint policy generated when no model is given. */
+    private static final int UNTRAINED_JOINT_K = 16;
+    /** K of the untrained candidate-rows policy: {@code train eviction}'s and the quickstart's default. */
+    private static final int UNTRAINED_ROWS_K = 64;
     private final Path model;
+    private final EvictionLoop.Layout untrainedLayout;
     private final long seed;
     private final int rounds;
     private final double headroom;
 
     /**
-     * @param model    a trained eviction policy, or null for an untrained one generated from the seed
-     * @param seed     seed of the keys and of the untrained model
-     * @param rounds   timed rounds per cache and operation
-     * @param headroom the adapter's headroom, a fraction of the capacity ({@link ReflexCache#DEFAULT_HEADROOM})
+     * @param model           a trained eviction policy, or null for an untrained one generated from the seed
+     * @param untrainedLayout the layout of the untrained policy (ignored with a model)
+     * @param seed            seed of the keys and of the untrained model
+     * @param rounds          timed rounds per cache and operation
+     * @param headroom        the adapter's headroom, a fraction of the capacity ({@link ReflexCache#DEFAULT_HEADROOM})
      */
-    public CaffeineBench(Path model, long seed, int rounds, double headroom) {
+    public CaffeineBench(Path model, EvictionLoop.Layout untrainedLayout, long seed, int rounds, double headroom) {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
         }
         this.model = model;
+        this.untrainedLayout = Objects.requireNonNull(untrainedLayout, "untrainedLayout");
         this.seed = seed;
         this.rounds = rounds;
         this.headroom = headroom;
@@ -82,7 +93,13 @@ public final class CaffeineBench {
         Path generated = null;
         if (file == null) {
             generated = Files.createTempFile("reflex-caffeine-bench", ".onnx");
-            OnnxModelWriter.of(MlpGraph.randomDueling(seed, 6 * UNTRAINED_K, 64, 64, UNTRAINED_K + 1)).fixedBatch(1).write(generated);
+            if (untrainedLayout == EvictionLoop.Layout.JOINT) {
+                OnnxModelWriter.of(MlpGraph.randomDueling(seed, EvictionFeatures.PER_CANDIDATE * UNTRAINED_JOINT_K, 64, 64,
+                        UNTRAINED_JOINT_K + 1)).fixedBatch(1).write(generated);
+            } else {
+                OnnxModelWriter.of(MlpGraph.randomChain(seed, Activation.RELU, EvictionFeatures.ROW_WIDTH, 16, 16, 2))
+                        .fixedBatch(1).metadata("reflex.k", Integer.toString(UNTRAINED_ROWS_K)).write(generated);
+            }
             file = generated;
         }
         try {
@@ -93,7 +110,9 @@ public final class CaffeineBench {
             Trace zipf = ZipfWorkload.builder().seed(1).requests(300_000).objects(30_000).build().toTrace();
             double[] trapRatios = hitRatios(trap, Capacity.parse("25MB"), file);
             double[] zipfRatios = hitRatios(zipf, Capacity.parse("256MB"), file);
-            return new Result(model == null ? "untrained-random" : model.toString(), reads[0], reads[1], reads[2], writes[0],
+            String name = model != null ? model.toString()
+                    : untrainedLayout == EvictionLoop.Layout.JOINT ? "untrained-joint-k16" : "untrained-candidate-rows-k64";
+            return new Result(name, reads[0], reads[1], reads[2], writes[0],
                     writes[1], trapRatios[0], trapRatios[1], zipfRatios[0], zipfRatios[1], counters[0], counters[1],
                     counters[2], (int) counters[3]);
         } finally {

@@ -1,6 +1,7 @@
 package io.reflex.trainer.cli;
 
 import io.reflex.adapters.caffeine.ReflexCache;
+import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.trainer.bench.CaffeineBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,8 +28,13 @@ final class BenchCaffeineCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
-    @Option(names = "--model", description = "A trained eviction policy (ONNX: joint [1,6K] -> [1,K], or candidate rows [1,12] -> [1,2] with its K in reflex.k metadata); default: an untrained seeded dueling network, K = 16.")
+    @Option(names = "--model", description = "A trained eviction policy (ONNX: joint [1,6K] -> [1,K], or candidate rows [1,12] -> [1,2] with its K in reflex.k metadata); default: an untrained seeded network of --layout.")
     Path model;
+
+    @Option(names = "--layout", defaultValue = "candidate-rows",
+            description = "Layout of the untrained policy used without --model: candidate-rows (what `train eviction` exports: a 12-16-16-2 row network, K = 64) "
+                    + "or joint (a 96-64-64-17 network, K = 16) (default ${DEFAULT-VALUE}).")
+    String layout;
 
     @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds per cache and operation (default ${DEFAULT-VALUE}).")
     int rounds;
@@ -47,11 +53,12 @@ final class BenchCaffeineCommand implements Callable<Integer> {
         if (!(headroom >= 0 && headroom <= 0.25)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--headroom must be in [0, 0.25]");
         }
+        EvictionLoop.Layout untrained = BenchCommand.parseLayout(spec, layout);
         if (model != null && !Files.isRegularFile(model)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model: no such file " + model);
         }
         spec.commandLine().getErr().println("bench caffeine: throughput rounds, then trap and zipf replays...");
-        CaffeineBench.Result r = new CaffeineBench(model, seed, rounds, headroom).run();
+        CaffeineBench.Result r = new CaffeineBench(model, untrained, seed, rounds, headroom).run();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("read_throughput_ratio", round(r.readOpsReflex() / r.readOpsCaffeine()));
         out.put("write_throughput_ratio", round(r.writeOpsReflex() / r.writeOpsCaffeine()));

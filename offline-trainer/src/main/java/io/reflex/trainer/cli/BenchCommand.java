@@ -145,6 +145,16 @@ final class BenchCommand implements Runnable {
         }
     }
 
+    /** {@code --layout}'s value: {@code candidate-rows} or {@code joint}, else a usage error. */
+    static EvictionLoop.Layout parseLayout(CommandLine.Model.CommandSpec spec, String layout) {
+        return switch (layout) {
+            case "candidate-rows" -> EvictionLoop.Layout.CANDIDATE_ROWS;
+            case "joint" -> EvictionLoop.Layout.JOINT;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--layout must be candidate-rows or joint, got '" + layout + "'");
+        };
+    }
+
     @Command(name = "eviction", mixinStandardHelpOptions = true,
             description = "Whole eviction decisions (features, inference under the runtime's guard, victim mask) on one thread.")
     static final class Eviction implements Callable<Integer> {
@@ -175,12 +185,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            EvictionLoop.Layout l = switch (layout) {
-                case "candidate-rows" -> EvictionLoop.Layout.CANDIDATE_ROWS;
-                case "joint" -> EvictionLoop.Layout.JOINT;
-                default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--layout must be candidate-rows or joint, got '" + layout + "'");
-            };
+            EvictionLoop.Layout l = parseLayout(spec, layout);
             int[] widths = hidden != null ? hidden : l == EvictionLoop.Layout.JOINT ? new int[] {64, 64} : new int[] {16, 16};
             if (k < 1 || k > 64 || iterations < 1000 || widths.length == 0) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
