@@ -73,6 +73,8 @@ final class BenchCaffeineCommand implements Callable<Integer> {
         out.put("reads_per_sec_caffeine", Math.round(r.readOpsCaffeine()));
         out.put("reads_per_sec_caffeine_wrapped", Math.round(r.readOpsCaffeineWrapped()));
         out.put("read_throughput_ratio_caffeine_wrapped", round(r.readOpsCaffeineWrapped() / r.readOpsCaffeine()));
+        out.put("read_cpu_throughput_ratio", round(r.readCpuOpsReflex() / r.readCpuOpsCaffeine()));
+        out.put("write_cpu_cost_ratio", round(r.writeCpuOpsCaffeine() / r.writeCpuOpsReflex()));
         out.put("evicting_writes_per_sec_reflex", Math.round(r.writeOpsReflex()));
         out.put("evicting_writes_per_sec_caffeine", Math.round(r.writeOpsCaffeine()));
         out.put("policy_evictions", r.policyEvictions());
