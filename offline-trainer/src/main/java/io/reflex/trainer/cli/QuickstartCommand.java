@@ -64,6 +64,11 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Candidates per decision, the K least recently used (default ${DEFAULT-VALUE}, the protocol's largest).")
     int k;
 
+    @Option(names = "--hit-history", defaultValue = "-1", paramLabel = "PERIOD",
+            description = "Experimental: the hit-count feature as a request count that survives eviction, halved every "
+                    + "PERIOD requests (0: never); -1: hits since admission (default ${DEFAULT-VALUE}).")
+    int hitHistory;
+
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
@@ -71,8 +76,8 @@ final class QuickstartCommand implements Callable<Integer> {
         if (evalSeeds.contains(trainSeed)) {
             throw new CommandLine.ParameterException(cli, "--eval-seeds must not contain the training seed " + trainSeed);
         }
-        if (steps < 1 || requests < 0 || k < 1 || k > 64) {
-            throw new CommandLine.ParameterException(cli, "--steps must be >= 1, --requests >= 0 and --k in [1, 64]");
+        if (steps < 1 || requests < 0 || k < 1 || k > 64 || hitHistory < -1) {
+            throw new CommandLine.ParameterException(cli, "--steps must be >= 1, --requests >= 0, --k in [1, 64] and --hit-history >= -1");
         }
         PrintWriter err = cli.getErr();
         long start = System.nanoTime();
@@ -82,7 +87,7 @@ final class QuickstartCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "quickstart: training trace (trap, seed %d): %,d requests, %,d objects%n", trainSeed,
                 train.length(), train.objectCount());
         DqnConfig config = TrainCommand.Eviction.config(k, trainSeed, steps, 128, "candidate", null, 0.9, 0, 1e-3, true, true);
-        EvictionTraining.Behaviour behaviour = new EvictionTraining.Behaviour(k, 0.3, 0.98, 0.5, 1, trainSeed);
+        EvictionTraining.Behaviour behaviour = new EvictionTraining.Behaviour(k, 0.3, 0.98, 0.5, 1, trainSeed, hitHistory);
         EvictionTraining.Result trained = EvictionTraining.trainAndExport(train, capacities, behaviour, config,
                 new VectorCpuBackend(), model,
                 TrainCommand.progress(err, "quickstart: training", steps));

@@ -117,6 +117,11 @@ final class TrainCommand implements Runnable {
         @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
         double learningRate;
 
+        @Option(names = "--hit-history", defaultValue = "-1", paramLabel = "PERIOD",
+                description = "Experimental: the hit-count feature as a request count that survives eviction, halved every "
+                        + "PERIOD requests (0: never); -1: hits since admission (default ${DEFAULT-VALUE}). Stored in the model's metadata.")
+        int hitHistory;
+
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
@@ -126,7 +131,7 @@ final class TrainCommand implements Runnable {
             EvictionTraining.Behaviour behaviour;
             try {
                 config = config(k, seed, steps, batch, network, hidden, gamma, cqlAlpha, learningRate, semiMarkov, hindsight);
-                behaviour = new EvictionTraining.Behaviour(k, epsilon, costDiscount, sizeExponent, rounds, seed);
+                behaviour = new EvictionTraining.Behaviour(k, epsilon, costDiscount, sizeExponent, rounds, seed, hitHistory);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
             }

@@ -11,6 +11,7 @@ import io.reflex.engine.runtime.SwapResult;
 import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.CacheSimulator;
+import io.reflex.trainer.cache.HitHistory;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.nn.CandidateDuelingNetwork;
 import io.reflex.trainer.nn.ComputeBackend;
@@ -47,7 +48,8 @@ public final class EvictionTraining {
      * under exploring LRU; each later round replays under the previous round's exported model (served
      * by the engine, explored the same way), adds those transitions to the pool, and retrains.
      */
-    public record Behaviour(int k, double epsilon, double costDiscount, double sizeExponent, int rounds, long seed) {
+    public record Behaviour(int k, double epsilon, double costDiscount, double sizeExponent, int rounds, long seed,
+                            int hitHistory) {
         public Behaviour {
             if (k < 1 || k > 64) {
                 throw new IllegalArgumentException("K must be in [1, 64], got " + k);
@@ -64,6 +66,14 @@ public final class EvictionTraining {
             if (!(sizeExponent >= 0 && sizeExponent <= 2)) {
                 throw new IllegalArgumentException("size exponent must be in [0, 2], got " + sizeExponent);
             }
+            if (hitHistory < HitHistory.OFF) {
+                throw new IllegalArgumentException("hit history must be >= 0 (or -1: off), got " + hitHistory);
+            }
+        }
+
+        /** Without a hit history (the hit-count feature is hits since admission). */
+        public Behaviour(int k, double epsilon, double costDiscount, double sizeExponent, int rounds, long seed) {
+            this(k, epsilon, costDiscount, sizeExponent, rounds, seed, HitHistory.OFF);
         }
 
         /** K = 16, ε = 0.3, γ_c = 0.98, β = 0.5, one round. */
@@ -117,7 +127,7 @@ public final class EvictionTraining {
             EpsilonGreedy explore = new EpsilonGreedy(behaviour.epsilon(), behaviour.seed() * 31 + i + 1_000L * round);
             if (model == null) {
                 TransitionRecorder recorder = new TransitionRecorder(trace, behaviour.k(), explore,
-                        behaviour.costDiscount(), behaviour.sizeExponent());
+                        behaviour.costDiscount(), behaviour.sizeExponent(), null, behaviour.hitHistory());
                 CacheSimulator.replay(trace, capacities.get(i), recorder);
                 addIfAny(parts, recorder);
                 continue;
@@ -132,7 +142,7 @@ public final class EvictionTraining {
                         .deadline(Duration.ofMillis(50)).build();
                      EvictionLoop.Decider decider = loop.newDecider()) {
                     TransitionRecorder recorder = new TransitionRecorder(trace, behaviour.k(), explore,
-                            behaviour.costDiscount(), behaviour.sizeExponent(), decider);
+                            behaviour.costDiscount(), behaviour.sizeExponent(), decider, behaviour.hitHistory());
                     CacheSimulator.replay(trace, capacities.get(i), recorder);
                     addIfAny(parts, recorder);
                 }
@@ -176,7 +186,7 @@ public final class EvictionTraining {
             for (double[] point : trained.curve()) {
                 curve.add(new double[] {point[0] + done, point[1], point[2]});
             }
-            export(trained.network(), data, out);
+            export(trained.network(), data, out, behaviour.hitHistory());
         }
         return new Result(out, data.size(), (System.nanoTime() - start) / 1e9, List.copyOf(curve), trained.network(), data);
     }
@@ -189,6 +199,15 @@ public final class EvictionTraining {
      * {@code EvictionLoop} recognises by shape.
      */
     public static void export(QNetwork network, TransitionSet data, Path out) {
+        export(network, data, out, HitHistory.OFF);
+    }
+
+    /**
+     * As {@link #export(QNetwork, TransitionSet, Path)}; a {@code hitHistory} period other than
+     * {@link HitHistory#OFF} goes into the {@code reflex.hit-history} metadata, which the simulator's
+     * {@code reflex} policy reads to build the hit-count feature the same way.
+     */
+    public static void export(QNetwork network, TransitionSet data, Path out, int hitHistory) {
         List<float[]> inputs = new ArrayList<>();
         List<float[]> outputs = new ArrayList<>();
         int golden = Math.min(4, data.size());
@@ -213,10 +232,14 @@ public final class EvictionTraining {
                 outputs.add(Arrays.copyOf(q, network.actions()));
             }
         }
-        OnnxModelWriter.of(network.toGraph()).inputName(rows ? "rows" : "state").outputName(rows ? "va" : "q").fixedBatch(1)
+        OnnxModelWriter writer = OnnxModelWriter.of(network.toGraph()).inputName(rows ? "rows" : "state").outputName(rows ? "va" : "q").fixedBatch(1)
                 .producer("reflex-offline-trainer")
                 .metadata("reflex.loop", "eviction").metadata("reflex.k", Integer.toString(k))
                 .metadata("reflex.layout", rows ? "candidate-rows" : "joint")
-                .golden(new GoldenPairs(inputs, outputs)).write(out);
+                .golden(new GoldenPairs(inputs, outputs));
+        if (hitHistory >= 0) {
+            writer = writer.metadata("reflex.hit-history", Integer.toString(hitHistory));
+        }
+        writer.write(out);
     }
 }

@@ -9,6 +9,7 @@ import io.reflex.trainer.cache.CacheView;
 import io.reflex.trainer.cache.CandidateFeatures;
 import io.reflex.trainer.cache.EvictionContext;
 import io.reflex.trainer.cache.EvictionPolicy;
+import io.reflex.trainer.cache.HitHistory;
 import io.reflex.trainer.cache.RemovalCause;
 import io.reflex.trainer.cache.Trace;
 
@@ -63,6 +64,7 @@ public final class TransitionRecorder implements EvictionPolicy {
     private final boolean[] hitAt;
     private final int[] decisionsBefore;
     private final int[] lastRequest;
+    private final HitHistory history;
     // decision logs, grown as needed
     private float[] states = new float[0];
     private int[] actions = new int[0];
@@ -93,6 +95,16 @@ public final class TransitionRecorder implements EvictionPolicy {
      */
     public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount, double sizeExponent,
                               EvictionLoop.Decider behaviour) {
+        this(trace, k, selector, costDiscount, sizeExponent, behaviour, HitHistory.OFF);
+    }
+
+    /**
+     * As above, with the hit-count feature taken from a {@link HitHistory} of halving period
+     * {@code hitHistory} requests (0: never halved; {@link HitHistory#OFF}: hits since admission,
+     * the default) instead of the simulator's hits since admission.
+     */
+    public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount, double sizeExponent,
+                              EvictionLoop.Decider behaviour, int hitHistory) {
         if (behaviour != null && behaviour.candidates().capacity() != k) {
             throw new IllegalArgumentException("the behaviour decider takes K = " + behaviour.candidates().capacity()
                     + ", the recorder K = " + k);
@@ -119,6 +131,7 @@ public final class TransitionRecorder implements EvictionPolicy {
         this.decisionsBefore = new int[trace.length()];
         this.lastRequest = new int[trace.objectCount()];
         Arrays.fill(lastRequest, -1);
+        this.history = HitHistory.orNull(trace.objectCount(), hitHistory);
     }
 
     @Override
@@ -132,6 +145,9 @@ public final class TransitionRecorder implements EvictionPolicy {
         hitAt[i] = true;
         decisionsBefore[i] = decisions;
         lastRequest[object] = i;
+        if (history != null) {
+            history.record(object, i);
+        }
     }
 
     @Override
@@ -139,11 +155,17 @@ public final class TransitionRecorder implements EvictionPolicy {
         int i = cache.requestIndex();
         decisionsBefore[i] = decisions;
         lastRequest[object] = i;
+        if (history != null) {
+            history.record(object, i);
+        }
     }
 
     @Override
     public void evict(EvictionContext cache) {
         int n = cache.candidates(k, objects, raw);
+        if (history != null) {
+            history.overwrite(objects, raw, n, cache.requestIndex());
+        }
         fill(candidates, raw, n);
         grow();
         encoder.encode(candidates, states, decisions * width);

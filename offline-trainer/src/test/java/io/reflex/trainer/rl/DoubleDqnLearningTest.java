@@ -200,4 +200,18 @@ class DoubleDqnLearningTest {
         assertEquals(List.of(12, 16, 16, 2), Arrays.stream(DqnConfig.defaults().widths()).boxed().toList(),
                 "the default is the candidate network: 12 features per row, a value and an advantage out");
     }
+
+    @Test
+    void aHitHistoryPeriodTravelsInTheModelMetadataAndIsAbsentByDefault() {
+        TransitionSet data = task(200, 3);
+        DoubleDqnTrainer.Result result = new DoubleDqnTrainer(new VectorCpuBackend(),
+                DqnConfig.builder().steps(5).batchSize(16).seed(5).build()).train(data, null);
+        Path plain = dir.resolve("plain.onnx");
+        Path history = dir.resolve("history.onnx");
+        EvictionTraining.export(result.network(), data, plain);
+        EvictionTraining.export(result.network(), data, history, 3_000);
+        assertEquals(io.reflex.trainer.cache.HitHistory.OFF,
+                io.reflex.trainer.cache.policy.learned.ReflexEvictionPolicy.hitHistoryOf(plain));
+        assertEquals(3_000, io.reflex.trainer.cache.policy.learned.ReflexEvictionPolicy.hitHistoryOf(history));
+    }
 }

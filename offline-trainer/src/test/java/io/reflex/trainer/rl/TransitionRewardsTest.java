@@ -3,6 +3,7 @@ package io.reflex.trainer.rl;
 import io.reflex.engine.explore.EpsilonGreedy;
 import io.reflex.trainer.cache.CacheSimulator;
 import io.reflex.trainer.cache.Capacity;
+import io.reflex.trainer.cache.HitHistory;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.TraceBuilder;
 import org.junit.jupiter.api.Test;
@@ -90,5 +91,24 @@ class TransitionRewardsTest {
         assertEquals(1f, state[4]);
         assertEquals((float) (Math.log1p(10) / Math.log1p(10_000)), state[5], 1e-6f);
         assertArrayEquals(new float[6], java.util.Arrays.copyOfRange(state, 12, 18));
+    }
+
+    @Test
+    void withAHitHistoryTheHitCountFeatureSurvivesEviction() {
+        // capacity 2: A A A B | C evicts A (3 requests), D evicts B, A returns (evicts C), E: candidates [D, A].
+        Trace t = trace("AAABCDAE", 0);
+        int k = EvictionTraining.K;
+        int width = k * io.reflex.engine.eviction.EvictionFeatures.PER_CANDIDATE;
+        for (int history : new int[] {HitHistory.OFF, 0}) {
+            TransitionRecorder rec = new TransitionRecorder(t, k, new EpsilonGreedy(0, 1), 0.98, 0.5, null, history);
+            CacheSimulator.replay(t, Capacity.bytes(2), rec);
+            TransitionSet s = rec.transitions();
+            assertEquals(4, s.size());
+            float[] state = s.state(3);
+            // candidate 1 is A; the hit-count column is ln(1 + hits) / ln(1 + 1000)
+            double hits = Math.expm1(state[io.reflex.engine.eviction.EvictionFeatures.PER_CANDIDATE + 2] * Math.log1p(1_000));
+            assertEquals(history == 0 ? 4.0 : 0.0, hits, 1e-3, "history " + history);
+            assertEquals(width, s.stateWidth());
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.reflex.trainer.cache.policy.learned;
 
 import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.FallbackCause;
 import io.reflex.engine.runtime.PolicyStore;
@@ -9,6 +10,7 @@ import io.reflex.trainer.cache.CacheView;
 import io.reflex.trainer.cache.CandidateFeatures;
 import io.reflex.trainer.cache.EvictionContext;
 import io.reflex.trainer.cache.EvictionPolicy;
+import io.reflex.trainer.cache.HitHistory;
 import io.reflex.trainer.cache.RemovalCause;
 import io.reflex.trainer.rl.TransitionRecorder;
 
@@ -44,6 +46,9 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
     private final int[] objects;
     private final float[] raw;
     private final long[] latencies;
+    /** The model's {@code reflex.hit-history} period ({@link HitHistory#OFF} when absent). */
+    private final int hitHistory;
+    private HitHistory history;
     private int latencyCount;
     private long decisions;
     private long fallbacks;
@@ -61,6 +66,38 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
         this.objects = new int[k];
         this.raw = new float[k * CandidateFeatures.COUNT];
         this.latencies = new long[latencySamples];
+        this.hitHistory = hitHistoryOf(model);
+    }
+
+    /**
+     * The hit-count feature a model was trained with: its {@code reflex.hit-history} metadata (the
+     * {@link HitHistory} halving period, 0 = never halved), {@link HitHistory#OFF} when absent (hits
+     * since admission, the default).
+     */
+    public static int hitHistoryOf(Path model) {
+        String v = OnnxModel.read(model).metadata().get("reflex.hit-history");
+        if (v == null) {
+            return HitHistory.OFF;
+        }
+        try {
+            int p = Integer.parseInt(v.trim());
+            if (p >= 0) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(model + ": metadata reflex.hit-history must be a number >= 0, got '" + v + "'");
+    }
+
+    private void record(int object, CacheView cache) {
+        if (hitHistory < 0) {
+            return;
+        }
+        if (history == null) {
+            history = new HitHistory(cache.objectCount(), hitHistory);
+        }
+        history.record(object, cache.requestIndex());
     }
 
     /**
@@ -90,11 +127,20 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
 
     @Override
     public void onHit(int object, CacheView cache) {
+        record(object, cache);
+    }
+
+    @Override
+    public void onMiss(int object, CacheView cache) {
+        record(object, cache);
     }
 
     @Override
     public void evict(EvictionContext cache) {
         int n = cache.candidates(k, objects, raw);
+        if (history != null) {
+            history.overwrite(objects, raw, n, cache.requestIndex());
+        }
         TransitionRecorder.fill(decider.candidates(), raw, n);
         long t0 = System.nanoTime();
         long mask = decider.decide();
