@@ -12,7 +12,9 @@ import io.reflex.engine.onnx.UnsupportedGraphException;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -22,7 +24,8 @@ import java.util.SplittableRandom;
  *
  * <p>Validation, in order: the file exists and parses as ONNX; the model has one float input and the
  * requested output, with the names and shapes the caller declared; every weight is finite; ONNX
- * Runtime accepts it. Then, unless ONNX Runtime is requested, the graph is compiled for the Vector
+ * Runtime accepts it; no metadata entry the caller refused ({@link Builder#refuseMetadata}) is
+ * present. Then, unless ONNX Runtime is requested, the graph is compiled for the Vector
  * API and must agree with ONNX Runtime on seeded random inputs (and on the golden inputs); a graph
  * the fast path cannot compile, or a disagreement, leaves ONNX Runtime serving the model and the
  * reason in {@link Policy#fastPathStatus()}. Finally the golden pairs in the model's metadata, if
@@ -43,6 +46,7 @@ public final class PolicyLoader {
     private final RelativeTolerance tolerance;
     private final int agreementSamples;
     private final long seed;
+    private final Map<String, String> refusedMetadata;
 
     private PolicyLoader(Builder b) {
         this.inputName = b.inputName;
@@ -55,6 +59,7 @@ public final class PolicyLoader {
         this.tolerance = b.tolerance;
         this.agreementSamples = b.agreementSamples;
         this.seed = b.seed;
+        this.refusedMetadata = Map.copyOf(b.refusedMetadata);
     }
 
     public static Builder builder() {
@@ -78,6 +83,12 @@ public final class PolicyLoader {
     /** Loads a model already read (and structurally checked) by {@link OnnxModel#read(Path)}. */
     public Policy load(OnnxModel model) {
         Path file = model.file();
+        refusedMetadata.forEach((key, why) -> {
+            String value = model.metadata().get(key);
+            if (value != null) {
+                throw new ModelLoadException(file, "metadata " + key + " = '" + value + "': " + why);
+            }
+        });
         TensorSpec in = bindInput(model);
         TensorSpec out = bindOutput(model);
         model.requireFiniteWeights();
@@ -312,6 +323,7 @@ public final class PolicyLoader {
         private RelativeTolerance tolerance = RelativeTolerance.DEFAULT;
         private int agreementSamples = 64;
         private long seed = 0x5EEDL;
+        private final Map<String, String> refusedMetadata = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -375,6 +387,20 @@ public final class PolicyLoader {
         /** Seed of the agreement inputs, so a load is reproducible. */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Refuses any model whose metadata holds {@code key}, giving {@code why} in the error: for an
+         * entry that says the model expects inputs this host cannot supply.
+         */
+        public Builder refuseMetadata(String key, String why) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(why, "why");
+            if (key.isBlank()) {
+                throw new IllegalArgumentException("metadata key must not be blank");
+            }
+            refusedMetadata.put(key, why);
             return this;
         }
 

@@ -161,6 +161,25 @@ class PolicyLoaderRefusesBadModelsTest {
                 "'" + HandBuiltModels.SOFTMAX_NODE + "' (Softmax)");
     }
 
+    @Test
+    void refusesAModelCarryingAMetadataEntryTheCallerRefusedAndLoadsOneWithout() throws IOException {
+        MlpGraph graph = MlpGraph.randomChain(4, Activation.RELU, 12, 16, 2);
+        Path marked = dir.resolve("marked.onnx");
+        Path plain = dir.resolve("plain.onnx");
+        OnnxModelWriter.of(graph).fixedBatch(1).metadata("reflex.hit-history", "3000").write(marked);
+        OnnxModelWriter.of(graph).fixedBatch(1).metadata("reflex.k", "64").write(plain);
+        PolicyLoader refusing = PolicyLoader.builder().refuseMetadata("reflex.hit-history", "this host cannot supply it").build();
+
+        assertRefused(marked, () -> refusing.load(marked), "reflex.hit-history", "'3000'", "this host cannot supply it");
+        try (Policy p = refusing.load(plain)) {
+            assertEquals(12, p.inputSize());
+        }
+        try (Policy p = PolicyLoader.defaults().load(marked)) {
+            assertEquals(2, p.outputSize(), "without the refusal the entry is only metadata");
+        }
+        assertThrows(IllegalArgumentException.class, () -> PolicyLoader.builder().refuseMetadata(" ", "why"));
+    }
+
     private static void assertRefused(Path file, Executable load, String... problem) {
         ModelLoadException e = assertThrows(ModelLoadException.class, load);
         assertEquals(file, e.file());

@@ -106,9 +106,12 @@ public final class SidecarServer implements AutoCloseable {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new SidecarMetrics(registry);
         // The loader pins the layout: a later version of the other layout is refused when offered.
+        // NGINX's node counts hits since admission: a model trained on a longer history is refused.
+        PolicyLoader.Builder loading = PolicyLoader.builder()
+                .refuseMetadata(EvictionFeatures.HIT_HISTORY_METADATA, EvictionFeatures.HIT_HISTORY_REFUSAL);
         PolicyLoader loader = shape.rows()
-                ? PolicyLoader.builder().input(null, 1, EvictionFeatures.ROW_WIDTH).output(null, 1, 2).build()
-                : PolicyLoader.builder().input(null, 1, (long) Wire.FEATURES * k).output(null, 1, k).build();
+                ? loading.input(null, 1, EvictionFeatures.ROW_WIDTH).output(null, 1, 2).build()
+                : loading.input(null, 1, (long) Wire.FEATURES * k).output(null, 1, k).build();
         PolicyStore store = PolicyStore.create(loader, canaryInputs(k, shape.rows()));
         SwapResult first = store.offer(model);
         if (!first.accepted()) {

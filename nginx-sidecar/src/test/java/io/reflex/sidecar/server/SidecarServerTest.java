@@ -269,6 +269,21 @@ class SidecarServerTest {
         assertTrue(badK.getMessage().contains("reflex.k must be a number"), badK.getMessage());
     }
 
+    @Test
+    void refusesAModelTrainedOnAHitHistoryBecauseNginxCountsHitsSinceAdmission() {
+        Path history = dir.resolve("history.onnx");
+        io.reflex.engine.onnx.OnnxModelWriter.of(io.reflex.engine.onnx.MlpGraph.randomChain(3,
+                        io.reflex.engine.onnx.Activation.RELU, io.reflex.engine.eviction.EvictionFeatures.ROW_WIDTH, 16, 16, 2))
+                .fixedBatch(1).metadata("reflex.k", "8")
+                .metadata(io.reflex.engine.eviction.EvictionFeatures.HIT_HISTORY_METADATA, "3000").write(history);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SidecarServer.start(
+                SidecarConfig.builder().socket(dir.resolve("h.sock")).model(history).build()));
+        assertTrue(e.getMessage().contains("history.onnx") && e.getMessage().contains("reflex.hit-history")
+                && e.getMessage().contains("hits since admission"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("h.sock")));
+    }
+
     /** A fresh connection gets a valid answer. */
     static void assertServing() throws IOException, ProtocolException {
         try (TestClient c = new TestClient(socket)) {

@@ -238,7 +238,7 @@ public final class EvictionTraining {
                 .metadata("reflex.layout", rows ? "candidate-rows" : "joint")
                 .golden(new GoldenPairs(inputs, outputs));
         if (hitHistory >= 0) {
-            writer = writer.metadata("reflex.hit-history", Integer.toString(hitHistory));
+            writer = writer.metadata(EvictionFeatures.HIT_HISTORY_METADATA, Integer.toString(hitHistory));
         }
         writer.write(out);
     }

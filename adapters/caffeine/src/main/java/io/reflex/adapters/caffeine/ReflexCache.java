@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.reflex.engine.eviction.EvictionCandidates;
+import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.CircuitBreaker;
@@ -597,13 +598,16 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * Loads {@code model} into a new store with {@link PolicyLoader#defaults()}.
+         * Loads {@code model} into a new store with the default {@link PolicyLoader}, which also
+         * refuses a model trained on a hit history that survives eviction
+         * ({@link EvictionFeatures#HIT_HISTORY_METADATA}): the adapter keeps hits since admission.
          *
          * @throws IllegalArgumentException naming the file and reason when the engine refuses it
          */
         public Builder<K, V> model(Path model) {
             Objects.requireNonNull(model, "model");
-            PolicyStore s = PolicyStore.create(PolicyLoader.defaults(), List.of());
+            PolicyStore s = PolicyStore.create(PolicyLoader.builder()
+                    .refuseMetadata(EvictionFeatures.HIT_HISTORY_METADATA, EvictionFeatures.HIT_HISTORY_REFUSAL).build(), List.of());
             SwapResult r = s.offer(model);
             if (!r.accepted()) {
                 s.close();

@@ -105,4 +105,15 @@ class TrainedKTest {
                 () -> entries().model(rowsModel("many.onnx", "many")));
         assertTrue(e.getMessage().contains("many.onnx") && e.getMessage().contains(TrainedK.METADATA_KEY), e.getMessage());
     }
+
+    @Test
+    void refusesAModelTrainedOnAHitHistoryBecauseTheAdapterKeepsHitsSinceAdmission() {
+        Path file = dir.resolve("history.onnx");
+        OnnxModelWriter.of(MlpGraph.randomChain(3, Activation.RELU, EvictionFeatures.ROW_WIDTH, 16, 16, 2)).fixedBatch(1)
+                .metadata(TrainedK.METADATA_KEY, "64").metadata(EvictionFeatures.HIT_HISTORY_METADATA, "3000").write(file);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> entries().model(file));
+        assertTrue(e.getMessage().contains("history.onnx") && e.getMessage().contains(EvictionFeatures.HIT_HISTORY_METADATA),
+                e.getMessage());
+    }
 }

@@ -1,5 +1,6 @@
 package io.reflex.trainer.cache.policy.learned;
 
+import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.engine.policy.PolicyLoader;
@@ -75,7 +76,7 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
      * since admission, the default).
      */
     public static int hitHistoryOf(Path model) {
-        String v = OnnxModel.read(model).metadata().get("reflex.hit-history");
+        String v = OnnxModel.read(model).metadata().get(EvictionFeatures.HIT_HISTORY_METADATA);
         if (v == null) {
             return HitHistory.OFF;
         }
