@@ -1,6 +1,7 @@
 package io.reflex.engine.eviction;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -23,8 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Values above the reference points keep growing (slowly); an expired object's TTL feature is 0.
  * The logarithms run in vector lanes across candidates (96 scalar logarithms would cost more than
- * the inference). The offline trainer encodes its replayed candidates with this same class, so
- * training and serving see identical inputs.
+ * the inference), computed by {@link #log1p} from exact lane-wise arithmetic, so that the same
+ * candidates give the same bits whether the JIT has compiled this class or not. The offline trainer
+ * encodes its replayed candidates with this same class, so training and serving see identical inputs.
  *
  * <p>Not thread-safe (it keeps a scratch buffer): one per deciding thread. Allocation-free.
  */
@@ -58,6 +60,14 @@ public final class EvictionFeatures {
     private static final float HITS = (float) (1 / Math.log1p(1_000));
     private static final float TTL = (float) (1 / Math.log1p(604_800));
     private static final float RTT = (float) (1 / Math.log1p(10_000));
+    // log1p's constants (musl's log1pf, from FreeBSD): ln 2 split in two, and the minimax polynomial
+    // of (log(1 + f) - f + f²/2) / s over s = f / (2 + f).
+    private static final float LN2_HI = 6.9313812256e-01f;
+    private static final float LN2_LO = 9.0580006145e-06f;
+    private static final float LG1 = 0.66666662693f;
+    private static final float LG2 = 0.40000972152f;
+    private static final float LG3 = 0.28498786688f;
+    private static final float LG4 = 0.24279078841f;
 
     private final int k;
     private final float[] columns;
@@ -86,7 +96,7 @@ public final class EvictionFeatures {
             logScaled(c.hits, i, m, HITS, 2);
             logScaled(c.interArrivalSeconds, i, m, AGE, 3);
             FloatVector ttl = FloatVector.fromArray(S, c.ttlSeconds, i, m);
-            ttl.lanewise(VectorOperators.MAX, 0f).lanewise(VectorOperators.LOG1P).mul(TTL)
+            log1p(ttl.lanewise(VectorOperators.MAX, 0f)).mul(TTL)
                     .blend(1f, ttl.eq(Float.POSITIVE_INFINITY))
                     .intoArray(columns, 4 * k + i, m);
             logScaled(c.rttMillis, i, m, RTT, 5);
@@ -141,7 +151,39 @@ public final class EvictionFeatures {
     }
 
     private void logScaled(float[] column, int i, VectorMask<Float> m, float scale, int feature) {
-        FloatVector.fromArray(S, column, i, m).lanewise(VectorOperators.LOG1P).mul(scale)
-                .intoArray(columns, feature * k + i, m);
+        log1p(FloatVector.fromArray(S, column, i, m)).mul(scale).intoArray(columns, feature * k + i, m);
+    }
+
+    /**
+     * {@code log(1 + x)} in every lane, within about an ulp of {@link Math#log1p} (musl's
+     * {@code log1pf}, from FreeBSD: {@code 1 + x = 2^k (1 + f)} with a correction for the rounding of
+     * {@code 1 + x}, and a polynomial in {@code f}). Not {@code lanewise(LOG1P)}: the Vector API
+     * leaves transcendental results unspecified to an ulp, and its compiled intrinsic and interpreted
+     * fallback do differ, so the same candidates encoded before and after the JIT compiled this class
+     * gave different features (and two identical trainings different models). Every step here is an
+     * exact IEEE lane-wise operation, which every tier computes alike.
+     */
+    static FloatVector log1p(FloatVector x) {
+        FloatVector one = FloatVector.broadcast(x.species(), 1f);
+        FloatVector u = x.add(1f);
+        // the exponent k of u, and u's mantissa rescaled into [sqrt(2)/2, sqrt(2)): u = 2^k (1 + f)
+        IntVector iu = u.reinterpretAsInts().add(0x3f800000 - 0x3f3504f3);
+        IntVector ik = iu.lanewise(VectorOperators.ASHR, 23).sub(0x7f);
+        FloatVector k = (FloatVector) ik.convert(VectorOperators.I2F, 0);
+        // c / u corrects for the rounding of 1 + x (negligible once k >= 25)
+        FloatVector c = x.sub(u.sub(1f)).blend(one.sub(u.sub(x)), k.compare(VectorOperators.GE, 2f)).div(u)
+                .blend(0f, k.compare(VectorOperators.GE, 25f));
+        FloatVector f = iu.and(0x007fffff).add(0x3f3504f3).reinterpretAsFloats().sub(1f);
+        FloatVector s = f.div(f.add(2f));
+        FloatVector z = s.mul(s);
+        FloatVector w = z.mul(z);
+        FloatVector t1 = w.mul(w.mul(LG4).add(LG2));
+        FloatVector t2 = z.mul(w.mul(LG3).add(LG1));
+        FloatVector r = t2.add(t1);
+        FloatVector hfsq = f.mul(f).mul(0.5f);
+        FloatVector y = s.mul(hfsq.add(r)).add(k.mul(LN2_LO).add(c)).sub(hfsq).add(f).add(k.mul(LN2_HI));
+        return y.blend(Float.POSITIVE_INFINITY, x.eq(Float.POSITIVE_INFINITY))
+                .blend(Float.NEGATIVE_INFINITY, x.eq(-1f))
+                .blend(Float.NaN, x.lt(-1f));
     }
 }

@@ -2,18 +2,31 @@ package io.reflex.trainer.nn;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The CPU {@link ComputeBackend}: every loop over a layer's width runs in {@code jdk.incubator.vector}
  * lanes (fused multiply-adds into one accumulator, a tail loop for the remainder), on the calling
- * thread. Results are deterministic: the order of every sum depends only on the shapes.
+ * thread. Results are deterministic: the order of every sum depends only on the shapes. (Hence no
+ * {@code reduceLanes(ADD)}: its order of additions is unspecified and differs between the interpreted
+ * code and the C2 intrinsic, so the same call gave different bits before and after the JIT compiled
+ * it, and two identical trainings different weights; {@link #sumLanes} adds the lanes in a fixed tree.)
  *
  * <p>Stateless, so thread-safe; allocates nothing per call.
  */
 public final class VectorCpuBackend implements ComputeBackend {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private static final int LANES = S.length();
+
+    // sumLanes' tree: lane i takes lane i + h (mod the length); constants, so that C2 compiles each
+    // level to one shuffle and one add (null where the species has no such level)
+    private static final VectorShuffle<Float> FOLD_8 = fold(8);
+    private static final VectorShuffle<Float> FOLD_4 = fold(4);
+    private static final VectorShuffle<Float> FOLD_2 = fold(2);
+    private static final VectorShuffle<Float> FOLD_1 = fold(1);
 
     @Override
     public String name() {
@@ -33,13 +46,46 @@ public final class VectorCpuBackend implements ComputeBackend {
                 for (; i < bound; i += S.length()) {
                     acc = FloatVector.fromArray(S, x, xr + i).fma(FloatVector.fromArray(S, w, wo + i), acc);
                 }
-                float sum = acc.reduceLanes(VectorOperators.ADD);
+                float sum = sumLanes(acc);
                 for (; i < in; i++) {
                     sum += x[xr + i] * w[wo + i];
                 }
                 y[yr + o] = sum + b[o];
             }
         }
+    }
+
+    /**
+     * The sum of the lanes, always in the same order (a tree of lane-wise additions: halves, then
+     * quarters, ...), whether the code runs interpreted or compiled; lane-wise adds and shuffles are
+     * exact, so every tier computes the same bits. Species wider than 16 lanes, or not a power of
+     * two, add lane by lane.
+     */
+    static float sumLanes(FloatVector v) {
+        if (LANES > 16 || Integer.bitCount(LANES) != 1) {
+            float sum = 0f;
+            for (int i = 0; i < LANES; i++) {
+                sum += v.lane(i);
+            }
+            return sum;
+        }
+        if (LANES >= 16) {
+            v = v.add(v.rearrange(FOLD_8));
+        }
+        if (LANES >= 8) {
+            v = v.add(v.rearrange(FOLD_4));
+        }
+        if (LANES >= 4) {
+            v = v.add(v.rearrange(FOLD_2));
+        }
+        if (LANES >= 2) {
+            v = v.add(v.rearrange(FOLD_1));
+        }
+        return v.lane(0);
+    }
+
+    private static VectorShuffle<Float> fold(int h) {
+        return h < LANES ? VectorShuffle.iota(S, h, 1, true) : null;
     }
 
     @Override

@@ -1,0 +1,106 @@
+package io.reflex.engine.eviction;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The eviction features are the same bits whatever tier of the JVM computes them. They were once
+ * {@code lanewise(LOG1P)}, whose compiled intrinsic and interpreted fallback differ in the last bit
+ * for some inputs: candidates encoded before the JIT compiled the encoder differed from the same
+ * candidates encoded after, so two identical {@code train eviction} runs logged different states
+ * and wrote different models.
+ */
+class EvictionFeaturesDeterminismTest {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int K = 64;
+
+    /** Encodings of seeded candidates spanning every feature's range, as raw float bits in hex. */
+    static String encodings() {
+        EvictionFeatures encoder = new EvictionFeatures(K);
+        EvictionCandidates c = new EvictionCandidates(K);
+        SplittableRandom r = new SplittableRandom(7);
+        float[] out = new float[K * EvictionFeatures.PER_CANDIDATE];
+        StringBuilder s = new StringBuilder();
+        for (int state = 0; state < 400; state++) {
+            c.clear();
+            int n = 1 + r.nextInt(K);
+            for (int j = 0; j < n; j++) {
+                c.add(j, wide(r, 1e6), wide(r, 1e9), wide(r, 1e4), wide(r, 1e6),
+                        r.nextInt(10) == 0 ? Float.POSITIVE_INFINITY : wide(r, 1e6) - 1e3f, wide(r, 1e4));
+            }
+            encoder.encode(c, out, 0);
+            for (float v : out) {
+                s.append(Integer.toHexString(Float.floatToRawIntBits(v))).append(' ');
+            }
+            s.append('\n');
+        }
+        return s.toString();
+    }
+
+    /** A value in [0, max) spread over the decades. */
+    private static float wide(SplittableRandom r, double max) {
+        return (float) (max * Math.pow(r.nextDouble(), 6));
+    }
+
+    /** Run by the interpreted JVM. */
+    public static void main(String[] args) {
+        System.out.print(encodings());
+    }
+
+    @Test
+    void encodingGivesTheSameBitsCompiledAsInterpreted() throws Exception {
+        String compiled = null;
+        for (int i = 0; i < 200; i++) {
+            compiled = encodings();
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Xint", "--add-modules", "jdk.incubator.vector",
+                "-cp", System.getProperty("java.class.path"), EvictionFeaturesDeterminismTest.class.getName()).start();
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        try (InputStream in = p.getInputStream()) {
+            in.transferTo(stdout);
+        }
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the interpreted JVM did not finish");
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), "the interpreted JVM failed: " + err);
+        assertEquals(compiled, stdout.toString(StandardCharsets.UTF_8),
+                "the encoded features depend on whether the JIT compiled the encoder");
+    }
+
+    @Test
+    void log1pIsWithinAnUlpOfMathLog1pAndKeepsItsSpecialValues() {
+        SplittableRandom r = new SplittableRandom(3);
+        float[] x = new float[S.length()];
+        float[] y = new float[S.length()];
+        for (int round = 0; round < 20_000; round++) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = round % 4 == 0 ? (float) (r.nextDouble() * 2 - 0.99) : (float) Math.pow(10, r.nextDouble(-30, 38));
+            }
+            EvictionFeatures.log1p(FloatVector.fromArray(S, x, 0)).intoArray(y, 0);
+            for (int i = 0; i < x.length; i++) {
+                float expected = (float) Math.log1p(x[i]);
+                assertTrue(Math.abs(y[i] - expected) <= Math.ulp(expected),
+                        "log1p(" + x[i] + ") = " + y[i] + ", Math.log1p: " + expected);
+            }
+        }
+        float[] special = {0f, Float.POSITIVE_INFINITY, Float.NaN, -1f, -2f, Float.MIN_VALUE, Float.MAX_VALUE};
+        for (float v : special) {
+            float[] in = new float[S.length()];
+            java.util.Arrays.fill(in, v);
+            EvictionFeatures.log1p(FloatVector.fromArray(S, in, 0)).intoArray(y, 0);
+            assertEquals((float) Math.log1p(v), y[0], "log1p(" + v + ")");
+        }
+    }
+}
