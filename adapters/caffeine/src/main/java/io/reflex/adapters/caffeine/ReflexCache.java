@@ -469,7 +469,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             int i = c.count();
             candidateKeys[i] = e.getKey();
             candidateNodes[i] = node;
-            c.add(i, Math.max(0, now - node.insertedNanos) * 1e-9, weighted ? node.weight : 1, node.hits(),
+            c.add(i, Math.max(0, now - node.insertedNanos) * 1e-9, weighted ? node.weight : 1, node.hits,
                     node.interArrivalSeconds(now), node.remainingTtlSeconds(now), node.originRttMillis);
         }
         return c.count();
