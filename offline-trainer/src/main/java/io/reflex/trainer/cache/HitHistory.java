@@ -1,7 +1,7 @@
 package io.reflex.trainer.cache;
 
 /**
- * An experimental replacement for the {@link CandidateFeatures#HIT_COUNT} feature: an object's
+ * An alternative {@link CandidateFeatures#HIT_COUNT} feature (the quickstart's default, {@code --hit-history}): an object's
  * request count that survives eviction (a ghost history, as W-TinyLFU's frequency sketch and LRB's
  * per-key history keep), instead of the simulator's hits since admission, which restart at 0 each
  * time the object is re-admitted.
