@@ -89,18 +89,12 @@ public final class EvictionFeatures {
             throw new IllegalArgumentException("candidates hold K = " + c.capacity() + ", the encoder K = " + k);
         }
         int n = c.count();
-        for (int i = 0; i < n; i += S.length()) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            logScaled(c.ageSeconds, i, m, AGE, 0);
-            logScaled(c.sizeBytes, i, m, SIZE, 1);
-            logScaled(c.hits, i, m, HITS, 2);
-            logScaled(c.interArrivalSeconds, i, m, AGE, 3);
-            FloatVector ttl = FloatVector.fromArray(S, c.ttlSeconds, i, m);
-            log1p(ttl.lanewise(VectorOperators.MAX, 0f)).mul(TTL)
-                    .blend(1f, ttl.eq(Float.POSITIVE_INFINITY))
-                    .intoArray(columns, 4 * k + i, m);
-            logScaled(c.rttMillis, i, m, RTT, 5);
-        }
+        log1pScaled(c.ageSeconds, n, AGE, false, columns, 0);
+        log1pScaled(c.sizeBytes, n, SIZE, false, columns, k);
+        log1pScaled(c.hits, n, HITS, false, columns, 2 * k);
+        log1pScaled(c.interArrivalSeconds, n, AGE, false, columns, 3 * k);
+        log1pScaled(c.ttlSeconds, n, TTL, true, columns, 4 * k);
+        log1pScaled(c.rttMillis, n, RTT, false, columns, 5 * k);
         for (int i = 0; i < k; i++) {
             int p = offset + i * PER_CANDIDATE;
             if (i < n) {
@@ -150,40 +144,53 @@ public final class EvictionFeatures {
         }
     }
 
-    private void logScaled(float[] column, int i, VectorMask<Float> m, float scale, int feature) {
-        log1p(FloatVector.fromArray(S, column, i, m)).mul(scale).intoArray(columns, feature * k + i, m);
-    }
-
     /**
-     * {@code log(1 + x)} in every lane, within about an ulp of {@link Math#log1p} (musl's
-     * {@code log1pf}, from FreeBSD: {@code 1 + x = 2^k (1 + f)} with a correction for the rounding of
-     * {@code 1 + x}, and a polynomial in {@code f}). Not {@code lanewise(LOG1P)}: the Vector API
-     * leaves transcendental results unspecified to an ulp, and its compiled intrinsic and interpreted
-     * fallback do differ, so the same candidates encoded before and after the JIT compiled this class
-     * gave different features (and two identical trainings different models). Every step here is an
-     * exact IEEE lane-wise operation, which every tier computes alike.
+     * {@code out[to + j] = scale · log(1 + in[j])} for {@code j < n}; for the remaining-TTL column
+     * ({@code ttl}), {@code log(1 + max(0, in[j]))} and 1 where {@code in[j]} is +∞.
+     *
+     * <p>The logarithm is musl's {@code log1pf} (from FreeBSD: {@code 1 + x = 2^k (1 + f)}, a
+     * correction for the rounding of {@code 1 + x}, a polynomial in {@code f}), within an ulp of
+     * {@link Math#log1p}. Not {@code lanewise(LOG1P)}: the Vector API leaves transcendental results
+     * unspecified to an ulp, and its compiled intrinsic and interpreted fallback do differ, so the
+     * same candidates encoded before and after the JIT compiled this class gave different features
+     * (and two identical trainings different models). Every step here is an exact IEEE lane-wise
+     * operation, which every tier computes alike. Arrays in and out, no vector crossing a call: a
+     * method this large is not inlined, and a vector argument or result would then be boxed on the
+     * heap at every call.
      */
-    static FloatVector log1p(FloatVector x) {
-        FloatVector one = FloatVector.broadcast(x.species(), 1f);
-        FloatVector u = x.add(1f);
-        // the exponent k of u, and u's mantissa rescaled into [sqrt(2)/2, sqrt(2)): u = 2^k (1 + f)
-        IntVector iu = u.reinterpretAsInts().add(0x3f800000 - 0x3f3504f3);
-        IntVector ik = iu.lanewise(VectorOperators.ASHR, 23).sub(0x7f);
-        FloatVector k = (FloatVector) ik.convert(VectorOperators.I2F, 0);
-        // c / u corrects for the rounding of 1 + x (negligible once k >= 25)
-        FloatVector c = x.sub(u.sub(1f)).blend(one.sub(u.sub(x)), k.compare(VectorOperators.GE, 2f)).div(u)
-                .blend(0f, k.compare(VectorOperators.GE, 25f));
-        FloatVector f = iu.and(0x007fffff).add(0x3f3504f3).reinterpretAsFloats().sub(1f);
-        FloatVector s = f.div(f.add(2f));
-        FloatVector z = s.mul(s);
-        FloatVector w = z.mul(z);
-        FloatVector t1 = w.mul(w.mul(LG4).add(LG2));
-        FloatVector t2 = z.mul(w.mul(LG3).add(LG1));
-        FloatVector r = t2.add(t1);
-        FloatVector hfsq = f.mul(f).mul(0.5f);
-        FloatVector y = s.mul(hfsq.add(r)).add(k.mul(LN2_LO).add(c)).sub(hfsq).add(f).add(k.mul(LN2_HI));
-        return y.blend(Float.POSITIVE_INFINITY, x.eq(Float.POSITIVE_INFINITY))
-                .blend(Float.NEGATIVE_INFINITY, x.eq(-1f))
-                .blend(Float.NaN, x.lt(-1f));
+    static void log1pScaled(float[] in, int n, float scale, boolean ttl, float[] out, int to) {
+        // Scalar selects, not vector ones: a vector chosen by a branch is boxed at the merge.
+        float floor = ttl ? 0f : Float.NEGATIVE_INFINITY;
+        float oneAt = ttl ? Float.POSITIVE_INFINITY : Float.NaN;   // NaN equals nothing
+        for (int i = 0; i < n; i += S.length()) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector raw = FloatVector.fromArray(S, in, i, m);
+            FloatVector x = raw.lanewise(VectorOperators.MAX, floor);
+            FloatVector u = x.add(1f);
+            // the exponent k of u, and u's mantissa rescaled into [sqrt(2)/2, sqrt(2)): u = 2^k (1 + f)
+            IntVector iu = u.reinterpretAsInts().add(0x3f800000 - 0x3f3504f3);
+            IntVector ik = iu.lanewise(VectorOperators.ASHR, 23).sub(0x7f);
+            // k as a float without convert(I2F): 1.5 * 2^23 + k is exact for |k| < 2^22, and so is
+            // taking 1.5 * 2^23 away again
+            FloatVector k = ik.add(0x4b400000).reinterpretAsFloats().sub(12_582_912f);
+            // c / u corrects for the rounding of 1 + x (negligible once k >= 25); -(u - x) + 1 is 1 - (u - x)
+            FloatVector c = x.sub(u.sub(1f)).blend(u.sub(x).neg().add(1f), k.compare(VectorOperators.GE, 2f))
+                    .div(u).blend(0f, k.compare(VectorOperators.GE, 25f));
+            FloatVector f = iu.and(0x007fffff).add(0x3f3504f3).reinterpretAsFloats().sub(1f);
+            FloatVector s = f.div(f.add(2f));
+            FloatVector z = s.mul(s);
+            FloatVector w = z.mul(z);
+            FloatVector t1 = w.mul(w.mul(LG4).add(LG2));
+            FloatVector t2 = z.mul(w.mul(LG3).add(LG1));
+            FloatVector r = t2.add(t1);
+            FloatVector hfsq = f.mul(f).mul(0.5f);
+            FloatVector y = s.mul(hfsq.add(r)).add(k.mul(LN2_LO).add(c)).sub(hfsq).add(f).add(k.mul(LN2_HI));
+            y.blend(Float.POSITIVE_INFINITY, x.eq(Float.POSITIVE_INFINITY))
+                    .blend(Float.NEGATIVE_INFINITY, x.eq(-1f))
+                    .blend(Float.NaN, x.lt(-1f))
+                    .mul(scale)
+                    .blend(1f, raw.eq(oneAt))
+                    .intoArray(out, to + i, m);
+        }
     }
 }
