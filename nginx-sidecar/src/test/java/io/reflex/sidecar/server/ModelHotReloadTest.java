@@ -57,6 +57,12 @@ class ModelHotReloadTest {
             await(() -> store.rejectedSwaps() == 2, "a model of another shape to be refused");
             assertEquals(2, store.version().orElseThrow().sequence());
 
+            // a valid model of the right shape, trained on a hit history NGINX does not keep
+            io.reflex.engine.onnx.OnnxModelWriter.of(io.reflex.engine.onnx.MlpGraph.randomDueling(5, 48, 32, 32, 9))
+                    .fixedBatch(1).metadata(io.reflex.engine.eviction.EvictionFeatures.HIT_HISTORY_METADATA, "3000").write(model);
+            await(() -> store.rejectedSwaps() == 3, "a hit-history model to be refused");
+            assertEquals(2, store.version().orElseThrow().sequence());
+
             TestModels.write(model, 4, 8);
             await(() -> store.version().orElseThrow().sequence() == 3, "a good model after bad ones");
             assertNotEquals(0, client.evict(4, 8));
