@@ -39,7 +39,7 @@ final class BenchCaffeineCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds per cache and operation (default ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--headroom", description = "The adapter's headroom, a fraction of the capacity in [0, 0.25] (default 1/256; 0: each decision frees only its victim mask).")
+    @Option(names = "--headroom", description = "The adapter's headroom, a fraction of the capacity in [0, 0.25] (default 1/128; 0: each decision frees only its victim mask).")
     double headroom = ReflexCache.DEFAULT_HEADROOM;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the keys and the untrained model (default ${DEFAULT-VALUE}).")
