@@ -119,8 +119,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     /**
      * The default {@link Builder#headroom}: 1/128 of the maximum. With K = 64 a decision then frees
-     * 48 entries of a large cache, and an evicting write measured 1.6–2.5× plain Caffeine's CPU
-     * (1/256 and half the K: 2.4–3.7×; trap and Zipf hit ratios within 0.003 of it).
+     * 48 entries of a large cache, and an evicting write measured 1.7–2.4× plain Caffeine's CPU with
+     * a trained policy (1/256 and half the K: 3.6–3.7×), the adapter's trap and Zipf hit ratios
+     * within 0.003 of before ({@code ./reflex bench caffeine}, README).
      */
     public static final double DEFAULT_HEADROOM = 1.0 / 128;
 
@@ -575,8 +576,8 @@ public final class ReflexCache<K, V> implements AutoCloseable {
          * The free space a decision tops up beyond the write it serves, as a fraction of the maximum
          * (default 1/128; 0 to 0.25; 0: a decision frees just its mask's victims). Each decision then
          * evicts, after its victim mask, further candidates in the policy's order until that much is
-         * free or three quarters of the candidates are gone, so the writes that follow need no decision. The cost:
-         * up to this fraction of the capacity stands empty between decisions.
+         * free or three quarters of the candidates are gone, so the writes that follow need no
+         * decision. The cost: up to this fraction of the capacity stands empty between decisions.
          */
         public Builder<K, V> headroom(double fractionOfMaximum) {
             if (!(fractionOfMaximum >= 0 && fractionOfMaximum <= 0.25)) {
