@@ -129,6 +129,11 @@ final class TrainCommand implements Runnable {
                         + "sampled is stored in the model's metadata (reflex.candidates) and the reflex policy samples the same way.")
         String candidates;
 
+        @Option(names = "--eviction-cost", defaultValue = "0", paramLabel = "C",
+                description = "A fixed cost of every eviction added to each candidate's training cost (default ${DEFAULT-VALUE}): "
+                        + "every Q-value below 0 (one victim per decision), and the semi-Markov bootstrap then values freed space.")
+        double evictionCost;
+
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
@@ -142,7 +147,7 @@ final class TrainCommand implements Runnable {
                     throw new IllegalArgumentException("--candidates must be lru or sampled, got '" + candidates + "'");
                 }
                 behaviour = new EvictionTraining.Behaviour(k, epsilon, costDiscount, sizeExponent, rounds, seed, hitHistory,
-                        candidates.equals("sampled"));
+                        candidates.equals("sampled"), evictionCost);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
             }

@@ -50,7 +50,7 @@ public final class EvictionTraining {
      * by the engine, explored the same way), adds those transitions to the pool, and retrains.
      */
     public record Behaviour(int k, double epsilon, double costDiscount, double sizeExponent, int rounds, long seed,
-                            int hitHistory, boolean sampled) {
+                            int hitHistory, boolean sampled, double evictionCost) {
         public Behaviour {
             if (k < 1 || k > 64) {
                 throw new IllegalArgumentException("K must be in [1, 64], got " + k);
@@ -67,6 +67,9 @@ public final class EvictionTraining {
             if (!(sizeExponent >= 0 && sizeExponent <= 2)) {
                 throw new IllegalArgumentException("size exponent must be in [0, 2], got " + sizeExponent);
             }
+            if (!(evictionCost >= 0)) {
+                throw new IllegalArgumentException("eviction cost must be >= 0, got " + evictionCost);
+            }
             if (hitHistory < HitHistory.OFF) {
                 throw new IllegalArgumentException("hit history must be >= 0 (or -1: off), got " + hitHistory);
             }
@@ -75,7 +78,7 @@ public final class EvictionTraining {
         /** The K least recently used as candidates (the default). */
         public Behaviour(int k, double epsilon, double costDiscount, double sizeExponent, int rounds, long seed,
                          int hitHistory) {
-            this(k, epsilon, costDiscount, sizeExponent, rounds, seed, hitHistory, false);
+            this(k, epsilon, costDiscount, sizeExponent, rounds, seed, hitHistory, false, 0);
         }
 
         /** Without a hit history (the hit-count feature is hits since admission). */
@@ -137,7 +140,8 @@ public final class EvictionTraining {
                     ? new SampledCandidates(trace.objectCount(), exploreSeed ^ 0x5DEECE66DL) : null;
             if (model == null) {
                 TransitionRecorder recorder = new TransitionRecorder(trace, behaviour.k(), explore,
-                        behaviour.costDiscount(), behaviour.sizeExponent(), null, behaviour.hitHistory(), sampler);
+                        behaviour.costDiscount(), behaviour.sizeExponent(), null, behaviour.hitHistory(), sampler,
+                        behaviour.evictionCost());
                 CacheSimulator.replay(trace, capacities.get(i), recorder);
                 addIfAny(parts, recorder);
                 continue;
@@ -152,7 +156,8 @@ public final class EvictionTraining {
                         .deadline(Duration.ofMillis(50)).build();
                      EvictionLoop.Decider decider = loop.newDecider()) {
                     TransitionRecorder recorder = new TransitionRecorder(trace, behaviour.k(), explore,
-                            behaviour.costDiscount(), behaviour.sizeExponent(), decider, behaviour.hitHistory(), sampler);
+                            behaviour.costDiscount(), behaviour.sizeExponent(), decider, behaviour.hitHistory(), sampler,
+                            behaviour.evictionCost());
                     CacheSimulator.replay(trace, capacities.get(i), recorder);
                     addIfAny(parts, recorder);
                 }

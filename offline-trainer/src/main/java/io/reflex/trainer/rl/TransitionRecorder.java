@@ -68,6 +68,8 @@ public final class TransitionRecorder implements EvictionPolicy {
     private final HitHistory history;
     /** Candidates sampled from the whole resident set; null: the K least recently used. */
     private final SampledCandidates sampler;
+    /** A fixed cost of every eviction, added to every candidate's training cost (0: none). */
+    private final double evictionCost;
     // decision logs, grown as needed
     private float[] states = new float[0];
     private int[] actions = new int[0];
@@ -119,6 +121,23 @@ public final class TransitionRecorder implements EvictionPolicy {
      */
     public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount, double sizeExponent,
                               EvictionLoop.Decider behaviour, int hitHistory, SampledCandidates sampler) {
+        this(trace, k, selector, costDiscount, sizeExponent, behaviour, hitHistory, sampler, 0);
+    }
+
+    /**
+     * As above, with a fixed cost {@code evictionCost} ≥ 0 of every eviction added to each
+     * candidate's training cost: every Q-value is then below 0, so the engine's mask evicts one
+     * candidate per decision, and the semi-Markov bootstrap (a victim of more mean resident sizes
+     * defers the next decision's costs) makes freeing more space worth something even among
+     * candidates that are not requested again soon.
+     */
+    public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount, double sizeExponent,
+                              EvictionLoop.Decider behaviour, int hitHistory, SampledCandidates sampler,
+                              double evictionCost) {
+        if (!(evictionCost >= 0)) {
+            throw new IllegalArgumentException("eviction cost must be >= 0, got " + evictionCost);
+        }
+        this.evictionCost = evictionCost;
         this.sampler = sampler;
         if (behaviour != null && behaviour.candidates().capacity() != k) {
             throw new IllegalArgumentException("the behaviour decider takes K = " + behaviour.candidates().capacity()
@@ -264,6 +283,9 @@ public final class TransitionRecorder implements EvictionPolicy {
                     // Evicting j turns its next request into a miss, k decisions from now.
                     int later = Math.max(0, decisionsBefore[next] - (t + 1));
                     costs[at] = (float) (-Math.pow(costDiscount, later) / Math.pow(candidateSpans[at], sizeExponent));
+                }
+                if (evictionCost != 0) {
+                    costs[at] -= (float) evictionCost;
                 }
                 if (j != actions[t] && next != Trace.NEVER && hitAt[next]) {
                     earned++;
