@@ -75,4 +75,14 @@ public interface CacheView {
      * @throws IllegalArgumentException if the arrays are too small for {@code k}
      */
     int candidates(int k, int[] objects, float[] features);
+
+    /**
+     * The features of chosen resident objects in the layout of {@link #candidates}: writes the
+     * features of {@code objects[0..n)} into {@code features[0..n * CandidateFeatures.COUNT)}, so a
+     * policy that picks its own candidates (e.g. {@link SampledCandidates}) sees them exactly as the
+     * K least recently used ones would be seen. Allocates nothing.
+     *
+     * @throws IllegalArgumentException if an object is not resident or the arrays are too small
+     */
+    void candidateFeatures(int[] objects, int n, float[] features);
 }

@@ -303,18 +303,36 @@ final class SimulatedCache implements EvictionContext {
         int n = 0;
         for (int o = leastRecent; o >= 0 && n < k; o = newer[o], n++) {
             objects[n] = o;
-            int f = n * CandidateFeatures.COUNT;
-            features[f + CandidateFeatures.AGE] = (float) (now - admittedAt[o]);
-            features[f + CandidateFeatures.SIZE] = size[o];
-            features[f + CandidateFeatures.HIT_COUNT] = hitCount[o];
-            double previous = previousAccess[o];
-            features[f + CandidateFeatures.INTER_ARRIVAL] = (float) (Double.isNaN(previous)
-                    ? now - lastAccess[o] : lastAccess[o] - previous);
-            double expiry = expiresAt == null ? Double.POSITIVE_INFINITY : expiresAt[o];
-            features[f + CandidateFeatures.REMAINING_TTL] = expiry == Double.POSITIVE_INFINITY
-                    ? CandidateFeatures.NO_TTL : (float) (expiry - now);
-            features[f + CandidateFeatures.ORIGIN_RTT] = originRtt[o];
+            writeFeatures(o, features, n * CandidateFeatures.COUNT);
         }
         return n;
+    }
+
+    @Override
+    public void candidateFeatures(int[] objects, int n, float[] features) {
+        if (n < 0 || objects.length < n || features.length < n * CandidateFeatures.COUNT) {
+            throw new IllegalArgumentException("candidate arrays too small for n=" + n + ": objects " + objects.length
+                    + ", features " + features.length + " (need " + n * CandidateFeatures.COUNT + ")");
+        }
+        for (int j = 0; j < n; j++) {
+            int o = objects[j];
+            if (!resident[o]) {
+                throw new IllegalArgumentException("candidate " + o + " is not resident");
+            }
+            writeFeatures(o, features, j * CandidateFeatures.COUNT);
+        }
+    }
+
+    private void writeFeatures(int o, float[] features, int f) {
+        features[f + CandidateFeatures.AGE] = (float) (now - admittedAt[o]);
+        features[f + CandidateFeatures.SIZE] = size[o];
+        features[f + CandidateFeatures.HIT_COUNT] = hitCount[o];
+        double previous = previousAccess[o];
+        features[f + CandidateFeatures.INTER_ARRIVAL] = (float) (Double.isNaN(previous)
+                ? now - lastAccess[o] : lastAccess[o] - previous);
+        double expiry = expiresAt == null ? Double.POSITIVE_INFINITY : expiresAt[o];
+        features[f + CandidateFeatures.REMAINING_TTL] = expiry == Double.POSITIVE_INFINITY
+                ? CandidateFeatures.NO_TTL : (float) (expiry - now);
+        features[f + CandidateFeatures.ORIGIN_RTT] = originRtt[o];
     }
 }

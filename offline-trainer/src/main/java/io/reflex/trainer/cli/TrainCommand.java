@@ -123,6 +123,17 @@ final class TrainCommand implements Runnable {
                         + "the Caffeine adapter and the NGINX sidecar supply. Stored in the model's metadata (reflex.hit-history).")
         int hitHistory;
 
+        @Option(names = "--candidates", defaultValue = "lru", paramLabel = "lru|sampled",
+                description = "The K candidates of a decision: the K least recently used (lru, default) or K resident objects "
+                        + "sampled uniformly with a seeded random (sampled, as LRB), least recently requested first. "
+                        + "sampled is stored in the model's metadata (reflex.candidates) and the reflex policy samples the same way.")
+        String candidates;
+
+        @Option(names = "--eviction-cost", defaultValue = "0", paramLabel = "C",
+                description = "A fixed cost of every eviction added to each candidate's training cost (default ${DEFAULT-VALUE}): "
+                        + "every Q-value below 0 (one victim per decision), and the semi-Markov bootstrap then values freed space.")
+        double evictionCost;
+
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
@@ -132,7 +143,11 @@ final class TrainCommand implements Runnable {
             EvictionTraining.Behaviour behaviour;
             try {
                 config = config(k, seed, steps, batch, network, hidden, gamma, cqlAlpha, learningRate, semiMarkov, hindsight);
-                behaviour = new EvictionTraining.Behaviour(k, epsilon, costDiscount, sizeExponent, rounds, seed, hitHistory);
+                if (!candidates.equals("lru") && !candidates.equals("sampled")) {
+                    throw new IllegalArgumentException("--candidates must be lru or sampled, got '" + candidates + "'");
+                }
+                behaviour = new EvictionTraining.Behaviour(k, epsilon, costDiscount, sizeExponent, rounds, seed, hitHistory,
+                        candidates.equals("sampled"), evictionCost);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
             }

@@ -12,6 +12,7 @@ import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.CacheSimulator;
 import io.reflex.trainer.cache.HitHistory;
+import io.reflex.trainer.cache.SampledCandidates;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.nn.CandidateDuelingNetwork;
 import io.reflex.trainer.nn.ComputeBackend;
@@ -49,7 +50,7 @@ public final class EvictionTraining {
      * by the engine, explored the same way), adds those transitions to the pool, and retrains.
      */
     public record Behaviour(int k, double epsilon, double costDiscount, double sizeExponent, int rounds, long seed,
-                            int hitHistory) {
+                            int hitHistory, boolean sampled, double evictionCost) {
         public Behaviour {
             if (k < 1 || k > 64) {
                 throw new IllegalArgumentException("K must be in [1, 64], got " + k);
@@ -66,9 +67,18 @@ public final class EvictionTraining {
             if (!(sizeExponent >= 0 && sizeExponent <= 2)) {
                 throw new IllegalArgumentException("size exponent must be in [0, 2], got " + sizeExponent);
             }
+            if (!(evictionCost >= 0)) {
+                throw new IllegalArgumentException("eviction cost must be >= 0, got " + evictionCost);
+            }
             if (hitHistory < HitHistory.OFF) {
                 throw new IllegalArgumentException("hit history must be >= 0 (or -1: off), got " + hitHistory);
             }
+        }
+
+        /** The K least recently used as candidates (the default). */
+        public Behaviour(int k, double epsilon, double costDiscount, double sizeExponent, int rounds, long seed,
+                         int hitHistory) {
+            this(k, epsilon, costDiscount, sizeExponent, rounds, seed, hitHistory, false, 0);
         }
 
         /** Without a hit history (the hit-count feature is hits since admission). */
@@ -124,10 +134,14 @@ public final class EvictionTraining {
                                         int round) {
         List<TransitionSet> parts = new ArrayList<>();
         for (int i = 0; i < capacities.size(); i++) {
-            EpsilonGreedy explore = new EpsilonGreedy(behaviour.epsilon(), behaviour.seed() * 31 + i + 1_000L * round);
+            long exploreSeed = behaviour.seed() * 31 + i + 1_000L * round;
+            EpsilonGreedy explore = new EpsilonGreedy(behaviour.epsilon(), exploreSeed);
+            SampledCandidates sampler = behaviour.sampled()
+                    ? new SampledCandidates(trace.objectCount(), exploreSeed ^ 0x5DEECE66DL) : null;
             if (model == null) {
                 TransitionRecorder recorder = new TransitionRecorder(trace, behaviour.k(), explore,
-                        behaviour.costDiscount(), behaviour.sizeExponent(), null, behaviour.hitHistory());
+                        behaviour.costDiscount(), behaviour.sizeExponent(), null, behaviour.hitHistory(), sampler,
+                        behaviour.evictionCost());
                 CacheSimulator.replay(trace, capacities.get(i), recorder);
                 addIfAny(parts, recorder);
                 continue;
@@ -142,7 +156,8 @@ public final class EvictionTraining {
                         .deadline(Duration.ofMillis(50)).build();
                      EvictionLoop.Decider decider = loop.newDecider()) {
                     TransitionRecorder recorder = new TransitionRecorder(trace, behaviour.k(), explore,
-                            behaviour.costDiscount(), behaviour.sizeExponent(), decider, behaviour.hitHistory());
+                            behaviour.costDiscount(), behaviour.sizeExponent(), decider, behaviour.hitHistory(), sampler,
+                            behaviour.evictionCost());
                     CacheSimulator.replay(trace, capacities.get(i), recorder);
                     addIfAny(parts, recorder);
                 }
@@ -186,7 +201,7 @@ public final class EvictionTraining {
             for (double[] point : trained.curve()) {
                 curve.add(new double[] {point[0] + done, point[1], point[2]});
             }
-            export(trained.network(), data, out, behaviour.hitHistory());
+            export(trained.network(), data, out, behaviour.hitHistory(), behaviour.sampled());
         }
         return new Result(out, data.size(), (System.nanoTime() - start) / 1e9, List.copyOf(curve), trained.network(), data);
     }
@@ -208,6 +223,16 @@ public final class EvictionTraining {
      * {@code reflex} policy reads to build the hit-count feature the same way.
      */
     public static void export(QNetwork network, TransitionSet data, Path out, int hitHistory) {
+        export(network, data, out, hitHistory, false);
+    }
+
+    /**
+     * As {@link #export(QNetwork, TransitionSet, Path, int)}; {@code sampled} writes
+     * {@code reflex.candidates=sampled} ({@link SampledCandidates#METADATA}): the model was trained on
+     * candidates sampled from the whole resident set, and the simulator's {@code reflex} policy
+     * samples them the same way.
+     */
+    public static void export(QNetwork network, TransitionSet data, Path out, int hitHistory, boolean sampled) {
         List<float[]> inputs = new ArrayList<>();
         List<float[]> outputs = new ArrayList<>();
         int golden = Math.min(4, data.size());
@@ -239,6 +264,9 @@ public final class EvictionTraining {
                 .golden(new GoldenPairs(inputs, outputs));
         if (hitHistory >= 0) {
             writer = writer.metadata(EvictionFeatures.HIT_HISTORY_METADATA, Integer.toString(hitHistory));
+        }
+        if (sampled) {
+            writer = writer.metadata(SampledCandidates.METADATA, SampledCandidates.SAMPLED);
         }
         writer.write(out);
     }

@@ -11,6 +11,7 @@ import io.reflex.trainer.cache.EvictionContext;
 import io.reflex.trainer.cache.EvictionPolicy;
 import io.reflex.trainer.cache.HitHistory;
 import io.reflex.trainer.cache.RemovalCause;
+import io.reflex.trainer.cache.SampledCandidates;
 import io.reflex.trainer.cache.Trace;
 
 import java.util.Arrays;
@@ -65,6 +66,10 @@ public final class TransitionRecorder implements EvictionPolicy {
     private final int[] decisionsBefore;
     private final int[] lastRequest;
     private final HitHistory history;
+    /** Candidates sampled from the whole resident set; null: the K least recently used. */
+    private final SampledCandidates sampler;
+    /** A fixed cost of every eviction, added to every candidate's training cost (0: none). */
+    private final double evictionCost;
     // decision logs, grown as needed
     private float[] states = new float[0];
     private int[] actions = new int[0];
@@ -105,6 +110,35 @@ public final class TransitionRecorder implements EvictionPolicy {
      */
     public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount, double sizeExponent,
                               EvictionLoop.Decider behaviour, int hitHistory) {
+        this(trace, k, selector, costDiscount, sizeExponent, behaviour, hitHistory, null);
+    }
+
+    /**
+     * As above, with the candidates drawn by {@code sampler} from the whole resident set (least
+     * recently requested first, so LRU scoring still makes the oldest-accessed of the sample the
+     * behaviour's default) instead of the K least recently used; null: the K least recently used.
+     * The recorder keeps the sampler in step with the cache.
+     */
+    public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount, double sizeExponent,
+                              EvictionLoop.Decider behaviour, int hitHistory, SampledCandidates sampler) {
+        this(trace, k, selector, costDiscount, sizeExponent, behaviour, hitHistory, sampler, 0);
+    }
+
+    /**
+     * As above, with a fixed cost {@code evictionCost} ≥ 0 of every eviction added to each
+     * candidate's training cost: every Q-value is then below 0, so the engine's mask evicts one
+     * candidate per decision, and the semi-Markov bootstrap (a victim of more mean resident sizes
+     * defers the next decision's costs) makes freeing more space worth something even among
+     * candidates that are not requested again soon.
+     */
+    public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount, double sizeExponent,
+                              EvictionLoop.Decider behaviour, int hitHistory, SampledCandidates sampler,
+                              double evictionCost) {
+        if (!(evictionCost >= 0)) {
+            throw new IllegalArgumentException("eviction cost must be >= 0, got " + evictionCost);
+        }
+        this.evictionCost = evictionCost;
+        this.sampler = sampler;
         if (behaviour != null && behaviour.candidates().capacity() != k) {
             throw new IllegalArgumentException("the behaviour decider takes K = " + behaviour.candidates().capacity()
                     + ", the recorder K = " + k);
@@ -148,6 +182,9 @@ public final class TransitionRecorder implements EvictionPolicy {
         if (history != null) {
             history.record(object, i);
         }
+        if (sampler != null) {
+            sampler.touch(object, i);
+        }
     }
 
     @Override
@@ -158,11 +195,14 @@ public final class TransitionRecorder implements EvictionPolicy {
         if (history != null) {
             history.record(object, i);
         }
+        if (sampler != null) {
+            sampler.touch(object, i);
+        }
     }
 
     @Override
     public void evict(EvictionContext cache) {
-        int n = cache.candidates(k, objects, raw);
+        int n = sampler == null ? cache.candidates(k, objects, raw) : sampler.sample(k, cache, objects, raw);
         if (history != null) {
             history.overwrite(objects, raw, n, cache.requestIndex());
         }
@@ -209,10 +249,16 @@ public final class TransitionRecorder implements EvictionPolicy {
 
     @Override
     public void onInsert(int object, CacheView cache) {
+        if (sampler != null) {
+            sampler.inserted(object);
+        }
     }
 
     @Override
     public void onRemove(int object, RemovalCause cause, CacheView cache) {
+        if (sampler != null) {
+            sampler.removed(object);
+        }
     }
 
     /** Decisions logged so far. */
@@ -237,6 +283,9 @@ public final class TransitionRecorder implements EvictionPolicy {
                     // Evicting j turns its next request into a miss, k decisions from now.
                     int later = Math.max(0, decisionsBefore[next] - (t + 1));
                     costs[at] = (float) (-Math.pow(costDiscount, later) / Math.pow(candidateSpans[at], sizeExponent));
+                }
+                if (evictionCost != 0) {
+                    costs[at] -= (float) evictionCost;
                 }
                 if (j != actions[t] && next != Trace.NEVER && hitAt[next]) {
                     earned++;

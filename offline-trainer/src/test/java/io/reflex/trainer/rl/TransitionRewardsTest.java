@@ -111,4 +111,25 @@ class TransitionRewardsTest {
             assertEquals(width, s.stateWidth());
         }
     }
+
+    @Test
+    void anEvictionCostShiftsEveryCandidatesCostAndNothingElse() {
+        Trace t = trace("ABCBADCAB", 0);
+        TransitionRecorder plain = new TransitionRecorder(t, 4, new EpsilonGreedy(0, 1), 0.5, 0.5, null,
+                HitHistory.OFF, null, 0);
+        CacheSimulator.replay(t, Capacity.bytes(2), plain);
+        TransitionRecorder costly = new TransitionRecorder(t, 4, new EpsilonGreedy(0, 1), 0.5, 0.5, null,
+                HitHistory.OFF, null, 0.25);
+        CacheSimulator.replay(t, Capacity.bytes(2), costly);
+        TransitionSet a = plain.transitions();
+        TransitionSet b = costly.transitions();
+        assertEquals(a.size(), b.size());
+        for (int d = 0; d < a.size(); d++) {
+            assertEquals(a.action(d), b.action(d));
+            assertEquals(a.coldRlReward(d), b.coldRlReward(d));
+            for (int j = 0; j < a.candidateCount(d); j++) {
+                assertEquals(a.candidateReward(d, j) - 0.25f, b.candidateReward(d, j), 1e-6);
+            }
+        }
+    }
 }

@@ -13,6 +13,7 @@ import io.reflex.trainer.cache.EvictionContext;
 import io.reflex.trainer.cache.EvictionPolicy;
 import io.reflex.trainer.cache.HitHistory;
 import io.reflex.trainer.cache.RemovalCause;
+import io.reflex.trainer.cache.SampledCandidates;
 import io.reflex.trainer.rl.TransitionRecorder;
 
 import java.nio.file.Path;
@@ -50,6 +51,9 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
     /** The model's {@code reflex.hit-history} period ({@link HitHistory#OFF} when absent). */
     private final int hitHistory;
     private HitHistory history;
+    /** Whether the model was trained on sampled candidates ({@code reflex.candidates=sampled}). */
+    private final boolean sampled;
+    private SampledCandidates sampler;
     private int latencyCount;
     private long decisions;
     private long fallbacks;
@@ -68,6 +72,29 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
         this.raw = new float[k * CandidateFeatures.COUNT];
         this.latencies = new long[latencySamples];
         this.hitHistory = hitHistoryOf(model);
+        this.sampled = sampledOf(model);
+    }
+
+    /** The seed of the candidate sampling of a model trained on sampled candidates. */
+    public static final long SAMPLING_SEED = 42;
+
+    /**
+     * Whether a model was trained on candidates sampled from the whole resident set: its
+     * {@code reflex.candidates} metadata ({@link SampledCandidates#METADATA}); false when absent.
+     */
+    public static boolean sampledOf(Path model) {
+        try {
+            return SampledCandidates.isSampled(OnnxModel.read(model).metadata().get(SampledCandidates.METADATA));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(model + ": " + e.getMessage(), e);
+        }
+    }
+
+    private SampledCandidates sampler(CacheView cache) {
+        if (sampler == null) {
+            sampler = new SampledCandidates(cache.objectCount(), SAMPLING_SEED);
+        }
+        return sampler;
     }
 
     /**
@@ -129,16 +156,22 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
     @Override
     public void onHit(int object, CacheView cache) {
         record(object, cache);
+        if (sampled) {
+            sampler(cache).touch(object, cache.requestIndex());
+        }
     }
 
     @Override
     public void onMiss(int object, CacheView cache) {
         record(object, cache);
+        if (sampled) {
+            sampler(cache).touch(object, cache.requestIndex());
+        }
     }
 
     @Override
     public void evict(EvictionContext cache) {
-        int n = cache.candidates(k, objects, raw);
+        int n = sampled ? sampler(cache).sample(k, cache, objects, raw) : cache.candidates(k, objects, raw);
         if (history != null) {
             history.overwrite(objects, raw, n, cache.requestIndex());
         }
@@ -163,10 +196,16 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
 
     @Override
     public void onInsert(int object, CacheView cache) {
+        if (sampled) {
+            sampler(cache).inserted(object);
+        }
     }
 
     @Override
     public void onRemove(int object, RemovalCause cause, CacheView cache) {
+        if (sampled) {
+            sampler(cache).removed(object);
+        }
     }
 
     /** Eviction decisions taken. */
