@@ -32,6 +32,19 @@ import java.util.Optional;
  */
 public final class EvictionLoop implements AutoCloseable {
 
+    /**
+     * Model metadata entry naming a candidate set other than the K least recently used objects (the
+     * trainer writes {@code reflex.candidates=sampled} for a model trained on K objects sampled from
+     * the whole cache). A host that hands the loop its K coldest entries (the Caffeine adapter, the
+     * NGINX sidecar) refuses a model carrying it, with {@link #CANDIDATES_REFUSAL}, rather than serve
+     * it candidates it was not trained on.
+     */
+    public static final String CANDIDATES_METADATA = "reflex.candidates";
+
+    /** Why a host serving the K coldest entries refuses a model with {@link #CANDIDATES_METADATA}. */
+    public static final String CANDIDATES_REFUSAL = "the model was trained on candidates other than the K least recently "
+            + "used, and this host offers the K coldest entries (train it without --candidates)";
+
     /** How the serving model scores the candidates. */
     public enum Layout {
         /** {@code [1, 6K] → [1, K]}: one network over all K candidates, one score each. */

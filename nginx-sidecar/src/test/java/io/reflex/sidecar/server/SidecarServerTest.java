@@ -270,7 +270,7 @@ class SidecarServerTest {
     }
 
     @Test
-    void refusesAModelTrainedOnAHitHistoryBecauseNginxCountsHitsSinceAdmission() {
+    void refusesAModelTrainedOnAHitHistoryOrOnSampledCandidates() {
         Path history = dir.resolve("history.onnx");
         io.reflex.engine.onnx.OnnxModelWriter.of(io.reflex.engine.onnx.MlpGraph.randomChain(3,
                         io.reflex.engine.onnx.Activation.RELU, io.reflex.engine.eviction.EvictionFeatures.ROW_WIDTH, 16, 16, 2))
@@ -282,6 +282,15 @@ class SidecarServerTest {
         assertTrue(e.getMessage().contains("history.onnx") && e.getMessage().contains("reflex.hit-history")
                 && e.getMessage().contains("hits since admission"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("h.sock")));
+
+        Path sampled = dir.resolve("sampled.onnx");
+        io.reflex.engine.onnx.OnnxModelWriter.of(io.reflex.engine.onnx.MlpGraph.randomChain(3,
+                        io.reflex.engine.onnx.Activation.RELU, io.reflex.engine.eviction.EvictionFeatures.ROW_WIDTH, 16, 16, 2))
+                .fixedBatch(1).metadata("reflex.k", "8")
+                .metadata(io.reflex.engine.eviction.EvictionLoop.CANDIDATES_METADATA, "sampled").write(sampled);
+        IllegalArgumentException s = assertThrows(IllegalArgumentException.class, () -> SidecarServer.start(
+                SidecarConfig.builder().socket(dir.resolve("s.sock")).model(sampled).build()));
+        assertTrue(s.getMessage().contains("sampled.onnx") && s.getMessage().contains("reflex.candidates"), s.getMessage());
     }
 
     /** A fresh connection gets a valid answer. */

@@ -1,5 +1,7 @@
 package io.reflex.trainer.cache;
 
+import io.reflex.engine.eviction.EvictionLoop;
+
 import java.util.SplittableRandom;
 
 /**
@@ -19,7 +21,7 @@ import java.util.SplittableRandom;
 public final class SampledCandidates {
 
     /** The model metadata entry naming the candidate set; absent: the K least recently used. */
-    public static final String METADATA = "reflex.candidates";
+    public static final String METADATA = EvictionLoop.CANDIDATES_METADATA;
     /** Its value for sampled candidates. */
     public static final String SAMPLED = "sampled";
     /** Its value for the K least recently used (the default; not written). */

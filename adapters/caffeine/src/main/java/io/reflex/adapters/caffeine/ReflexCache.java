@@ -606,14 +606,16 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         /**
          * Loads {@code model} into a new store with the default {@link PolicyLoader}, which also
          * refuses a model trained on a hit history that survives eviction
-         * ({@link EvictionFeatures#HIT_HISTORY_METADATA}): the adapter keeps hits since admission.
+         * ({@link EvictionFeatures#HIT_HISTORY_METADATA}: the adapter keeps hits since admission) or
+         * on candidates other than the K coldest ({@link EvictionLoop#CANDIDATES_METADATA}).
          *
          * @throws IllegalArgumentException naming the file and reason when the engine refuses it
          */
         public Builder<K, V> model(Path model) {
             Objects.requireNonNull(model, "model");
             PolicyStore s = PolicyStore.create(PolicyLoader.builder()
-                    .refuseMetadata(EvictionFeatures.HIT_HISTORY_METADATA, EvictionFeatures.HIT_HISTORY_REFUSAL).build(), List.of());
+                    .refuseMetadata(EvictionFeatures.HIT_HISTORY_METADATA, EvictionFeatures.HIT_HISTORY_REFUSAL)
+                    .refuseMetadata(EvictionLoop.CANDIDATES_METADATA, EvictionLoop.CANDIDATES_REFUSAL).build(), List.of());
             SwapResult r = s.offer(model);
             if (!r.accepted()) {
                 s.close();

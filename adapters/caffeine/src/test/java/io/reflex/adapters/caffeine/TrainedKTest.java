@@ -116,4 +116,15 @@ class TrainedKTest {
         assertTrue(e.getMessage().contains("history.onnx") && e.getMessage().contains(EvictionFeatures.HIT_HISTORY_METADATA),
                 e.getMessage());
     }
+
+    @Test
+    void refusesAModelTrainedOnSampledCandidatesBecauseTheAdapterOffersTheKColdest() {
+        Path file = dir.resolve("sampled.onnx");
+        OnnxModelWriter.of(MlpGraph.randomChain(3, Activation.RELU, EvictionFeatures.ROW_WIDTH, 16, 16, 2)).fixedBatch(1)
+                .metadata(TrainedK.METADATA_KEY, "64").metadata(EvictionLoop.CANDIDATES_METADATA, "sampled").write(file);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> entries().model(file));
+        assertTrue(e.getMessage().contains("sampled.onnx") && e.getMessage().contains(EvictionLoop.CANDIDATES_METADATA),
+                e.getMessage());
+    }
 }
