@@ -271,26 +271,25 @@ class SidecarServerTest {
 
     @Test
     void refusesAModelTrainedOnAHitHistoryOrOnSampledCandidates() {
-        Path history = dir.resolve("history.onnx");
+        String history = refusedRowsModel("history", io.reflex.engine.eviction.EvictionFeatures.HIT_HISTORY_METADATA, "3000");
+        assertTrue(history.contains("reflex.hit-history") && history.contains("hits since admission"), history);
+
+        String sampled = refusedRowsModel("sampled", io.reflex.engine.eviction.EvictionLoop.CANDIDATES_METADATA, "sampled");
+        assertTrue(sampled.contains("reflex.candidates") && sampled.contains("K coldest"), sampled);
+    }
+
+    /** Starts on a rows model carrying {@code key = value}; returns the refusal, which names the file. */
+    private String refusedRowsModel(String name, String key, String value) {
+        Path file = dir.resolve(name + ".onnx");
         io.reflex.engine.onnx.OnnxModelWriter.of(io.reflex.engine.onnx.MlpGraph.randomChain(3,
                         io.reflex.engine.onnx.Activation.RELU, io.reflex.engine.eviction.EvictionFeatures.ROW_WIDTH, 16, 16, 2))
-                .fixedBatch(1).metadata("reflex.k", "8")
-                .metadata(io.reflex.engine.eviction.EvictionFeatures.HIT_HISTORY_METADATA, "3000").write(history);
-
+                .fixedBatch(1).metadata("reflex.k", "8").metadata(key, value).write(file);
+        Path socket = dir.resolve(name + ".sock");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SidecarServer.start(
-                SidecarConfig.builder().socket(dir.resolve("h.sock")).model(history).build()));
-        assertTrue(e.getMessage().contains("history.onnx") && e.getMessage().contains("reflex.hit-history")
-                && e.getMessage().contains("hits since admission"), e.getMessage());
-        assertFalse(Files.exists(dir.resolve("h.sock")));
-
-        Path sampled = dir.resolve("sampled.onnx");
-        io.reflex.engine.onnx.OnnxModelWriter.of(io.reflex.engine.onnx.MlpGraph.randomChain(3,
-                        io.reflex.engine.onnx.Activation.RELU, io.reflex.engine.eviction.EvictionFeatures.ROW_WIDTH, 16, 16, 2))
-                .fixedBatch(1).metadata("reflex.k", "8")
-                .metadata(io.reflex.engine.eviction.EvictionLoop.CANDIDATES_METADATA, "sampled").write(sampled);
-        IllegalArgumentException s = assertThrows(IllegalArgumentException.class, () -> SidecarServer.start(
-                SidecarConfig.builder().socket(dir.resolve("s.sock")).model(sampled).build()));
-        assertTrue(s.getMessage().contains("sampled.onnx") && s.getMessage().contains("reflex.candidates"), s.getMessage());
+                SidecarConfig.builder().socket(socket).model(file).build()));
+        assertTrue(e.getMessage().contains(name + ".onnx"), e.getMessage());
+        assertFalse(Files.exists(socket), "no socket left behind");
+        return e.getMessage();
     }
 
     /** A fresh connection gets a valid answer. */

@@ -108,23 +108,21 @@ class TrainedKTest {
 
     @Test
     void refusesAModelTrainedOnAHitHistoryBecauseTheAdapterKeepsHitsSinceAdmission() {
-        Path file = dir.resolve("history.onnx");
-        OnnxModelWriter.of(MlpGraph.randomChain(3, Activation.RELU, EvictionFeatures.ROW_WIDTH, 16, 16, 2)).fixedBatch(1)
-                .metadata(TrainedK.METADATA_KEY, "64").metadata(EvictionFeatures.HIT_HISTORY_METADATA, "3000").write(file);
-
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> entries().model(file));
-        assertTrue(e.getMessage().contains("history.onnx") && e.getMessage().contains(EvictionFeatures.HIT_HISTORY_METADATA),
-                e.getMessage());
+        assertRefusedForMetadata("history.onnx", EvictionFeatures.HIT_HISTORY_METADATA, "3000");
     }
 
     @Test
     void refusesAModelTrainedOnSampledCandidatesBecauseTheAdapterOffersTheKColdest() {
-        Path file = dir.resolve("sampled.onnx");
+        assertRefusedForMetadata("sampled.onnx", EvictionLoop.CANDIDATES_METADATA, "sampled");
+    }
+
+    /** A K = 64 rows model carrying {@code key = value} is refused at build, naming the file and the key. */
+    private void assertRefusedForMetadata(String name, String key, String value) {
+        Path file = dir.resolve(name);
         OnnxModelWriter.of(MlpGraph.randomChain(3, Activation.RELU, EvictionFeatures.ROW_WIDTH, 16, 16, 2)).fixedBatch(1)
-                .metadata(TrainedK.METADATA_KEY, "64").metadata(EvictionLoop.CANDIDATES_METADATA, "sampled").write(file);
+                .metadata(TrainedK.METADATA_KEY, "64").metadata(key, value).write(file);
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> entries().model(file));
-        assertTrue(e.getMessage().contains("sampled.onnx") && e.getMessage().contains(EvictionLoop.CANDIDATES_METADATA),
-                e.getMessage());
+        assertTrue(e.getMessage().contains(name) && e.getMessage().contains(key), e.getMessage());
     }
 }
