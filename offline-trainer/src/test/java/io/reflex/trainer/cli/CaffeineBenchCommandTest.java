@@ -33,9 +33,11 @@ class CaffeineBenchCommandTest {
         }
         assertEquals(64, r.get("k").asInt(), r.toString());
         assertEquals("untrained-candidate-rows-k64", r.get("model").asText());
-        // Every write evicts, and the policy (not the fallback) chose every victim.
-        assertTrue(r.get("policy_decisions").asLong() > 0, r.toString());
-        assertEquals(0, r.get("fallback_writes").asLong(), r.toString());
+        // Every write evicts and the policy decides; a decision past its 5 ms deadline on a loaded
+        // machine falls back to Caffeine, which is counted, and must stay rare.
+        long decisions = r.get("policy_decisions").asLong();
+        assertTrue(decisions > 0, r.toString());
+        assertTrue(r.get("fallback_writes").asLong() * 100 <= decisions, r.toString());
     }
 
     @Test
