@@ -35,13 +35,19 @@ class PopularityWeightedTreeTest {
                 max[k] = Math.max(max[k], pop);
             }
         }
-        // The principal direction's sign is arbitrary: bands ascend or descend, never overlap.
+        // The principal direction's sign is arbitrary: bands ascend or descend, and overlap by at most
+        // what the item vectors still add to the projection: |v - mean| <= 4 over 4 coordinates in
+        // [-1, 1], against 1000 per unit of popularity, so popularities closer than 0.004 may swap.
+        // (With a margin of 0 a clean-clone CI run failed once, jqwik seed -4330192894748819607; that
+        // seed passed when rerun, and 3,000 tries did not fail, so the margin is the derived bound,
+        // not a measured overlap.)
+        float margin = 4f / 1000;
         boolean ascending = min[children - 1] >= max[0];
         for (int k = 0; k + 1 < children; k++) {
             if (ascending) {
-                assertTrue(max[k] <= min[k + 1], "band " + k + " overlaps band " + (k + 1));
+                assertTrue(max[k] <= min[k + 1] + margin, "band " + k + " overlaps band " + (k + 1) + ": " + max[k] + " > " + min[k + 1]);
             } else {
-                assertTrue(min[k] >= max[k + 1], "band " + k + " overlaps band " + (k + 1));
+                assertTrue(min[k] + margin >= max[k + 1], "band " + k + " overlaps band " + (k + 1) + ": " + min[k] + " < " + max[k + 1]);
             }
         }
     }
