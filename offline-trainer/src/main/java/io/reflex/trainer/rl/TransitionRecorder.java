@@ -10,6 +10,7 @@ import io.reflex.trainer.cache.CandidateFeatures;
 import io.reflex.trainer.cache.EvictionContext;
 import io.reflex.trainer.cache.EvictionPolicy;
 import io.reflex.trainer.cache.HitHistory;
+import io.reflex.trainer.cache.LearnedCandidates;
 import io.reflex.trainer.cache.RemovalCause;
 import io.reflex.trainer.cache.SampledCandidates;
 import io.reflex.trainer.cache.Trace;
@@ -65,9 +66,7 @@ public final class TransitionRecorder implements EvictionPolicy {
     private final boolean[] hitAt;
     private final int[] decisionsBefore;
     private final int[] lastRequest;
-    private final HitHistory history;
-    /** Candidates sampled from the whole resident set; null: the K least recently used. */
-    private final SampledCandidates sampler;
+    private final LearnedCandidates gatherer;
     /** A fixed cost of every eviction, added to every candidate's training cost (0: none). */
     private final double evictionCost;
     // decision logs, grown as needed
@@ -89,43 +88,27 @@ public final class TransitionRecorder implements EvictionPolicy {
      *                     (0: every miss costs the same, whatever the space the eviction freed)
      */
     public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount, double sizeExponent) {
-        this(trace, k, selector, costDiscount, sizeExponent, null);
+        this(trace, k, selector, costDiscount, sizeExponent, null, HitHistory.OFF);
     }
 
     /**
      * As the LRU-behaviour constructor, with a learned behaviour: {@code behaviour}, an engine
      * decider of an earlier model (same K), scores the candidates and the selector explores over its
      * scores instead of LRU's (null: LRU). Replaying under the policy being improved shows the
-     * trainer the caches that policy makes, not only LRU's.
-     */
-    public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount, double sizeExponent,
-                              EvictionLoop.Decider behaviour) {
-        this(trace, k, selector, costDiscount, sizeExponent, behaviour, HitHistory.OFF);
-    }
-
-    /**
-     * As above, with the hit-count feature taken from a {@link HitHistory} of halving period
-     * {@code hitHistory} requests (0: never halved; {@link HitHistory#OFF}: hits since admission,
-     * the default) instead of the simulator's hits since admission.
+     * trainer the caches that policy makes, not only LRU's. The hit-count feature comes from a
+     * {@link HitHistory} of halving period {@code hitHistory} requests (0: never halved;
+     * {@link HitHistory#OFF}: the simulator's hits since admission, the default).
      */
     public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount, double sizeExponent,
                               EvictionLoop.Decider behaviour, int hitHistory) {
-        this(trace, k, selector, costDiscount, sizeExponent, behaviour, hitHistory, null);
+        this(trace, k, selector, costDiscount, sizeExponent, behaviour, hitHistory, null, 0);
     }
 
     /**
      * As above, with the candidates drawn by {@code sampler} from the whole resident set (least
      * recently requested first, so LRU scoring still makes the oldest-accessed of the sample the
-     * behaviour's default) instead of the K least recently used; null: the K least recently used.
-     * The recorder keeps the sampler in step with the cache.
-     */
-    public TransitionRecorder(Trace trace, int k, ActionSelector selector, double costDiscount, double sizeExponent,
-                              EvictionLoop.Decider behaviour, int hitHistory, SampledCandidates sampler) {
-        this(trace, k, selector, costDiscount, sizeExponent, behaviour, hitHistory, sampler, 0);
-    }
-
-    /**
-     * As above, with a fixed cost {@code evictionCost} ≥ 0 of every eviction added to each
+     * behaviour's default; null: the K least recently used; the recorder keeps it in step with the
+     * cache), and a fixed cost {@code evictionCost} ≥ 0 of every eviction added to each
      * candidate's training cost: every Q-value is then below 0, so the engine's mask evicts one
      * candidate per decision, and the semi-Markov bootstrap (a victim of more mean resident sizes
      * defers the next decision's costs) makes freeing more space worth something even among
@@ -138,7 +121,6 @@ public final class TransitionRecorder implements EvictionPolicy {
             throw new IllegalArgumentException("eviction cost must be >= 0, got " + evictionCost);
         }
         this.evictionCost = evictionCost;
-        this.sampler = sampler;
         if (behaviour != null && behaviour.candidates().capacity() != k) {
             throw new IllegalArgumentException("the behaviour decider takes K = " + behaviour.candidates().capacity()
                     + ", the recorder K = " + k);
@@ -165,7 +147,7 @@ public final class TransitionRecorder implements EvictionPolicy {
         this.decisionsBefore = new int[trace.length()];
         this.lastRequest = new int[trace.objectCount()];
         Arrays.fill(lastRequest, -1);
-        this.history = HitHistory.orNull(trace.objectCount(), hitHistory);
+        this.gatherer = new LearnedCandidates(HitHistory.orNull(trace.objectCount(), hitHistory), sampler);
     }
 
     @Override
@@ -179,12 +161,7 @@ public final class TransitionRecorder implements EvictionPolicy {
         hitAt[i] = true;
         decisionsBefore[i] = decisions;
         lastRequest[object] = i;
-        if (history != null) {
-            history.record(object, i);
-        }
-        if (sampler != null) {
-            sampler.touch(object, i);
-        }
+        gatherer.onRequest(object, i);
     }
 
     @Override
@@ -192,20 +169,12 @@ public final class TransitionRecorder implements EvictionPolicy {
         int i = cache.requestIndex();
         decisionsBefore[i] = decisions;
         lastRequest[object] = i;
-        if (history != null) {
-            history.record(object, i);
-        }
-        if (sampler != null) {
-            sampler.touch(object, i);
-        }
+        gatherer.onRequest(object, i);
     }
 
     @Override
     public void evict(EvictionContext cache) {
-        int n = sampler == null ? cache.candidates(k, objects, raw) : sampler.sample(k, cache, objects, raw);
-        if (history != null) {
-            history.overwrite(objects, raw, n, cache.requestIndex());
-        }
+        int n = gatherer.gather(k, cache, objects, raw);
         fill(candidates, raw, n);
         grow();
         encoder.encode(candidates, states, decisions * width);
@@ -249,16 +218,12 @@ public final class TransitionRecorder implements EvictionPolicy {
 
     @Override
     public void onInsert(int object, CacheView cache) {
-        if (sampler != null) {
-            sampler.inserted(object);
-        }
+        gatherer.onInsert(object);
     }
 
     @Override
     public void onRemove(int object, RemovalCause cause, CacheView cache) {
-        if (sampler != null) {
-            sampler.removed(object);
-        }
+        gatherer.onRemove(object);
     }
 
     /** Decisions logged so far. */

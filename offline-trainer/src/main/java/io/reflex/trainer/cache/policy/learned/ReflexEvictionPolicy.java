@@ -12,6 +12,7 @@ import io.reflex.trainer.cache.CandidateFeatures;
 import io.reflex.trainer.cache.EvictionContext;
 import io.reflex.trainer.cache.EvictionPolicy;
 import io.reflex.trainer.cache.HitHistory;
+import io.reflex.trainer.cache.LearnedCandidates;
 import io.reflex.trainer.cache.RemovalCause;
 import io.reflex.trainer.cache.SampledCandidates;
 import io.reflex.trainer.rl.TransitionRecorder;
@@ -19,6 +20,7 @@ import io.reflex.trainer.rl.TransitionRecorder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -50,10 +52,10 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
     private final long[] latencies;
     /** The model's {@code reflex.hit-history} period ({@link HitHistory#OFF} when absent). */
     private final int hitHistory;
-    private HitHistory history;
     /** Whether the model was trained on sampled candidates ({@code reflex.candidates=sampled}). */
     private final boolean sampled;
-    private SampledCandidates sampler;
+    /** Built at the first callback, when the trace's object count is known. */
+    private LearnedCandidates gatherer;
     private int latencyCount;
     private long decisions;
     private long fallbacks;
@@ -71,8 +73,9 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
         this.objects = new int[k];
         this.raw = new float[k * CandidateFeatures.COUNT];
         this.latencies = new long[latencySamples];
-        this.hitHistory = hitHistoryOf(model);
-        this.sampled = sampledOf(model);
+        Map<String, String> metadata = OnnxModel.read(model).metadata();
+        this.hitHistory = hitHistoryOf(model, metadata);
+        this.sampled = sampledOf(model, metadata);
     }
 
     /** The seed of the candidate sampling of a model trained on sampled candidates. */
@@ -82,19 +85,12 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
      * Whether a model was trained on candidates sampled from the whole resident set: its
      * {@code reflex.candidates} metadata ({@link SampledCandidates#METADATA}); false when absent.
      */
-    public static boolean sampledOf(Path model) {
+    private static boolean sampledOf(Path model, Map<String, String> metadata) {
         try {
-            return SampledCandidates.isSampled(OnnxModel.read(model).metadata().get(SampledCandidates.METADATA));
+            return SampledCandidates.isSampled(metadata.get(SampledCandidates.METADATA));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(model + ": " + e.getMessage(), e);
         }
-    }
-
-    private SampledCandidates sampler(CacheView cache) {
-        if (sampler == null) {
-            sampler = new SampledCandidates(cache.objectCount(), SAMPLING_SEED);
-        }
-        return sampler;
     }
 
     /**
@@ -103,7 +99,11 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
      * since admission, the default).
      */
     public static int hitHistoryOf(Path model) {
-        String v = OnnxModel.read(model).metadata().get(EvictionFeatures.HIT_HISTORY_METADATA);
+        return hitHistoryOf(model, OnnxModel.read(model).metadata());
+    }
+
+    private static int hitHistoryOf(Path model, Map<String, String> metadata) {
+        String v = metadata.get(EvictionFeatures.HIT_HISTORY_METADATA);
         if (v == null) {
             return HitHistory.OFF;
         }
@@ -118,14 +118,13 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
         throw new IllegalArgumentException(model + ": metadata reflex.hit-history must be a number >= 0, got '" + v + "'");
     }
 
-    private void record(int object, CacheView cache) {
-        if (hitHistory < 0) {
-            return;
+    private LearnedCandidates gatherer(CacheView cache) {
+        if (gatherer == null) {
+            int objects = cache.objectCount();
+            gatherer = new LearnedCandidates(HitHistory.orNull(objects, hitHistory),
+                    sampled ? new SampledCandidates(objects, SAMPLING_SEED) : null);
         }
-        if (history == null) {
-            history = new HitHistory(cache.objectCount(), hitHistory);
-        }
-        history.record(object, cache.requestIndex());
+        return gatherer;
     }
 
     /**
@@ -155,26 +154,17 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
 
     @Override
     public void onHit(int object, CacheView cache) {
-        record(object, cache);
-        if (sampled) {
-            sampler(cache).touch(object, cache.requestIndex());
-        }
+        gatherer(cache).onRequest(object, cache.requestIndex());
     }
 
     @Override
     public void onMiss(int object, CacheView cache) {
-        record(object, cache);
-        if (sampled) {
-            sampler(cache).touch(object, cache.requestIndex());
-        }
+        gatherer(cache).onRequest(object, cache.requestIndex());
     }
 
     @Override
     public void evict(EvictionContext cache) {
-        int n = sampled ? sampler(cache).sample(k, cache, objects, raw) : cache.candidates(k, objects, raw);
-        if (history != null) {
-            history.overwrite(objects, raw, n, cache.requestIndex());
-        }
+        int n = gatherer(cache).gather(k, cache, objects, raw);
         TransitionRecorder.fill(decider.candidates(), raw, n);
         long t0 = System.nanoTime();
         long mask = decider.decide();
@@ -196,16 +186,12 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
 
     @Override
     public void onInsert(int object, CacheView cache) {
-        if (sampled) {
-            sampler(cache).inserted(object);
-        }
+        gatherer(cache).onInsert(object);
     }
 
     @Override
     public void onRemove(int object, RemovalCause cause, CacheView cache) {
-        if (sampled) {
-            sampler(cache).removed(object);
-        }
+        gatherer(cache).onRemove(object);
     }
 
     /** Eviction decisions taken. */
