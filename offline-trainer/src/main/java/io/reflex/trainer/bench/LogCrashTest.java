@@ -5,10 +5,8 @@ import io.reflex.engine.log.DecisionLogReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -81,17 +79,8 @@ public final class LogCrashTest {
     }
 
     private ChildRun startChild(long childSeed) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.startsWith("-agentlib:jdwp")) {
-                command.add(arg);
-            }
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("io.reflex.trainer.cli.ReflexCommand");
-        command.addAll(List.of("log", "crashtest-child", "--dir", dir.toString(), "--seed", Long.toString(childSeed)));
+        List<String> command = ChildJvm.reflexCommand(List.of("log", "crashtest-child", "--dir", dir.toString(),
+                "--seed", Long.toString(childSeed)));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         return new ChildRun(p);
     }

@@ -1,15 +1,22 @@
 package io.reflex.trainer.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reflex.adapters.caffeine.ReflexCache;
 import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.trainer.bench.CaffeineBench;
+import io.reflex.trainer.bench.ChildJvm;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -17,10 +24,19 @@ import java.util.concurrent.Callable;
  * {@code ./reflex bench caffeine}: the Caffeine adapter against plain Caffeine, same run (read and
  * evicting-write throughput ratios, hit ratios on the trap and Zipf workloads). See
  * {@link CaffeineBench}. One thread.
+ *
+ * <p>With {@code --forks N} (N > 1) the bench runs in N fresh JVMs one after another and each
+ * figure is the median of the forks' figures (each fork's ratios are still the adapter against
+ * plain Caffeine in that same JVM); the forks' read and write ratios are listed too. Forks are
+ * there because the read ratio varies between JVMs far more than between the rounds of one JVM:
+ * where each entry's objects land in memory is fixed per JVM and read throughput is memory-bound.
  */
 @Command(name = "caffeine", mixinStandardHelpOptions = true,
         description = "Caffeine adapter vs plain Caffeine: read/write throughput ratios, hit ratios on trap and zipf.")
 final class BenchCaffeineCommand implements Callable<Integer> {
+
+    private static final int MAX_FORKS = 15;
+    private static final ObjectMapper READER = new ObjectMapper();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,10 +61,16 @@ final class BenchCaffeineCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the keys and the untrained model (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--forks", defaultValue = "1", description = "Fresh JVMs to run the bench in, one after another, reporting each figure's median over them; 1 runs it in this JVM (default ${DEFAULT-VALUE}).")
+    int forks;
+
     @Override
     public Integer call() throws Exception {
         if (rounds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be >= 1");
+        }
+        if (forks < 1 || forks > MAX_FORKS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--forks must be in [1, " + MAX_FORKS + "]");
         }
         if (!(headroom >= 0 && headroom <= 0.25)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--headroom must be in [0, 0.25]");
@@ -57,6 +79,16 @@ final class BenchCaffeineCommand implements Callable<Integer> {
         if (model != null && !Files.isRegularFile(model)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model: no such file " + model);
         }
+        Map<String, Object> out = forks == 1 ? inThisJvm(untrained) : medianOfForks();
+        if (json) {
+            Json.print(spec.commandLine().getOut(), out);
+        } else {
+            out.forEach((k, v) -> spec.commandLine().getOut().printf("%-34s %s%n", k, v));
+        }
+        return 0;
+    }
+
+    private Map<String, Object> inThisJvm(EvictionLoop.Layout untrained) throws Exception {
         spec.commandLine().getErr().println("bench caffeine: throughput rounds, then trap and zipf replays...");
         CaffeineBench.Result r = new CaffeineBench(model, untrained, seed, rounds, headroom).run();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -82,12 +114,62 @@ final class BenchCaffeineCommand implements Callable<Integer> {
         out.put("policy_decisions", r.policyDecisions());
         out.put("k", r.k());
         out.put("headroom", headroom);
-        if (json) {
-            Json.print(spec.commandLine().getOut(), out);
-        } else {
-            out.forEach((k, v) -> spec.commandLine().getOut().printf("%-34s %s%n", k, v));
+        return out;
+    }
+
+    private Map<String, Object> medianOfForks() throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("bench", "caffeine", "--json", "--forks", "1", "--layout", layout,
+                "--rounds", Integer.toString(rounds), "--headroom", Double.toString(headroom), "--seed", Long.toString(seed)));
+        if (model != null) {
+            args.addAll(List.of("--model", model.toAbsolutePath().toString()));
         }
-        return 0;
+        List<JsonNode> results = new ArrayList<>();
+        for (int fork = 1; fork <= forks; fork++) {
+            spec.commandLine().getErr().println("bench caffeine: fork " + fork + "/" + forks + "...");
+            Process p = new ProcessBuilder(ChildJvm.reflexCommand(args)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int exit = p.waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("bench caffeine: fork " + fork + " of " + forks + " exited with status " + exit
+                        + " (its errors are above)");
+            }
+            results.add(lastJsonLine(stdout, fork));
+        }
+        return medianOf(results);
+    }
+
+    private static JsonNode lastJsonLine(String stdout, int fork) throws IOException {
+        String[] lines = stdout.strip().split("\\R");
+        String last = lines[lines.length - 1];
+        if (!last.startsWith("{")) {
+            throw new IllegalStateException("bench caffeine: fork " + fork + " printed no JSON object, its output ends with: " + last);
+        }
+        return READER.readTree(last);
+    }
+
+    /**
+     * One result from the forks' results: each number is the median over the forks (the mean of
+     * the middle two for an even count), anything else is the first fork's; then {@code forks} and the
+     * forks' own read and write ratios, in fork order.
+     */
+    static Map<String, Object> medianOf(List<JsonNode> results) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> field : results.getFirst().properties()) {
+            String name = field.getKey();
+            if (!field.getValue().isNumber()) {
+                out.put(name, field.getValue().asText());
+                continue;
+            }
+            double[] values = results.stream().mapToDouble(r -> r.path(name).asDouble(Double.NaN)).sorted().toArray();
+            int mid = values.length / 2;
+            double median = values.length % 2 == 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+            out.put(name, field.getValue().isIntegralNumber() ? (Object) Math.round(median) : (Object) median);
+        }
+        out.put("forks", results.size());
+        for (String ratio : new String[] {"read_throughput_ratio", "write_cpu_cost_ratio"}) {
+            out.put(ratio + "_forks", results.stream().map(r -> r.path(ratio).asDouble(Double.NaN)).toList());
+        }
+        return out;
     }
 
     private static double round(double v) {

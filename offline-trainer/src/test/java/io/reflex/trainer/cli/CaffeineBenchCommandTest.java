@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +40,50 @@ class CaffeineBenchCommandTest {
         long decisions = r.get("policy_decisions").asLong();
         assertTrue(decisions > 0, r.toString());
         assertTrue(r.get("fallback_writes").asLong() * 100 <= decisions, r.toString());
+    }
+
+    @Test
+    void withForksRunsTheBenchInFreshJvmsAndReportsTheMedianAndEachForksRatios() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = run(out, err, "bench", "caffeine", "--rounds", "1", "--forks", "2", "--json");
+
+        assertEquals(0, exit, err.toString());
+        JsonNode r = JSON.readTree(out.toString());
+        assertEquals(2, r.get("forks").asInt(), r.toString());
+        JsonNode reads = r.get("read_throughput_ratio_forks");
+        assertEquals(2, reads.size(), r.toString());
+        assertEquals((reads.get(0).asDouble() + reads.get(1).asDouble()) / 2, r.get("read_throughput_ratio").asDouble(), 1e-9);
+        assertEquals(2, r.get("write_cpu_cost_ratio_forks").size(), r.toString());
+        assertEquals(64, r.get("k").asInt(), r.toString());
+        assertTrue(err.toString().contains("fork 2/2"), err.toString());
+    }
+
+    @Test
+    void theMedianOfForksTakesEachNumberItsOwnMedianAndKeepsTheFirstForksText() throws Exception {
+        List<JsonNode> forks = List.of(
+                JSON.readTree("{\"read_throughput_ratio\":0.9,\"write_cpu_cost_ratio\":2.0,\"k\":64,\"model\":\"a\"}"),
+                JSON.readTree("{\"read_throughput_ratio\":0.5,\"write_cpu_cost_ratio\":3.0,\"k\":64,\"model\":\"b\"}"),
+                JSON.readTree("{\"read_throughput_ratio\":0.7,\"write_cpu_cost_ratio\":1.0,\"k\":64,\"model\":\"c\"}"));
+
+        Map<String, Object> merged = BenchCaffeineCommand.medianOf(forks);
+
+        assertEquals(0.7, merged.get("read_throughput_ratio"));
+        assertEquals(2.0, merged.get("write_cpu_cost_ratio"));
+        assertEquals(64L, merged.get("k"));
+        assertEquals("a", merged.get("model"));
+        assertEquals(3, merged.get("forks"));
+        assertEquals(List.of(0.9, 0.5, 0.7), merged.get("read_throughput_ratio_forks"));
+        assertEquals(List.of(2.0, 3.0, 1.0), merged.get("write_cpu_cost_ratio_forks"));
+    }
+
+    @Test
+    void refusesAForkCountOutsideOneToFifteen() {
+        for (String forks : new String[] {"0", "16"}) {
+            StringWriter err = new StringWriter();
+            assertEquals(2, run(new StringWriter(), err, "bench", "caffeine", "--forks", forks, "--json"));
+            assertTrue(err.toString().contains("--forks must be in [1, 15]"), err.toString());
+        }
     }
 
     @Test
