@@ -30,7 +30,8 @@ import java.util.SplittableRandom;
  * The short benchmark behind {@code ./reflex bench caffeine}: the Caffeine adapter against plain
  * Caffeine 3.2.3 in the same run.
  * <ul>
- *   <li>Reads: one thread, {@code getIfPresent} on a resident, Zipf-skewed key set, rounds
+ *   <li>Reads: one thread, {@code getIfPresent} on a resident, Zipf-skewed key set (50,000 keys
+ *       by default, in a cache of twice that capacity), rounds
  *       alternating between the caches; the median round's throughput of each. A third cache,
  *       plain Caffeine holding each value in a one-field wrapper, measures what one extra object
  *       per entry costs a read by itself (the adapter's values are such nodes).</li>
@@ -73,6 +74,11 @@ public final class CaffeineBench {
     private static final int UNTRAINED_JOINT_K = 16;
     /** K of the untrained candidate-rows policy: {@code train eviction}'s and the quickstart's default. */
     private static final int UNTRAINED_ROWS_K = 64;
+    /** Keys the read phase holds by default. */
+    public static final int DEFAULT_RESIDENT = 50_000;
+    /** Bounds of the read phase's key count. */
+    public static final int MIN_RESIDENT = 1_000;
+    public static final int MAX_RESIDENT = 2_000_000;
     /** Passes over the read stream per timed round. */
     private static final int READ_PASSES = 4;
     private final Path model;
@@ -80,6 +86,7 @@ public final class CaffeineBench {
     private final long seed;
     private final int rounds;
     private final double headroom;
+    private final int resident;
 
     /**
      * @param model           a trained eviction policy, or null for an untrained one generated from the seed
@@ -87,11 +94,16 @@ public final class CaffeineBench {
      * @param seed            seed of the keys and of the untrained model
      * @param rounds          timed rounds per cache and operation
      * @param headroom        the adapter's headroom, a fraction of the capacity ({@link ReflexCache#DEFAULT_HEADROOM})
+     * @param resident        keys the read phase holds and reads, in [1,000, 2,000,000]
      */
-    public CaffeineBench(Path model, EvictionLoop.Layout untrainedLayout, long seed, int rounds, double headroom) {
+    public CaffeineBench(Path model, EvictionLoop.Layout untrainedLayout, long seed, int rounds, double headroom, int resident) {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
         }
+        if (resident < MIN_RESIDENT || resident > MAX_RESIDENT) {
+            throw new IllegalArgumentException("resident must be in [" + MIN_RESIDENT + ", " + MAX_RESIDENT + "], got " + resident);
+        }
+        this.resident = resident;
         this.model = model;
         this.untrainedLayout = Objects.requireNonNull(untrainedLayout, "untrainedLayout");
         this.seed = seed;
@@ -155,7 +167,6 @@ public final class CaffeineBench {
      * 100 ms), long enough for the process CPU clock, which Linux reports in 10 ms ticks.
      */
     private double[] reads(Path file) {
-        int resident = 50_000;
         Long[] keys = new Long[resident];
         for (int i = 0; i < resident; i++) {
             keys[i] = (long) i;

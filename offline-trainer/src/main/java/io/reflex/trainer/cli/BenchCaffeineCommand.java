@@ -61,6 +61,9 @@ final class BenchCaffeineCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the keys and the untrained model (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--resident", description = "Keys the read phase holds and reads, Zipf-skewed, in a cache of twice that capacity (default 50000).")
+    int resident = CaffeineBench.DEFAULT_RESIDENT;
+
     @Option(names = "--forks", defaultValue = "1", description = "Fresh JVMs to run the bench in, one after another, reporting each figure's median over them; 1 runs it in this JVM (default ${DEFAULT-VALUE}).")
     int forks;
 
@@ -68,6 +71,10 @@ final class BenchCaffeineCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (rounds < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be >= 1");
+        }
+        if (resident < CaffeineBench.MIN_RESIDENT || resident > CaffeineBench.MAX_RESIDENT) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--resident must be in [" + CaffeineBench.MIN_RESIDENT + ", " + CaffeineBench.MAX_RESIDENT + "]");
         }
         if (forks < 1 || forks > MAX_FORKS) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--forks must be in [1, " + MAX_FORKS + "]");
@@ -90,7 +97,7 @@ final class BenchCaffeineCommand implements Callable<Integer> {
 
     private Map<String, Object> inThisJvm(EvictionLoop.Layout untrained) throws Exception {
         spec.commandLine().getErr().println("bench caffeine: throughput rounds, then trap and zipf replays...");
-        CaffeineBench.Result r = new CaffeineBench(model, untrained, seed, rounds, headroom).run();
+        CaffeineBench.Result r = new CaffeineBench(model, untrained, seed, rounds, headroom, resident).run();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("read_throughput_ratio", round(r.readOpsReflex() / r.readOpsCaffeine()));
         out.put("write_throughput_ratio", round(r.writeOpsReflex() / r.writeOpsCaffeine()));
@@ -114,12 +121,14 @@ final class BenchCaffeineCommand implements Callable<Integer> {
         out.put("policy_decisions", r.policyDecisions());
         out.put("k", r.k());
         out.put("headroom", headroom);
+        out.put("resident", resident);
         return out;
     }
 
     private Map<String, Object> medianOfForks() throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("bench", "caffeine", "--json", "--forks", "1", "--layout", layout,
-                "--rounds", Integer.toString(rounds), "--headroom", Double.toString(headroom), "--seed", Long.toString(seed)));
+                "--rounds", Integer.toString(rounds), "--headroom", Double.toString(headroom), "--seed", Long.toString(seed),
+                "--resident", Integer.toString(resident)));
         if (model != null) {
             args.addAll(List.of("--model", model.toAbsolutePath().toString()));
         }

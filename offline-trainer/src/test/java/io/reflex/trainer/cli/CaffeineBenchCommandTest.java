@@ -35,6 +35,7 @@ class CaffeineBenchCommandTest {
         }
         assertEquals(64, r.get("k").asInt(), r.toString());
         assertEquals("untrained-candidate-rows-k64", r.get("model").asText());
+        assertEquals(50_000, r.get("resident").asInt(), r.toString());
         // Every write evicts and the policy decides; a decision past its 5 ms deadline on a loaded
         // machine falls back to Caffeine, which is counted, and must stay rare.
         long decisions = r.get("policy_decisions").asLong();
@@ -83,6 +84,15 @@ class CaffeineBenchCommandTest {
             StringWriter err = new StringWriter();
             assertEquals(2, run(new StringWriter(), err, "bench", "caffeine", "--forks", forks, "--json"));
             assertTrue(err.toString().contains("--forks must be in [1, 15]"), err.toString());
+        }
+    }
+
+    @Test
+    void refusesAResidentKeyCountOutsideOneThousandToTwoMillion() {
+        for (String resident : new String[] {"999", "2000001"}) {
+            StringWriter err = new StringWriter();
+            assertEquals(2, run(new StringWriter(), err, "bench", "caffeine", "--resident", resident, "--json"));
+            assertTrue(err.toString().contains("--resident must be in [1000, 2000000]"), err.toString());
         }
     }
 

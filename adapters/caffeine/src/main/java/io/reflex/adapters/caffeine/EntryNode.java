@@ -17,9 +17,9 @@ package io.reflex.adapters.caffeine;
  * {@code ./reflex bench caffeine} on a quiet machine (Dec 5): the read-modify-write and the conversion
  * cost more than the stores they save. Moving the recording off the hit, into a lossy striped ring
  * of (node, time) drained on the common pool or every 256 reads, measured slower still (0.44–0.58
- * against 0.63–0.79). Most of what a hit costs beyond plain Caffeine is this object itself, not its
- * stores: with no recording at all the adapter read at 0.65 of plain Caffeine against 0.63 with it
- * (median of five JVMs, README "Caffeine adapter").
+ * against 0.63–0.79). Both this object and its stores cost: with no recording at all the adapter
+ * read at 0.65 of plain Caffeine against 0.63 with it over 50,000 keys, 0.82 against 0.76 over 5,000
+ * (medians of several JVMs, README "Caffeine adapter").
  *
  * <p>Allocation: one instance per write.
  */
