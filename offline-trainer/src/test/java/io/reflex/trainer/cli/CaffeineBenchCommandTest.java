@@ -3,6 +3,8 @@ package io.reflex.trainer.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -78,22 +80,16 @@ class CaffeineBenchCommandTest {
         assertEquals(List.of(2.0, 3.0, 1.0), merged.get("write_cpu_cost_ratio_forks"));
     }
 
-    @Test
-    void refusesAForkCountOutsideOneToFifteen() {
-        for (String forks : new String[] {"0", "16"}) {
-            StringWriter err = new StringWriter();
-            assertEquals(2, run(new StringWriter(), err, "bench", "caffeine", "--forks", forks, "--json"));
-            assertTrue(err.toString().contains("--forks must be in [1, 15]"), err.toString());
-        }
-    }
-
-    @Test
-    void refusesAResidentKeyCountOutsideOneThousandToTwoMillion() {
-        for (String resident : new String[] {"999", "2000001"}) {
-            StringWriter err = new StringWriter();
-            assertEquals(2, run(new StringWriter(), err, "bench", "caffeine", "--resident", resident, "--json"));
-            assertTrue(err.toString().contains("--resident must be in [1000, 2000000]"), err.toString());
-        }
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+            "--forks, 0, '--forks must be in [1, 15]'",
+            "--forks, 16, '--forks must be in [1, 15]'",
+            "--resident, 999, '--resident must be in [1000, 2000000]'",
+            "--resident, 2000001, '--resident must be in [1000, 2000000]'"})
+    void refusesAForkOrResidentKeyCountOutOfRangeWithAOneLineError(String option, String value, String message) {
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(new StringWriter(), err, "bench", "caffeine", option, value, "--json"));
+        assertTrue(err.toString().contains(message), err.toString());
     }
 
     @Test
