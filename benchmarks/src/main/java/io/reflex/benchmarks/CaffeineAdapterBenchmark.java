@@ -3,10 +3,8 @@ package io.reflex.benchmarks;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.reflex.adapters.caffeine.ReflexCache;
-import io.reflex.engine.eviction.EvictionFeatures;
-import io.reflex.engine.onnx.Activation;
-import io.reflex.engine.onnx.MlpGraph;
-import io.reflex.engine.onnx.OnnxModelWriter;
+import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.trainer.bench.CaffeineBench;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -92,12 +90,8 @@ public class CaffeineAdapterBenchmark {
         }
         if (cache.equals("reflex")) {
             model = Files.createTempFile("reflex-jmh-caffeine", ".onnx");
-            if (policy.equals("rows64")) {
-                OnnxModelWriter.of(MlpGraph.randomChain(42, Activation.RELU, EvictionFeatures.ROW_WIDTH, 16, 16, 2))
-                        .fixedBatch(1).metadata("reflex.k", "64").write(model);
-            } else {
-                OnnxModelWriter.of(MlpGraph.randomDueling(42, 96, 64, 64, 17)).fixedBatch(1).write(model);
-            }
+            CaffeineBench.writeUntrainedPolicy(policy.equals("rows64") ? EvictionLoop.Layout.CANDIDATE_ROWS
+                    : EvictionLoop.Layout.JOINT, 42, model);
             reflexRead = ReflexCache.<Long, Long>builder().maximumSize(2L * RESIDENT).model(model)
                     .deadline(Duration.ofMillis(5)).name("read").build();
             reflexWrite = ReflexCache.<Long, Long>builder().maximumSize(WRITE_CAPACITY).model(model)

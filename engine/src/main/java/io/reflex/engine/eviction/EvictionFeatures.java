@@ -45,13 +45,13 @@ public final class EvictionFeatures {
      * Model metadata entry saying the hit-count feature was trained as the object's request count
      * over a history that survives eviction (the value: its halving period in requests), not as hits
      * since admission. A host that keeps only hits since admission (the Caffeine adapter, the NGINX
-     * sidecar) refuses such a model with {@link #HIT_HISTORY_REFUSAL}
-     * ({@code PolicyLoader.Builder.refuseMetadata}) rather than feed it a feature it was not trained on.
+     * sidecar) refuses such a model ({@link EvictionLoop#hostLoader()}) rather than feed it a feature
+     * it was not trained on.
      */
     public static final String HIT_HISTORY_METADATA = "reflex.hit-history";
 
     /** Why a host that supplies hits since admission refuses a model with {@link #HIT_HISTORY_METADATA}. */
-    public static final String HIT_HISTORY_REFUSAL = "the model's hit-count feature counts requests over a history "
+    static final String HIT_HISTORY_REFUSAL = "the model's hit-count feature counts requests over a history "
             + "that survives eviction, and this host supplies hits since admission (train it without --hit-history)";
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

@@ -2,6 +2,7 @@ package io.reflex.engine.eviction;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.reflex.engine.onnx.TensorSpec;
+import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.CircuitBreaker;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.FallbackCause;
@@ -36,14 +37,26 @@ public final class EvictionLoop implements AutoCloseable {
      * Model metadata entry naming a candidate set other than the K least recently used objects (the
      * trainer writes {@code reflex.candidates=sampled} for a model trained on K objects sampled from
      * the whole cache). A host that hands the loop its K coldest entries (the Caffeine adapter, the
-     * NGINX sidecar) refuses a model carrying it, with {@link #CANDIDATES_REFUSAL}, rather than serve
-     * it candidates it was not trained on.
+     * NGINX sidecar) refuses a model carrying it ({@link #hostLoader()}) rather than serve it
+     * candidates it was not trained on.
      */
     public static final String CANDIDATES_METADATA = "reflex.candidates";
 
     /** Why a host serving the K coldest entries refuses a model with {@link #CANDIDATES_METADATA}. */
-    public static final String CANDIDATES_REFUSAL = "the model was trained on candidates other than the K least recently "
+    static final String CANDIDATES_REFUSAL = "the model was trained on candidates other than the K least recently "
             + "used, and this host offers the K coldest entries (train it without --candidates)";
+
+    /**
+     * A loader builder for a host that hands the loop its K least recently used entries and counts
+     * hits since admission (the Caffeine adapter, the NGINX sidecar): it refuses a model carrying
+     * {@link EvictionFeatures#HIT_HISTORY_METADATA} or {@link #CANDIDATES_METADATA}, naming the file,
+     * the entry and why. The host adds its input and output declarations.
+     */
+    public static PolicyLoader.Builder hostLoader() {
+        return PolicyLoader.builder()
+                .refuseMetadata(EvictionFeatures.HIT_HISTORY_METADATA, EvictionFeatures.HIT_HISTORY_REFUSAL)
+                .refuseMetadata(CANDIDATES_METADATA, CANDIDATES_REFUSAL);
+    }
 
     /** How the serving model scores the candidates. */
     public enum Layout {

@@ -12,6 +12,7 @@ import io.reflex.engine.onnx.UnsupportedGraphException;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +23,10 @@ import java.util.SplittableRandom;
 /**
  * Loads ONNX models as {@link Policy} instances, validating them first.
  *
- * <p>Validation, in order: the file exists and parses as ONNX; the model has one float input and the
- * requested output, with the names and shapes the caller declared; every weight is finite; ONNX
- * Runtime accepts it; no metadata entry the caller refused ({@link Builder#refuseMetadata}) is
- * present. Then, unless ONNX Runtime is requested, the graph is compiled for the Vector
+ * <p>Validation, in order: the file exists and parses as ONNX; no metadata entry the caller refused
+ * ({@link Builder#refuseMetadata}) is present; the model has one float input and the requested
+ * output, with the names and shapes the caller declared; every weight is finite; ONNX Runtime
+ * accepts it. Then, unless ONNX Runtime is requested, the graph is compiled for the Vector
  * API and must agree with ONNX Runtime on seeded random inputs (and on the golden inputs); a graph
  * the fast path cannot compile, or a disagreement, leaves ONNX Runtime serving the model and the
  * reason in {@link Policy#fastPathStatus()}. Finally the golden pairs in the model's metadata, if
@@ -59,7 +60,8 @@ public final class PolicyLoader {
         this.tolerance = b.tolerance;
         this.agreementSamples = b.agreementSamples;
         this.seed = b.seed;
-        this.refusedMetadata = Map.copyOf(b.refusedMetadata);
+        // In the order refused, so a model carrying several refused entries is always refused for the same one.
+        this.refusedMetadata = Collections.unmodifiableMap(new LinkedHashMap<>(b.refusedMetadata));
     }
 
     public static Builder builder() {

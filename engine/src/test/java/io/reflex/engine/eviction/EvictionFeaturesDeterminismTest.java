@@ -2,14 +2,10 @@ package io.reflex.engine.eviction;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import io.reflex.engine.testing.InterpretedJvm;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,17 +61,7 @@ class EvictionFeaturesDeterminismTest {
         for (int i = 0; i < 200; i++) {
             compiled = encodings();
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-Xint", "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), EvictionFeaturesDeterminismTest.class.getName()).start();
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        try (InputStream in = p.getInputStream()) {
-            in.transferTo(stdout);
-        }
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the interpreted JVM did not finish");
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), "the interpreted JVM failed: " + err);
-        assertEquals(compiled, stdout.toString(StandardCharsets.UTF_8),
+        assertEquals(compiled, InterpretedJvm.stdoutOf(EvictionFeaturesDeterminismTest.class),
                 "the encoded features depend on whether the JIT compiled the encoder");
     }
 

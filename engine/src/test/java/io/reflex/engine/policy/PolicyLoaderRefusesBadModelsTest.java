@@ -1,5 +1,7 @@
 package io.reflex.engine.policy;
 
+import io.reflex.engine.eviction.EvictionFeatures;
+import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.onnx.Activation;
 import io.reflex.engine.onnx.Dense;
 import io.reflex.engine.onnx.GoldenPairs;
@@ -178,6 +180,23 @@ class PolicyLoaderRefusesBadModelsTest {
             assertEquals(2, p.outputSize(), "without the refusal the entry is only metadata");
         }
         assertThrows(IllegalArgumentException.class, () -> PolicyLoader.builder().refuseMetadata(" ", "why"));
+    }
+
+    @Test
+    void theEvictionHostLoaderRefusesHistoryAndSampledModelsNamingTheFirstRefusedEntryWhenBothAreThere() throws IOException {
+        MlpGraph graph = MlpGraph.randomChain(4, Activation.RELU, 12, 16, 2);
+        Path history = dir.resolve("history.onnx");
+        Path sampled = dir.resolve("sampled.onnx");
+        Path both = dir.resolve("both.onnx");
+        OnnxModelWriter.of(graph).fixedBatch(1).metadata(EvictionFeatures.HIT_HISTORY_METADATA, "3000").write(history);
+        OnnxModelWriter.of(graph).fixedBatch(1).metadata(EvictionLoop.CANDIDATES_METADATA, "sampled").write(sampled);
+        OnnxModelWriter.of(graph).fixedBatch(1).metadata(EvictionLoop.CANDIDATES_METADATA, "sampled")
+                .metadata(EvictionFeatures.HIT_HISTORY_METADATA, "3000").write(both);
+        PolicyLoader host = EvictionLoop.hostLoader().build();
+
+        assertRefused(history, () -> host.load(history), "reflex.hit-history", "train it without --hit-history");
+        assertRefused(sampled, () -> host.load(sampled), "reflex.candidates", "train it without --candidates");
+        assertRefused(both, () -> host.load(both), "reflex.hit-history");
     }
 
     private static void assertRefused(Path file, Executable load, String... problem) {

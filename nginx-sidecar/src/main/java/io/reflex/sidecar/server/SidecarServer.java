@@ -108,9 +108,7 @@ public final class SidecarServer implements AutoCloseable {
         // The loader pins the layout: a later version of the other layout is refused when offered.
         // NGINX's node counts hits since admission and the patch sends the K least recently used:
         // a model trained on a longer history or on sampled candidates is refused.
-        PolicyLoader.Builder loading = PolicyLoader.builder()
-                .refuseMetadata(EvictionFeatures.HIT_HISTORY_METADATA, EvictionFeatures.HIT_HISTORY_REFUSAL)
-                .refuseMetadata(EvictionLoop.CANDIDATES_METADATA, EvictionLoop.CANDIDATES_REFUSAL);
+        PolicyLoader.Builder loading = EvictionLoop.hostLoader();
         PolicyLoader loader = shape.rows()
                 ? loading.input(null, 1, EvictionFeatures.ROW_WIDTH).output(null, 1, 2).build()
                 : loading.input(null, 1, (long) Wire.FEATURES * k).output(null, 1, k).build();

@@ -116,13 +116,7 @@ public final class CaffeineBench {
         Path generated = null;
         if (file == null) {
             generated = Files.createTempFile("reflex-caffeine-bench", ".onnx");
-            if (untrainedLayout == EvictionLoop.Layout.JOINT) {
-                OnnxModelWriter.of(MlpGraph.randomDueling(seed, EvictionFeatures.PER_CANDIDATE * UNTRAINED_JOINT_K, 64, 64,
-                        UNTRAINED_JOINT_K + 1)).fixedBatch(1).write(generated);
-            } else {
-                OnnxModelWriter.of(MlpGraph.randomChain(seed, Activation.RELU, EvictionFeatures.ROW_WIDTH, 16, 16, 2))
-                        .fixedBatch(1).metadata("reflex.k", Integer.toString(UNTRAINED_ROWS_K)).write(generated);
-            }
+            writeUntrainedPolicy(untrainedLayout, seed, generated);
             file = generated;
         }
         try {
@@ -142,6 +136,22 @@ public final class CaffeineBench {
             if (generated != null) {
                 Files.deleteIfExists(generated);
             }
+        }
+    }
+
+    /**
+     * Writes the untrained, seeded policy this bench uses without a model (and the JMH
+     * {@code CaffeineAdapterBenchmark} uses): {@link EvictionLoop.Layout#CANDIDATE_ROWS}, a 12-16-16-2
+     * row network with {@code reflex.k} = 64; {@link EvictionLoop.Layout#JOINT}, a dueling 96-64-64-17
+     * network over K = 16.
+     */
+    public static void writeUntrainedPolicy(EvictionLoop.Layout layout, long seed, Path out) {
+        if (layout == EvictionLoop.Layout.JOINT) {
+            OnnxModelWriter.of(MlpGraph.randomDueling(seed, EvictionFeatures.PER_CANDIDATE * UNTRAINED_JOINT_K, 64, 64,
+                    UNTRAINED_JOINT_K + 1)).fixedBatch(1).write(out);
+        } else {
+            OnnxModelWriter.of(MlpGraph.randomChain(seed, Activation.RELU, EvictionFeatures.ROW_WIDTH, 16, 16, 2))
+                    .fixedBatch(1).metadata("reflex.k", Integer.toString(UNTRAINED_ROWS_K)).write(out);
         }
     }
 

@@ -91,35 +91,7 @@ public final class EvictionDrain {
             // The load starts once the reload is done: the old worker closes its keep-alive
             // connections as it exits, and a request racing that close would fail for reasons of
             // the reload, not of eviction.
-            HttpLoad load = null;
-            Thread loader = null;
-            HttpLoad.Result[] served = new HttpLoad.Result[1];
-            if (s.loadPerSecond() > 0) {
-                List<String> order = new ArrayList<>(paths);
-                Collections.shuffle(order, new Random(s.objects()));
-                List<String> stream = new ArrayList<>();
-                while (stream.size() < s.loadPerSecond() * 120) {    // more than the drain can last
-                    stream.addAll(order);
-                }
-                HttpLoad paced = new HttpLoad(nginx.port(), stream, 2).paced(s.loadPerSecond());
-                load = paced;
-                loader = Thread.ofPlatform().name("drain-load").start(() -> {
-                    try {
-                        served[0] = paced.run();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
-            if (load != null) {
-                long surplus = s.objects() - parseBlocks(s.drainMaxSize());
-                long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                while (sampler.activeEvictions() < 0.9 * surplus && System.nanoTime() < end) {
-                    Thread.sleep(20);
-                }
-                load.stop();
-                loader.join();
-            }
+            HttpLoad.Result served = s.loadPerSecond() > 0 ? serveWhileDraining(nginx.port(), paths, sampler) : null;
             awaitQuiet(sampler, Duration.ofSeconds(120));
             sampler.stop();
             ReflexStats after = nginx.settledStats(Duration.ofSeconds(10));
@@ -127,11 +99,11 @@ public final class EvictionDrain {
             Result r = new Result(d.evictions(), d.get("policy_evictions"), d.get("decisions"), d.fallbacks(),
                     d.get("fallback_timeout"), d.roundTrips(), d.attemptPercentileUs(0.5), d.attemptPercentileUs(0.99),
                     sampler.activeRate(), sampler.activeNanos() / 1e9,
-                    served[0] == null ? 0 : served[0].requests(), served[0] == null ? 0 : served[0].failed(),
-                    served[0] == null ? 0 : served[0].requestsPerSecond());
-            if (served[0] != null && served[0].failed() > 0) {
-                log.printf(Locale.ROOT, "sidecar bench: drain: %d HTTP requests failed; first: %s%n", served[0].failed(),
-                        served[0].firstError());
+                    served == null ? 0 : served.requests(), served == null ? 0 : served.failed(),
+                    served == null ? 0 : served.requestsPerSecond());
+            if (served != null && served.failed() > 0) {
+                log.printf(Locale.ROOT, "sidecar bench: drain: %d HTTP requests failed; first: %s%n", served.failed(),
+                        served.firstError());
             }
             if (!sidecar.alive()) {
                 throw new IllegalStateException("drain phase: the sidecar died: " + sidecar.logTail());
@@ -158,6 +130,38 @@ public final class EvictionDrain {
         }
         throw new IllegalStateException("drain phase: the cache manager was still evicting (or never began) after "
                 + limit.toSeconds() + " s");
+    }
+
+    /**
+     * Serves paced HTTP requests for the cached objects (seeded random order, two connections) until
+     * the sampler has seen 90% of the surplus evicted (at most 120 s), then stops them; what was
+     * served, or null if the load thread was interrupted.
+     */
+    private HttpLoad.Result serveWhileDraining(int port, List<String> paths, EvictionRateSampler sampler)
+            throws InterruptedException {
+        List<String> order = new ArrayList<>(paths);
+        Collections.shuffle(order, new Random(s.objects()));
+        List<String> stream = new ArrayList<>();
+        while (stream.size() < s.loadPerSecond() * 120) {    // more than the drain can last
+            stream.addAll(order);
+        }
+        HttpLoad load = new HttpLoad(port, stream, 2).paced(s.loadPerSecond());
+        HttpLoad.Result[] served = new HttpLoad.Result[1];
+        Thread loader = Thread.ofPlatform().name("drain-load").start(() -> {
+            try {
+                served[0] = load.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        long surplus = s.objects() - parseBlocks(s.drainMaxSize());
+        long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (sampler.activeEvictions() < 0.9 * surplus && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        load.stop();
+        loader.join();
+        return served[0];
     }
 
     /** {@code max_size} as NGINX writes it ({@code 4m}) in 4 KiB blocks, the unit of one drained object. */

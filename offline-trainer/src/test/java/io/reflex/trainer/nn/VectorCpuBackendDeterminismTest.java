@@ -1,16 +1,11 @@
 package io.reflex.trainer.nn;
 
+import io.reflex.engine.testing.InterpretedJvm;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The CPU backend computes the same bits whatever tier of the JVM runs it. Its dense layer once summed
@@ -66,18 +61,7 @@ class VectorCpuBackendDeterminismTest {
         for (int i = 0; i < 30_000; i++) {
             compiled = outputs();
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-Xint", "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), VectorCpuBackendDeterminismTest.class.getName())
-                .redirectErrorStream(false).start();
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        try (InputStream in = p.getInputStream()) {
-            in.transferTo(stdout);
-        }
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the interpreted JVM did not finish");
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.exitValue(), "the interpreted JVM failed: " + err);
-        assertEquals(compiled, stdout.toString(StandardCharsets.UTF_8),
+        assertEquals(compiled, InterpretedJvm.stdoutOf(VectorCpuBackendDeterminismTest.class),
                 "the dense layer's sums depend on whether the JIT compiled it");
     }
 }

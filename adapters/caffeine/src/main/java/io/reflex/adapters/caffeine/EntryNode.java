@@ -16,8 +16,8 @@ package io.reflex.adapters.caffeine;
  * reads, 0.49–0.72 of plain Caffeine's against 0.77–0.81 for these fields, in alternating runs of
  * {@code ./reflex bench caffeine} on a quiet machine (Dec 5): the read-modify-write and the conversion
  * cost more than the stores they save. Moving the recording off the hit, into a lossy striped ring
- * of (node, time) drained on the common pool or every 256 reads, measured slower still (0.44–0.58
- * against 0.63–0.79). Both this object and its stores cost: with no recording at all the adapter
+ * of (node, time) drained on the common pool or every 256 reads, measured slower still. Both this
+ * object and its stores cost: with no recording at all the adapter
  * read at 0.65 of plain Caffeine against 0.63 with it over 50,000 keys, 0.82 against 0.76 over 5,000
  * (medians of several JVMs, README "Caffeine adapter").
  *

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.reflex.engine.eviction.EvictionCandidates;
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
-import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.CircuitBreaker;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.FallbackCause;
@@ -604,8 +603,8 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * Loads {@code model} into a new store with the default {@link PolicyLoader}, which also
-         * refuses a model trained on a hit history that survives eviction
+         * Loads {@code model} into a new store with {@link EvictionLoop#hostLoader()}: the default
+         * checks, and it refuses a model trained on a hit history that survives eviction
          * ({@link EvictionFeatures#HIT_HISTORY_METADATA}: the adapter keeps hits since admission) or
          * on candidates other than the K coldest ({@link EvictionLoop#CANDIDATES_METADATA}).
          *
@@ -613,9 +612,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
          */
         public Builder<K, V> model(Path model) {
             Objects.requireNonNull(model, "model");
-            PolicyStore s = PolicyStore.create(PolicyLoader.builder()
-                    .refuseMetadata(EvictionFeatures.HIT_HISTORY_METADATA, EvictionFeatures.HIT_HISTORY_REFUSAL)
-                    .refuseMetadata(EvictionLoop.CANDIDATES_METADATA, EvictionLoop.CANDIDATES_REFUSAL).build(), List.of());
+            PolicyStore s = PolicyStore.create(EvictionLoop.hostLoader().build(), List.of());
             SwapResult r = s.offer(model);
             if (!r.accepted()) {
                 s.close();

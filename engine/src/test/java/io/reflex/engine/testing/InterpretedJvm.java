@@ -1,0 +1,48 @@
+package io.reflex.engine.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs a class's {@code main} in a fresh JVM that only interprets ({@code -Xint}), for the
+ * determinism tests: what it prints is compared with what the same code computes in the test's JVM
+ * once the JIT has compiled it. Shared with the trainer's tests through the engine's test jar.
+ *
+ * <p>Stateless. The child's output goes to temporary files, so a child that hangs fails the test
+ * at the time limit instead of blocking it on a pipe.
+ */
+public final class InterpretedJvm {
+
+    private static final long LIMIT_SECONDS = 120;
+
+    private InterpretedJvm() {
+    }
+
+    /** What {@code main} prints to stdout under {@code -Xint}; fails the test if it does not finish or fails. */
+    public static String stdoutOf(Class<?> main) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("reflex-xint", ".out");
+        Path err = Files.createTempFile("reflex-xint", ".err");
+        try {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process p = new ProcessBuilder(java.toString(), "-Xint", "--add-modules", "jdk.incubator.vector",
+                    "-cp", System.getProperty("java.class.path"), main.getName())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            boolean finished = p.waitFor(LIMIT_SECONDS, TimeUnit.SECONDS);
+            if (!finished) {
+                p.destroyForcibly();
+            }
+            assertTrue(finished, "the interpreted JVM did not finish in " + LIMIT_SECONDS + " s");
+            assertEquals(0, p.exitValue(), "the interpreted JVM failed: " + Files.readString(err, StandardCharsets.UTF_8));
+            return Files.readString(out, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+}
