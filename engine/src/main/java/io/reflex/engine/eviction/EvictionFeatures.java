@@ -159,12 +159,21 @@ public final class EvictionFeatures {
      * heap at every call.
      */
     static void log1pScaled(float[] in, int n, float scale, boolean ttl, float[] out, int to) {
+        log1pScaled(in, 0, n, scale, ttl, out, to);
+    }
+
+    /** {@code out[to + j] = scale · log(1 + in[from + j])} for {@code j < n}, as above without the TTL rule. */
+    static void log1pScaled(float[] in, int from, int n, float scale, float[] out, int to) {
+        log1pScaled(in, from, n, scale, false, out, to);
+    }
+
+    private static void log1pScaled(float[] in, int from, int n, float scale, boolean ttl, float[] out, int to) {
         // Scalar selects, not vector ones: a vector chosen by a branch is boxed at the merge.
         float floor = ttl ? 0f : Float.NEGATIVE_INFINITY;
         float oneAt = ttl ? Float.POSITIVE_INFINITY : Float.NaN;   // NaN equals nothing
         for (int i = 0; i < n; i += S.length()) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector raw = FloatVector.fromArray(S, in, i, m);
+            FloatVector raw = FloatVector.fromArray(S, in, from + i, m);
             FloatVector x = raw.lanewise(VectorOperators.MAX, floor);
             FloatVector u = x.add(1f);
             // the exponent k of u, and u's mantissa rescaled into [sqrt(2)/2, sqrt(2)): u = 2^k (1 + f)

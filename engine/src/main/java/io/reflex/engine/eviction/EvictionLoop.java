@@ -90,7 +90,12 @@ public final class EvictionLoop implements AutoCloseable {
         this.layout = layout;
         int kk = b.k;
         DecisionRuntime.Builder rb = DecisionRuntime.builder().loop(b.loopName).store(b.store)
-                .deadline(b.deadline).breaker(b.breaker).mode(b.mode);
+                .breaker(b.breaker).mode(b.mode);
+        if (b.deadline == null) {
+            rb.noDeadline();
+        } else {
+            rb.deadline(b.deadline);
+        }
         if (layout == Layout.JOINT) {
             rb.shape(kk * EvictionFeatures.PER_CANDIDATE, kk).fallback((in, out) -> VictimMask.lruScores(out, 0, kk));
         } else {
@@ -252,6 +257,15 @@ public final class EvictionLoop implements AutoCloseable {
         /** The decision deadline (default 500 µs, as in Cold-RL). */
         public Builder deadline(Duration deadline) {
             this.deadline = Objects.requireNonNull(deadline, "deadline");
+            return this;
+        }
+
+        /**
+         * No deadline: a decision is never discarded for being slow (in-line mode only). For offline
+         * evaluation, whose results must not depend on the machine's load; serving keeps one.
+         */
+        public Builder noDeadline() {
+            this.deadline = null;
             return this;
         }
 

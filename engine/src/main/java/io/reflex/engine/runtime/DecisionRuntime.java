@@ -56,7 +56,7 @@ public final class DecisionRuntime implements AutoCloseable {
         this.fallback = b.fallback;
         this.inputSize = b.inputSize;
         this.outputSize = b.outputSize;
-        this.deadlineNanos = b.deadline.toNanos();
+        this.deadlineNanos = b.deadline == null ? Long.MAX_VALUE : b.deadline.toNanos();
         this.mode = b.mode;
         this.breaker = b.breaker;
         this.latencySampling = b.latencySampling;
@@ -189,6 +189,16 @@ public final class DecisionRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * No deadline: a decision is never discarded for being slow (errors and non-finite outputs
+         * still fall back). For offline evaluation, whose results must not depend on the machine's
+         * load; serving keeps a deadline. In-line mode only.
+         */
+        public Builder noDeadline() {
+            this.deadline = null;
+            return this;
+        }
+
         public Builder mode(Mode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
             return this;
@@ -218,6 +228,9 @@ public final class DecisionRuntime implements AutoCloseable {
         public DecisionRuntime build() {
             if (loop == null || store == null || fallback == null || inputSize < 0) {
                 throw new IllegalStateException("a decision runtime needs loop, store, fallback and shape");
+            }
+            if (deadline == null && mode != Mode.INLINE) {
+                throw new IllegalStateException("a decision runtime without a deadline evaluates in-line");
             }
             if (breaker == null) {
                 breaker = CircuitBreaker.builder().build();

@@ -35,6 +35,9 @@ public interface CacheView {
     /** What the incoming object will take of the capacity. */
     long incomingCharge();
 
+    /** The incoming object's size in bytes, as this request gives it (1 for traces without sizes). */
+    long incomingSize();
+
     /** Whether the object is in the cache (possibly expired but not yet requested). */
     boolean isResident(int object);
 

@@ -87,6 +87,18 @@ public final class SampledCandidates {
      * @return n = min(k, resident count)
      */
     public int sample(int k, CacheView cache, int[] objects, float[] features) {
+        int n = draw(k, objects);
+        cache.candidateFeatures(objects, n, features);
+        return n;
+    }
+
+    /**
+     * Draws up to {@code k} distinct resident objects into {@code objects[0..n)}, least recently
+     * requested first, without their features.
+     *
+     * @return n = min(k, resident count)
+     */
+    public int draw(int k, int[] objects) {
         int n = Math.min(k, count);
         for (int d = 0; d < n; d++) {
             if (count > k) {
@@ -108,7 +120,6 @@ public final class SampledCandidates {
             }
             objects[i] = o;
         }
-        cache.candidateFeatures(objects, n, features);
         return n;
     }
 }

@@ -37,6 +37,7 @@ final class SimulatedCache implements EvictionContext {
     private double now;
     private int incoming = -1;
     private long incomingCharge;
+    private long incomingSize;
 
     private long evictions;
     private long expirations;
@@ -114,6 +115,7 @@ final class SimulatedCache implements EvictionContext {
         final long c = bytes ? Math.max(1, sz) : 1;
         incoming = o;
         incomingCharge = c;
+        incomingSize = sz;
         policy.onMiss(o, this);
         if (c > limit || !policy.admit(o, this)) {
             rejected++;
@@ -242,6 +244,11 @@ final class SimulatedCache implements EvictionContext {
     @Override
     public long incomingCharge() {
         return incomingCharge;
+    }
+
+    @Override
+    public long incomingSize() {
+        return incomingSize;
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.reflex.trainer.cache.SimulationOptions;
 import io.reflex.trainer.cache.SimulationResult;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.policy.PolicyCatalog;
+import io.reflex.trainer.cache.policy.learned.LearnedEvictionPolicy;
 import io.reflex.trainer.cache.policy.learned.ReflexEvictionPolicy;
 
 import java.nio.file.Path;
@@ -48,7 +49,6 @@ public final class EvictionEvaluation {
             t.setDaemon(true);
             return t;
         });
-        int k = EvictionTraining.candidatesOf(model);
         List<SimulationResult> learned = new ArrayList<>();
         long decisions = 0;
         long fallbacks = 0;
@@ -57,7 +57,7 @@ public final class EvictionEvaluation {
             List<Future<Object[]>> futures = new ArrayList<>();
             for (Capacity c : capacities) {
                 futures.add(pool.submit(() -> {
-                    try (ReflexEvictionPolicy policy = ReflexEvictionPolicy.load(model, k, 20_000)) {
+                    try (LearnedEvictionPolicy policy = LearnedEvictionPolicy.load(model, 20_000)) {
                         SimulationResult r = CacheSimulator.replay(trace, c, policy, options);
                         return new Object[] {r, policy.decisions(), policy.fallbacks(), policy.latencies()};
                     }

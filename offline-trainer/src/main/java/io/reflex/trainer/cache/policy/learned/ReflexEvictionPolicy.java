@@ -32,14 +32,15 @@ import java.util.Objects;
  * the runtime's guard, and {@code VictimMask} turns the scores into victims, which are evicted in
  * candidate order. No scoring happens here.
  *
- * <p>The decision deadline defaults to 50 ms rather than the engine's 500 µs: a simulation measures
- * the policy's choices, and a garbage-collection pause on a shared machine should not silently turn
- * a decision into LRU. Fallbacks are counted ({@link #fallbacks()}) and reported.
+ * <p>There is no decision deadline by default: a simulation measures the policy's choices, and its
+ * results must not move with the machine's load (a garbage-collection pause on a shared machine
+ * would otherwise silently turn a decision into LRU). Fallbacks (errors, non-finite scores) are
+ * counted ({@link #fallbacks()}) and reported.
  *
  * <p>One instance per replay, one thread; {@link #close()} after the replay. Allocates nothing per
  * eviction (the decider is allocation-free; latency samples go into a preallocated array).
  */
-public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable {
+public final class ReflexEvictionPolicy implements LearnedEvictionPolicy {
 
     /** The name results carry. */
     public static final String NAME = "reflex";
@@ -67,7 +68,8 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
             store.close();
             throw new IllegalArgumentException("the engine refused " + model + ": " + swap.reason());
         }
-        this.loop = EvictionLoop.builder().k(k).store(store).deadline(deadline).build();
+        EvictionLoop.Builder builder = EvictionLoop.builder().k(k).store(store);
+        this.loop = (deadline == null ? builder.noDeadline() : builder.deadline(deadline)).build();
         this.decider = loop.newDecider();
         this.k = k;
         this.objects = new int[k];
@@ -135,10 +137,10 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
      * @throws IllegalArgumentException naming the file when the engine refuses it
      */
     public static ReflexEvictionPolicy load(Path model, int k, int latencySamples) {
-        return load(model, k, Duration.ofMillis(50), latencySamples);
+        return load(model, k, null, latencySamples);
     }
 
-    /** As {@link #load(Path, int, int)} with an explicit decision deadline. */
+    /** As {@link #load(Path, int, int)} with a decision deadline (null: none). */
     public static ReflexEvictionPolicy load(Path model, int k, Duration deadline, int latencySamples) {
         Objects.requireNonNull(model, "model");
         if (latencySamples < 0) {
@@ -194,17 +196,17 @@ public final class ReflexEvictionPolicy implements EvictionPolicy, AutoCloseable
         gatherer(cache).onRemove(object);
     }
 
-    /** Eviction decisions taken. */
+    @Override
     public long decisions() {
         return decisions;
     }
 
-    /** Decisions the runtime sent to the LRU fallback. */
+    @Override
     public long fallbacks() {
         return fallbacks;
     }
 
-    /** The decision latencies kept (nanoseconds, whole {@code decide()} calls), in order. */
+    @Override
     public long[] latencies() {
         return java.util.Arrays.copyOf(latencies, latencyCount);
     }

@@ -1,0 +1,215 @@
+package io.reflex.engine.eviction;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.reflex.engine.runtime.DecisionRuntime;
+import io.reflex.engine.runtime.DecisionSession;
+import io.reflex.engine.runtime.FallbackCause;
+import io.reflex.engine.runtime.PolicyStore;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The eviction loop of a {@value HistoryFeatures#SCHEMA} model: one small network shared by every
+ * object, {@code [1, 11] → [1, 1]}, predicts each candidate's time to its next access (the
+ * {@link HistoryFeatures#label} unit), and the candidate predicted farthest is the victim (relaxed
+ * Belady, as LRB and 3L-Cache). Where the model answers admission and the host has an incoming
+ * object, the same network scores it in one more row, and the incoming object is declined when it
+ * is predicted farther than the victim: it would be the next to go.
+ *
+ * <p>The model runs in a {@link DecisionRuntime} (loop name {@code eviction}) over {@code K + 1}
+ * rows. Its fallback is LRU: the candidate with the largest recency is the victim, and the incoming
+ * object (recency 0) is admitted.
+ *
+ * <p>Thread-safe; each deciding thread takes its own {@link Decider}, which allocates nothing per
+ * decision.
+ */
+public final class NextAccessLoop implements AutoCloseable {
+
+    private final int k;
+    private final boolean admission;
+    private final DecisionRuntime runtime;
+
+    private NextAccessLoop(Builder b) {
+        this.k = b.k;
+        this.admission = b.admission;
+        int rows = b.k + 1;
+        DecisionRuntime.Builder rb = DecisionRuntime.builder().loop(b.loopName).store(b.store)
+                .shape(rows * HistoryFeatures.WIDTH, rows).rows(rows, 0, 0)
+                .fallback(NextAccessLoop::byRecency);
+        if (b.deadline == null) {
+            rb.noDeadline();
+        } else {
+            rb.deadline(b.deadline);
+        }
+        if (b.registry != null) {
+            rb.meterRegistry(b.registry);
+        }
+        this.runtime = rb.build();
+    }
+
+    /** LRU in this loop's output space: each row's score is its encoded recency. */
+    private static void byRecency(float[] in, float[] out) {
+        for (int r = 0; r < out.length; r++) {
+            out[r] = in[r * HistoryFeatures.WIDTH + HistoryFeatures.RECENCY];
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int k() {
+        return k;
+    }
+
+    /** Whether decisions answer admission. */
+    public boolean admission() {
+        return admission;
+    }
+
+    public DecisionRuntime runtime() {
+        return runtime;
+    }
+
+    /** A decider for the calling thread. */
+    public Decider newDecider() {
+        return new Decider();
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+
+    /** One thread's decisions. Not thread-safe; allocation-free per decision. */
+    public final class Decider implements AutoCloseable {
+        private final DecisionSession session = runtime.newSession();
+        private final HistoryFeatures features = new HistoryFeatures(k + 1);
+        private final float[] input = new float[(k + 1) * HistoryFeatures.WIDTH];
+        private final float[] scores = new float[k + 1];
+        private boolean admit;
+        private FallbackCause lastCause;
+
+        private Decider() {
+        }
+
+        /**
+         * The rows to fill before {@link #decide}: candidates at rows {@code [0, n)}, least recently
+         * accessed first, and the incoming object, if any, at row {@code n}.
+         */
+        public HistoryFeatures features() {
+            return features;
+        }
+
+        /**
+         * Chooses the victim among the {@code n} candidates in {@link #features()}, and, when
+         * {@code incoming} (row {@code n} holds it) and the loop answers admission, whether the
+         * incoming object should be admitted ({@link #admit()}).
+         *
+         * @return the victim's position in {@code [0, n)}
+         */
+        public int decide(int n, boolean incoming) {
+            if (n < 1 || n > k) {
+                throw new IllegalArgumentException("a decision needs 1 to " + k + " candidates, got " + n);
+            }
+            int rows = incoming ? n + 1 : n;
+            features.encode(rows, k + 1, input, 0);
+            lastCause = session.decide(input, scores);
+            int victim = 0;
+            for (int i = 1; i < n; i++) {
+                if (scores[i] > scores[victim]) {
+                    victim = i;
+                }
+            }
+            admit = !(incoming && admission && scores[n] > scores[victim]);
+            return victim;
+        }
+
+        /** Whether the last decision admits the incoming object (true when it had none). */
+        public boolean admit() {
+            return admit;
+        }
+
+        /** The score behind the last decision at a row (predicted label, or encoded recency after a fallback). */
+        public float score(int row) {
+            return scores[row];
+        }
+
+        /** Why the last decision fell back to LRU, or null when the model decided. */
+        public FallbackCause lastCause() {
+            return lastCause;
+        }
+
+        @Override
+        public void close() {
+            session.close();
+        }
+    }
+
+    /** Validated settings. Required: the store. */
+    public static final class Builder {
+        private int k = 64;
+        private boolean admission;
+        private PolicyStore store;
+        private Duration deadline = Duration.ofNanos(500_000);
+        private MeterRegistry registry;
+        private String loopName = "eviction";
+
+        private Builder() {
+        }
+
+        /** Candidates per decision, 1..64 (default 64). */
+        public Builder k(int k) {
+            if (k < 1 || k > 64) {
+                throw new IllegalArgumentException("K must be in [1, 64], got " + k);
+            }
+            this.k = k;
+            return this;
+        }
+
+        /** Whether to answer admission (the model's {@link EvictionModel#admission()}; default false). */
+        public Builder admission(boolean admission) {
+            this.admission = admission;
+            return this;
+        }
+
+        public Builder store(PolicyStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /** The decision deadline (default 500 µs). */
+        public Builder deadline(Duration deadline) {
+            this.deadline = Objects.requireNonNull(deadline, "deadline");
+            return this;
+        }
+
+        /**
+         * No deadline: a decision is never discarded for being slow. For simulation, whose results
+         * must not depend on the machine's load; a serving host keeps a deadline.
+         */
+        public Builder noDeadline() {
+            this.deadline = null;
+            return this;
+        }
+
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** The metric tag {@code loop} (default {@code eviction}). */
+        public Builder loopName(String name) {
+            this.loopName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        public NextAccessLoop build() {
+            if (store == null) {
+                throw new IllegalStateException("a next-access loop needs a policy store");
+            }
+            return new NextAccessLoop(this);
+        }
+    }
+}

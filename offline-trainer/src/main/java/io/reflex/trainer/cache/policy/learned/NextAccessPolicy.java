@@ -1,0 +1,236 @@
+package io.reflex.trainer.cache.policy.learned;
+
+import io.reflex.engine.eviction.AccessHistory;
+import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.eviction.HistoryFeatures;
+import io.reflex.engine.eviction.NextAccessLoop;
+import io.reflex.engine.runtime.FallbackCause;
+import io.reflex.trainer.cache.CacheView;
+import io.reflex.trainer.cache.EvictionContext;
+import io.reflex.trainer.cache.RemovalCause;
+import io.reflex.trainer.cache.SampledCandidates;
+
+import java.util.Arrays;
+
+/**
+ * Eviction by predicted time to next access ({@value HistoryFeatures#SCHEMA} models), as a cache
+ * embedding Reflex serves it: the policy keeps every object's {@link AccessHistory} (ticks are
+ * request positions), gathers K candidates (sampled from the whole resident set, or the K least
+ * recently used), fills the engine's {@link HistoryFeatures} rows in natural units, and the engine's
+ * {@link NextAccessLoop} decider picks the victim and, for a model that answers admission, whether
+ * the incoming object is cached at all. No scoring happens here.
+ *
+ * <p>Without a decider it is the behaviour the trainer replays first: the least recently accessed
+ * of the candidates is the victim (LRU over a sample) and everything is admitted. An
+ * {@link Observer} sees each decision's rows, which is how the trainer records its data from the
+ * very replay a served model would make.
+ *
+ * <p>The admission question is asked in {@link #admit} when the incoming object needs room: that
+ * decision's victim is then the first evicted; further room (byte capacities) is made by decisions
+ * without an incoming row.
+ *
+ * <p>One instance per replay, one thread. Allocates only when the first callback sizes its arrays.
+ */
+public final class NextAccessPolicy implements LearnedEvictionPolicy {
+
+    /** Sees every decision of a replay (the trainer's recorder). */
+    public interface Observer {
+        /**
+         * A decision at request {@code tick} over {@code objects[0..n)} whose rows are in
+         * {@code features} (the incoming object, when {@code incoming}, at row {@code n}, with id
+         * {@code incomingObject}); called before any eviction.
+         */
+        void decided(int tick, int[] objects, int n, boolean incoming, int incomingObject, HistoryFeatures features);
+    }
+
+    /** The seed of candidate sampling (the same for every replay of a model). */
+    public static final long SAMPLING_SEED = 42;
+
+    private final EvictionModel model;
+    private final NextAccessLoop loop;
+    private final NextAccessLoop.Decider decider;
+    private final HistoryFeatures features;
+    private final Observer observer;
+    private final int k;
+    private final int[] objects;
+    private final long[] latencies;
+    private AccessHistory history;
+    private SampledCandidates sampler;
+    private int[] admittedAt;
+    private int pendingVictim = -1;
+    private int latencyCount;
+    private long decisions;
+    private long fallbacks;
+    private long declined;
+
+    /**
+     * @param model          the contract (K, candidates, admission) the policy serves
+     * @param loop           the engine loop serving the model; null: the LRU-over-candidates behaviour
+     * @param observer       sees each decision (null: none)
+     * @param latencySamples decision latencies to keep
+     */
+    public NextAccessPolicy(EvictionModel model, NextAccessLoop loop, Observer observer, int latencySamples) {
+        if (!model.readsHistory()) {
+            throw new IllegalArgumentException("a next-access policy serves " + HistoryFeatures.SCHEMA + " models, not "
+                    + model.schema());
+        }
+        this.model = model;
+        this.loop = loop;
+        this.decider = loop == null ? null : loop.newDecider();
+        this.features = decider == null ? new HistoryFeatures(model.k() + 1) : decider.features();
+        this.observer = observer;
+        this.k = model.k();
+        this.objects = new int[k];
+        this.latencies = new long[latencySamples];
+    }
+
+    @Override
+    public String name() {
+        return ReflexEvictionPolicy.NAME;
+    }
+
+    private void init(CacheView cache) {
+        if (history == null) {
+            int n = cache.objectCount();
+            history = new AccessHistory(Math.max(1, n));
+            admittedAt = new int[n];
+            if (model.candidates() == EvictionModel.Candidates.SAMPLED) {
+                sampler = new SampledCandidates(n, SAMPLING_SEED);
+            }
+        }
+    }
+
+    @Override
+    public void onHit(int object, CacheView cache) {
+        request(object, cache);
+    }
+
+    @Override
+    public void onMiss(int object, CacheView cache) {
+        request(object, cache);
+        pendingVictim = -1;
+    }
+
+    private void request(int object, CacheView cache) {
+        init(cache);
+        int tick = cache.requestIndex();
+        history.record(object, tick);
+        if (sampler != null) {
+            sampler.touch(object, tick);
+        }
+    }
+
+    @Override
+    public boolean admit(int object, CacheView cache) {
+        if (cache.usedCharge() + cache.incomingCharge() <= cache.capacity().value() || cache.residentCount() == 0) {
+            return true;
+        }
+        int victim = decide(cache, true, object);
+        boolean admit = decider == null || decider.admit();
+        if (!admit) {
+            declined++;
+            return false;
+        }
+        pendingVictim = victim;
+        return true;
+    }
+
+    @Override
+    public void evict(EvictionContext cache) {
+        int victim = pendingVictim;
+        pendingVictim = -1;
+        if (victim < 0 || !cache.isResident(victim)) {
+            victim = decide(cache, false, -1);
+        }
+        cache.evict(victim);
+    }
+
+    /** One decision over freshly gathered candidates; returns the victim's object id. */
+    private int decide(CacheView cache, boolean incoming, int incomingObject) {
+        init(cache);
+        int n = gather(cache);
+        long now = cache.requestIndex();
+        for (int j = 0; j < n; j++) {
+            int o = objects[j];
+            features.resident(j, history, o, now, cache.size(o), admittedAt[o], cache.hitCount(o));
+        }
+        if (incoming) {
+            features.incoming(n, history, incomingObject, now, Math.max(0, cache.incomingSize()));
+        }
+        if (observer != null) {
+            observer.decided(cache.requestIndex(), objects, n, incoming, incomingObject, features);
+        }
+        if (decider == null) {
+            return objects[0];
+        }
+        long t0 = System.nanoTime();
+        int victim = decider.decide(n, incoming);
+        long elapsed = System.nanoTime() - t0;
+        if (latencyCount < latencies.length) {
+            latencies[latencyCount++] = elapsed;
+        }
+        decisions++;
+        FallbackCause cause = decider.lastCause();
+        if (cause != null) {
+            fallbacks++;
+        }
+        return objects[victim];
+    }
+
+    /** Candidates into {@code objects}, least recently accessed first; returns how many. */
+    private int gather(CacheView cache) {
+        if (sampler != null) {
+            return sampler.draw(k, objects);
+        }
+        int n = 0;
+        for (int o = cache.leastRecentlyUsed(); o >= 0 && n < k; o = cache.moreRecentlyUsed(o)) {
+            objects[n++] = o;
+        }
+        return n;
+    }
+
+    @Override
+    public void onInsert(int object, CacheView cache) {
+        admittedAt[object] = cache.requestIndex();
+        if (sampler != null) {
+            sampler.inserted(object);
+        }
+    }
+
+    @Override
+    public void onRemove(int object, RemovalCause cause, CacheView cache) {
+        if (sampler != null) {
+            sampler.removed(object);
+        }
+    }
+
+    @Override
+    public long decisions() {
+        return decisions;
+    }
+
+    @Override
+    public long fallbacks() {
+        return fallbacks;
+    }
+
+    /** Incoming objects the model declined. */
+    public long declined() {
+        return declined;
+    }
+
+    @Override
+    public long[] latencies() {
+        return Arrays.copyOf(latencies, latencyCount);
+    }
+
+    @Override
+    public void close() {
+        if (decider != null) {
+            decider.close();
+        }
+        if (loop != null) {
+            loop.close();
+        }
+    }
+}
