@@ -24,8 +24,10 @@ import java.util.Objects;
  * <p><b>No deadline.</b> A simulator or an offline evaluation must not depend on wall-clock time, or
  * its figures move with the machine's load. {@link Builder#noDeadline()} builds an in-line runtime in
  * which no decision is discarded for being late and lateness never counts towards the breaker; errors,
- * non-finite outputs, wrong shapes, a missing policy and an open breaker still fall back. Latencies
- * are still measured for the metrics. Serving hosts keep a deadline (the default).
+ * non-finite outputs, wrong shapes, a missing policy and an open breaker still fall back (errors
+ * still open the breaker, whose cool-down runs on its own clock: give it a manual clock where even a
+ * failing policy must replay exactly). Latencies are still measured for the metrics. Serving hosts
+ * keep a deadline (the default).
  *
  * <p>Thread-safe; sessions are not.
  */
