@@ -85,7 +85,7 @@ class ExportAndServingTest {
         Path logDir = dir.resolve("log");
         try (DecisionLogWriter log = DecisionLogWriter.builder(logDir).open();
              TreeRecommender recommender = TreeRecommender.builder().tree(model.tree()).models(files)
-                     .temperature(1.0).deadline(Duration.ofMillis(50)).warmup(Duration.ZERO).decisionLog(log).seed(9).build();
+                     .temperature(1.0).noDeadline().warmup(Duration.ZERO).decisionLog(log).seed(9).build();
              TreeRecommender.Decider decider = recommender.newDecider()) {
             assertTrue(recommender.allLevelsServing(), recommender.loads().toString());
             try (RecommendationSession session = recommender.openSession()) {
@@ -119,7 +119,7 @@ class ExportAndServingTest {
         TpgrModel model = trained(small(5), 5);
         List<Path> files = model.export(dir.resolve("models"));
         try (TreeRecommender recommender = TreeRecommender.builder().tree(model.tree()).models(files)
-                     .deadline(Duration.ofMillis(50)).warmup(Duration.ZERO).build();
+                     .noDeadline().warmup(Duration.ZERO).build();
              TreeRecommender.Decider decider = recommender.newDecider()) {
             assertTrue(recommender.allLevelsServing(), recommender.loads().toString());
             // Greedy walks (temperature 0): a session's items follow from its history alone.

@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Routes decisions away from a policy that keeps failing. Closed, it counts failures (errors and
- * deadline breaches) over a sliding window of the last {@code window} policy decisions and opens
+ * deadline breaches; errors alone under {@link DecisionRuntime.Builder#noDeadline()}) over a sliding window of the last {@code window} policy decisions and opens
  * when they reach {@code failureThreshold}. Open, it sends every decision to the fallback; after
  * {@code coolDown} it half-opens and lets {@code probes} decisions reach the policy: if all succeed
  * it closes with an empty window, and the first failure opens it again.

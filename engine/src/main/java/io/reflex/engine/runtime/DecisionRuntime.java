@@ -21,6 +21,14 @@ import java.util.Objects;
  * see the README's figures), a busy core while waiting, and a copy of the input. While a late
  * evaluation is still running the session's next decisions fall back ({@link FallbackCause#WORKER_BUSY}).
  *
+ * <p><b>No deadline.</b> A simulator or an offline evaluation must not depend on wall-clock time, or
+ * its figures move with the machine's load. {@link Builder#noDeadline()} builds an in-line runtime in
+ * which no decision is discarded for being late and lateness never counts towards the breaker; errors,
+ * non-finite outputs, wrong shapes, a missing policy and an open breaker still fall back (errors
+ * still open the breaker, whose cool-down runs on its own clock: give it a manual clock where even a
+ * failing policy must replay exactly). Latencies are still measured for the metrics. Serving hosts
+ * keep a deadline (the default).
+ *
  * <p>Thread-safe; sessions are not.
  */
 public final class DecisionRuntime implements AutoCloseable {
@@ -38,6 +46,7 @@ public final class DecisionRuntime implements AutoCloseable {
     final Fallback fallback;
     final int inputSize;
     final int outputSize;
+    /** The deadline, or {@link #NO_DEADLINE}: no elapsed time exceeds it, so no decision is ever late. */
     final long deadlineNanos;
     final Mode mode;
     final CircuitBreaker breaker;
@@ -46,6 +55,8 @@ public final class DecisionRuntime implements AutoCloseable {
     final int rows;
     final int sharedFrom;
     final int sharedTo;
+
+    static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private DecisionRuntime(Builder b) {
         this.rows = b.rows;
@@ -56,7 +67,7 @@ public final class DecisionRuntime implements AutoCloseable {
         this.fallback = b.fallback;
         this.inputSize = b.inputSize;
         this.outputSize = b.outputSize;
-        this.deadlineNanos = b.deadline == null ? Long.MAX_VALUE : b.deadline.toNanos();
+        this.deadlineNanos = b.deadlineNanos;
         this.mode = b.mode;
         this.breaker = b.breaker;
         this.latencySampling = b.latencySampling;
@@ -96,6 +107,11 @@ public final class DecisionRuntime implements AutoCloseable {
         return outputSize;
     }
 
+    /** False when built with {@link Builder#noDeadline()}: decisions are never late. */
+    public boolean hasDeadline() {
+        return deadlineNanos != NO_DEADLINE;
+    }
+
     /**
      * Closes the store. Sessions still open fall back ({@link FallbackCause#NO_POLICY}) from their
      * next decision on, releasing the version they held.
@@ -112,7 +128,7 @@ public final class DecisionRuntime implements AutoCloseable {
         private Fallback fallback;
         private int inputSize = -1;
         private int outputSize = -1;
-        private Duration deadline = Duration.ofNanos(500_000);
+        private long deadlineNanos = 500_000;
         private Mode mode = Mode.INLINE;
         private CircuitBreaker breaker;
         private MeterRegistry registry;
@@ -180,22 +196,23 @@ public final class DecisionRuntime implements AutoCloseable {
             return this;
         }
 
-        /** The decision deadline (default 500 µs, Cold-RL's). */
+        /** The decision deadline (default 500 µs, Cold-RL's); replaces an earlier {@link #noDeadline()}. */
         public Builder deadline(Duration deadline) {
+            Objects.requireNonNull(deadline, "deadline (for none, call noDeadline())");
             if (deadline.isNegative() || deadline.isZero() || deadline.compareTo(Duration.ofSeconds(10)) > 0) {
                 throw new IllegalArgumentException("deadline must be in (0, 10 s], got " + deadline);
             }
-            this.deadline = deadline;
+            this.deadlineNanos = deadline.toNanos();
             return this;
         }
 
         /**
-         * No deadline: a decision is never discarded for being slow (errors and non-finite outputs
-         * still fall back). For offline evaluation, whose results must not depend on the machine's
-         * load; serving keeps a deadline. In-line mode only.
+         * No deadline, for simulators and offline evaluation: a decision is never discarded for being
+         * late, so results do not depend on the machine's speed or load (see the class comment).
+         * In-line mode only; replaces an earlier {@link #deadline(Duration)}.
          */
         public Builder noDeadline() {
-            this.deadline = null;
+            this.deadlineNanos = NO_DEADLINE;
             return this;
         }
 
@@ -229,8 +246,9 @@ public final class DecisionRuntime implements AutoCloseable {
             if (loop == null || store == null || fallback == null || inputSize < 0) {
                 throw new IllegalStateException("a decision runtime needs loop, store, fallback and shape");
             }
-            if (deadline == null && mode != Mode.INLINE) {
-                throw new IllegalStateException("a decision runtime without a deadline evaluates in-line");
+            if (mode == Mode.ASYNC && deadlineNanos == NO_DEADLINE) {
+                // The worker exists only to bound the caller's wait; without a bound it is a thread for nothing.
+                throw new IllegalStateException("the asynchronous mode needs a deadline; use the in-line mode without one");
             }
             if (breaker == null) {
                 breaker = CircuitBreaker.builder().build();

@@ -57,6 +57,7 @@ public final class DecisionSession implements AutoCloseable {
         long start = System.nanoTime();
         FallbackCause cause = worker == null ? evaluateInline(input, output) : worker.evaluate(input, output, start);
         long elapsed = System.nanoTime() - start;
+        // Without a deadline (NO_DEADLINE, Long.MAX_VALUE) no elapsed time is late: the outcome never depends on the clock.
         if (cause == null && elapsed > rt.deadlineNanos) {
             cause = FallbackCause.DEADLINE;
         }

@@ -54,10 +54,19 @@ class DecisionRuntimeTest {
         return out;
     }
 
+    private DecisionRuntime.Builder builder(String loop, PolicyStore store, CircuitBreaker breaker, int in, int out) {
+        return DecisionRuntime.builder().loop(loop).store(store).fallback(FALLBACK).shape(in, out)
+                .breaker(breaker).meterRegistry(registry);
+    }
+
     private DecisionRuntime runtime(String loop, PolicyStore store, Duration deadline, CircuitBreaker breaker,
                                     int in, int out) {
-        return DecisionRuntime.builder().loop(loop).store(store).fallback(FALLBACK).shape(in, out)
-                .deadline(deadline).breaker(breaker).meterRegistry(registry).build();
+        return builder(loop, store, breaker, in, out).deadline(deadline).build();
+    }
+
+    /** A breaker that opens at the first failure and stays open for the test's lifetime. */
+    private static CircuitBreaker opensAtOnce() {
+        return CircuitBreaker.builder().window(1).failureThreshold(1).coolDown(Duration.ofHours(1)).build();
     }
 
     private DecisionRuntime runtime(String loop, PolicyStore store) {
@@ -188,6 +197,79 @@ class DecisionRuntimeTest {
             float[] y = new float[TestModels.SLOW_OUT];
             assertNull(session.decide(inputs.getFirst(), y));
             assertArrayEquals(expected.getFirst(), y);
+        }
+    }
+
+    @Test
+    void withoutADeadlineASlowPolicyAlwaysDecidesAndTheBreakerStaysClosed() {
+        Path slow = TestModels.slowModel();
+        List<float[]> inputs = TestModels.inputs(42, 4, TestModels.SLOW_IN);
+        List<float[]> expected = TestModels.outputs(TestModels.ortLoader(), slow, inputs);
+
+        // With a 1 ns deadline every decision of about a millisecond is late, however fast the machine:
+        // the serving default's behaviour, which made offline figures move with the load.
+        PolicyStore served = PolicyStore.create(TestModels.ortLoader(), List.of());
+        assertTrue(served.offer(slow).accepted());
+        try (DecisionRuntime rt = runtime("serving", served, Duration.ofNanos(1), neverOpens(),
+                TestModels.SLOW_IN, TestModels.SLOW_OUT);
+             DecisionSession session = rt.newSession()) {
+            assertTrue(rt.hasDeadline());
+            for (float[] x : inputs) {
+                assertFallsBack(session, FallbackCause.DEADLINE, x, TestModels.SLOW_OUT);
+            }
+            assertOnlyFallbacks(rt, FallbackCause.DEADLINE, inputs.size());
+        }
+
+        // Without one, the same model decides every time, exactly, on repeat; a breaker that would open
+        // at the first failure stays closed, so lateness is not counted as one.
+        PolicyStore simulated = PolicyStore.create(TestModels.ortLoader(), List.of());
+        assertTrue(simulated.offer(slow).accepted());
+        CircuitBreaker breaker = opensAtOnce();
+        try (DecisionRuntime rt = builder("simulated", simulated, breaker, TestModels.SLOW_IN, TestModels.SLOW_OUT)
+                .noDeadline().build();
+             DecisionSession session = rt.newSession()) {
+            assertFalse(rt.hasDeadline());
+            for (int repeat = 0; repeat < 2; repeat++) {
+                for (int i = 0; i < inputs.size(); i++) {
+                    float[] y = new float[TestModels.SLOW_OUT];
+                    assertNull(session.decide(inputs.get(i), y));
+                    assertArrayEquals(expected.get(i), y);
+                }
+            }
+            assertOnlyFallbacks(rt, FallbackCause.DEADLINE, 0);
+            assertEquals(2L * inputs.size(), rt.metrics().policyDecisions());
+            assertEquals(BreakerState.CLOSED, breaker.state());
+        }
+    }
+
+    @Test
+    void withoutADeadlineErrorsNonFiniteOutputsAndWrongShapesStillFallBack() {
+        Path throwing = TestModels.throwsOnLargeFirstFeature(dir.resolve("nd-throws.onnx"), 43, IN, OUT);
+        PolicyStore errors = PolicyStore.create(TestModels.ortLoader(), List.of());
+        assertTrue(errors.offer(throwing).accepted());
+        CircuitBreaker breaker = opensAtOnce();
+        try (DecisionRuntime rt = builder("nd-error", errors, breaker, IN, OUT).noDeadline().build();
+             DecisionSession session = rt.newSession()) {
+            float[] wild = new float[IN];
+            wild[0] = 99f;
+            assertFallsBack(session, FallbackCause.POLICY_ERROR, wild, OUT);
+            // Errors still open the breaker.
+            assertEquals(BreakerState.OPEN, breaker.state());
+            assertFallsBack(session, FallbackCause.BREAKER_OPEN, new float[IN], OUT);
+        }
+
+        PolicyStore nan = PolicyStore.create(TestModels.ortLoader(), List.of());
+        assertTrue(nan.offer(TestModels.alwaysNaN(dir.resolve("nd-nan.onnx"), 44, IN, OUT)).accepted());
+        try (DecisionRuntime rt = builder("nd-nan", nan, neverOpens(), IN, OUT).noDeadline().build();
+             DecisionSession session = rt.newSession()) {
+            assertFallsBack(session, FallbackCause.NON_FINITE_OUTPUT, new float[IN], OUT);
+        }
+
+        PolicyStore narrow = PolicyStore.create(PolicyLoader.defaults(), List.of());
+        assertTrue(narrow.offer(TestModels.mlp(dir.resolve("nd-narrow.onnx"), 45, IN - 2, 16, OUT)).accepted());
+        try (DecisionRuntime rt = builder("nd-shape", narrow, neverOpens(), IN, OUT).noDeadline().build();
+             DecisionSession session = rt.newSession()) {
+            assertFallsBack(session, FallbackCause.WRONG_SHAPE, new float[IN], OUT);
         }
     }
 
@@ -366,6 +448,8 @@ class DecisionRuntimeTest {
         assertEquals("deadline must be in (0, 10 s], got PT10.001S",
                 assertThrows(IllegalArgumentException.class,
                         () -> DecisionRuntime.builder().deadline(Duration.ofMillis(10_001))).getMessage());
+        assertEquals("deadline (for none, call noDeadline())",
+                assertThrows(NullPointerException.class, () -> DecisionRuntime.builder().deadline(null)).getMessage());
         assertEquals("latency sampling must be >= 1, got 0",
                 assertThrows(IllegalArgumentException.class, () -> DecisionRuntime.builder().latencySampling(0)).getMessage());
         assertEquals("a decision runtime needs loop, store, fallback and shape",
@@ -375,5 +459,12 @@ class DecisionRuntimeTest {
         assertEquals("a decision runtime needs loop, store, fallback and shape",
                 assertThrows(IllegalStateException.class,
                         () -> DecisionRuntime.builder().loop("incomplete").store(store).fallback(FALLBACK).build()).getMessage());
+        assertEquals("the asynchronous mode needs a deadline; use the in-line mode without one",
+                assertThrows(IllegalStateException.class, () -> builder("async", store, neverOpens(), IN, OUT)
+                        .mode(DecisionRuntime.Mode.ASYNC).noDeadline().build()).getMessage());
+        // The last of deadline and noDeadline wins.
+        try (DecisionRuntime rt = builder("last", store, neverOpens(), IN, OUT).noDeadline().deadline(GENEROUS).build()) {
+            assertTrue(rt.hasDeadline());
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.reflex.trainer.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,27 @@ class RecommendCommandTest {
             assertTrue(row.get("precision_at_32").asDouble() >= 0 && row.get("precision_at_32").asDouble() <= 1);
         }
         assertEquals(List.of("random", "popularity", "greedy-mf", "linucb", "tpgr"), policies);
+    }
+
+    /**
+     * Everything but the timings repeats exactly: TPGR is evaluated without a deadline, so a loaded
+     * machine cannot turn a level into the popularity fallback and move the figures.
+     */
+    @Test
+    void recommendEvaluateRepeatsItsFiguresExactlyButForTheTimings() throws Exception {
+        String[] args = {"recommend", "evaluate", "--format", "synthetic", "--users", "120", "--items", "150",
+                "--ratings-per-user", "30", "--epochs", "1", "--seed", "3", "--json"};
+        List<JsonNode> runs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String[] r = run(args);
+            assertEquals("0", r[0], r[2]);
+            ObjectNode v = (ObjectNode) new ObjectMapper().readTree(r[1]);
+            assertEquals(0, v.get("tpgr_fallback_levels").asLong(), r[1]);
+            v.remove("train_seconds");
+            v.get("results").forEach(row -> ((ObjectNode) row).remove("p99_decision_ns"));
+            runs.add(v);
+        }
+        assertEquals(runs.get(0), runs.get(1));
     }
 
     @Test

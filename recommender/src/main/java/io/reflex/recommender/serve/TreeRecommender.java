@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The embeddable TPGR recommender: one {@link DecisionRuntime} per tree level (loop
  * {@code recommend-level-L}), each serving that level's ONNX model from a {@link PolicyStore} (so the
- * engine's fast path, validation, hot swap, deadline, breaker and meters all apply) with
+ * engine's fast path, validation, hot swap, deadline, breaker and meters all apply; offline
+ * evaluation builds it with {@link Builder#noDeadline()}) with
  * <em>popularity</em> as the fallback — a level that falls back scores children by their popularity
  * column, so a walk made of fallbacks recommends the most popular available item. Decisions are
  * logged (state features, item, propensity) to an optional {@link DecisionLogWriter}, outcomes under
@@ -67,19 +68,23 @@ public final class TreeRecommender implements AutoCloseable {
         int stateWidth = UserStateEncoder.width(dims);
         PolicyLoader loader = PolicyLoader.builder().input(TpgrModel.INPUT, 1, width).output(TpgrModel.OUTPUT, 1, 1).build();
         List<float[]> canary = canaryInputs(width, b.seed);
-        Duration perLevel = b.deadline.dividedBy(tree.depth());
         try {
             for (int l = 0; l < tree.depth(); l++) {
                 PolicyStore store = PolicyStore.create(loader, canary, b.warmup);
                 stores.add(store);
                 loads.add(store.offer(b.models.get(l)));
                 DecisionRuntime.Builder rb = DecisionRuntime.builder().loop("recommend-level-" + l).store(store)
-                        .shape(c * width, c).rows(c, 0, stateWidth).deadline(perLevel)
+                        .shape(c * width, c).rows(c, 0, stateWidth)
                         .fallback((input, output) -> {
                             for (int j = 0; j < c; j++) {
                                 output[j] = input[j * width + pop];
                             }
                         });
+                if (b.deadline == null) {
+                    rb.noDeadline();
+                } else {
+                    rb.deadline(b.deadline.dividedBy(tree.depth()));
+                }
                 if (b.registry != null) {
                     rb.meterRegistry(b.registry);
                 }
@@ -222,6 +227,7 @@ public final class TreeRecommender implements AutoCloseable {
     public static final class Builder {
         private ItemTree tree;
         private List<Path> models;
+        /** Null after {@link #noDeadline()}. */
         private Duration deadline = Duration.ofMillis(1);
         private Duration warmup = PolicyStore.DEFAULT_WARMUP;
         private double temperature;
@@ -244,12 +250,26 @@ public final class TreeRecommender implements AutoCloseable {
             return this;
         }
 
-        /** The whole decision's deadline, split evenly across levels (default 1 ms). */
+        /**
+         * The whole decision's deadline, split evenly across levels (default 1 ms; at least 1 ns a
+         * level); replaces an earlier {@link #noDeadline()}.
+         */
         public Builder deadline(Duration deadline) {
+            Objects.requireNonNull(deadline, "deadline (for none, call noDeadline())");
             if (deadline.isNegative() || deadline.isZero() || deadline.compareTo(Duration.ofSeconds(10)) > 0) {
                 throw new IllegalArgumentException("deadline must be in (0, 10 s], got " + deadline);
             }
             this.deadline = deadline;
+            return this;
+        }
+
+        /**
+         * No deadline at any level ({@link DecisionRuntime.Builder#noDeadline()}): for simulators and
+         * offline evaluation, whose results must not depend on the machine's speed or load; a level
+         * still falls back on errors and non-finite outputs. Replaces an earlier {@link #deadline}.
+         */
+        public Builder noDeadline() {
+            this.deadline = null;
             return this;
         }
 
@@ -304,6 +324,10 @@ public final class TreeRecommender implements AutoCloseable {
             if (models.size() != tree.depth()) {
                 throw new IllegalArgumentException("the tree has " + tree.depth() + " levels but " + models.size()
                         + " models were given");
+            }
+            if (deadline != null && deadline.dividedBy(tree.depth()).isZero()) {
+                throw new IllegalArgumentException("a deadline of " + deadline + " leaves under 1 ns to each of "
+                        + tree.depth() + " levels");
             }
             return new TreeRecommender(this);
         }
