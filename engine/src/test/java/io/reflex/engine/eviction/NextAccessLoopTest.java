@@ -1,0 +1,113 @@
+package io.reflex.engine.eviction;
+
+import io.reflex.engine.onnx.Dense;
+import io.reflex.engine.onnx.MlpGraph;
+import io.reflex.engine.onnx.OnnxModelWriter;
+import io.reflex.engine.policy.PolicyLoader;
+import io.reflex.engine.runtime.FallbackCause;
+import io.reflex.engine.runtime.PolicyStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The next-access loop: the farthest predicted candidate is the victim, admission, and LRU as the fallback. */
+class NextAccessLoopTest {
+
+    @TempDir
+    Path dir;
+
+    /** A linear model whose prediction is {@code sign} times a row's encoded recency. */
+    private Path recencyModel(String name, float sign) {
+        float[] w = new float[HistoryFeatures.WIDTH];
+        w[HistoryFeatures.RECENCY] = sign;
+        Path file = dir.resolve(name);
+        OnnxModelWriter.of(MlpGraph.chain(HistoryFeatures.WIDTH, List.of(new Dense(HistoryFeatures.WIDTH, 1, w, new float[1]))))
+                .fixedBatch(1).write(file);
+        return file;
+    }
+
+    private static NextAccessLoop loop(Path model, boolean admission) {
+        PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of(), Duration.ZERO);
+        if (model != null) {
+            assertTrue(store.offer(model).accepted());
+        }
+        return NextAccessLoop.builder().k(4).admission(admission).store(store).noDeadline().build();
+    }
+
+    /** Candidates last accessed at ticks 10, 30, 20 (positions 0..2), the incoming object at now = 100. */
+    private static void fill(HistoryFeatures f, AccessHistory h) {
+        int[] last = {10, 30, 20};
+        for (int j = 0; j < last.length; j++) {
+            h.record(j, last[j]);
+            f.resident(j, h, j, 100, 1, 0, 0);
+        }
+        h.record(3, 100);
+        f.incoming(3, h, 3, 100, 1);
+    }
+
+    @Test
+    void theCandidatePredictedFarthestIsTheVictim() {
+        try (NextAccessLoop loop = loop(recencyModel("mru.onnx", -1f), false);
+             NextAccessLoop.Decider d = loop.newDecider()) {
+            fill(d.features(), new AccessHistory(4));
+
+            int victim = d.decide(3, false);
+
+            assertNull(d.lastCause());
+            assertEquals(1, victim, "the most recently used scores highest under −recency");
+            assertTrue(d.admit(), "no incoming object: nothing to decline");
+        }
+    }
+
+    @Test
+    void anIncomingObjectPredictedFartherThanTheVictimIsDeclinedOnlyWhenTheModelAnswersAdmission() {
+        Path model = recencyModel("mru.onnx", -1f);
+        try (NextAccessLoop loop = loop(model, true); NextAccessLoop.Decider d = loop.newDecider()) {
+            fill(d.features(), new AccessHistory(4));
+            d.decide(3, true);
+            assertFalse(d.admit(), "incoming scores 0, above every candidate's negative score");
+        }
+        try (NextAccessLoop loop = loop(model, false); NextAccessLoop.Decider d = loop.newDecider()) {
+            fill(d.features(), new AccessHistory(4));
+            d.decide(3, true);
+            assertTrue(d.admit());
+        }
+        try (NextAccessLoop loop = loop(recencyModel("lru.onnx", 1f), true); NextAccessLoop.Decider d = loop.newDecider()) {
+            fill(d.features(), new AccessHistory(4));
+            assertEquals(0, d.decide(3, true));
+            assertTrue(d.admit(), "an object just requested is predicted sooner than the least recently used");
+        }
+    }
+
+    @Test
+    void withoutAPolicyTheLeastRecentlyUsedGoesAndTheIncomingObjectIsAdmitted() {
+        try (NextAccessLoop loop = loop(null, true); NextAccessLoop.Decider d = loop.newDecider()) {
+            fill(d.features(), new AccessHistory(4));
+
+            int victim = d.decide(3, true);
+
+            assertEquals(FallbackCause.NO_POLICY, d.lastCause());
+            assertEquals(0, victim);
+            assertTrue(d.admit());
+        }
+    }
+
+    @Test
+    void refusesDecisionsWithoutCandidatesOrBeyondK() {
+        try (NextAccessLoop loop = loop(null, false); NextAccessLoop.Decider d = loop.newDecider()) {
+            assertThrows(IllegalArgumentException.class, () -> d.decide(0, false));
+            assertThrows(IllegalArgumentException.class, () -> d.decide(5, false));
+        }
+        assertThrows(IllegalStateException.class, () -> NextAccessLoop.builder().build());
+        assertThrows(IllegalArgumentException.class, () -> NextAccessLoop.builder().k(65));
+    }
+}
