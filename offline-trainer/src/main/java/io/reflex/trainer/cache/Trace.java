@@ -118,6 +118,50 @@ public final class Trace {
         return Long.toString(numericKeys[object]);
     }
 
+    /**
+     * Requests {@code [from, to)} as a trace of their own, as if a reader had read only them: object
+     * ids are re-densified in order of first appearance within the slice, and every column the trace
+     * carries (keys, times, sizes, TTLs, RTTs) comes along unchanged, so {@link #nextAccess(int)} and
+     * clairvoyant policies see only the slice's future. Named {@code name() + "[from,to)"}; its
+     * {@link #malformedSkipped()} is 0 (skips belong to the read of the whole trace).
+     *
+     * <p>Copies: about as much memory as the slice's share of this trace, plus 4 bytes per object of
+     * this trace while it is built.
+     *
+     * @throws IndexOutOfBoundsException naming the bounds unless {@code 0 <= from <= to <= length()}
+     */
+    public Trace slice(int from, int to) {
+        Objects.checkFromToIndex(from, to, objects.length);
+        int[] sliceIdOf = new int[objectCount];
+        Arrays.fill(sliceIdOf, -1);
+        int[] sliceObjects = new int[to - from];
+        int sliceObjectCount = 0;
+        for (int i = from; i < to; i++) {
+            int o = objects[i];
+            if (sliceIdOf[o] < 0) {
+                sliceIdOf[o] = sliceObjectCount++;
+            }
+            sliceObjects[i - from] = sliceIdOf[o];
+        }
+        long[] sliceNumericKeys = new long[sliceObjectCount];
+        String[] sliceStringKeys = stringKeys == null ? null : new String[sliceObjectCount];
+        for (int o = 0; o < objectCount; o++) {
+            int id = sliceIdOf[o];
+            if (id >= 0) {
+                sliceNumericKeys[id] = numericKeys[o];
+                if (sliceStringKeys != null) {
+                    sliceStringKeys[id] = stringKeys[o];
+                }
+            }
+        }
+        return new Trace(name + "[" + from + "," + to + ")", sliceObjects,
+                times == null ? null : Arrays.copyOfRange(times, from, to),
+                sizes == null ? null : Arrays.copyOfRange(sizes, from, to),
+                ttls == null ? null : Arrays.copyOfRange(ttls, from, to),
+                rtts == null ? null : Arrays.copyOfRange(rtts, from, to),
+                sliceObjectCount, sliceNumericKeys, sliceStringKeys, 0);
+    }
+
     /** Sum of all requested sizes in bytes. */
     public long totalBytes() {
         if (sizes == null) {

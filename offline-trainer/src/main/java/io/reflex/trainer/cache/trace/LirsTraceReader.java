@@ -8,9 +8,14 @@ import java.io.InputStream;
 
 /**
  * {@code lirs}: the LIRS traces' layout, one integer key per line (surrounding whitespace allowed,
- * blank lines ignored). No times, sizes, TTLs or RTTs. Stateless and thread-safe.
+ * blank lines ignored). A line holding only {@code *} is a checkpoint marker the LIRS authors put
+ * between phases of a trace, not a request, and is skipped. No times, sizes, TTLs or RTTs.
+ * Stateless and thread-safe.
  */
 public final class LirsTraceReader implements TraceReader {
+
+    /** The LIRS traces' checkpoint line. */
+    private static final String CHECKPOINT = "*";
 
     @Override
     public void read(InputStream in, RequestSink sink, ParseErrors errors) throws IOException {
@@ -20,7 +25,7 @@ public final class LirsTraceReader implements TraceReader {
         while ((line = reader.readLine()) != null) {
             lineNumber++;
             String key = line.strip();
-            if (key.isEmpty()) {
+            if (key.isEmpty() || key.equals(CHECKPOINT)) {
                 continue;
             }
             long value;

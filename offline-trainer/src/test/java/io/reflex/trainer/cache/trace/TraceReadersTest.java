@@ -274,6 +274,18 @@ class TraceReadersTest {
     // ---- binary formats
 
     @Test
+    void lirsCheckpointLinesAreSkippedNotReadAsKeys() throws IOException {
+        Path f = write("pools.trace.gz", "1\n2\n*\n1\n  *  \n\n3\n");
+
+        Trace t = TraceFormat.LIRS.read(f, Strictness.STRICT);
+
+        assertEquals(4, t.length(), "a '*' line is a checkpoint, not a request");
+        assertEquals(0, t.malformedSkipped());
+        assertArrayEquals(new int[] {0, 1, 0, 2}, objects(t));
+        assertEquals("3", t.key(t.object(3)));
+    }
+
+    @Test
     void cache2kKeysAreBigEndianInt32AndATruncatedTailIsMalformed() throws IOException {
         byte[] bytes = cache2kBytes(1, 0x01020304, 1);
         byte[] cut = java.util.Arrays.copyOf(bytes, bytes.length + 2);
