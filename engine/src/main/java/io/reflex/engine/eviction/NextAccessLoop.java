@@ -12,8 +12,9 @@ import java.util.Objects;
 /**
  * The eviction loop of a {@value HistoryFeatures#SCHEMA} model: one small network shared by every
  * object, {@code [1, 11] → [1, 1]}, predicts each candidate's time to its next access (the
- * {@link HistoryFeatures#label} unit), and the candidate predicted farthest is the victim (relaxed
- * Belady, as LRB and 3L-Cache). Where the model answers admission and the host has an incoming
+ * {@link HistoryFeatures#label} unit), and the candidate with the largest predicted time to next
+ * access times size is the victim (relaxed Belady, as LRB and 3L-Cache, made size-aware for byte
+ * capacities; every object has size 1 in a cache counted in entries). Where the model answers admission and the host has an incoming
  * object, the same network scores it in one more row, and the incoming object is declined when it
  * is predicted farther than the victim: it would be the next to go.
  *
@@ -25,6 +26,14 @@ import java.util.Objects;
  * decision.
  */
 public final class NextAccessLoop implements AutoCloseable {
+
+    /**
+     * Turns the encoded size column into {@code ln(1 + size) / 16}, the label's unit: the rank of a
+     * row is then the log of (time to next access × size), the cost size-aware Belady minimises
+     * for the object hit ratio of a byte capacity. Caches counted in entries give every object
+     * size 1, a constant that leaves the order unchanged.
+     */
+    private static final float SIZE_WEIGHT = (float) (30 * Math.log(2) / 16);
 
     private final int k;
     private final boolean admission;
@@ -116,6 +125,11 @@ public final class NextAccessLoop implements AutoCloseable {
             int rows = incoming ? n + 1 : n;
             features.encode(rows, k + 1, input, 0);
             lastCause = session.decide(input, scores);
+            if (lastCause == null) {
+                for (int r = 0; r < rows; r++) {
+                    scores[r] += SIZE_WEIGHT * input[r * HistoryFeatures.WIDTH + HistoryFeatures.SIZE];
+                }
+            }
             int victim = 0;
             for (int i = 1; i < n; i++) {
                 if (scores[i] > scores[victim]) {
