@@ -46,6 +46,10 @@ public final class EvictionLoop implements AutoCloseable {
     static final String CANDIDATES_REFUSAL = "the model was trained on candidates other than the K least recently "
             + "used, and this host offers the K coldest entries (train it without --candidates)";
 
+    /** Why a host feeding Cold-RL's six features refuses a model that names another schema. */
+    static final String SCHEMA_REFUSAL = "the model reads the history-1 features (access gaps, decayed counters, "
+            + "admission), which this host does not supply yet (train it with --objective dqn)";
+
     /**
      * A loader builder for a host that hands the loop its K least recently used entries and counts
      * hits since admission (the Caffeine adapter, the NGINX sidecar): it refuses a model carrying
@@ -55,7 +59,8 @@ public final class EvictionLoop implements AutoCloseable {
     public static PolicyLoader.Builder hostLoader() {
         return PolicyLoader.builder()
                 .refuseMetadata(EvictionFeatures.HIT_HISTORY_METADATA, EvictionFeatures.HIT_HISTORY_REFUSAL)
-                .refuseMetadata(CANDIDATES_METADATA, CANDIDATES_REFUSAL);
+                .refuseMetadata(CANDIDATES_METADATA, CANDIDATES_REFUSAL)
+                .refuseMetadata(EvictionModel.SCHEMA_METADATA, SCHEMA_REFUSAL);
     }
 
     /** How the serving model scores the candidates. */

@@ -2,6 +2,7 @@ package io.reflex.engine.policy;
 
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.onnx.Activation;
 import io.reflex.engine.onnx.Dense;
 import io.reflex.engine.onnx.GoldenPairs;
@@ -197,6 +198,15 @@ class PolicyLoaderRefusesBadModelsTest {
         assertRefused(history, () -> host.load(history), "reflex.hit-history", "train it without --hit-history");
         assertRefused(sampled, () -> host.load(sampled), "reflex.candidates", "train it without --candidates");
         assertRefused(both, () -> host.load(both), "reflex.hit-history");
+    }
+
+    @Test
+    void theEvictionHostLoaderRefusesAHistorySchemaModelUntilTheHostsFeedIt() throws IOException {
+        Path file = dir.resolve("next-access.onnx");
+        OnnxModelWriter.of(MlpGraph.randomChain(5, Activation.RELU, 11, 8, 1)).fixedBatch(1)
+                .metadata(EvictionModel.SCHEMA_METADATA, "history-1").write(file);
+
+        assertRefused(file, () -> EvictionLoop.hostLoader().build().load(file), "reflex.schema", "--objective dqn");
     }
 
     private static void assertRefused(Path file, Executable load, String... problem) {

@@ -1,0 +1,99 @@
+package io.reflex.trainer.rl;
+
+import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.eviction.HistoryFeatures;
+import io.reflex.engine.onnx.OnnxModel;
+import io.reflex.trainer.cache.CacheSimulator;
+import io.reflex.trainer.cache.Capacity;
+import io.reflex.trainer.cache.PolicySetup;
+import io.reflex.trainer.cache.Trace;
+import io.reflex.trainer.cache.TraceBuilder;
+import io.reflex.trainer.cache.policy.PolicyCatalog;
+import io.reflex.trainer.cache.policy.learned.LearnedEvictionPolicy;
+import io.reflex.trainer.cache.policy.learned.NextAccessPolicy;
+import io.reflex.trainer.nn.VectorCpuBackend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Relaxed-Belady training of a history-1 model, and the model it exports as the simulator serves it. */
+class NextAccessTrainingTest {
+
+    @TempDir
+    Path dir;
+
+    /** A loop over 300 keys with a few popular keys interleaved: LRU at 100 entries hits nearly nothing. */
+    private static Trace loopWithHotKeys(int requests, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        TraceBuilder b = new TraceBuilder(requests);
+        int loop = 0;
+        for (int i = 0; i < requests; i++) {
+            long key = random.nextInt(5) == 0 ? 1_000 + random.nextInt(10) : loop++ % 300;
+            b.request(key, Double.NaN, TraceBuilder.NO_SIZE, Double.NaN, Double.NaN);
+        }
+        return b.build("loop-with-hot-keys");
+    }
+
+    private static NextAccessTraining.Settings small(long seed, boolean admission) {
+        return new NextAccessTraining.Settings(16, EvictionModel.Candidates.SAMPLED, admission, 2, 400, new int[] {16, 16},
+                400, 128, 3e-3f, seed);
+    }
+
+    private static double hitRatio(Path model, Trace trace, Capacity c) {
+        try (LearnedEvictionPolicy p = LearnedEvictionPolicy.load(model, 0)) {
+            assertInstanceOf(NextAccessPolicy.class, p);
+            return CacheSimulator.replay(trace, c, p).hitRatio();
+        }
+    }
+
+    @Test
+    void aModelTrainedOnALoopKeepsPartOfItWhereLruKeepsNothing() {
+        Trace train = loopWithHotKeys(12_000, 1);
+        Trace test = loopWithHotKeys(12_000, 2);
+        Capacity c = Capacity.entries(100);
+        Path model = dir.resolve("loop.onnx");
+
+        NextAccessTraining.Result r = NextAccessTraining.trainAndExport(train, List.of(c), small(1, true),
+                new VectorCpuBackend(), model, null);
+
+        double lru = CacheSimulator.replay(test, c, PolicyCatalog.create("lru", new PolicySetup(test, c, 1))).hitRatio();
+        double learned = hitRatio(model, test, c);
+        assertTrue(r.rows() > 1_000, "rows " + r.rows());
+        assertTrue(learned > lru + 0.15, "learned " + learned + " against LRU " + lru);
+    }
+
+    @Test
+    void theSameTraceAndSettingsWriteTheSameModelBytesWithTheContractInTheMetadata() throws Exception {
+        Trace train = loopWithHotKeys(6_000, 3);
+        List<Capacity> caps = List.of(Capacity.entries(50), Capacity.entries(150));
+        Path a = dir.resolve("a.onnx");
+        Path b = dir.resolve("b.onnx");
+
+        NextAccessTraining.trainAndExport(train, caps, small(7, false), new VectorCpuBackend(), a, null);
+        NextAccessTraining.trainAndExport(train, caps, small(7, false), new VectorCpuBackend(), b, null);
+
+        assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+        EvictionModel contract = EvictionModel.of(OnnxModel.read(a).metadata(), a);
+        assertEquals(new EvictionModel(HistoryFeatures.SCHEMA, EvictionModel.Candidates.SAMPLED, 16, false), contract);
+    }
+
+    @Test
+    void refusesACapacityWithNothingToEvict() {
+        Trace tiny = loopWithHotKeys(500, 4);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NextAccessTraining.trainAndExport(
+                tiny, List.of(Capacity.entries(10_000)), small(1, true), new VectorCpuBackend(), dir.resolve("x.onnx"), null));
+        assertTrue(e.getMessage().contains("no eviction decisions"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new NextAccessTraining.Settings(65,
+                EvictionModel.Candidates.LRU, false, 1, 1, new int[] {8}, 1, 1, 1e-3f, 1));
+    }
+}
