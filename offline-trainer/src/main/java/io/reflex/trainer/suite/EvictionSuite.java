@@ -186,9 +186,8 @@ public final class EvictionSuite {
             results = o.results();
             fallbacks = o.fallbacks();
         } else {
-            Trace replayed = evaluation;
-            results = SimulationMatrix.run(replayed, baselines, entry.sizes(),
-                    (name, capacity) -> PolicyCatalog.create(name, new PolicySetup(replayed, capacity, settings.seed())),
+            results = SimulationMatrix.run(evaluation, baselines, entry.sizes(),
+                    (name, capacity) -> PolicyCatalog.create(name, new PolicySetup(evaluation, capacity, settings.seed())),
                     SimulationOptions.defaults(), settings.threads());
         }
         double evaluateSeconds = (System.nanoTime() - start) / 1e9;
