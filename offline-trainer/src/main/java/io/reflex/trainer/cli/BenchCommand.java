@@ -3,6 +3,7 @@ package io.reflex.trainer.cli;
 import io.reflex.engine.runtime.FallbackCause;
 import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.trainer.bench.EvictionBench;
+import io.reflex.trainer.bench.NextAccessBench;
 import io.reflex.trainer.bench.InferenceBench;
 import io.reflex.trainer.bench.RuntimeBench;
 import picocli.CommandLine;
@@ -169,9 +170,16 @@ final class BenchCommand implements Runnable {
         int k;
 
         @Option(names = "--layout", defaultValue = "candidate-rows",
-                description = "Model layout: candidate-rows (what `train eviction` exports: one 12-wide row per candidate) "
-                        + "or joint (one network over all 6K features) (default ${DEFAULT-VALUE}).")
+                description = "Model layout: next-access (what `train eviction` exports by default: one 11-wide history-1 "
+                        + "row per candidate and one for the incoming object, candidates drawn inside the timed decision), "
+                        + "candidate-rows (`train eviction --objective dqn`: one 12-wide row per candidate) or joint (one "
+                        + "network over all 6K features) (default ${DEFAULT-VALUE}).")
         String layout;
+
+        @Option(names = "--candidates", defaultValue = "sampled", paramLabel = "sampled|lru",
+                description = "next-access: draw the K candidates from 10,000 residents (sampled) or take K fixed ones (lru) "
+                        + "(default ${DEFAULT-VALUE}).")
+        String candidates;
 
         @Option(names = "--hidden", split = ",",
                 description = "Hidden widths of the dueling policy (default 16,16 for candidate-rows, 64,64 for joint).")
@@ -185,13 +193,31 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (layout.equals("next-access")) {
+                return nextAccess();
+            }
             EvictionLoop.Layout l = parseLayout(spec, layout);
             int[] widths = hidden != null ? hidden : l == EvictionLoop.Layout.JOINT ? new int[] {64, 64} : new int[] {16, 16};
             if (k < 1 || k > 64 || iterations < 1000 || widths.length == 0) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--k must be in [1, 64], --iterations >= 1000, --hidden non-empty");
             }
-            EvictionBench.Result r = new EvictionBench(k, l, widths, iterations, seed).run();
+            print(new EvictionBench(k, l, widths, iterations, seed).run());
+            return 0;
+        }
+
+        private Integer nextAccess() throws Exception {
+            int[] widths = hidden != null ? hidden : new int[] {32, 32};
+            if (k < 1 || k > 64 || iterations < 1000 || widths.length == 0
+                    || !(candidates.equals("sampled") || candidates.equals("lru"))) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--k must be in [1, 64], --iterations >= 1000, --hidden non-empty, --candidates sampled or lru");
+            }
+            print(new NextAccessBench(k, candidates.equals("sampled"), widths, iterations, seed).run());
+            return 0;
+        }
+
+        private void print(EvictionBench.Result r) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("k", r.k());
             out.put("layout", layout);
@@ -201,12 +227,14 @@ final class BenchCommand implements Runnable {
             out.put("decisions_per_sec", Math.round(r.decisionsPerSec()));
             out.put("alloc_bytes_per_decision", Inference.round(r.allocBytes()));
             out.put("fallbacks", r.fallbacks());
+            if (layout.equals("next-access")) {
+                out.put("candidates", candidates);
+            }
             if (json) {
                 Json.print(spec.commandLine().getOut(), out);
             } else {
                 out.forEach((key, v) -> spec.commandLine().getOut().printf("%-26s %s%n", key, v));
             }
-            return 0;
         }
     }
 }

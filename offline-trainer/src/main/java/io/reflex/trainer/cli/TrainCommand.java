@@ -80,7 +80,7 @@ final class TrainCommand implements Runnable {
                         + "(relaxed Belady); dqn: Cold-RL's dueling Double DQN (default ${DEFAULT-VALUE}).")
         String objective;
 
-        @Option(names = "--steps", description = "Gradient steps (default 4000 for next-access, 3000 for dqn).")
+        @Option(names = "--steps", description = "Gradient steps (default 3000).")
         Integer steps;
 
         @Option(names = "--batch", description = "Batch size (default 256 for next-access, 128 for dqn).")
@@ -91,12 +91,12 @@ final class TrainCommand implements Runnable {
                         + "for the joint one).")
         List<Integer> hidden;
 
-        @Option(names = "--admission", defaultValue = "true", negatable = true, fallbackValue = "true",
+        @Option(names = "--admission", defaultValue = "false", negatable = true, fallbackValue = "true",
                 description = "next-access: the model also decides whether an incoming object displaces the victim "
                         + "(default ${DEFAULT-VALUE}).")
         boolean admission;
 
-        @Option(names = "--decisions", defaultValue = "4000", paramLabel = "N",
+        @Option(names = "--decisions", defaultValue = "3000", paramLabel = "N",
                 description = "next-access: eviction decisions kept per replay as training rows (default ${DEFAULT-VALUE}).")
         int decisions;
 

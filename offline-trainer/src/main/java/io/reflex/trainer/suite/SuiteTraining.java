@@ -30,9 +30,9 @@ public interface SuiteTraining {
 
     /**
      * The training the suite uses unless told otherwise: the one place the learned design is chosen
-     * (today {@link DqnSuiteTraining}, the trainer behind {@code ./reflex train eviction}).
+     * (the default objective of {@code ./reflex train eviction}, {@link NextAccessSuiteTraining}).
      */
     static SuiteTraining standard() {
-        return new DqnSuiteTraining();
+        return new NextAccessSuiteTraining();
     }
 }
