@@ -50,7 +50,7 @@ import java.util.SplittableRandom;
  * whatever the other cores are doing.
  *
  * <p>Without a model file, the policy is a freshly generated untrained network (seeded) of the layout
- * {@code train eviction} exports by default, {@link EvictionLoop.Layout#CANDIDATE_ROWS}: one 12-16-16-2
+ * {@code train eviction --objective dqn} exports by default, {@link EvictionLoop.Layout#CANDIDATE_ROWS}: one 12-16-16-2
  * row network shared by K = 64 candidates; or, with {@link EvictionLoop.Layout#JOINT}, a 96-64-64-17
  * network over K = 16. Its hit ratios say what an untrained policy does, not what a trained one would.
  * With a model file, the adapter decides over the model's K (joint: its output width; candidate rows:
@@ -72,7 +72,7 @@ public final class CaffeineBench {
 
     /** K of the untrained joint policy generated when no model is given. */
     private static final int UNTRAINED_JOINT_K = 16;
-    /** K of the untrained candidate-rows policy: {@code train eviction}'s and the quickstart's default. */
+    /** K of the untrained candidate-rows policy: {@code train eviction --objective dqn}'s and the quickstart's default. */
     private static final int UNTRAINED_ROWS_K = 64;
     /** Keys the read phase holds by default. */
     public static final int DEFAULT_RESIDENT = 50_000;

@@ -48,7 +48,7 @@ final class BenchCaffeineCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--layout", defaultValue = "candidate-rows",
-            description = "Layout of the untrained policy used without --model: candidate-rows (what `train eviction` exports: a 12-16-16-2 row network, K = 64) "
+            description = "Layout of the untrained policy used without --model: candidate-rows (what `train eviction --objective dqn` exports: a 12-16-16-2 row network, K = 64) "
                     + "or joint (a 96-64-64-17 network, K = 16) (default ${DEFAULT-VALUE}).")
     String layout;
 

@@ -166,10 +166,10 @@ final class TrainCommand implements Runnable {
             List<Capacity> capacities = ReplayArguments.capacities(cli, sizes);
             switch (objective) {
                 case "next-access" -> {
+                    refuseOptionsOfTheOther(cli, DQN_ONLY, "dqn");
                     return nextAccess(cli, traceFormat, capacities);
                 }
-                case "dqn" -> {
-                }
+                case "dqn" -> refuseOptionsOfTheOther(cli, NEXT_ACCESS_ONLY, "next-access");
                 default -> throw new CommandLine.ParameterException(cli,
                         "--objective must be next-access or dqn, got '" + objective + "'");
             }
@@ -198,6 +198,21 @@ final class TrainCommand implements Runnable {
                     new VectorCpuBackend(), out, progress(err, "train eviction", steps * rounds));
             print(cli.getOut(), r, json);
             return 0;
+        }
+
+        /** Options of the dqn objective only. */
+        private static final List<String> DQN_ONLY = List.of("--network", "--gamma", "--epsilon", "--cost-discount",
+                "--size-exponent", "--hindsight", "--cql-alpha", "--semi-markov", "--hit-history", "--eviction-cost");
+        /** Options of the next-access objective only. */
+        private static final List<String> NEXT_ACCESS_ONLY = List.of("--admission", "--decisions");
+
+        /** An option of the other objective would be silently ignored: refuse it instead, naming it. */
+        private static void refuseOptionsOfTheOther(CommandLine cli, List<String> options, String objective) {
+            for (String o : options) {
+                if (cli.getParseResult().hasMatchedOption(o)) {
+                    throw new CommandLine.ParameterException(cli, o + " applies to --objective " + objective + " only");
+                }
+            }
         }
 
         private Integer nextAccess(CommandLine cli, TraceFormat traceFormat, List<Capacity> capacities) throws Exception {

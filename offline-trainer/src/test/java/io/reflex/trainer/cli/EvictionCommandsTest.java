@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The contracts of {@code ./reflex train eviction}, {@code evaluate eviction} and {@code quickstart} on small inputs. */
@@ -103,5 +104,32 @@ class EvictionCommandsTest {
         Run heldOut = run("quickstart", "--train-seed", "2", "--eval-seeds", "2,3");
         assertEquals(2, heldOut.exit());
         assertTrue(heldOut.err().contains("training seed"), heldOut.err());
+    }
+
+    @Test
+    void anOptionOfTheOtherObjectiveIsRefusedNotIgnored() throws Exception {
+        String trace = trap(1).toString();
+        Run dqnOnly = run("train", "eviction", "--trace", trace, "--format", "csv", "--size", "2MB",
+                "--out", dir.resolve("a.onnx").toString(), "--hit-history", "3000");
+        assertEquals(2, dqnOnly.exit());
+        assertTrue(dqnOnly.err().contains("--hit-history applies to --objective dqn only"), dqnOnly.err());
+        Run nextAccessOnly = run("train", "eviction", "--objective", "dqn", "--trace", trace, "--format", "csv",
+                "--size", "2MB", "--out", dir.resolve("b.onnx").toString(), "--admission");
+        assertEquals(2, nextAccessOnly.exit());
+        assertTrue(nextAccessOnly.err().contains("--admission applies to --objective next-access only"),
+                nextAccessOnly.err());
+        assertFalse(Files.exists(dir.resolve("a.onnx")) || Files.exists(dir.resolve("b.onnx")));
+    }
+
+    @Test
+    void benchEvictionTimesAWholeNextAccessDecisionWithSampledCandidates() throws Exception {
+        Run r = run("bench", "eviction", "--layout", "next-access", "--k", "64", "--candidates", "sampled",
+                "--iterations", "2000", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode v = r.json();
+        assertEquals(64, v.get("k").asInt());
+        assertEquals("11-32-32-1", v.get("layers").asText());
+        assertTrue(v.get("decision_p99_ns").asLong() >= v.get("decision_p50_ns").asLong());
+        assertTrue(v.has("alloc_bytes_per_decision") && v.get("decisions_per_sec").asLong() > 0, v.toString());
     }
 }
