@@ -1,5 +1,6 @@
 package io.reflex.trainer.rl;
 
+import io.reflex.engine.eviction.AccessHistory;
 import io.reflex.engine.eviction.HistoryFeatures;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.policy.learned.NextAccessPolicy;
@@ -58,7 +59,8 @@ public final class NextAccessSamples implements NextAccessPolicy.Observer {
     }
 
     @Override
-    public void decided(int tick, int[] objects, int n, boolean incoming, int incomingObject, HistoryFeatures features) {
+    public void decided(int tick, int[] objects, int n, boolean incoming, int incomingObject, HistoryFeatures features,
+                        AccessHistory history) {
         if (tick >= lastTick) {
             return;
         }
@@ -78,9 +80,8 @@ public final class NextAccessSamples implements NextAccessPolicy.Observer {
         System.arraycopy(scratch, 0, rows, slot * rowsPerDecision * HistoryFeatures.WIDTH, total * HistoryFeatures.WIDTH);
         int at = slot * rowsPerDecision;
         for (int j = 0; j < n; j++) {
-            // the candidate's last request: now minus its recency (exact: ticks stay below 2^24 here)
-            int last = tick - (int) features.raw(j, HistoryFeatures.RECENCY);
-            labels[at + j] = labelAfter(last, tick);
+            // ticks are request positions in the replayed trace, so the last access indexes its future
+            labels[at + j] = labelAfter((int) history.lastAccess(objects[j]), tick);
         }
         if (incoming) {
             labels[at + n] = labelAfter(tick, tick);

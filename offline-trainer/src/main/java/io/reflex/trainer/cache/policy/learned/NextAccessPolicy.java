@@ -38,9 +38,10 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
         /**
          * A decision at request {@code tick} over {@code objects[0..n)} whose rows are in
          * {@code features} (the incoming object, when {@code incoming}, at row {@code n}, with id
-         * {@code incomingObject}); called before any eviction.
+         * {@code incomingObject}), with the histories they were read from; called before any eviction.
          */
-        void decided(int tick, int[] objects, int n, boolean incoming, int incomingObject, HistoryFeatures features);
+        void decided(int tick, int[] objects, int n, boolean incoming, int incomingObject, HistoryFeatures features,
+                     AccessHistory history);
     }
 
     /** The seed of candidate sampling (the same for every replay of a model). */
@@ -158,7 +159,7 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
             features.incoming(n, history, incomingObject, now, Math.max(0, cache.incomingSize()));
         }
         if (observer != null) {
-            observer.decided(cache.requestIndex(), objects, n, incoming, incomingObject, features);
+            observer.decided(cache.requestIndex(), objects, n, incoming, incomingObject, features, history);
         }
         if (decider == null) {
             return objects[0];
