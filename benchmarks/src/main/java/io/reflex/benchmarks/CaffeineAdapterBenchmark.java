@@ -57,7 +57,7 @@ public class CaffeineAdapterBenchmark {
 
     /**
      * The adapter's policy (untrained, seeded): {@code joint16}, a dueling 96-64-64-17 network over
-     * K = 16; {@code rows64}, the layout {@code train eviction} and the quickstart export by default, a
+     * K = 16; {@code rows64}, the layout {@code train eviction --objective dqn} exports by default, a
      * 12-16-16-2 row network shared by K = 64 candidates ({@code reflex.k} = 64). Ignored by the
      * plain caches.
      */

@@ -72,7 +72,7 @@ public final class CaffeineBench {
 
     /** K of the untrained joint policy generated when no model is given. */
     private static final int UNTRAINED_JOINT_K = 16;
-    /** K of the untrained candidate-rows policy: {@code train eviction --objective dqn}'s and the quickstart's default. */
+    /** K of the untrained candidate-rows policy: {@code train eviction --objective dqn}'s default. */
     private static final int UNTRAINED_ROWS_K = 64;
     /** Keys the read phase holds by default. */
     public static final int DEFAULT_RESIDENT = 50_000;

@@ -1,7 +1,8 @@
 package io.reflex.trainer.cache;
 
 /**
- * An alternative {@link CandidateFeatures#HIT_COUNT} feature (the quickstart's default, {@code --hit-history}): an object's
+ * An alternative {@link CandidateFeatures#HIT_COUNT} feature (the dqn objective's {@code --hit-history};
+ * the eviction suite's dqn training uses 3000): an object's
  * request count that survives eviction (a ghost history, as W-TinyLFU's frequency sketch and LRB's
  * per-key history keep), instead of the simulator's hits since admission, which restart at 0 each
  * time the object is re-admitted.

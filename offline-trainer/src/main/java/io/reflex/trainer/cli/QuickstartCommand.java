@@ -1,23 +1,31 @@
 package io.reflex.trainer.cli;
 
+import io.reflex.engine.eviction.HistoryFeatures;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.SimulationResult;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.policy.PolicyCatalog;
 import io.reflex.trainer.cache.report.EvictionReport;
+import io.reflex.trainer.cache.trace.Strictness;
+import io.reflex.trainer.cache.trace.TraceFormat;
 import io.reflex.trainer.nn.VectorCpuBackend;
-import io.reflex.trainer.rl.DqnConfig;
 import io.reflex.trainer.rl.EvictionEvaluation;
-import io.reflex.trainer.rl.EvictionTraining;
+import io.reflex.trainer.rl.NextAccessTraining;
 import io.reflex.trainer.workload.TrapWorkload;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,14 +33,25 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ./reflex quickstart}: the main job end to end on an embedded default. Generates Cold-RL's
- * trap workload, trains the eviction policy on one seed, exports it, and evaluates the exported
- * file (loaded by the engine) on held-out seeds against every standard baseline at 25, 100 and
- * 400 MB; prints the table and writes an HTML report.
+ * {@code ./reflex quickstart}: the main job end to end on embedded data. On two workloads — a real
+ * web trace committed to the project (cache2k web07, CC BY 4.0) and Cold-RL's synthetic trap
+ * workload — it trains the default learned policy ({@code train eviction}'s next-access objective),
+ * exports it, and evaluates the exported file, loaded by the engine, against every standard
+ * baseline on data it was not trained on: the real trace's second half, the trap workload's
+ * held-out seeds. Prints the tables and writes an HTML report.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = "Train learned eviction on the trap workload, evaluate on held-out seeds, write a report.")
+        description = "Train learned eviction on a real web trace and on the trap workload, evaluate on held-out "
+                + "data against the classical policies, write a report.")
 final class QuickstartCommand implements Callable<Integer> {
+
+    /** The real trace, a resource of this jar (with its licence beside it). */
+    static final String REAL_TRACE = "cache2k-web07.trace.xz";
+    private static final String RESOURCES = "/io/reflex/trainer/traces/";
+    private static final String LICENCE = "cache2k-LICENSE.txt";
+    /** The fraction of the real trace that trains (the dev suite's split). */
+    private static final double SPLIT = 0.5;
+    private static final String TRAP = "trap";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -41,111 +60,152 @@ final class QuickstartCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--out", defaultValue = "reflex-quickstart", paramLabel = "DIR",
-            description = "Where the model and report go (default ${DEFAULT-VALUE}).")
+            description = "Where the models, the real trace and the report go (default ${DEFAULT-VALUE}).")
     Path outDir;
 
-    @Option(names = "--train-seed", defaultValue = "1", description = "Seed of the training trace (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the training (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--train-seed", defaultValue = "1",
+            description = "Seed of the trap training trace (default ${DEFAULT-VALUE}).")
     long trainSeed;
 
     @Option(names = "--eval-seeds", defaultValue = "2,3", split = ",",
-            description = "Seeds of the held-out traces (default ${DEFAULT-VALUE}).")
+            description = "Seeds of the held-out trap traces (default ${DEFAULT-VALUE}).")
     List<Long> evalSeeds;
 
-    @Option(names = "--requests", defaultValue = "0", description = "Requests per trace (default: the trap default, 30,000).")
+    @Option(names = "--requests", defaultValue = "0",
+            description = "Requests per trap trace (default: the trap default, 30,000).")
     int requests;
 
-    @Option(names = "--sizes", defaultValue = "25MB,100MB,400MB", split = ",", description = "Cache sizes (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sizes", defaultValue = "25MB,100MB,400MB", split = ",",
+            description = "Trap cache sizes (default ${DEFAULT-VALUE}).")
     List<String> sizes;
 
-    @Option(names = "--steps", defaultValue = "3000", description = "Gradient steps (default ${DEFAULT-VALUE}).")
+    @Option(names = "--real-sizes", defaultValue = "200,2000", split = ",",
+            description = "Cache sizes on the real trace, in entries (default ${DEFAULT-VALUE}, the dev suite's).")
+    List<String> realSizes;
+
+    @Option(names = "--steps", defaultValue = "3000",
+            description = "Adam steps per fit (default ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--k", defaultValue = "64",
-            description = "Candidates per decision, the K least recently used (default ${DEFAULT-VALUE}, the protocol's largest).")
+            description = "Candidates per decision, sampled from the resident objects (default ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--hit-history", defaultValue = "3000", paramLabel = "PERIOD",
-            description = "The hit-count feature as a request count that survives eviction, halved every PERIOD requests "
-                    + "(0: never; default ${DEFAULT-VALUE}, chosen on trap seed 4); -1: hits since admission, the feature "
-                    + "the Caffeine adapter and the NGINX sidecar supply (they refuse a model trained with a history).")
-    int hitHistory;
+    /** One workload's training and evaluation. */
+    private record Run(String workload, List<String> sizes, Path model, NextAccessTraining.Result trained,
+                       List<Long> seeds, List<EvictionEvaluation.Outcome> outcomes, String summary) {
+    }
 
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
-        List<Capacity> capacities = ReplayArguments.capacities(cli, sizes);
+        List<Capacity> trapCapacities = ReplayArguments.capacities(cli, sizes);
+        List<Capacity> realCapacities = ReplayArguments.capacities(cli, realSizes);
         if (evalSeeds.contains(trainSeed)) {
             throw new CommandLine.ParameterException(cli, "--eval-seeds must not contain the training seed " + trainSeed);
         }
-        if (steps < 1 || requests < 0 || k < 1 || k > 64 || hitHistory < -1) {
-            throw new CommandLine.ParameterException(cli, "--steps must be >= 1, --requests >= 0, --k in [1, 64] and --hit-history >= -1");
+        if (steps < 1 || requests < 0 || k < 1 || k > 64) {
+            throw new CommandLine.ParameterException(cli, "--steps must be >= 1, --requests >= 0 and --k in [1, 64]");
         }
         PrintWriter err = cli.getErr();
         long start = System.nanoTime();
         Files.createDirectories(outDir);
-        Path model = outDir.resolve("eviction.onnx");
-        Trace train = trap(trainSeed);
-        err.printf(Locale.ROOT, "quickstart: training trace (trap, seed %d): %,d requests, %,d objects%n", trainSeed,
-                train.length(), train.objectCount());
-        DqnConfig config = TrainCommand.Eviction.config(k, trainSeed, steps, 128, "candidate", null, 0.9, 0, 1e-3, true, true);
-        EvictionTraining.Behaviour behaviour = new EvictionTraining.Behaviour(k, 0.3, 0.98, 0.5, 1, trainSeed, hitHistory);
-        EvictionTraining.Result trained = EvictionTraining.trainAndExport(train, capacities, behaviour, config,
-                new VectorCpuBackend(), model,
-                TrainCommand.progress(err, "quickstart: training", steps));
-        err.printf(Locale.ROOT, "quickstart: %,d transitions, trained and exported %s (%s) in %.1f s%n",
-                trained.transitions(), model, trained.network().toGraph().layerName(), trained.trainSeconds());
-
+        NextAccessTraining.Settings d = NextAccessTraining.Settings.defaults(seed);
+        NextAccessTraining.Settings settings = new NextAccessTraining.Settings(k, d.candidates(), d.admission(),
+                d.rounds(), d.decisionsPerReplay(), d.hidden(), steps, d.batch(), d.learningRate(), seed);
         int threads = Runtime.getRuntime().availableProcessors();
+
+        Trace real = realTrace(err);
+        int cut = (int) (SPLIT * real.length());
+        Run web = train(err, "cache2k-web07", real.slice(0, cut), realCapacities, realSizes, settings, "web07.onnx");
+        Trace held = real.slice(cut, real.length());
+        web = evaluate(err, web, List.of(held), List.of(0L), realCapacities, threads, String.format(Locale.ROOT,
+                "A real web trace: cache2k's web07 (product detail pages of a web shop, July 2013; %,d requests over "
+                        + "%,d objects; CC BY 4.0, headissue GmbH / Jens Wilke). Trained on its first %.0f%% (%,d requests), "
+                        + "evaluated from an empty cache on the rest (%,d requests). Sizes are entries.",
+                real.length(), real.objectCount(), 100 * SPLIT, cut, held.length()));
+
+        Trace trapTrain = trap(trainSeed);
+        err.printf(Locale.ROOT, "quickstart: trap training trace (seed %d): %,d requests, %,d objects%n", trainSeed,
+                trapTrain.length(), trapTrain.objectCount());
+        Run trap = train(err, TRAP, trapTrain, trapCapacities, sizes, settings, "eviction.onnx");
+        List<Trace> heldTraps = new ArrayList<>();
+        for (long s : evalSeeds) {
+            heldTraps.add(trap(s));
+        }
+        trap = evaluate(err, trap, heldTraps, evalSeeds, trapCapacities, threads, String.format(Locale.ROOT,
+                "Cold-RL's synthetic trap workload (a hot set, loops and scans meant to defeat LRU; sizes are bytes). "
+                        + "Trained on seed %d (%,d requests), evaluated on held-out seeds %s; hit ratios are their mean.",
+                trainSeed, trapTrain.length(), evalSeeds));
+
+        List<Run> runs = List.of(web, trap);
         List<Map<String, Object>> rows = new ArrayList<>();
-        Map<String, double[][]> sums = new LinkedHashMap<>();   // policy -> {hit[], byteHit[]}
-        List<long[]> latencies = new ArrayList<>();
+        List<EvictionReport.Section> sections = new ArrayList<>();
         long decisions = 0;
         long fallbacks = 0;
-        for (long seed : evalSeeds) {
-            Trace held = trap(seed);
-            EvictionEvaluation.Outcome o = EvictionEvaluation.run(model, held, capacities, PolicyCatalog.STANDARD, 42, threads);
-            err.printf(Locale.ROOT, "quickstart: evaluated on held-out seed %d (%,d requests) at %s%n", seed, held.length(),
-                    sizes);
-            decisions += o.decisions();
-            fallbacks += o.fallbacks();
-            latencies.add(o.latencies());
-            for (SimulationResult r : o.results()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("policy", r.policy());
-                row.put("size", r.capacity().label());
-                row.put("seed", seed);
-                row.put("hit_ratio", r.hitRatio());
-                row.put("byte_hit_ratio", r.byteHitRatio());
-                rows.add(row);
-                double[][] s = sums.computeIfAbsent(r.policy(), p -> new double[2][capacities.size()]);
-                int i = capacities.indexOf(r.capacity());
-                s[0][i] += r.hitRatio() / evalSeeds.size();
-                s[1][i] += r.byteHitRatio() / evalSeeds.size();
+        List<long[]> latencies = new ArrayList<>();
+        for (Run r : runs) {
+            Map<String, double[][]> means = new LinkedHashMap<>();   // policy -> {hit[], byteHit[]}
+            List<Capacity> capacities = r.workload().equals(TRAP) ? trapCapacities : realCapacities;
+            for (int i = 0; i < r.outcomes().size(); i++) {
+                EvictionEvaluation.Outcome o = r.outcomes().get(i);
+                decisions += o.decisions();
+                fallbacks += o.fallbacks();
+                latencies.add(o.latencies());
+                for (SimulationResult result : o.results()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("workload", r.workload());
+                    row.put("policy", result.policy());
+                    row.put("size", result.capacity().label());
+                    row.put("seed", r.workload().equals(TRAP) ? r.seeds().get(i) : null);
+                    row.put("hit_ratio", result.hitRatio());
+                    row.put("byte_hit_ratio", result.byteHitRatio());
+                    rows.add(row);
+                    double[][] m = means.computeIfAbsent(result.policy(), p -> new double[2][capacities.size()]);
+                    int c = capacities.indexOf(result.capacity());
+                    m[0][c] += result.hitRatio() / r.outcomes().size();
+                    m[1][c] += result.byteHitRatio() / r.outcomes().size();
+                }
             }
+            List<EvictionReport.Row> table = new ArrayList<>();
+            means.forEach((p, m) -> table.add(new EvictionReport.Row(p, m[0], m[1])));
+            sections.add(new EvictionReport.Section(r.workload(), r.summary(), r.sizes(), table));
         }
-        List<EvictionReport.Row> table = new ArrayList<>();
-        sums.forEach((p, s) -> table.add(new EvictionReport.Row(p, s[0], s[1])));
         Path report = outDir.resolve("report.html");
-        long[] allLatencies = latencies.stream().flatMapToLong(java.util.Arrays::stream).toArray();
-        String summary = String.format(Locale.ROOT, "Trap workload (Cold-RL's adversarial trace). Trained on seed %d "
-                        + "(%,d transitions from exploring-LRU replays at %s with K = %d candidates, a dueling Double DQN "
-                        + "shared by the candidates %s trained on hindsight targets, %,d steps, %.1f s); "
-                        + "evaluated on held-out seeds %s. The reflex rows are the exported ONNX file loaded by the engine "
-                        + "and run by its eviction loop (%,d decisions, %,d LRU fallbacks).", trainSeed,
-                trained.transitions(), sizes, k, trained.network().toGraph().layerName(), steps, trained.trainSeconds(),
-                evalSeeds, decisions, fallbacks);
-        EvictionReport.write(report, summary, sizes, table, trained.curve(), allLatencies);
+        long[] allLatencies = latencies.stream().flatMapToLong(Arrays::stream).toArray();
+        String intro = String.format(Locale.ROOT, "Each workload trains its own model with train eviction's default "
+                        + "objective: the time to each object's next request learned from replays (relaxed Belady, as LRB), "
+                        + "a %s network shared by K = %d candidates sampled from the cache, on access-history features "
+                        + "(recency, three past gaps, four decayed counters, size); %d replay-and-fit rounds, %,d Adam "
+                        + "steps each. The reflex rows are the exported ONNX file loaded by the engine and run by its "
+                        + "eviction loop (%,d decisions, %,d LRU fallbacks), each evaluated on data it was not trained on.",
+                widths(settings), k, settings.rounds(), steps, decisions, fallbacks);
+        String version = String.join(" ", spec.root().version());
+        String footer = String.format(Locale.ROOT, "./reflex quickstart --seed %d --train-seed %d --eval-seeds %s "
+                        + "--sizes %s --real-sizes %s --steps %d --k %d%s   (%s, %s)", seed, trainSeed,
+                join(evalSeeds), String.join(",", sizes), String.join(",", realSizes), steps, k,
+                requests > 0 ? " --requests " + requests : "", version, LocalDate.now(ZoneOffset.UTC));
+        EvictionReport.write(report, intro, sections, List.of(), allLatencies, footer);
         double seconds = (System.nanoTime() - start) / 1e9;
         err.printf(Locale.ROOT, "quickstart: done in %.1f s; report %s%n", seconds, report);
         PrintWriter out = cli.getOut();
         if (json) {
             Map<String, Object> root = new LinkedHashMap<>();
-            root.put("workload", "trap");
+            root.put("workloads", runs.stream().map(Run::workload).toList());
             root.put("train_seed", trainSeed);
             root.put("eval_seeds", evalSeeds);
-            root.put("model", model.toString());
-            root.put("transitions", trained.transitions());
-            root.put("train_seconds", Math.round(trained.trainSeconds() * 1000) / 1000.0);
+            root.put("model", trap.model().toString());
+            Map<String, Object> models = new LinkedHashMap<>();
+            Map<String, Object> trainSeconds = new LinkedHashMap<>();
+            for (Run r : runs) {
+                models.put(r.workload(), r.model().toString());
+                trainSeconds.put(r.workload(), Math.round(r.trained().trainSeconds() * 1000) / 1000.0);
+            }
+            root.put("models", models);
+            root.put("train_seconds", trainSeconds);
             root.put("seconds", Math.round(seconds * 1000) / 1000.0);
             root.put("reflex_decisions", decisions);
             root.put("reflex_fallbacks", fallbacks);
@@ -153,18 +213,21 @@ final class QuickstartCommand implements Callable<Integer> {
             root.put("report", report.toString());
             Json.print(out, root);
         } else {
-            out.printf(Locale.ROOT, "trap workload: trained on seed %d, mean hit ratio (byte hit ratio) over held-out seeds %s%n",
-                    trainSeed, evalSeeds);
-            out.printf(Locale.ROOT, "%-13s", "policy");
-            for (String s : sizes) {
-                out.printf(Locale.ROOT, " %17s", s);
-            }
-            out.println();
-            for (EvictionReport.Row r : table) {
-                out.printf(Locale.ROOT, "%-13s", r.policy());
-                for (int i = 0; i < sizes.size(); i++) {
-                    out.printf(Locale.ROOT, " %17s", String.format(Locale.ROOT, "%.3f (%.3f)", r.hitRatio()[i],
-                            r.byteHitRatio()[i]));
+            for (EvictionReport.Section s : sections) {
+                out.printf(Locale.ROOT, "%s: hit ratio (byte hit ratio)%s%n", s.title(),
+                        s.title().equals(TRAP) ? ", mean over held-out seeds " + evalSeeds : ", on the held-out second half");
+                out.printf(Locale.ROOT, "%-13s", "policy");
+                for (String size : s.sizes()) {
+                    out.printf(Locale.ROOT, " %17s", size);
+                }
+                out.println();
+                for (EvictionReport.Row r : s.rows()) {
+                    out.printf(Locale.ROOT, "%-13s", r.policy());
+                    for (int i = 0; i < s.sizes().size(); i++) {
+                        out.printf(Locale.ROOT, " %17s", String.format(Locale.ROOT, "%.3f (%.3f)", r.hitRatio()[i],
+                                r.byteHitRatio()[i]));
+                    }
+                    out.println();
                 }
                 out.println();
             }
@@ -175,11 +238,62 @@ final class QuickstartCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Trace trap(long seed) {
-        TrapWorkload.Builder b = TrapWorkload.builder().seed(seed);
+    private Run train(PrintWriter err, String workload, Trace trace, List<Capacity> capacities, List<String> labels,
+                      NextAccessTraining.Settings settings, String file) {
+        Path model = outDir.resolve(file);
+        NextAccessTraining.Result trained = NextAccessTraining.trainAndExport(trace, capacities, settings,
+                new VectorCpuBackend(), model, line -> err.println("quickstart: " + workload + ": " + line));
+        err.printf(Locale.ROOT, "quickstart: %s: trained on %,d rows and exported %s in %.1f s%n", workload,
+                trained.rows(), model, trained.trainSeconds());
+        return new Run(workload, labels, model, trained, List.of(), List.of(), "");
+    }
+
+    private static Run evaluate(PrintWriter err, Run run, List<Trace> traces, List<Long> seeds,
+                                List<Capacity> capacities, int threads, String summary) throws Exception {
+        List<EvictionEvaluation.Outcome> outcomes = new ArrayList<>();
+        for (Trace t : traces) {
+            long begin = System.nanoTime();
+            outcomes.add(EvictionEvaluation.run(run.model(), t, capacities, PolicyCatalog.STANDARD, 42, threads));
+            err.printf(Locale.ROOT, "quickstart: %s: evaluated %,d held-out requests at %s in %.1f s%n", run.workload(),
+                    t.length(), run.sizes(), (System.nanoTime() - begin) / 1e9);
+        }
+        return new Run(run.workload(), run.sizes(), run.model(), run.trained(), seeds, outcomes, summary);
+    }
+
+    /** The embedded real trace, copied beside the report with its licence (so a user can look at both). */
+    private Trace realTrace(PrintWriter err) throws IOException {
+        Path trace = outDir.resolve(REAL_TRACE);
+        for (String name : List.of(REAL_TRACE, LICENCE)) {
+            try (InputStream in = QuickstartCommand.class.getResourceAsStream(RESOURCES + name)) {
+                if (in == null) {
+                    throw new IOException("the jar lacks its embedded " + RESOURCES + name + " (rebuild it)");
+                }
+                Files.copy(in, outDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Trace t = TraceFormat.CACHE2K.read(trace, Strictness.STRICT);
+        err.printf(Locale.ROOT, "quickstart: real trace %s: %,d requests, %,d objects%n", trace, t.length(),
+                t.objectCount());
+        return t;
+    }
+
+    private Trace trap(long s) {
+        TrapWorkload.Builder b = TrapWorkload.builder().seed(s);
         if (requests > 0) {
             b.requests(requests);
         }
         return b.build().toTrace();
+    }
+
+    private static String widths(NextAccessTraining.Settings s) {
+        StringBuilder w = new StringBuilder().append(HistoryFeatures.WIDTH);
+        for (int h : s.hidden()) {
+            w.append('-').append(h);
+        }
+        return w.append("-1").toString();
+    }
+
+    private static String join(List<Long> values) {
+        return String.join(",", values.stream().map(String::valueOf).toList());
     }
 }

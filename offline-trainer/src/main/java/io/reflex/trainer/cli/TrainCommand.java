@@ -143,7 +143,7 @@ final class TrainCommand implements Runnable {
 
         @Option(names = "--hit-history", defaultValue = "-1", paramLabel = "PERIOD",
                 description = "The hit-count feature as a request count that survives eviction, halved every PERIOD requests "
-                        + "(0: never; the quickstart uses 3000); -1: hits since admission (default ${DEFAULT-VALUE}), the feature "
+                        + "(0: never; the eviction suite's dqn training uses 3000); -1: hits since admission (default ${DEFAULT-VALUE}), the feature "
                         + "the Caffeine adapter and the NGINX sidecar supply. Stored in the model's metadata (reflex.hit-history).")
         int hitHistory;
 

@@ -9,7 +9,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,22 +75,40 @@ class EvictionCommandsTest {
     }
 
     @Test
-    void quickstartPrintsResultsForHeldOutSeedsAndWritesTheReport() throws Exception {
+    void quickstartEvaluatesOnTheRealTraceAndOnHeldOutTrapSeedsAndWritesTheReport() throws Exception {
         Path out = dir.resolve("qs");
         Run r = run("quickstart", "--json", "--out", out.toString(), "--requests", "3000", "--steps", "100",
-                "--sizes", "2MB,8MB", "--eval-seeds", "2");
+                "--sizes", "2MB,8MB", "--eval-seeds", "2", "--real-sizes", "200");
         assertEquals(0, r.exit(), r.err());
         JsonNode v = r.json();
         Path report = Path.of(v.get("report").asText());
         String html = Files.readString(report);
-        assertTrue(html.contains("<svg") && html.contains("reflex") && html.contains("Decision latency"));
-        boolean sawReflex = false;
+        assertTrue(html.contains("<svg") && html.contains("reflex") && html.contains("Decision latency")
+                && html.contains("cache2k-web07") && html.contains("belady (oracle)")
+                && html.contains("reflex &minus; best classical"), html);
+        Map<String, Integer> rowsPerWorkload = new HashMap<>();
+        Set<String> reflexIn = new HashSet<>();
         for (JsonNode row : v.get("results")) {
-            assertEquals(2, row.get("seed").asInt());
-            sawReflex |= row.get("policy").asText().equals("reflex");
+            String workload = row.get("workload").asText();
+            rowsPerWorkload.merge(workload, 1, Integer::sum);
+            if (workload.equals("trap")) {
+                assertEquals(2, row.get("seed").asInt());
+            } else {
+                assertEquals("200", row.get("size").asText());
+            }
+            if (row.get("policy").asText().equals("reflex")) {
+                reflexIn.add(workload);
+            }
         }
-        assertTrue(sawReflex);
-        assertEquals(13 * 2, v.get("results").size());
+        assertEquals(Map.of("trap", 13 * 2, "cache2k-web07", 13), rowsPerWorkload);
+        assertEquals(Set.of("trap", "cache2k-web07"), reflexIn);
+        assertEquals(0, v.get("reflex_fallbacks").asInt());
+        // the real trace and its licence are copied beside the report, and each workload's model exists
+        assertTrue(Files.size(out.resolve("cache2k-web07.trace.xz")) > 100_000);
+        assertTrue(Files.readString(out.resolve("cache2k-LICENSE.txt")).contains("CC BY 4.0"));
+        for (JsonNode model : v.get("models")) {
+            assertTrue(Files.size(Path.of(model.asText())) > 0, model.asText());
+        }
     }
 
     @Test

@@ -23,7 +23,7 @@ import io.reflex.trainer.cache.Trace;
  */
 public final class TailBeladyPolicy implements EvictionPolicy {
 
-    /** Candidates per decision: the protocol's largest K, which the quickstart trains with. */
+    /** Candidates per decision: the protocol's largest K, the learned defaults' K. */
     public static final int K = 64;
 
     private final Trace trace;
