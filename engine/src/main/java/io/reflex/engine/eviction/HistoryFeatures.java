@@ -130,10 +130,10 @@ public final class HistoryFeatures {
         if (n < 0 || n > rows || rows > capacity) {
             throw new IllegalArgumentException("n " + n + ", rows " + rows + ", capacity " + capacity);
         }
-        for (int c = 0; c < WIDTH; c++) {
-            int from = c * capacity;
-            EvictionFeatures.log1pScaled(raw, from, n, c == SIZE ? BYTES : TICKS, encoded, from);
-        }
+        // one vector pass over every column (rows past n are computed and never read: cheaper than
+        // eleven short passes with their masked tails), then the size column again in its own unit
+        EvictionFeatures.log1pScaled(raw, 0, WIDTH * capacity, TICKS, encoded, 0);
+        EvictionFeatures.log1pScaled(raw, SIZE * capacity, n, BYTES, encoded, SIZE * capacity);
         for (int r = 0; r < rows; r++) {
             int p = offset + r * WIDTH;
             if (r >= n) {

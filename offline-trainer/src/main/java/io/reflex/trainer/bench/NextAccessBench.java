@@ -1,6 +1,5 @@
 package io.reflex.trainer.bench;
 
-import io.reflex.engine.eviction.AccessHistory;
 import io.reflex.engine.eviction.HistoryFeatures;
 import io.reflex.engine.eviction.NextAccessLoop;
 import io.reflex.engine.onnx.Activation;
@@ -8,27 +7,24 @@ import io.reflex.engine.onnx.MlpGraph;
 import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.PolicyStore;
-import io.reflex.trainer.cache.SampledCandidates;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * {@code ./reflex bench eviction --layout next-access}: whole decisions of a {@code history-1}
  * model on one thread, each one everything a host does for an eviction: draw K candidates
- * uniformly from {@value #RESIDENTS} residents (or take the K least recently used), fill their rows
- * and the incoming object's from an {@link AccessHistory}, run the {@link NextAccessLoop} (encoding,
- * inference over K + 1 rows under the runtime's guard, victim and admission). The residents'
- * histories are filled beforehand from a seeded stream of requests.
+ * uniformly from {@value #RESIDENTS} residents (or take K fixed ones), fill their rows and the
+ * incoming object's from their access histories, run the {@link NextAccessLoop} (encoding, inference
+ * over K + 1 rows under the runtime's guard, victim and admission): {@link NextAccessHost#decide}.
  */
 public final class NextAccessBench {
 
     /** Resident objects the candidates are drawn from. */
-    public static final int RESIDENTS = 10_000;
+    public static final int RESIDENTS = NextAccessHost.RESIDENTS;
 
     private final int k;
     private final boolean sampled;
@@ -62,7 +58,7 @@ public final class NextAccessBench {
             }
             try (NextAccessLoop loop = NextAccessLoop.builder().k(k).admission(true).store(store).build();
                  NextAccessLoop.Decider decider = loop.newDecider()) {
-                Residents residents = new Residents(k, sampled, seed);
+                NextAccessHost residents = new NextAccessHost(k, sampled, seed);
                 long sink = 0;
                 for (int i = 0; i < iterations; i++) {
                     sink += residents.decide(decider);
@@ -92,67 +88,6 @@ public final class NextAccessBench {
             }
         } finally {
             Files.deleteIfExists(model);
-        }
-    }
-
-    /** A resident set with histories, and the host's side of one decision. */
-    private static final class Residents {
-        private final int k;
-        private final SampledCandidates sampler;
-        private final AccessHistory history = new AccessHistory(RESIDENTS + 1);
-        private final int[] admitted = new int[RESIDENTS];
-        private final int[] hits = new int[RESIDENTS];
-        private final int[] order = new int[RESIDENTS];
-        private final int[] objects;
-        private final int incoming = RESIDENTS;
-        private long tick;
-
-        Residents(int k, boolean sampled, long seed) {
-            this.k = k;
-            this.objects = new int[k];
-            this.sampler = sampled ? new SampledCandidates(RESIDENTS, seed) : null;
-            SplittableRandom r = new SplittableRandom(seed);
-            for (int o = 0; o < RESIDENTS; o++) {
-                history.record(o, tick);
-                admitted[o] = (int) tick++;
-                if (sampler != null) {
-                    sampler.inserted(o);
-                    sampler.touch(o, (int) tick);
-                }
-            }
-            for (int i = 0; i < 20 * RESIDENTS; i++) {
-                int o = r.nextInt(RESIDENTS);
-                history.record(o, tick);
-                hits[o]++;
-                order[o] = (int) tick;
-                if (sampler != null) {
-                    sampler.touch(o, (int) tick);
-                }
-                tick++;
-            }
-        }
-
-        long decide(NextAccessLoop.Decider decider) {
-            int n;
-            if (sampler != null) {
-                n = sampler.draw(k, objects);
-            } else {
-                // a host's K least recently used: here a fixed window of the resident set
-                n = k;
-                for (int j = 0; j < k; j++) {
-                    objects[j] = j;
-                }
-            }
-            HistoryFeatures f = decider.features();
-            for (int j = 0; j < n; j++) {
-                int o = objects[j];
-                f.resident(j, history, o, tick, 4096, admitted[o], hits[o]);
-            }
-            history.record(incoming, tick);
-            f.incoming(n, history, incoming, tick, 4096);
-            tick++;
-            int victim = decider.decide(n, true);
-            return victim + (decider.admit() ? 1 : 0);
         }
     }
 }
