@@ -44,7 +44,7 @@ public final class RecommendEvaluation {
 
     /**
      * Default popularity weight of the tree's splits: chosen on synthetic data of seed 2 (its training
-     * and test users), never on the seed-1 data the README reports.
+     * and test users), never on the seed-1 data docs/measurements.md reports.
      */
     public static final double DEFAULT_TREE_POPULARITY_WEIGHT = 4.0;
 

@@ -18,7 +18,7 @@ import java.util.Objects;
  * <em>asynchronous</em> mode, for heavier models, evaluates on a worker thread per session while the
  * caller waits (spinning) until the deadline at most, then falls back; the caller is never late,
  * at the price of one extra thread per session, a thread hand-off on every decision (microseconds:
- * see the README's figures), a busy core while waiting, and a copy of the input. While a late
+ * see docs/measurements.md), a busy core while waiting, and a copy of the input. While a late
  * evaluation is still running the session's next decisions fall back ({@link FallbackCause#WORKER_BUSY}).
  *
  * <p><b>No deadline.</b> A simulator or an offline evaluation must not depend on wall-clock time, or

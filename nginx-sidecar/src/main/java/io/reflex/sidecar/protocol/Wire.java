@@ -1,7 +1,7 @@
 package io.reflex.sidecar.protocol;
 
 /**
- * The constants of wire protocol version 1 (layout in the module's README): every frame is a
+ * The constants of wire protocol version 1 (layout in docs/reference.md): every frame is a
  * little-endian {@code u32 length} (bytes after it), then {@code u8 version}, {@code u8 type},
  * {@code u16 count}, {@code u32 request_id} and a body.
  *

@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sidecar: a Unix-domain-socket server that answers NGINX's EVICT frames (protocol v1, see the
- * module README) with victim masks from the engine's {@link EvictionLoop}.
+ * docs/reference.md) with victim masks from the engine's {@link EvictionLoop}.
  *
  * <p><b>Lifecycle.</b> {@link #start} loads and checks the model (a joint model, input
  * {@code [1, 6K]} and output {@code [1, K]}, fixes K; a candidate-rows model, {@code [1, 12] → [1, 2]}

@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
  * bench}: drives the real stock and patched NGINX with and without it.
  */
 @Command(name = "sidecar", mixinStandardHelpOptions = true, subcommands = {SidecarCommand.Bench.class},
-        description = "Runs the NGINX eviction sidecar on a Unix socket until SIGTERM (protocol: nginx-sidecar/README.md).")
+        description = "Runs the NGINX eviction sidecar on a Unix socket until SIGTERM (protocol: docs/reference.md).")
 final class SidecarCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -31,7 +31,7 @@ final class SidecarCommand implements Callable<Integer> {
     @Option(names = "--socket", paramLabel = "PATH", description = "Unix socket to create (mode 0660).")
     Path socket;
 
-    @Option(names = "--model", paramLabel = "MODEL.onnx", description = "Eviction model (input [1,6K], output [1,K]); reloaded when the file changes.")
+    @Option(names = "--model", paramLabel = "MODEL.onnx", description = "Eviction model from train eviction --objective dqn (candidate rows [1,12] -> [1,2], or joint [1,6K] -> [1,K]); reloaded when the file changes.")
     Path model;
 
     @Option(names = "--metrics-port", paramLabel = "P", defaultValue = "-1",

@@ -27,7 +27,7 @@ public final class ReinforceTrainer {
     /**
      * Default factor on the initial logits: episodes sampled at 1 were near-random walks from which
      * REINFORCE made the greedy policy worse; at 10 they stay near the greedy walk and it improves.
-     * Chosen on synthetic data of seed 2 (never on the seed-1 data the README reports).
+     * Chosen on synthetic data of seed 2 (never on the seed-1 data docs/measurements.md reports).
      */
     public static final double DEFAULT_SHARPNESS = 10.0;
 

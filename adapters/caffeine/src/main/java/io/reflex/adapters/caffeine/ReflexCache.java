@@ -120,7 +120,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
      * The default {@link Builder#headroom}: 1/128 of the maximum. With K = 64 a decision then frees
      * 48 entries of a large cache, and an evicting write measured 1.7–2.4× plain Caffeine's CPU with
      * a trained policy (1/256 and half the K: 3.6–3.7×), the adapter's trap and Zipf hit ratios
-     * within 0.003 of before ({@code ./reflex bench caffeine}, README).
+     * within 0.003 of before ({@code ./reflex bench caffeine}, docs/measurements.md).
      */
     public static final double DEFAULT_HEADROOM = 1.0 / 128;
 
