@@ -50,6 +50,7 @@ public final class PolicyLoader {
     private final Map<String, String> refusedMetadata;
 
     private PolicyLoader(Builder b) {
+        VectorModule.require();
         this.inputName = b.inputName;
         this.inputShape = b.inputShape;
         this.outputName = b.outputName;

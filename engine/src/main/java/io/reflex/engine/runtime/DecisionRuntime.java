@@ -1,6 +1,7 @@
 package io.reflex.engine.runtime;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.reflex.engine.policy.VectorModule;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -243,6 +244,7 @@ public final class DecisionRuntime implements AutoCloseable {
         }
 
         public DecisionRuntime build() {
+            VectorModule.require();
             if (loop == null || store == null || fallback == null || inputSize < 0) {
                 throw new IllegalStateException("a decision runtime needs loop, store, fallback and shape");
             }
