@@ -1,15 +1,13 @@
 package io.reflex.recommender;
 
+import io.reflex.engine.testing.PropertyCheck;
 import io.reflex.recommender.state.ChildRows;
 import io.reflex.recommender.state.SessionMask;
 import io.reflex.recommender.state.UserStateEncoder;
 import io.reflex.recommender.tree.ItemCatalog;
 import io.reflex.recommender.tree.ItemTree;
 import io.reflex.recommender.tree.TreeBuilder;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
@@ -23,105 +21,117 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class AvailableMeanRowsTest {
 
-    @Property(tries = 60)
-    void internalChildRowsAreTheMeansOfTheirUntakenItems(@ForAll @IntRange(min = 1, max = 9) int dims,
-                                                         @ForAll @IntRange(min = 8, max = 400) int items,
-                                                         @ForAll @IntRange(min = 2, max = 3) int depth,
-                                                         @ForAll @IntRange(min = 0, max = 100) int takenPercent,
-                                                         @ForAll @LongRange(min = 0, max = 1000) long seed) {
-        ItemCatalog catalog = TreeAndMaskPropertiesTest.randomCatalog(items, dims, seed);
-        ItemTree tree = TreeBuilder.builder().depth(depth).seed(seed).build().build(catalog);
-        SessionMask mask = new SessionMask(tree);
-        SplittableRandom rnd = new SplittableRandom(seed);
-        boolean[] takenPosition = new boolean[items];
-        for (int p = 0; p < items; p++) {
-            if (rnd.nextInt(100) < takenPercent) {
-                mask.take(p);
-                takenPosition[p] = true;
+    @Test
+    void internalChildRowsAreTheMeansOfTheirUntakenItems() {
+        PropertyCheck.tries(60).forAll(
+                g -> new InternalRowsCase(g.ints(1, 9), g.ints(8, 400), g.ints(2, 3), g.ints(0, 100), g.longs(0, 1000)),
+                InternalRowsCase::check);
+    }
+
+    /** A seeded catalog and tree, with about {@code takenPercent} of the items taken. */
+    private record InternalRowsCase(int dims, int items, int depth, int takenPercent, long seed) {
+        void check() {
+            ItemCatalog catalog = TreeAndMaskPropertiesTest.randomCatalog(items, dims, seed);
+            ItemTree tree = TreeBuilder.builder().depth(depth).seed(seed).build().build(catalog);
+            SessionMask mask = new SessionMask(tree);
+            SplittableRandom rnd = new SplittableRandom(seed);
+            boolean[] takenPosition = new boolean[items];
+            for (int p = 0; p < items; p++) {
+                if (rnd.nextInt(100) < takenPercent) {
+                    mask.take(p);
+                    takenPosition[p] = true;
+                }
             }
-        }
-        float[] state = new float[UserStateEncoder.width(dims)];
-        for (int d = 0; d < dims; d++) {
-            state[d] = (float) (rnd.nextDouble() * 2 - 1);
-        }
-        int width = ChildRows.width(dims);
-        int vectorAt = UserStateEncoder.width(dims);
-        float[] rows = new float[tree.branching() * width];
-        boolean[] available = new boolean[tree.branching()];
-        // Every node whose children are internal nodes: levels 0 .. depth-2.
-        for (int level = 0; level <= depth - 2; level++) {
-            for (int node = 0; node < tree.nodes(level); node++) {
-                int n = ChildRows.fill(tree, level, node, state, mask, rows, available);
-                for (int j = 0; j < n; j++) {
-                    int child = tree.firstChild(level, node) + j;
-                    double[] mean = new double[dims + 1];
-                    int left = 0;
-                    for (int p = tree.leafStart(level + 1, child); p < tree.leafStart(level + 1, child + 1); p++) {
-                        if (!takenPosition[p]) {
-                            int item = tree.itemAt(p);
-                            for (int d = 0; d < dims; d++) {
-                                mean[d] += catalog.vectors()[item * dims + d];
+            float[] state = new float[UserStateEncoder.width(dims)];
+            for (int d = 0; d < dims; d++) {
+                state[d] = (float) (rnd.nextDouble() * 2 - 1);
+            }
+            int width = ChildRows.width(dims);
+            int vectorAt = UserStateEncoder.width(dims);
+            float[] rows = new float[tree.branching() * width];
+            boolean[] available = new boolean[tree.branching()];
+            // Every node whose children are internal nodes: levels 0 .. depth-2.
+            for (int level = 0; level <= depth - 2; level++) {
+                for (int node = 0; node < tree.nodes(level); node++) {
+                    int n = ChildRows.fill(tree, level, node, state, mask, rows, available);
+                    for (int j = 0; j < n; j++) {
+                        int child = tree.firstChild(level, node) + j;
+                        double[] mean = new double[dims + 1];
+                        int left = 0;
+                        for (int p = tree.leafStart(level + 1, child); p < tree.leafStart(level + 1, child + 1); p++) {
+                            if (!takenPosition[p]) {
+                                int item = tree.itemAt(p);
+                                for (int d = 0; d < dims; d++) {
+                                    mean[d] += catalog.vectors()[item * dims + d];
+                                }
+                                mean[dims] += catalog.popularity()[item];
+                                left++;
                             }
-                            mean[dims] += catalog.popularity()[item];
-                            left++;
                         }
+                        assertEquals(left > 0, available[j], "availability of child " + child + " at level " + (level + 1));
+                        if (left == 0) {
+                            continue;
+                        }
+                        for (int d = 0; d < dims; d++) {
+                            float expected = (float) (mean[d] / left);
+                            assertEquals(expected, rows[j * width + vectorAt + d], 1e-4f, "vector component " + d);
+                            assertEquals(expected * state[d], rows[j * width + vectorAt + dims + d], 1e-4f, "product " + d);
+                        }
+                        assertEquals((float) (mean[dims] / left), rows[j * width + ChildRows.popularityColumn(dims)], 1e-4f,
+                                "popularity");
                     }
-                    assertEquals(left > 0, available[j], "availability of child " + child + " at level " + (level + 1));
-                    if (left == 0) {
-                        continue;
-                    }
-                    for (int d = 0; d < dims; d++) {
-                        float expected = (float) (mean[d] / left);
-                        assertEquals(expected, rows[j * width + vectorAt + d], 1e-4f, "vector component " + d);
-                        assertEquals(expected * state[d], rows[j * width + vectorAt + dims + d], 1e-4f, "product " + d);
-                    }
-                    assertEquals((float) (mean[dims] / left), rows[j * width + ChildRows.popularityColumn(dims)], 1e-4f,
-                            "popularity");
                 }
             }
         }
     }
 
-    @Property(tries = 40)
-    void leafRowsCarryTheStateTheItemAndTheirProductAndATakenLeafIsMasked(@ForAll @IntRange(min = 1, max = 9) int dims,
-                                                         @ForAll @IntRange(min = 4, max = 200) int items,
-                                                         @ForAll @LongRange(min = 0, max = 1000) long seed) {
-        ItemCatalog catalog = TreeAndMaskPropertiesTest.randomCatalog(items, dims, seed);
-        ItemTree tree = TreeBuilder.builder().depth(2).seed(seed).build().build(catalog);
-        SessionMask mask = new SessionMask(tree);
-        SplittableRandom rnd = new SplittableRandom(seed);
-        boolean[] takenPosition = new boolean[items];
-        for (int p = 0; p < items; p++) {
-            if (rnd.nextBoolean()) {
-                mask.take(p);
-                takenPosition[p] = true;
-            }
-        }
-        int stateWidth = UserStateEncoder.width(dims);
-        float[] state = new float[stateWidth];
-        for (int i = 0; i < stateWidth; i++) {
-            state[i] = (float) (rnd.nextDouble() * 2 - 1);
-        }
-        int width = ChildRows.width(dims);
-        float[] rows = new float[tree.branching() * width];
-        boolean[] available = new boolean[tree.branching()];
-        for (int node = 0; node < tree.nodes(1); node++) {
-            int n = ChildRows.fill(tree, 1, node, state, mask, rows, available);
-            for (int j = 0; j < tree.branching(); j++) {
-                for (int i = 0; i < stateWidth; i++) {
-                    assertEquals(state[i], rows[j * width + i], "every row, padding included, carries the state");
+    @Test
+    void leafRowsCarryTheStateTheItemAndTheirProductAndATakenLeafIsMasked() {
+        PropertyCheck.tries(40).forAll(
+                g -> new LeafRowsCase(g.ints(1, 9), g.ints(4, 200), g.longs(0, 1000)),
+                LeafRowsCase::check);
+    }
+
+    /** A seeded catalog and depth-2 tree, with about half of the items taken. */
+    private record LeafRowsCase(int dims, int items, long seed) {
+        void check() {
+            ItemCatalog catalog = TreeAndMaskPropertiesTest.randomCatalog(items, dims, seed);
+            ItemTree tree = TreeBuilder.builder().depth(2).seed(seed).build().build(catalog);
+            SessionMask mask = new SessionMask(tree);
+            SplittableRandom rnd = new SplittableRandom(seed);
+            boolean[] takenPosition = new boolean[items];
+            for (int p = 0; p < items; p++) {
+                if (rnd.nextBoolean()) {
+                    mask.take(p);
+                    takenPosition[p] = true;
                 }
             }
-            for (int j = 0; j < n; j++) {
-                int position = tree.firstChild(1, node) + j;
-                int item = tree.itemAt(position);
-                assertEquals(!takenPosition[position], available[j]);
-                for (int d = 0; d < dims; d++) {
-                    float x = catalog.vectors()[item * dims + d];
-                    assertEquals(x, rows[j * width + stateWidth + d]);
-                    assertEquals(x * state[d], rows[j * width + stateWidth + dims + d]);
+            int stateWidth = UserStateEncoder.width(dims);
+            float[] state = new float[stateWidth];
+            for (int i = 0; i < stateWidth; i++) {
+                state[i] = (float) (rnd.nextDouble() * 2 - 1);
+            }
+            int width = ChildRows.width(dims);
+            float[] rows = new float[tree.branching() * width];
+            boolean[] available = new boolean[tree.branching()];
+            for (int node = 0; node < tree.nodes(1); node++) {
+                int n = ChildRows.fill(tree, 1, node, state, mask, rows, available);
+                for (int j = 0; j < tree.branching(); j++) {
+                    for (int i = 0; i < stateWidth; i++) {
+                        assertEquals(state[i], rows[j * width + i], "every row, padding included, carries the state");
+                    }
                 }
-                assertEquals(catalog.popularity()[item], rows[j * width + ChildRows.popularityColumn(dims)]);
+                for (int j = 0; j < n; j++) {
+                    int position = tree.firstChild(1, node) + j;
+                    int item = tree.itemAt(position);
+                    assertEquals(!takenPosition[position], available[j]);
+                    for (int d = 0; d < dims; d++) {
+                        float x = catalog.vectors()[item * dims + d];
+                        assertEquals(x, rows[j * width + stateWidth + d]);
+                        assertEquals(x * state[d], rows[j * width + stateWidth + dims + d]);
+                    }
+                    assertEquals(catalog.popularity()[item], rows[j * width + ChildRows.popularityColumn(dims)]);
+                }
             }
         }
     }

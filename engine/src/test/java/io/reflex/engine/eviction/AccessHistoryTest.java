@@ -1,12 +1,7 @@
 package io.reflex.engine.eviction;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import io.reflex.engine.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
-
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -51,19 +46,21 @@ class AccessHistoryTest {
         }
     }
 
-    @Property(tries = 100)
-    void countersStayBetweenOneAndTheAccessCount(@ForAll @Size(min = 1, max = 60) List<@IntRange(min = 0, max = 5_000) Integer> gaps) {
-        AccessHistory h = new AccessHistory(1);
-        long t = 0;
-        h.record(0, t);
-        for (int g : gaps) {
-            t += g;
+    @Test
+    void countersStayBetweenOneAndTheAccessCount() {
+        PropertyCheck.tries(100).forAll(g -> g.list(1, 60, x -> x.ints(0, 5_000)), gaps -> {
+            AccessHistory h = new AccessHistory(1);
+            long t = 0;
             h.record(0, t);
-        }
-        for (int i = 0; i < AccessHistory.EDCS; i++) {
-            float e = h.edc(0, i);
-            assertEquals(true, e >= 1f && e <= gaps.size() + 1 + 1e-3f, "counter " + i + " = " + e);
-        }
+            for (int g : gaps) {
+                t += g;
+                h.record(0, t);
+            }
+            for (int i = 0; i < AccessHistory.EDCS; i++) {
+                float e = h.edc(0, i);
+                assertEquals(true, e >= 1f && e <= gaps.size() + 1 + 1e-3f, "counter " + i + " = " + e);
+            }
+        });
     }
 
     @Test

@@ -7,11 +7,7 @@ import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.FallbackCause;
 import io.reflex.engine.runtime.PolicyStore;
 import io.reflex.engine.runtime.TestModels;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.FloatRange;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import io.reflex.engine.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,31 +61,34 @@ class EvictionLoopTest {
         }
     }
 
-    @Property(tries = 200)
-    void theVictimMaskIsNeverEmptyAndOnlyCoversCandidates(
-            @ForAll @Size(min = 1, max = 64) List<@FloatRange(min = -10, max = 10) Float> scores) {
-        float[] s = new float[scores.size()];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = scores.get(i);
-        }
-
-        long mask = VictimMask.decode(s, 0, s.length);
-
-        assertNotEquals(0L, mask);
-        assertEquals(0L, s.length == 64 ? 0L : mask >>> s.length, "no bit beyond the candidates");
-        for (int i = 0; i < s.length; i++) {
-            if (s[i] > 0) {
-                assertTrue((mask & (1L << i)) != 0, "a positive score is a victim");
+    @Test
+    void theVictimMaskIsNeverEmptyAndOnlyCoversCandidates() {
+        PropertyCheck.tries(200).forAll(g -> g.list(1, 64, x -> x.floats(-10, 10)), scores -> {
+            float[] s = new float[scores.size()];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = scores.get(i);
             }
-        }
+
+            long mask = VictimMask.decode(s, 0, s.length);
+
+            assertNotEquals(0L, mask);
+            assertEquals(0L, s.length == 64 ? 0L : mask >>> s.length, "no bit beyond the candidates");
+            for (int i = 0; i < s.length; i++) {
+                if (s[i] > 0) {
+                    assertTrue((mask & (1L << i)) != 0, "a positive score is a victim");
+                }
+            }
+        });
     }
 
-    @Property(tries = 50)
-    void theLruScoresDecodeToTheLeastRecentlyUsedCandidateAlone(@ForAll @IntRange(min = 1, max = 64) int k) {
-        float[] s = new float[k];
-        VictimMask.lruScores(s, 0, k);
+    @Test
+    void theLruScoresDecodeToTheLeastRecentlyUsedCandidateAlone() {
+        PropertyCheck.tries(50).forAll(g -> g.ints(1, 64), k -> {
+            float[] s = new float[k];
+            VictimMask.lruScores(s, 0, k);
 
-        assertEquals(1L, VictimMask.decode(s, 0, k));
+            assertEquals(1L, VictimMask.decode(s, 0, k));
+        });
     }
 
     @Test

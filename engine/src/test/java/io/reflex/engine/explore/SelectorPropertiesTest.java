@@ -1,9 +1,7 @@
 package io.reflex.engine.explore;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import io.reflex.engine.testing.PropertyCheck;
+import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
@@ -13,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Properties every selector keeps for any scores: the probabilities it states over all actions sum
  * to 1, and the probability it reports for a choice is the one it states for that action. Each try
- * draws its scores from a generated seed (so a failure reproduces from its report), and the property
- * seeds are fixed so that a run is reproducible.
+ * draws its scores from a generated seed (so a failure reproduces from its report), and the base
+ * seeds of the properties are fixed (301, 302) so that a run is reproducible.
  */
 class SelectorPropertiesTest {
 
@@ -48,20 +46,23 @@ class SelectorPropertiesTest {
         }
     }
 
-    @Property(tries = 300, seed = "301")
-    void epsilonGreedyProbabilitiesSumToOne(@ForAll long seed, @ForAll @IntRange(min = 1, max = 64) int count,
-                                            @ForAll @IntRange(min = 0, max = 5) int offset,
-                                            @ForAll @DoubleRange(min = 0, max = 1) double epsilon) {
-        assertProbabilitiesSumToOneAndMatchTheChoice(new EpsilonGreedy(epsilon, seed),
-                scores(seed, offset, count, 3.0), offset, count);
+    @Test
+    void epsilonGreedyProbabilitiesSumToOne() {
+        record Input(long seed, int count, int offset, double epsilon) {
+        }
+        PropertyCheck.tries(300).seed(301).forAll(
+                g -> new Input(g.anyLong(), g.ints(1, 64), g.ints(0, 5), g.decimal(0, 1)),
+                in -> assertProbabilitiesSumToOneAndMatchTheChoice(new EpsilonGreedy(in.epsilon(), in.seed()),
+                        scores(in.seed(), in.offset(), in.count(), 3.0), in.offset(), in.count()));
     }
 
-    @Property(tries = 300, seed = "302")
-    void softmaxProbabilitiesSumToOne(@ForAll long seed, @ForAll @IntRange(min = 1, max = 64) int count,
-                                      @ForAll @IntRange(min = 0, max = 5) int offset,
-                                      @ForAll @DoubleRange(min = 0.01, max = 1000) double temperature,
-                                      @ForAll @DoubleRange(min = 0.1, max = 1000) double spread) {
-        assertProbabilitiesSumToOneAndMatchTheChoice(new SoftmaxSelector(temperature, seed),
-                scores(seed, offset, count, spread), offset, count);
+    @Test
+    void softmaxProbabilitiesSumToOne() {
+        record Input(long seed, int count, int offset, double temperature, double spread) {
+        }
+        PropertyCheck.tries(300).seed(302).forAll(
+                g -> new Input(g.anyLong(), g.ints(1, 64), g.ints(0, 5), g.decimal(0.01, 1000), g.decimal(0.1, 1000)),
+                in -> assertProbabilitiesSumToOneAndMatchTheChoice(new SoftmaxSelector(in.temperature(), in.seed()),
+                        scores(in.seed(), in.offset(), in.count(), in.spread()), in.offset(), in.count()));
     }
 }

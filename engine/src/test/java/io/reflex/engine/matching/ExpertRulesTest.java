@@ -1,8 +1,6 @@
 package io.reflex.engine.matching;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import io.reflex.engine.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,18 +32,23 @@ class ExpertRulesTest {
         assertEquals(0, ExpertRule.greedy().choose(new double[] {5, 4}, state));
     }
 
-    @Property(tries = 200)
-    void balanceChoosesAsGreedyDoesAtUnitCapacity(@ForAll long seed, @ForAll @IntRange(min = 1, max = 10) int offline,
-                                                  @ForAll @IntRange(min = 1, max = 30) int online) {
-        TestInstances.Instance instance = TestInstances.random(seed, offline, online, 1, 0.6, false);
-        MatchingState greedy = new MatchingState(instance.nodes());
-        MatchingState balance = new MatchingState(instance.nodes());
-        for (double[] w : instance.arrivals()) {
-            int g = ExpertRule.greedy().choose(w, greedy);
-            assertEquals(g, ExpertRule.balance().choose(w, balance));
-            greedy.record(g, w);
-            balance.record(g, w);
-        }
+    /** A seed and an instance size. */
+    private record Sizes(long seed, int offline, int online) {
+    }
+
+    @Test
+    void balanceChoosesAsGreedyDoesAtUnitCapacity() {
+        PropertyCheck.tries(200).forAll(g -> new Sizes(g.anyLong(), g.ints(1, 10), g.ints(1, 30)), in -> {
+            TestInstances.Instance instance = TestInstances.random(in.seed(), in.offline(), in.online(), 1, 0.6, false);
+            MatchingState greedy = new MatchingState(instance.nodes());
+            MatchingState balance = new MatchingState(instance.nodes());
+            for (double[] w : instance.arrivals()) {
+                int g = ExpertRule.greedy().choose(w, greedy);
+                assertEquals(g, ExpertRule.balance().choose(w, balance));
+                greedy.record(g, w);
+                balance.record(g, w);
+            }
+        });
     }
 
     @Test
@@ -60,21 +63,22 @@ class ExpertRulesTest {
         assertThrows(IllegalArgumentException.class, () -> ExpertRule.thresholdGreedy(1.5));
     }
 
-    @Property(tries = 200)
-    void everyExpertOnlyChoosesNodesTheItemCanBeMatchedTo(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int offline,
-                                                           @ForAll @IntRange(min = 1, max = 30) int online) {
-        TestInstances.Instance instance = TestInstances.random(seed, offline, online, 3, 0.5, true);
-        for (String name : ExpertRule.NAMES) {
-            ExpertRule rule = ExpertRule.byName(name);
-            MatchingState state = new MatchingState(instance.nodes());
-            for (double[] w : instance.arrivals()) {
-                int choice = rule.choose(w, state);
-                assertTrue(choice == MatchingState.SKIP || state.canMatch(choice, w), name + " chose " + choice);
-                state.record(choice, w);
+    @Test
+    void everyExpertOnlyChoosesNodesTheItemCanBeMatchedTo() {
+        PropertyCheck.tries(200).forAll(g -> new Sizes(g.anyLong(), g.ints(1, 8), g.ints(1, 30)), in -> {
+            TestInstances.Instance instance = TestInstances.random(in.seed(), in.offline(), in.online(), 3, 0.5, true);
+            for (String name : ExpertRule.NAMES) {
+                ExpertRule rule = ExpertRule.byName(name);
+                MatchingState state = new MatchingState(instance.nodes());
+                for (double[] w : instance.arrivals()) {
+                    int choice = rule.choose(w, state);
+                    assertTrue(choice == MatchingState.SKIP || state.canMatch(choice, w), name + " chose " + choice);
+                    state.record(choice, w);
+                }
+                for (int u = 0; u < in.offline(); u++) {
+                    assertTrue(state.used(u) <= instance.nodes().capacity(u));
+                }
             }
-            for (int u = 0; u < offline; u++) {
-                assertTrue(state.used(u) <= instance.nodes().capacity(u));
-            }
-        }
+        });
     }
 }

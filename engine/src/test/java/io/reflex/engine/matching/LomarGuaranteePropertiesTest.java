@@ -1,12 +1,8 @@
 package io.reflex.engine.matching;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import io.reflex.engine.testing.PropertyCheck;
+import io.reflex.engine.testing.PropertyCheck.Gen;
+import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
@@ -25,43 +21,47 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LomarGuaranteePropertiesTest {
 
-    @Property(tries = 400)
-    void lomarStaysWithinRhoOfTheExpertOnRandomInstancesForAnyScorer(
-            @ForAll long seed,
-            @ForAll @IntRange(min = 1, max = 8) int offline,
-            @ForAll @IntRange(min = 1, max = 40) int online,
-            @ForAll @IntRange(min = 1, max = 3) int maxCapacity,
-            @ForAll @DoubleRange(min = 0.05, max = 1) double density,
-            @ForAll boolean tightBounds,
-            @ForAll("rhos") double rho,
-            @ForAll("slacks") double slack,
-            @ForAll("experts") String expert) {
-        TestInstances.Instance instance = TestInstances.random(seed, offline, online, maxCapacity, density, tightBounds);
-        checkEveryScorer(instance, ExpertRule.byName(expert), rho, slack, seed);
+    @Test
+    void lomarStaysWithinRhoOfTheExpertOnRandomInstancesForAnyScorer() {
+        record Input(long seed, int offline, int online, int maxCapacity, double density, boolean tightBounds,
+                     double rho, double slack, String expert) {
+        }
+        PropertyCheck.tries(400).forAll(
+                g -> new Input(g.anyLong(), g.ints(1, 8), g.ints(1, 40), g.ints(1, 3), g.decimal(0.05, 1), g.bool(),
+                        rho(g), slack(g), expert(g)),
+                in -> {
+                    TestInstances.Instance instance = TestInstances.random(in.seed(), in.offline(), in.online(),
+                            in.maxCapacity(), in.density(), in.tightBounds());
+                    checkEveryScorer(instance, ExpertRule.byName(in.expert()), in.rho(), in.slack(), in.seed());
+                });
     }
 
-    @Property(tries = 400)
-    void lomarStaysWithinRhoOfTheExpertOnAdversarialInstancesForAnyScorer(
-            @ForAll("families") String family,
-            @ForAll long seed,
-            @ForAll @IntRange(min = 1, max = 8) int offline,
-            @ForAll @IntRange(min = 1, max = 40) int online,
-            @ForAll @IntRange(min = 1, max = 2) int maxCapacity,
-            @ForAll("rhos") double rho,
-            @ForAll("slacks") double slack,
-            @ForAll("experts") String expert) {
-        TestInstances.Instance instance = TestInstances.adversarial(family, seed, offline, online, maxCapacity);
-        checkEveryScorer(instance, ExpertRule.byName(expert), rho, slack, seed);
+    @Test
+    void lomarStaysWithinRhoOfTheExpertOnAdversarialInstancesForAnyScorer() {
+        record Input(String family, long seed, int offline, int online, int maxCapacity, double rho, double slack,
+                     String expert) {
+        }
+        PropertyCheck.tries(400).forAll(
+                g -> new Input(g.of(TestInstances.ADVERSARIAL), g.anyLong(), g.ints(1, 8), g.ints(1, 40), g.ints(1, 2),
+                        rho(g), slack(g), expert(g)),
+                in -> {
+                    TestInstances.Instance instance = TestInstances.adversarial(in.family(), in.seed(), in.offline(),
+                            in.online(), in.maxCapacity());
+                    checkEveryScorer(instance, ExpertRule.byName(in.expert()), in.rho(), in.slack(), in.seed());
+                });
     }
 
-    @Property(tries = 200)
-    void atRhoOneWithoutSlackLomarNeverEndsBelowTheExpert(
-            @ForAll long seed,
-            @ForAll @IntRange(min = 1, max = 6) int offline,
-            @ForAll @IntRange(min = 1, max = 30) int online,
-            @ForAll("experts") String expert) {
-        TestInstances.Instance instance = TestInstances.random(seed, offline, online, 2, 0.5, true);
-        checkEveryScorer(instance, ExpertRule.byName(expert), 1.0, 0.0, seed);
+    @Test
+    void atRhoOneWithoutSlackLomarNeverEndsBelowTheExpert() {
+        record Input(long seed, int offline, int online, String expert) {
+        }
+        PropertyCheck.tries(200).forAll(
+                g -> new Input(g.anyLong(), g.ints(1, 6), g.ints(1, 30), expert(g)),
+                in -> {
+                    TestInstances.Instance instance = TestInstances.random(in.seed(), in.offline(), in.online(), 2, 0.5,
+                            true);
+                    checkEveryScorer(instance, ExpertRule.byName(in.expert()), 1.0, 0.0, in.seed());
+                });
     }
 
     private static void checkEveryScorer(TestInstances.Instance instance, ExpertRule expert, double rho,
@@ -86,23 +86,17 @@ class LomarGuaranteePropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<Double> rhos() {
-        return Arbitraries.oneOf(Arbitraries.of(0.0, 0.4, 0.6, 0.8, 1.0), Arbitraries.doubles().between(0, 1));
+    /** Competitive ratios: the usual settings, or any value in [0, 1]. */
+    private static double rho(Gen g) {
+        return g.oneOf(x -> x.of(0.0, 0.4, 0.6, 0.8, 1.0), x -> x.decimal(0, 1));
     }
 
-    @Provide
-    Arbitrary<Double> slacks() {
-        return Arbitraries.oneOf(Arbitraries.just(0.0), Arbitraries.doubles().between(0, 5));
+    /** The slack B: none, or any value in [0, 5]. */
+    private static double slack(Gen g) {
+        return g.oneOf(x -> 0.0, x -> x.decimal(0, 5));
     }
 
-    @Provide
-    Arbitrary<String> experts() {
-        return Arbitraries.of(ExpertRule.NAMES);
-    }
-
-    @Provide
-    Arbitrary<String> families() {
-        return Arbitraries.of(TestInstances.ADVERSARIAL);
+    private static String expert(Gen g) {
+        return g.of(ExpertRule.NAMES);
     }
 }

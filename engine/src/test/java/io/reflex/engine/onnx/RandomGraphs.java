@@ -1,5 +1,7 @@
 package io.reflex.engine.onnx;
 
+import io.reflex.engine.testing.PropertyCheck;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -66,6 +68,26 @@ public final class RandomGraphs {
             }
             return List.of(dense(seeds.nextLong(), in, headHidden), between, dense(seeds.nextLong(), headHidden, out));
         }
+    }
+
+    /**
+     * A generated shape for the property tests: any seed, 2 to 5 widths from 1 to {@code maxWidth}
+     * (so 1 to 4 dense layers), any activations (a leaky ReLU's slope from 0.001 to 0.5, to four
+     * decimal places), a plain chain or dueling heads, and heads with no hidden layer or one from 1 to
+     * {@code maxWidth} wide.
+     */
+    public static Shape shape(PropertyCheck.Gen g, int maxWidth) {
+        long seed = g.anyLong();
+        List<Integer> widths = g.list(2, 5, x -> x.ints(1, maxWidth));
+        List<Activation> activations = g.list(5, 5, RandomGraphs::activation);
+        boolean dueling = g.of(false, true);
+        int headHidden = g.oneOf(x -> 0, x -> x.ints(1, maxWidth));
+        return new Shape(seed, widths, activations.subList(0, widths.size()), dueling, headHidden);
+    }
+
+    private static Activation activation(PropertyCheck.Gen g) {
+        return g.oneOf(x -> x.of(Activation.IDENTITY, Activation.RELU, Activation.TANH, Activation.SIGMOID),
+                x -> Activation.leakyRelu(x.floats(0.001f, 0.5f, 4)));
     }
 
     /** One dense layer {@code in -> out}, Glorot-uniform weights and small biases drawn from {@code seed}. */

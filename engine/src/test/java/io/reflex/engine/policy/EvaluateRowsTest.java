@@ -3,9 +3,7 @@ package io.reflex.engine.policy;
 import io.reflex.engine.onnx.Activation;
 import io.reflex.engine.onnx.MlpGraph;
 import io.reflex.engine.onnx.OnnxModelWriter;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import io.reflex.engine.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -23,47 +21,55 @@ class EvaluateRowsTest {
     private static final Activation[] HIDDEN = {Activation.RELU, Activation.TANH, Activation.SIGMOID,
         Activation.leakyRelu(0.1f)};
 
-    @Property(tries = 60)
-    void rowsInVectorLanesMatchOneEvaluationPerRow(@ForAll @IntRange(min = 1, max = 40) int inputs,
-                                                   @ForAll @IntRange(min = 1, max = 33) int hidden,
-                                                   @ForAll @IntRange(min = 1, max = 9) int outputs,
-                                                   @ForAll @IntRange(min = 0, max = 100) int rows,
-                                                   @ForAll @IntRange(min = 0, max = 3) int activation,
-                                                   @ForAll long seed) throws IOException {
-        Path file = Files.createTempFile("reflex-rows", ".onnx");
-        try {
-            OnnxModelWriter.of(MlpGraph.randomChain(seed, HIDDEN[activation], inputs, hidden, hidden, outputs))
-                    .fixedBatch(1).write(file);
-            try (Policy fast = PolicyLoader.builder().backend(Backend.VECTOR).build().load(file);
-                 Policy.Evaluator e = fast.newEvaluator()) {
-                float[] in = new float[rows * inputs];
-                SplittableRandom r = new SplittableRandom(seed);
-                for (int i = 0; i < in.length; i++) {
-                    in[i] = (float) r.nextGaussian();
-                }
-                float[] batched = new float[rows * outputs + 1];
-                batched[rows * outputs] = 42f;
-                e.evaluateRows(in, rows, batched);
+    @Test
+    void rowsInVectorLanesMatchOneEvaluationPerRow() {
+        PropertyCheck.tries(60).forAll(
+                g -> new LanesCase(g.ints(1, 40), g.ints(1, 33), g.ints(1, 9), g.ints(0, 100), g.ints(0, 3),
+                        g.anyLong()),
+                LanesCase::check);
+    }
 
-                float[] row = new float[inputs];
-                float[] one = new float[outputs];
-                float[] expected = new float[rows * outputs];
-                for (int k = 0; k < rows; k++) {
-                    System.arraycopy(in, k * inputs, row, 0, inputs);
-                    e.evaluate(row, one);
-                    System.arraycopy(one, 0, expected, k * outputs, outputs);
+    /**
+     * A chain {@code inputs -> hidden -> hidden -> outputs} with one of the {@link #HIDDEN} activations,
+     * and {@code rows} seeded rows.
+     */
+    private record LanesCase(int inputs, int hidden, int outputs, int rows, int activation, long seed) {
+        void check() throws IOException {
+            Path file = Files.createTempFile("reflex-rows", ".onnx");
+            try {
+                OnnxModelWriter.of(MlpGraph.randomChain(seed, HIDDEN[activation], inputs, hidden, hidden, outputs))
+                        .fixedBatch(1).write(file);
+                try (Policy fast = PolicyLoader.builder().backend(Backend.VECTOR).build().load(file);
+                     Policy.Evaluator e = fast.newEvaluator()) {
+                    float[] in = new float[rows * inputs];
+                    SplittableRandom r = new SplittableRandom(seed);
+                    for (int i = 0; i < in.length; i++) {
+                        in[i] = (float) r.nextGaussian();
+                    }
+                    float[] batched = new float[rows * outputs + 1];
+                    batched[rows * outputs] = 42f;
+                    e.evaluateRows(in, rows, batched);
+
+                    float[] row = new float[inputs];
+                    float[] one = new float[outputs];
+                    float[] expected = new float[rows * outputs];
+                    for (int k = 0; k < rows; k++) {
+                        System.arraycopy(in, k * inputs, row, 0, inputs);
+                        e.evaluate(row, one);
+                        System.arraycopy(one, 0, expected, k * outputs, outputs);
+                    }
+                    // Summation order differs between the lane and the row kernels: rounding, not more. Each
+                    // output is held to its scale over all rows (a row of one small output has none of its own).
+                    float[] scales = new float[outputs];
+                    RelativeTolerance.widenOutputScales(scales, expected, expected.length, outputs);
+                    int bad = new RelativeTolerance(1e-5).firstMismatch(expected, batched, expected.length, outputs, scales);
+                    assertEquals(-1, bad, () -> "rows in lanes differ from one evaluation per row at " + bad + ": "
+                            + batched[bad] + " vs " + expected[bad]);
+                    assertEquals(42f, batched[rows * outputs], "nothing is written past the rows");
                 }
-                // Summation order differs between the lane and the row kernels: rounding, not more. Each
-                // output is held to its scale over all rows (a row of one small output has none of its own).
-                float[] scales = new float[outputs];
-                RelativeTolerance.widenOutputScales(scales, expected, expected.length, outputs);
-                int bad = new RelativeTolerance(1e-5).firstMismatch(expected, batched, expected.length, outputs, scales);
-                assertEquals(-1, bad, () -> "rows in lanes differ from one evaluation per row at " + bad + ": "
-                        + batched[bad] + " vs " + expected[bad]);
-                assertEquals(42f, batched[rows * outputs], "nothing is written past the rows");
+            } finally {
+                Files.deleteIfExists(file);
             }
-        } finally {
-            Files.deleteIfExists(file);
         }
     }
 
@@ -112,42 +118,50 @@ class EvaluateRowsTest {
             Files.deleteIfExists(file);
         }
     }
-    @Property(tries = 60)
-    void sharedColumnsFoldedIntoTheFirstLayerGiveTheSameOutputsOnBothBackends(
-            @ForAll @IntRange(min = 1, max = 24) int inputs,
-            @ForAll @IntRange(min = 0, max = 24) int sharedStart,
-            @ForAll @IntRange(min = 0, max = 24) int sharedLength,
-            @ForAll @IntRange(min = 1, max = 70) int rows,
-            @ForAll long seed) throws IOException {
-        int from = Math.min(sharedStart, inputs);
-        int to = Math.min(from + sharedLength, inputs);
-        Path file = Files.createTempFile("reflex-rows-shared", ".onnx");
-        try {
-            OnnxModelWriter.of(MlpGraph.randomChain(seed, Activation.RELU, inputs, 16, 16, 1)).fixedBatch(1).write(file);
-            try (Policy fast = PolicyLoader.builder().backend(Backend.VECTOR).build().load(file);
-                 Policy ort = PolicyLoader.builder().backend(Backend.ONNX_RUNTIME).build().load(file);
-                 Policy.Evaluator f = fast.newEvaluator();
-                 Policy.Evaluator o = ort.newEvaluator()) {
-                SplittableRandom r = new SplittableRandom(seed);
-                float[] in = new float[rows * inputs];
-                for (int k = 0; k < rows; k++) {
-                    for (int i = 0; i < inputs; i++) {
-                        // The shared columns repeat row 0's values, as the contract requires.
-                        in[k * inputs + i] = i >= from && i < to && k > 0 ? in[i] : (float) r.nextGaussian();
+
+    @Test
+    void sharedColumnsFoldedIntoTheFirstLayerGiveTheSameOutputsOnBothBackends() {
+        PropertyCheck.tries(60).forAll(
+                g -> new SharedColumnsCase(g.ints(1, 24), g.ints(0, 24), g.ints(0, 24), g.ints(1, 70), g.anyLong()),
+                SharedColumnsCase::check);
+    }
+
+    /**
+     * A chain {@code inputs -> 16 -> 16 -> 1}, {@code rows} seeded rows, and a shared column range
+     * clipped to the input.
+     */
+    private record SharedColumnsCase(int inputs, int sharedStart, int sharedLength, int rows, long seed) {
+        void check() throws IOException {
+            int from = Math.min(sharedStart, inputs);
+            int to = Math.min(from + sharedLength, inputs);
+            Path file = Files.createTempFile("reflex-rows-shared", ".onnx");
+            try {
+                OnnxModelWriter.of(MlpGraph.randomChain(seed, Activation.RELU, inputs, 16, 16, 1)).fixedBatch(1).write(file);
+                try (Policy fast = PolicyLoader.builder().backend(Backend.VECTOR).build().load(file);
+                     Policy ort = PolicyLoader.builder().backend(Backend.ONNX_RUNTIME).build().load(file);
+                     Policy.Evaluator f = fast.newEvaluator();
+                     Policy.Evaluator o = ort.newEvaluator()) {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    float[] in = new float[rows * inputs];
+                    for (int k = 0; k < rows; k++) {
+                        for (int i = 0; i < inputs; i++) {
+                            // The shared columns repeat row 0's values, as the contract requires.
+                            in[k * inputs + i] = i >= from && i < to && k > 0 ? in[i] : (float) r.nextGaussian();
+                        }
                     }
+                    float[] folded = new float[rows];
+                    float[] reference = new float[rows];
+                    f.evaluateRows(in, rows, folded, from, to);
+                    o.evaluateRows(in, rows, reference, from, to);
+                    float[] scales = new float[1];
+                    RelativeTolerance.widenOutputScales(scales, reference, rows, 1);
+                    int bad = new RelativeTolerance(1e-5).firstMismatch(reference, folded, rows, 1, scales);
+                    assertEquals(-1, bad, () -> "shared columns [" + from + ", " + to + ") folded: row " + bad + " gives "
+                            + folded[bad] + ", ONNX Runtime " + reference[bad]);
                 }
-                float[] folded = new float[rows];
-                float[] reference = new float[rows];
-                f.evaluateRows(in, rows, folded, from, to);
-                o.evaluateRows(in, rows, reference, from, to);
-                float[] scales = new float[1];
-                RelativeTolerance.widenOutputScales(scales, reference, rows, 1);
-                int bad = new RelativeTolerance(1e-5).firstMismatch(reference, folded, rows, 1, scales);
-                assertEquals(-1, bad, () -> "shared columns [" + from + ", " + to + ") folded: row " + bad + " gives "
-                        + folded[bad] + ", ONNX Runtime " + reference[bad]);
+            } finally {
+                Files.deleteIfExists(file);
             }
-        } finally {
-            Files.deleteIfExists(file);
         }
     }
 

@@ -1,8 +1,6 @@
 package io.reflex.sidecar.protocol;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import io.reflex.engine.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -64,25 +62,27 @@ class FrameCodecTest {
         return bytes.toByteArray();
     }
 
-    @Property(tries = 40, seed = "6")
-    void framesDecodeAlikeWhateverPiecesTheyArriveIn(@ForAll @IntRange(min = 1, max = 9000) int chunk) throws Exception {
-        byte[] bytes = evicts(60, 3);
-        SplittableRandom r = new SplittableRandom(3);
-        FrameDecoder dec = new FrameDecoder();
-        ReadableByteChannel ch = chunked(bytes, chunk);
-        for (int i = 0; i < 60; i++) {
-            int count = 1 + r.nextInt(64);
-            assertTrue(dec.next(ch), "frame " + i);
-            assertEquals(Wire.TYPE_EVICT, dec.type());
-            assertEquals(i, dec.requestId());
-            assertEquals(count, dec.count());
-            assertEquals(Wire.evictLength(count), dec.length());
-            dec.checkEvict(64);
-            assertEquals(i * 1000f, dec.feature(0, 0));
-            assertEquals(i * 1000f + count * 6 - 1, dec.feature(count - 1, 5));
-            assertEquals(0, dec.partialSince(), "no frame half-read");
-        }
-        assertFalse(dec.next(ch), "end of stream between frames is a clean close");
+    @Test
+    void framesDecodeAlikeWhateverPiecesTheyArriveIn() {
+        PropertyCheck.tries(40).seed(6).forAll(g -> g.ints(1, 9000), chunk -> {
+            byte[] bytes = evicts(60, 3);
+            SplittableRandom r = new SplittableRandom(3);
+            FrameDecoder dec = new FrameDecoder();
+            ReadableByteChannel ch = chunked(bytes, chunk);
+            for (int i = 0; i < 60; i++) {
+                int count = 1 + r.nextInt(64);
+                assertTrue(dec.next(ch), "frame " + i);
+                assertEquals(Wire.TYPE_EVICT, dec.type());
+                assertEquals(i, dec.requestId());
+                assertEquals(count, dec.count());
+                assertEquals(Wire.evictLength(count), dec.length());
+                dec.checkEvict(64);
+                assertEquals(i * 1000f, dec.feature(0, 0));
+                assertEquals(i * 1000f + count * 6 - 1, dec.feature(count - 1, 5));
+                assertEquals(0, dec.partialSince(), "no frame half-read");
+            }
+            assertFalse(dec.next(ch), "end of stream between frames is a clean close");
+        });
     }
 
     @Test

@@ -1,8 +1,6 @@
 package io.reflex.trainer.matching;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import io.reflex.engine.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -21,23 +19,30 @@ class OfflineOptimumTest {
         assertEquals(13, OfflineOptimum.of(instance, new int[] {2, 1}), 1e-12);
     }
 
-    @Property(tries = 150)
-    void equalsTheBestOfEveryAssignmentOnSmallInstances(@ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int offline,
-                                                        @ForAll @IntRange(min = 1, max = 6) int online,
-                                                        @ForAll @IntRange(min = 1, max = 2) int capacity) {
-        SplittableRandom random = new SplittableRandom(seed);
-        double[][] w = new double[online][offline];
-        for (double[] row : w) {
-            for (int u = 0; u < offline; u++) {
-                row[u] = random.nextDouble() < 0.6 ? Math.round(random.nextDouble() * 100) / 10.0 : 0;
+    @Test
+    void equalsTheBestOfEveryAssignmentOnSmallInstances() {
+        PropertyCheck.tries(150).forAll(
+                g -> new SmallInstanceCase(g.anyLong(), g.ints(1, 4), g.ints(1, 6), g.ints(1, 2)),
+                SmallInstanceCase::check);
+    }
+
+    /** A seeded instance with 60% of its edges present, every node of this capacity. */
+    private record SmallInstanceCase(long seed, int offline, int online, int capacity) {
+        void check() {
+            SplittableRandom random = new SplittableRandom(seed);
+            double[][] w = new double[online][offline];
+            for (double[] row : w) {
+                for (int u = 0; u < offline; u++) {
+                    row[u] = random.nextDouble() < 0.6 ? Math.round(random.nextDouble() * 100) / 10.0 : 0;
+                }
             }
+            int[] capacities = new int[offline];
+            java.util.Arrays.fill(capacities, capacity);
+
+            double exact = OfflineOptimum.of(new MatchingInstance(w), capacities);
+
+            assertEquals(bruteForce(w, capacities, 0, new int[offline]), exact, 1e-9);
         }
-        int[] capacities = new int[offline];
-        java.util.Arrays.fill(capacities, capacity);
-
-        double exact = OfflineOptimum.of(new MatchingInstance(w), capacities);
-
-        assertEquals(bruteForce(w, capacities, 0, new int[offline]), exact, 1e-9);
     }
 
     private static double bruteForce(double[][] w, int[] capacities, int item, int[] used) {

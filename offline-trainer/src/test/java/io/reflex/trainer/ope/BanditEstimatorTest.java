@@ -1,10 +1,7 @@
 package io.reflex.trainer.ope;
 
 import io.reflex.engine.explore.EpsilonGreedy;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import io.reflex.engine.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -45,13 +42,21 @@ class BanditEstimatorTest {
         return new BanditInputs(new BanditDataset(k, x, a, rewards, p), target, q);
     }
 
-    @Property(tries = 50)
-    void doublyRobustWithAZeroRewardModelIsIps(@ForAll @IntRange(min = 1, max = 300) int n,
-                                                @ForAll @IntRange(min = 1, max = 6) int k, @ForAll long seed) {
-        BanditInputs in = randomInputs(seed, n, k, true);
-        assertEquals(new BanditEstimator.Ips().terms(in).value(), new BanditEstimator.DoublyRobust().terms(in).value(), 1e-9);
-        assertEquals(0, new BanditEstimator.DirectMethod().terms(in).value(), 0);
-        assertEquals(new BanditEstimator.Snips().terms(in).value(), new BanditEstimator.SelfNormalizedDr().terms(in).value(), 1e-9);
+    @Test
+    void doublyRobustWithAZeroRewardModelIsIps() {
+        PropertyCheck.tries(50).forAll(
+                g -> new ZeroModelCase(g.ints(1, 300), g.ints(1, 6), g.anyLong()),
+                ZeroModelCase::check);
+    }
+
+    /** {@code n} random logged decisions over {@code k} actions, with a reward model that predicts 0. */
+    private record ZeroModelCase(int n, int k, long seed) {
+        void check() {
+            BanditInputs in = randomInputs(seed, n, k, true);
+            assertEquals(new BanditEstimator.Ips().terms(in).value(), new BanditEstimator.DoublyRobust().terms(in).value(), 1e-9);
+            assertEquals(0, new BanditEstimator.DirectMethod().terms(in).value(), 0);
+            assertEquals(new BanditEstimator.Snips().terms(in).value(), new BanditEstimator.SelfNormalizedDr().terms(in).value(), 1e-9);
+        }
     }
 
     /**
@@ -60,44 +65,52 @@ class BanditEstimatorTest {
      * logs of one decision. IPS and DR (whatever the reward model) then equal the true value, and so
      * does SNIPS as a ratio of expectations (the expected weight is 1).
      */
-    @Property(tries = 50)
-    void ipsAndDoublyRobustAreUnbiasedWhateverTheRewardModel(@ForAll @IntRange(min = 1, max = 20) int contexts,
-                                                             @ForAll @IntRange(min = 1, max = 5) int k, @ForAll long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int n = contexts * k;
-        float[][] x = new float[n][];
-        int[] a = new int[n];
-        double[] expectedReward = new double[n];
-        double[] logging = new double[n];
-        double[] target = new double[n * k];
-        double[] model = new double[n * k];
-        double[] probability = new double[n];
-        double truth = 0;
-        for (int c = 0; c < contexts; c++) {
-            double[] mu = distribution(r, k, 0.02);
-            double[] pi = distribution(r, k, 0);
-            double[] reward = new double[k];
-            double[] q = new double[k];
-            for (int b = 0; b < k; b++) {
-                reward[b] = r.nextDouble() * 2 - 0.5;
-                q[b] = r.nextDouble() * 3 - 1;   // any model at all
-                truth += pi[b] * reward[b] / contexts;
+    @Test
+    void ipsAndDoublyRobustAreUnbiasedWhateverTheRewardModel() {
+        PropertyCheck.tries(50).forAll(
+                g -> new EveryOutcomeCase(g.ints(1, 20), g.ints(1, 5), g.anyLong()),
+                EveryOutcomeCase::check);
+    }
+
+    /** Every (context, action) pair of {@code contexts} seeded contexts over {@code k} actions. */
+    private record EveryOutcomeCase(int contexts, int k, long seed) {
+        void check() {
+            SplittableRandom r = new SplittableRandom(seed);
+            int n = contexts * k;
+            float[][] x = new float[n][];
+            int[] a = new int[n];
+            double[] expectedReward = new double[n];
+            double[] logging = new double[n];
+            double[] target = new double[n * k];
+            double[] model = new double[n * k];
+            double[] probability = new double[n];
+            double truth = 0;
+            for (int c = 0; c < contexts; c++) {
+                double[] mu = distribution(r, k, 0.02);
+                double[] pi = distribution(r, k, 0);
+                double[] reward = new double[k];
+                double[] q = new double[k];
+                for (int b = 0; b < k; b++) {
+                    reward[b] = r.nextDouble() * 2 - 0.5;
+                    q[b] = r.nextDouble() * 3 - 1;   // any model at all
+                    truth += pi[b] * reward[b] / contexts;
+                }
+                for (int b = 0; b < k; b++) {
+                    int i = c * k + b;
+                    x[i] = new float[] {c};
+                    a[i] = b;
+                    expectedReward[i] = reward[b];
+                    logging[i] = mu[b];
+                    probability[i] = mu[b] / contexts;
+                    System.arraycopy(pi, 0, target, i * k, k);
+                    System.arraycopy(q, 0, model, i * k, k);
+                }
             }
-            for (int b = 0; b < k; b++) {
-                int i = c * k + b;
-                x[i] = new float[] {c};
-                a[i] = b;
-                expectedReward[i] = reward[b];
-                logging[i] = mu[b];
-                probability[i] = mu[b] / contexts;
-                System.arraycopy(pi, 0, target, i * k, k);
-                System.arraycopy(q, 0, model, i * k, k);
-            }
+            BanditInputs in = new BanditInputs(new BanditDataset(k, x, a, expectedReward, logging), target, model);
+            assertEquals(truth, new BanditEstimator.Ips().terms(in).value(probability, 1), 1e-9);
+            assertEquals(truth, new BanditEstimator.DoublyRobust().terms(in).value(probability, 1), 1e-9);
+            assertEquals(truth, new BanditEstimator.Snips().terms(in).value(probability, 1), 1e-9);
         }
-        BanditInputs in = new BanditInputs(new BanditDataset(k, x, a, expectedReward, logging), target, model);
-        assertEquals(truth, new BanditEstimator.Ips().terms(in).value(probability, 1), 1e-9);
-        assertEquals(truth, new BanditEstimator.DoublyRobust().terms(in).value(probability, 1), 1e-9);
-        assertEquals(truth, new BanditEstimator.Snips().terms(in).value(probability, 1), 1e-9);
     }
 
     /** A random distribution over k actions, each at least {@code floor}. */
@@ -114,38 +127,54 @@ class BanditEstimatorTest {
         return p;
     }
 
-    @Property(tries = 50)
-    void switchDrIsDrBelowItsThresholdAndTheDirectMethodAbove(@ForAll @IntRange(min = 1, max = 300) int n,
-                                                              @ForAll long seed) {
-        BanditInputs in = randomInputs(seed, n, 3, false);
-        // Weights are at most 1 / 0.05 = 20.
-        assertEquals(new BanditEstimator.DoublyRobust().terms(in).value(), new BanditEstimator.SwitchDr(21).terms(in).value(), 1e-9);
-        assertEquals(new BanditEstimator.DirectMethod().terms(in).value(), new BanditEstimator.SwitchDr(1e-9).terms(in).value(), 1e-9);
+    @Test
+    void switchDrIsDrBelowItsThresholdAndTheDirectMethodAbove() {
+        PropertyCheck.tries(50).forAll(
+                g -> new SwitchCase(g.ints(1, 300), g.anyLong()),
+                SwitchCase::check);
     }
 
-    @Property(tries = 30)
-    void snipsOfAConstantRewardIsThatConstant(@ForAll @IntRange(min = 1, max = 200) int n,
-                                             @ForAll @DoubleRange(min = -5, max = 5) double reward, @ForAll long seed) {
-        BanditInputs in = randomInputs(seed, n, 4, false);
-        BanditDataset d = in.data();
-        double[] constant = new double[n];
-        Arrays.fill(constant, reward);
-        double[] propensities = new double[n];
-        float[][] x = new float[n][];
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            propensities[i] = d.propensity(i);
-            x[i] = d.context(i);
-            a[i] = d.action(i);
+    /** {@code n} random logged decisions over three actions, with a random reward model. */
+    private record SwitchCase(int n, long seed) {
+        void check() {
+            BanditInputs in = randomInputs(seed, n, 3, false);
+            // Weights are at most 1 / 0.05 = 20.
+            assertEquals(new BanditEstimator.DoublyRobust().terms(in).value(), new BanditEstimator.SwitchDr(21).terms(in).value(), 1e-9);
+            assertEquals(new BanditEstimator.DirectMethod().terms(in).value(), new BanditEstimator.SwitchDr(1e-9).terms(in).value(), 1e-9);
         }
-        BanditInputs same = new BanditInputs(new BanditDataset(4, x, a, constant, propensities), in.target(), in.predictions());
-        double snips = new BanditEstimator.Snips().terms(same).value();
-        // With no weight on any logged action SNIPS has no support and reports 0 by convention.
-        double totalWeight = 0;
-        for (int i = 0; i < n; i++) {
-            totalWeight += same.weight(i);
+    }
+
+    @Test
+    void snipsOfAConstantRewardIsThatConstant() {
+        PropertyCheck.tries(30).forAll(
+                g -> new ConstantRewardCase(g.ints(1, 200), g.decimal(-5, 5), g.anyLong()),
+                ConstantRewardCase::check);
+    }
+
+    /** {@code n} random logged decisions over four actions, every reward this constant. */
+    private record ConstantRewardCase(int n, double reward, long seed) {
+        void check() {
+            BanditInputs in = randomInputs(seed, n, 4, false);
+            BanditDataset d = in.data();
+            double[] constant = new double[n];
+            Arrays.fill(constant, reward);
+            double[] propensities = new double[n];
+            float[][] x = new float[n][];
+            int[] a = new int[n];
+            for (int i = 0; i < n; i++) {
+                propensities[i] = d.propensity(i);
+                x[i] = d.context(i);
+                a[i] = d.action(i);
+            }
+            BanditInputs same = new BanditInputs(new BanditDataset(4, x, a, constant, propensities), in.target(), in.predictions());
+            double snips = new BanditEstimator.Snips().terms(same).value();
+            // With no weight on any logged action SNIPS has no support and reports 0 by convention.
+            double totalWeight = 0;
+            for (int i = 0; i < n; i++) {
+                totalWeight += same.weight(i);
+            }
+            assertEquals(totalWeight > 0 ? reward : 0, snips, 1e-9);
         }
-        assertEquals(totalWeight > 0 ? reward : 0, snips, 1e-9);
     }
 
     @Test

@@ -1,10 +1,7 @@
 package io.reflex.adapters.caffeine;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import io.reflex.engine.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,25 +108,31 @@ class AmortisedEvictionTest {
         }
     }
 
-    @Property(tries = 40)
-    void caffeinesBoundHoldsAfterMaintenanceWhateverTheHeadroomAndWeights(
-            @ForAll @IntRange(min = 1, max = 1_000_000) int seed,
-            @ForAll @DoubleRange(min = 0, max = 0.25) double headroom,
-            @ForAll @IntRange(min = 2_000, max = 200_000) int capacity) throws IOException {
-        Path model = TestPolicies.dueling(Files.createTempFile("amortised", ".onnx"), seed, K);
-        try (ReflexCache<Long, byte[]> cache = ReflexCache.<Long, byte[]>builder().maximumWeight(capacity)
-                .weigher((Long k, byte[] v) -> v.length).executor(Runnable::run).deadline(Duration.ofSeconds(1))
-                .headroom(headroom).model(model).build()) {
-            SplittableRandom r = new SplittableRandom(seed);
-            for (int i = 0; i < 3_000; i++) {
-                long key = r.nextInt(2_000);
-                if (cache.getIfPresent(key) == null) {
-                    cache.put(key, new byte[1 + r.nextInt(1_500)]);
+    @Test
+    void caffeinesBoundHoldsAfterMaintenanceWhateverTheHeadroomAndWeights() {
+        PropertyCheck.tries(40).forAll(
+                g -> new BoundCase(g.ints(1, 1_000_000), g.decimal(0, 0.25), g.ints(2_000, 200_000)),
+                BoundCase::check);
+    }
+
+    /** A seeded dueling policy, and seeded writes of 1 to 1,500 bytes into a cache of this capacity and headroom. */
+    private record BoundCase(int seed, double headroom, int capacity) {
+        void check() throws IOException {
+            Path model = TestPolicies.dueling(Files.createTempFile("amortised", ".onnx"), seed, K);
+            try (ReflexCache<Long, byte[]> cache = ReflexCache.<Long, byte[]>builder().maximumWeight(capacity)
+                    .weigher((Long k, byte[] v) -> v.length).executor(Runnable::run).deadline(Duration.ofSeconds(1))
+                    .headroom(headroom).model(model).build()) {
+                SplittableRandom r = new SplittableRandom(seed);
+                for (int i = 0; i < 3_000; i++) {
+                    long key = r.nextInt(2_000);
+                    if (cache.getIfPresent(key) == null) {
+                        cache.put(key, new byte[1 + r.nextInt(1_500)]);
+                    }
+                    assertTrue(cache.weightedSize() <= capacity, "after write " + i + ": " + cache.weightedSize() + " > " + capacity);
                 }
-                assertTrue(cache.weightedSize() <= capacity, "after write " + i + ": " + cache.weightedSize() + " > " + capacity);
+            } finally {
+                Files.deleteIfExists(model);
             }
-        } finally {
-            Files.deleteIfExists(model);
         }
     }
 

@@ -2,10 +2,7 @@ package io.reflex.adapters.caffeine;
 
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.PolicyStore;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
+import io.reflex.engine.testing.PropertyCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,20 +24,24 @@ class ReflexCacheBuilderTest {
         return PolicyStore.create(PolicyLoader.defaults(), List.of());
     }
 
-    @Property(tries = 40)
-    void refusesACandidateCountOutsideOneToSixtyFour(@ForAll @IntRange(min = -1000, max = 1000) int k) {
-        if (k >= 1 && k <= 64) {
-            ReflexCache.<String, String>builder().k(k);
-        } else {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReflexCache.<String, String>builder().k(k));
-            assertTrue(e.getMessage().contains(String.valueOf(k)), e.getMessage());
-        }
+    @Test
+    void refusesACandidateCountOutsideOneToSixtyFour() {
+        PropertyCheck.tries(40).forAll(g -> g.ints(-1000, 1000), k -> {
+            if (k >= 1 && k <= 64) {
+                ReflexCache.<String, String>builder().k(k);
+            } else {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReflexCache.<String, String>builder().k(k));
+                assertTrue(e.getMessage().contains(String.valueOf(k)), e.getMessage());
+            }
+        });
     }
 
-    @Property(tries = 40)
-    void refusesANonPositiveCapacity(@ForAll @LongRange(min = Long.MIN_VALUE, max = 0) long capacity) {
-        assertThrows(IllegalArgumentException.class, () -> ReflexCache.<String, String>builder().maximumSize(capacity));
-        assertThrows(IllegalArgumentException.class, () -> ReflexCache.<String, String>builder().maximumWeight(capacity));
+    @Test
+    void refusesANonPositiveCapacity() {
+        PropertyCheck.tries(40).forAll(g -> g.longs(Long.MIN_VALUE, 0), capacity -> {
+            assertThrows(IllegalArgumentException.class, () -> ReflexCache.<String, String>builder().maximumSize(capacity));
+            assertThrows(IllegalArgumentException.class, () -> ReflexCache.<String, String>builder().maximumWeight(capacity));
+        });
     }
 
     @Test

@@ -1,14 +1,13 @@
 package io.reflex.trainer.cache.policy;
 
+import io.reflex.engine.testing.PropertyCheck;
+import io.reflex.engine.testing.PropertyCheck.Gen;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.TraceFixtures;
 import io.reflex.trainer.cache.policy.linked.FifoPolicy;
 import io.reflex.trainer.cache.policy.linked.LruPolicy;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -50,41 +49,54 @@ class PlainReferencePropertiesTest {
         return hits;
     }
 
-    @Property(tries = 300)
-    void lruMatchesAPlainLruRequestByRequestWithByteCapacity(
-            @ForAll @Size(max = 400) List<@IntRange(max = 40) Integer> keys,
-            @ForAll @Size(min = 1, max = 50) List<@IntRange(min = 1, max = 60) Integer> sizes,
-            @ForAll @IntRange(min = 1, max = 400) int capacity) {
-        Trace trace = TraceFixtures.sized(keys, sizes);
-        assertArrayEquals(plain(keys, sizes, capacity, true, true),
-                TraceFixtures.hits(trace, Capacity.bytes(capacity), new LruPolicy()));
+    /** Up to 400 requests over 41 keys, sizes from 1 to 60 taken in turn, and a byte capacity. */
+    private record SizedTrace(List<Integer> keys, List<Integer> sizes, int capacity) {
+        static SizedTrace draw(Gen g) {
+            return new SizedTrace(g.list(0, 400, x -> x.ints(0, 40)), g.list(1, 50, x -> x.ints(1, 60)),
+                    g.ints(1, 400));
+        }
     }
 
-    @Property(tries = 300)
-    void lruMatchesAPlainLruRequestByRequestWithEntryCapacity(
-            @ForAll @Size(max = 400) List<@IntRange(max = 40) Integer> keys,
-            @ForAll @IntRange(min = 1, max = 30) int capacity) {
-        Trace trace = TraceFixtures.keys(keys);
-        assertArrayEquals(plain(keys, List.of(1), capacity, false, true),
-                TraceFixtures.hits(trace, Capacity.entries(capacity), new LruPolicy()));
+    /** Up to 400 unit-size requests over 41 keys, and an entry capacity. */
+    private record UnitTrace(List<Integer> keys, int capacity) {
+        static UnitTrace draw(Gen g) {
+            return new UnitTrace(g.list(0, 400, x -> x.ints(0, 40)), g.ints(1, 30));
+        }
     }
 
-    @Property(tries = 300)
-    void fifoMatchesAPlainFifoRequestByRequestWithByteCapacity(
-            @ForAll @Size(max = 400) List<@IntRange(max = 40) Integer> keys,
-            @ForAll @Size(min = 1, max = 50) List<@IntRange(min = 1, max = 60) Integer> sizes,
-            @ForAll @IntRange(min = 1, max = 400) int capacity) {
-        Trace trace = TraceFixtures.sized(keys, sizes);
-        assertArrayEquals(plain(keys, sizes, capacity, true, false),
-                TraceFixtures.hits(trace, Capacity.bytes(capacity), new FifoPolicy(trace.objectCount())));
+    @Test
+    void lruMatchesAPlainLruRequestByRequestWithByteCapacity() {
+        PropertyCheck.tries(300).forAll(SizedTrace::draw, t -> {
+            Trace trace = TraceFixtures.sized(t.keys(), t.sizes());
+            assertArrayEquals(plain(t.keys(), t.sizes(), t.capacity(), true, true),
+                    TraceFixtures.hits(trace, Capacity.bytes(t.capacity()), new LruPolicy()));
+        });
     }
 
-    @Property(tries = 300)
-    void fifoMatchesAPlainFifoRequestByRequestWithEntryCapacity(
-            @ForAll @Size(max = 400) List<@IntRange(max = 40) Integer> keys,
-            @ForAll @IntRange(min = 1, max = 30) int capacity) {
-        Trace trace = TraceFixtures.keys(keys);
-        assertArrayEquals(plain(keys, List.of(1), capacity, false, false),
-                TraceFixtures.hits(trace, Capacity.entries(capacity), new FifoPolicy(trace.objectCount())));
+    @Test
+    void lruMatchesAPlainLruRequestByRequestWithEntryCapacity() {
+        PropertyCheck.tries(300).forAll(UnitTrace::draw, t -> {
+            Trace trace = TraceFixtures.keys(t.keys());
+            assertArrayEquals(plain(t.keys(), List.of(1), t.capacity(), false, true),
+                    TraceFixtures.hits(trace, Capacity.entries(t.capacity()), new LruPolicy()));
+        });
+    }
+
+    @Test
+    void fifoMatchesAPlainFifoRequestByRequestWithByteCapacity() {
+        PropertyCheck.tries(300).forAll(SizedTrace::draw, t -> {
+            Trace trace = TraceFixtures.sized(t.keys(), t.sizes());
+            assertArrayEquals(plain(t.keys(), t.sizes(), t.capacity(), true, false),
+                    TraceFixtures.hits(trace, Capacity.bytes(t.capacity()), new FifoPolicy(trace.objectCount())));
+        });
+    }
+
+    @Test
+    void fifoMatchesAPlainFifoRequestByRequestWithEntryCapacity() {
+        PropertyCheck.tries(300).forAll(UnitTrace::draw, t -> {
+            Trace trace = TraceFixtures.keys(t.keys());
+            assertArrayEquals(plain(t.keys(), List.of(1), t.capacity(), false, false),
+                    TraceFixtures.hits(trace, Capacity.entries(t.capacity()), new FifoPolicy(trace.objectCount())));
+        });
     }
 }

@@ -1,5 +1,6 @@
 package io.reflex.trainer.cache.policy;
 
+import io.reflex.engine.testing.PropertyCheck;
 import io.reflex.trainer.cache.CacheSimulator;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.PolicySetup;
@@ -8,10 +9,7 @@ import io.reflex.trainer.cache.SimulationResult;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.TraceBuilder;
 import io.reflex.trainer.cache.TraceFixtures;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,68 +28,95 @@ class PolicyInvariantPropertiesTest {
         return b.build("random");
     }
 
-    @Property(tries = 200)
-    void everyPolicyStaysWithinItsByteCapacityAfterEveryRequest(
-            @ForAll @Size(min = 1, max = 300) List<@IntRange(max = 50) Integer> keys,
-            @ForAll @Size(min = 1, max = 40) List<@IntRange(min = 0, max = 90) Integer> sizes,
-            @ForAll @Size(min = 1, max = 10) List<@IntRange(min = 0, max = 40) Integer> ttls,
-            @ForAll @IntRange(min = 1, max = 500) int capacity) {
-        Trace trace = withTtls(keys, sizes, ttls);
-        for (String name : PolicyCatalog.names()) {
-            List<String> violations = new ArrayList<>();
-            Capacity c = Capacity.bytes(capacity);
-            SimulationResult r = CacheSimulator.replay(trace, c, PolicyCatalog.create(name, new PolicySetup(trace, c, 7)),
-                    SimulationOptions.builder().observer((i, o, hit, used) -> {
-                        if (used > capacity || used < 0) {
-                            violations.add("request " + i + ": used " + used);
-                        }
-                    }).build());
-            assertTrue(violations.isEmpty(), name + " exceeded " + capacity + " bytes: " + violations);
-            assertEquals(keys.size(), r.requests());
-            assertTrue(r.hits() >= 0 && r.hits() <= r.requests(), name);
-            assertTrue(r.bytesHit() <= r.bytesRequested(), name);
+    @Test
+    void everyPolicyStaysWithinItsByteCapacityAfterEveryRequest() {
+        PropertyCheck.tries(200).forAll(
+                g -> new ByteCapacityCase(g.list(1, 300, x -> x.ints(0, 50)), g.list(1, 40, x -> x.ints(0, 90)),
+                        g.list(1, 10, x -> x.ints(0, 40)), g.ints(1, 500)),
+                ByteCapacityCase::check);
+    }
+
+    /** A trace of these keys, with sizes and TTLs taken in turn, and a byte capacity. */
+    private record ByteCapacityCase(List<Integer> keys, List<Integer> sizes, List<Integer> ttls, int capacity) {
+        void check() {
+            Trace trace = withTtls(keys, sizes, ttls);
+            for (String name : PolicyCatalog.names()) {
+                List<String> violations = new ArrayList<>();
+                Capacity c = Capacity.bytes(capacity);
+                SimulationResult r = CacheSimulator.replay(trace, c, PolicyCatalog.create(name, new PolicySetup(trace, c, 7)),
+                        SimulationOptions.builder().observer((i, o, hit, used) -> {
+                            if (used > capacity || used < 0) {
+                                violations.add("request " + i + ": used " + used);
+                            }
+                        }).build());
+                assertTrue(violations.isEmpty(), name + " exceeded " + capacity + " bytes: " + violations);
+                assertEquals(keys.size(), r.requests());
+                assertTrue(r.hits() >= 0 && r.hits() <= r.requests(), name);
+                assertTrue(r.bytesHit() <= r.bytesRequested(), name);
+            }
         }
     }
 
-    @Property(tries = 200)
-    void everyPolicyStaysWithinItsEntryCapacityAfterEveryRequest(
-            @ForAll @Size(min = 1, max = 300) List<@IntRange(max = 50) Integer> keys,
-            @ForAll @IntRange(min = 1, max = 20) int capacity) {
-        Trace trace = TraceFixtures.keys(keys);
-        for (String name : PolicyCatalog.names()) {
-            List<String> violations = new ArrayList<>();
+    @Test
+    void everyPolicyStaysWithinItsEntryCapacityAfterEveryRequest() {
+        PropertyCheck.tries(200).forAll(
+                g -> new EntryCapacityCase(g.list(1, 300, x -> x.ints(0, 50)), g.ints(1, 20)),
+                EntryCapacityCase::check);
+    }
+
+    /** A unit-size trace of these keys, and an entry capacity. */
+    private record EntryCapacityCase(List<Integer> keys, int capacity) {
+        void check() {
+            Trace trace = TraceFixtures.keys(keys);
+            for (String name : PolicyCatalog.names()) {
+                List<String> violations = new ArrayList<>();
+                Capacity c = Capacity.entries(capacity);
+                CacheSimulator.replay(trace, c, PolicyCatalog.create(name, new PolicySetup(trace, c, 7)),
+                        SimulationOptions.builder().observer((i, o, hit, used) -> {
+                            if (used > capacity) {
+                                violations.add("request " + i + ": used " + used);
+                            }
+                        }).build());
+                assertTrue(violations.isEmpty(), name + " exceeded " + capacity + " entries: " + violations);
+            }
+        }
+    }
+
+    @Test
+    void noPolicyHitsMoreOftenThanBeladyOnUnitSizeTraces() {
+        PropertyCheck.tries(300).forAll(
+                g -> new BeladyBoundCase(g.list(1, 400, x -> x.ints(0, 30)), g.ints(1, 16)),
+                BeladyBoundCase::check);
+    }
+
+    /** A unit-size trace of these keys, and an entry capacity. */
+    private record BeladyBoundCase(List<Integer> keys, int capacity) {
+        void check() {
+            Trace trace = TraceFixtures.keys(keys);
             Capacity c = Capacity.entries(capacity);
-            CacheSimulator.replay(trace, c, PolicyCatalog.create(name, new PolicySetup(trace, c, 7)),
-                    SimulationOptions.builder().observer((i, o, hit, used) -> {
-                        if (used > capacity) {
-                            violations.add("request " + i + ": used " + used);
-                        }
-                    }).build());
-            assertTrue(violations.isEmpty(), name + " exceeded " + capacity + " entries: " + violations);
+            long optimum = CacheSimulator.replay(trace, c, PolicyCatalog.create("belady", new PolicySetup(trace, c, 1))).hits();
+            for (String name : PolicyCatalog.names()) {
+                long hits = CacheSimulator.replay(trace, c, PolicyCatalog.create(name, new PolicySetup(trace, c, 1))).hits();
+                assertTrue(hits <= optimum, name + " hit " + hits + " times, Belady " + optimum + " (capacity " + capacity + ")");
+            }
         }
     }
 
-    @Property(tries = 300)
-    void noPolicyHitsMoreOftenThanBeladyOnUnitSizeTraces(
-            @ForAll @Size(min = 1, max = 400) List<@IntRange(max = 30) Integer> keys,
-            @ForAll @IntRange(min = 1, max = 16) int capacity) {
-        Trace trace = TraceFixtures.keys(keys);
-        Capacity c = Capacity.entries(capacity);
-        long optimum = CacheSimulator.replay(trace, c, PolicyCatalog.create("belady", new PolicySetup(trace, c, 1))).hits();
-        for (String name : PolicyCatalog.names()) {
-            long hits = CacheSimulator.replay(trace, c, PolicyCatalog.create(name, new PolicySetup(trace, c, 1))).hits();
-            assertTrue(hits <= optimum, name + " hit " + hits + " times, Belady " + optimum + " (capacity " + capacity + ")");
-        }
+    @Test
+    void beladyHitsExactlyAsOftenAsAnExhaustiveSearchOfEveryPolicy() {
+        PropertyCheck.tries(300).forAll(
+                g -> new ExhaustiveCase(g.list(1, 14, x -> x.ints(0, 5)), g.ints(1, 3)),
+                ExhaustiveCase::check);
     }
 
-    @Property(tries = 300)
-    void beladyHitsExactlyAsOftenAsAnExhaustiveSearchOfEveryPolicy(
-            @ForAll @Size(min = 1, max = 14) List<@IntRange(max = 5) Integer> keys,
-            @ForAll @IntRange(min = 1, max = 3) int capacity) {
-        Trace trace = TraceFixtures.keys(keys);
-        Capacity c = Capacity.entries(capacity);
-        long belady = CacheSimulator.replay(trace, c, PolicyCatalog.create("belady", new PolicySetup(trace, c, 1))).hits();
-        assertEquals(optimum(keys, 0, 0, capacity, new java.util.HashMap<>()), belady, "trace " + keys);
+    /** A unit-size trace short enough to search every policy on, and an entry capacity. */
+    private record ExhaustiveCase(List<Integer> keys, int capacity) {
+        void check() {
+            Trace trace = TraceFixtures.keys(keys);
+            Capacity c = Capacity.entries(capacity);
+            long belady = CacheSimulator.replay(trace, c, PolicyCatalog.create("belady", new PolicySetup(trace, c, 1))).hits();
+            assertEquals(optimum(keys, 0, 0, capacity, new java.util.HashMap<>()), belady, "trace " + keys);
+        }
     }
 
     /** The most hits any policy can get from request i on, holding the set {@code resident} (a bitmask). */
@@ -123,20 +148,27 @@ class PolicyInvariantPropertiesTest {
         return best;
     }
 
-    @Property(tries = 100)
-    void replaysRepeatExactlyForTheSameSeed(
-            @ForAll @Size(min = 1, max = 300) List<@IntRange(max = 60) Integer> keys,
-            @ForAll @Size(min = 1, max = 20) List<@IntRange(min = 1, max = 90) Integer> sizes,
-            @ForAll @IntRange(min = 1, max = 600) int capacity) {
-        Trace trace = TraceFixtures.sized(keys, sizes);
-        Capacity c = Capacity.bytes(capacity);
-        for (String name : PolicyCatalog.names()) {
-            if (name.equals("wtinylfu")) {
-                continue; // Caffeine's admission jitter is unseeded (documented)
+    @Test
+    void replaysRepeatExactlyForTheSameSeed() {
+        PropertyCheck.tries(100).forAll(
+                g -> new ReplayCase(g.list(1, 300, x -> x.ints(0, 60)), g.list(1, 20, x -> x.ints(1, 90)),
+                        g.ints(1, 600)),
+                ReplayCase::check);
+    }
+
+    /** A trace of these keys, with sizes taken in turn, and a byte capacity. */
+    private record ReplayCase(List<Integer> keys, List<Integer> sizes, int capacity) {
+        void check() {
+            Trace trace = TraceFixtures.sized(keys, sizes);
+            Capacity c = Capacity.bytes(capacity);
+            for (String name : PolicyCatalog.names()) {
+                if (name.equals("wtinylfu")) {
+                    continue; // Caffeine's admission jitter is unseeded (documented)
+                }
+                long first = CacheSimulator.replay(trace, c, PolicyCatalog.create(name, new PolicySetup(trace, c, 3))).hits();
+                long second = CacheSimulator.replay(trace, c, PolicyCatalog.create(name, new PolicySetup(trace, c, 3))).hits();
+                assertEquals(first, second, name);
             }
-            long first = CacheSimulator.replay(trace, c, PolicyCatalog.create(name, new PolicySetup(trace, c, 3))).hits();
-            long second = CacheSimulator.replay(trace, c, PolicyCatalog.create(name, new PolicySetup(trace, c, 3))).hits();
-            assertEquals(first, second, name);
         }
     }
 }
