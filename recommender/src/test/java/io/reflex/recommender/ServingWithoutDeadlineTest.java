@@ -79,7 +79,7 @@ class ServingWithoutDeadlineTest {
 
     @Test
     void builderRefusesANullDeadlineAndOneTooShortForEveryLevel() {
-        assertEquals("deadline (for none, call noDeadline())",
+        assertEquals("deadline (for none, use the builder's noDeadline())",
                 assertThrows(NullPointerException.class, () -> TreeRecommender.builder().deadline(null)).getMessage());
         TpgrModel model = ExportAndServingTest.trained(ExportAndServingTest.small(12), 12);
         List<Path> files = model.export(dir);

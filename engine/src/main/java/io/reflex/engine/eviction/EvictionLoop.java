@@ -1,15 +1,12 @@
 package io.reflex.engine.eviction;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.reflex.engine.onnx.TensorSpec;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.CircuitBreaker;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.FallbackCause;
 import io.reflex.engine.runtime.ModelVersion;
-import io.reflex.engine.runtime.PolicyStore;
 
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -94,22 +91,13 @@ public final class EvictionLoop implements AutoCloseable {
         this.k = b.k;
         this.layout = layout;
         int kk = b.k;
-        DecisionRuntime.Builder rb = DecisionRuntime.builder().loop(b.loopName).store(b.store)
-                .breaker(b.breaker).mode(b.mode);
-        if (b.deadline == null) {
-            rb.noDeadline();
-        } else {
-            rb.deadline(b.deadline);
-        }
+        DecisionRuntime.Builder rb = b.runtime().breaker(b.breaker).mode(b.mode);
         if (layout == Layout.JOINT) {
             rb.shape(kk * EvictionFeatures.PER_CANDIDATE, kk).fallback((in, out) -> VictimMask.lruScores(out, 0, kk));
         } else {
             rb.shape(kk * EvictionFeatures.ROW_WIDTH, 2 * kk)
                     .rows(kk, EvictionFeatures.PER_CANDIDATE, EvictionFeatures.ROW_WIDTH)
                     .fallback((in, out) -> lruRows(out, kk));
-        }
-        if (b.registry != null) {
-            rb.meterRegistry(b.registry);
         }
         this.runtime = rb.build();
     }
@@ -231,46 +219,18 @@ public final class EvictionLoop implements AutoCloseable {
         }
     }
 
-    /** Validated settings. Required: the store. */
-    public static final class Builder {
-        private int k = 16;
-        private PolicyStore store;
-        private Duration deadline = Duration.ofNanos(500_000);
+    /** Validated settings. Required: the store. K defaults to {@value EvictionModel#DEFAULT_K}. */
+    public static final class Builder extends LoopBuilder<Builder> {
         private CircuitBreaker breaker = CircuitBreaker.builder().build();
         private DecisionRuntime.Mode mode = DecisionRuntime.Mode.INLINE;
-        private MeterRegistry registry;
-        private String loopName = "eviction";
         private Layout layout;
 
         private Builder() {
+            super(EvictionModel.DEFAULT_K);
         }
 
-        /** Candidates per decision (default 16, at most 64: the mask is a {@code long}). */
-        public Builder k(int k) {
-            if (k < 1 || k > 64) {
-                throw new IllegalArgumentException("K must be in [1, 64], got " + k);
-            }
-            this.k = k;
-            return this;
-        }
-
-        public Builder store(PolicyStore store) {
-            this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        /** The decision deadline (default 500 µs, as in Cold-RL). */
-        public Builder deadline(Duration deadline) {
-            this.deadline = Objects.requireNonNull(deadline, "deadline");
-            return this;
-        }
-
-        /**
-         * No deadline: a decision is never discarded for being slow (in-line mode only). For offline
-         * evaluation, whose results must not depend on the machine's load; serving keeps one.
-         */
-        public Builder noDeadline() {
-            this.deadline = null;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -284,17 +244,6 @@ public final class EvictionLoop implements AutoCloseable {
             return this;
         }
 
-        public Builder meterRegistry(MeterRegistry registry) {
-            this.registry = Objects.requireNonNull(registry, "registry");
-            return this;
-        }
-
-        /** The metric tag {@code loop} (default {@code eviction}); distinct per cache on one registry. */
-        public Builder loopName(String name) {
-            this.loopName = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
         /** The model layout (default: the serving model's at build time, else {@link Layout#JOINT}). */
         public Builder layout(Layout layout) {
             this.layout = Objects.requireNonNull(layout, "layout");
@@ -302,9 +251,7 @@ public final class EvictionLoop implements AutoCloseable {
         }
 
         public EvictionLoop build() {
-            if (store == null) {
-                throw new IllegalStateException("an eviction loop needs a policy store");
-            }
+            requireStore("an eviction loop");
             Layout chosen = layout;
             if (chosen == null) {
                 chosen = store.servingInput().flatMap(in -> store.servingOutput().flatMap(out -> Layout.of(in, out, k)))

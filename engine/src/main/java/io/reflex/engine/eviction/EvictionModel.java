@@ -38,6 +38,8 @@ public record EvictionModel(String schema, Candidates candidates, int k, boolean
     public static final String COLD_RL_SCHEMA = "cold-rl-6";
     /** K of a model that does not say. */
     public static final int DEFAULT_K = 16;
+    /** The largest K: a decision's victim mask is a {@code long}, one bit per candidate. */
+    public static final int MAX_K = 64;
 
     /** Which objects a decision chooses among. */
     public enum Candidates {
@@ -58,12 +60,22 @@ public record EvictionModel(String schema, Candidates candidates, int k, boolean
                     + ", got '" + schema + "'");
         }
         java.util.Objects.requireNonNull(candidates, "candidates");
-        if (k < 1 || k > 64) {
-            throw new IllegalArgumentException("K must be in [1, 64], got " + k);
-        }
+        requireK(k);
         if (admission && !HistoryFeatures.SCHEMA.equals(schema)) {
             throw new IllegalArgumentException("only a " + HistoryFeatures.SCHEMA + " model answers admission");
         }
+    }
+
+    /**
+     * @return {@code k}, validated: every K in the project (models, loops, trainers, commands) is
+     *         checked here
+     * @throws IllegalArgumentException naming it when it is not in [1, {@value #MAX_K}]
+     */
+    public static int requireK(int k) {
+        if (k < 1 || k > MAX_K) {
+            throw new IllegalArgumentException("K must be in [1, " + MAX_K + "], got " + k);
+        }
+        return k;
     }
 
     /** Whether the model reads the {@link HistoryFeatures} schema. */

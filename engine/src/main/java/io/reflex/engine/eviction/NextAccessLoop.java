@@ -1,13 +1,9 @@
 package io.reflex.engine.eviction;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.DecisionSession;
 import io.reflex.engine.runtime.FallbackCause;
-import io.reflex.engine.runtime.PolicyStore;
 
-import java.time.Duration;
-import java.util.Objects;
 
 /**
  * The eviction loop of a {@value HistoryFeatures#SCHEMA} model: one small network shared by every
@@ -43,18 +39,8 @@ public final class NextAccessLoop implements AutoCloseable {
         this.k = b.k;
         this.admission = b.admission;
         int rows = b.k + 1;
-        DecisionRuntime.Builder rb = DecisionRuntime.builder().loop(b.loopName).store(b.store)
-                .shape(rows * HistoryFeatures.WIDTH, rows).rows(rows, 0, 0)
-                .fallback(NextAccessLoop::byRecency);
-        if (b.deadline == null) {
-            rb.noDeadline();
-        } else {
-            rb.deadline(b.deadline);
-        }
-        if (b.registry != null) {
-            rb.meterRegistry(b.registry);
-        }
-        this.runtime = rb.build();
+        this.runtime = b.runtime().shape(rows * HistoryFeatures.WIDTH, rows).rows(rows, 0, 0)
+                .fallback(NextAccessLoop::byRecency).build();
     }
 
     /** LRU in this loop's output space: each row's score is its encoded recency. */
@@ -161,24 +147,16 @@ public final class NextAccessLoop implements AutoCloseable {
         }
     }
 
-    /** Validated settings. Required: the store. */
-    public static final class Builder {
-        private int k = 64;
+    /** Validated settings. Required: the store. K defaults to {@value EvictionModel#MAX_K}. */
+    public static final class Builder extends LoopBuilder<Builder> {
         private boolean admission;
-        private PolicyStore store;
-        private Duration deadline = Duration.ofNanos(500_000);
-        private MeterRegistry registry;
-        private String loopName = "eviction";
 
         private Builder() {
+            super(EvictionModel.MAX_K);
         }
 
-        /** Candidates per decision, 1..64 (default 64). */
-        public Builder k(int k) {
-            if (k < 1 || k > 64) {
-                throw new IllegalArgumentException("K must be in [1, 64], got " + k);
-            }
-            this.k = k;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -188,41 +166,8 @@ public final class NextAccessLoop implements AutoCloseable {
             return this;
         }
 
-        public Builder store(PolicyStore store) {
-            this.store = Objects.requireNonNull(store, "store");
-            return this;
-        }
-
-        /** The decision deadline (default 500 µs). */
-        public Builder deadline(Duration deadline) {
-            this.deadline = Objects.requireNonNull(deadline, "deadline");
-            return this;
-        }
-
-        /**
-         * No deadline: a decision is never discarded for being slow. For simulation, whose results
-         * must not depend on the machine's load; a serving host keeps a deadline.
-         */
-        public Builder noDeadline() {
-            this.deadline = null;
-            return this;
-        }
-
-        public Builder meterRegistry(MeterRegistry registry) {
-            this.registry = Objects.requireNonNull(registry, "registry");
-            return this;
-        }
-
-        /** The metric tag {@code loop} (default {@code eviction}). */
-        public Builder loopName(String name) {
-            this.loopName = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
         public NextAccessLoop build() {
-            if (store == null) {
-                throw new IllegalStateException("a next-access loop needs a policy store");
-            }
+            requireStore("a next-access loop");
             return new NextAccessLoop(this);
         }
     }

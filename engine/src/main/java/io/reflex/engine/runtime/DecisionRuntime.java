@@ -129,7 +129,7 @@ public final class DecisionRuntime implements AutoCloseable {
         private Fallback fallback;
         private int inputSize = -1;
         private int outputSize = -1;
-        private long deadlineNanos = 500_000;
+        private long deadlineNanos = DecisionDeadline.DEFAULT.toNanos();
         private Mode mode = Mode.INLINE;
         private CircuitBreaker breaker;
         private MeterRegistry registry;
@@ -199,11 +199,7 @@ public final class DecisionRuntime implements AutoCloseable {
 
         /** The decision deadline (default 500 µs, Cold-RL's); replaces an earlier {@link #noDeadline()}. */
         public Builder deadline(Duration deadline) {
-            Objects.requireNonNull(deadline, "deadline (for none, call noDeadline())");
-            if (deadline.isNegative() || deadline.isZero() || deadline.compareTo(Duration.ofSeconds(10)) > 0) {
-                throw new IllegalArgumentException("deadline must be in (0, 10 s], got " + deadline);
-            }
-            this.deadlineNanos = deadline.toNanos();
+            this.deadlineNanos = DecisionDeadline.require(deadline).toNanos();
             return this;
         }
 

@@ -448,7 +448,7 @@ class DecisionRuntimeTest {
         assertEquals("deadline must be in (0, 10 s], got PT10.001S",
                 assertThrows(IllegalArgumentException.class,
                         () -> DecisionRuntime.builder().deadline(Duration.ofMillis(10_001))).getMessage());
-        assertEquals("deadline (for none, call noDeadline())",
+        assertEquals("deadline (for none, use the builder's noDeadline())",
                 assertThrows(NullPointerException.class, () -> DecisionRuntime.builder().deadline(null)).getMessage());
         assertEquals("latency sampling must be >= 1, got 0",
                 assertThrows(IllegalArgumentException.class, () -> DecisionRuntime.builder().latencySampling(0)).getMessage());

@@ -2,6 +2,7 @@ package io.reflex.trainer.rl;
 
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.explore.EpsilonGreedy;
 import io.reflex.engine.onnx.GoldenPairs;
 import io.reflex.engine.onnx.OnnxModel;
@@ -52,9 +53,7 @@ public final class EvictionTraining {
     public record Behaviour(int k, double epsilon, double costDiscount, double sizeExponent, int rounds, long seed,
                             int hitHistory, boolean sampled, double evictionCost) {
         public Behaviour {
-            if (k < 1 || k > 64) {
-                throw new IllegalArgumentException("K must be in [1, 64], got " + k);
-            }
+            EvictionModel.requireK(k);
             if (rounds < 1 || rounds > 10) {
                 throw new IllegalArgumentException("rounds must be in [1, 10], got " + rounds);
             }

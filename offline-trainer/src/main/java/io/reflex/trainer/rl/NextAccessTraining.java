@@ -57,9 +57,7 @@ public final class NextAccessTraining {
                            int decisionsPerReplay, int[] hidden, int steps, int batch, float learningRate, long seed) {
         public Settings {
             Objects.requireNonNull(candidates, "candidates");
-            if (k < 1 || k > 64) {
-                throw new IllegalArgumentException("K must be in [1, 64], got " + k);
-            }
+            EvictionModel.requireK(k);
             if (rounds < 1 || rounds > 10) {
                 throw new IllegalArgumentException("rounds must be in [1, 10], got " + rounds);
             }

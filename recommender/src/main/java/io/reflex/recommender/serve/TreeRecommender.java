@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.reflex.engine.explore.SoftmaxSelector;
 import io.reflex.engine.log.DecisionLogWriter;
 import io.reflex.engine.policy.PolicyLoader;
+import io.reflex.engine.runtime.DecisionDeadline;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.DecisionSession;
 import io.reflex.engine.runtime.FallbackCause;
@@ -255,11 +256,7 @@ public final class TreeRecommender implements AutoCloseable {
          * level); replaces an earlier {@link #noDeadline()}.
          */
         public Builder deadline(Duration deadline) {
-            Objects.requireNonNull(deadline, "deadline (for none, call noDeadline())");
-            if (deadline.isNegative() || deadline.isZero() || deadline.compareTo(Duration.ofSeconds(10)) > 0) {
-                throw new IllegalArgumentException("deadline must be in (0, 10 s], got " + deadline);
-            }
-            this.deadline = deadline;
+            this.deadline = DecisionDeadline.require(deadline);
             return this;
         }
 
