@@ -1,0 +1,13 @@
+/**
+ * Training TPGR offline. A {@link io.reflex.recommender.train.TpgrModel} is the item tree plus one
+ * {@link io.reflex.recommender.train.LevelNetwork} per level, a small row scorer shared by every node
+ * of that level, so the policy stays a few kilobytes whatever the catalog's size.
+ * {@link io.reflex.recommender.train.ReinforceTrainer} trains it by REINFORCE on the simulator's
+ * training users, and {@link io.reflex.recommender.train.TpgrModel#export} writes each level as an
+ * ONNX model with golden pairs, which {@code io.reflex.recommender.serve} loads through the engine.
+ *
+ * <p>Plain Java on the calling thread, deterministic for a seed. Nothing here is thread-safe while
+ * training; a trained model is read-only. A level network's forward and backward passes allocate
+ * nothing.
+ */
+package io.reflex.recommender.train;
