@@ -31,8 +31,9 @@ import java.util.function.IntConsumer;
 /**
  * The offline eviction pipeline: replay a trace under the exploring LRU behaviour policy at one or
  * more cache sizes ({@link TransitionRecorder}), train a dueling Double DQN on the transitions
- * ({@link DoubleDqnTrainer}), and export the network as ONNX with {@link OnnxModelWriter} (batch 1,
- * input {@code [1, 6K]}, output {@code [1, K]}, the engine's eviction shape), with golden
+ * ({@link DoubleDqnTrainer}), and export the network as ONNX with {@link OnnxModelWriter} (batch 1, in
+ * the engine's layout for its network: candidate rows {@code [1, 12] → [1, 2]} for the default
+ * candidate-dueling network, joint {@code [1, 6K] → [1, K]} otherwise), with golden
  * input/output pairs from the trainer's own forward pass in its metadata so that the engine's load
  * check proves the export computes what was trained.
  *

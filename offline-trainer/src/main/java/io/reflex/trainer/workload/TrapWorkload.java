@@ -5,8 +5,8 @@ import io.reflex.trainer.cache.RequestSink;
 import java.util.SplittableRandom;
 
 /**
- * {@code trap}: the Cold-RL adversarial workload, as {@code ../shared/reference/cold-rl.md} specifies
- * it (Cold-RL's generator with its ordering defect fixed: time advances by cumulative exponential
+ * {@code trap}: the Cold-RL adversarial workload, as the Cold-RL paper's generator specifies it
+ * (Cold-RL's generator with its ordering defect fixed: time advances by cumulative exponential
  * gaps, so requests stay in order).
  * <ul>
  *   <li>N requests (default 30,000) over 2,000 objects. Each object: TTL uniform in 2–24 h, discovery

@@ -24,7 +24,7 @@ import java.util.function.Function;
 
 /**
  * Every policy by the name results carry, and how to build a fresh instance for one replay. The
- * baseline names are those of {@code contracts.md}; {@code lfu-aging}, {@code belady-size} and
+ * baseline names are those of the command-line contracts ({@code docs/reference.md}); {@code lfu-aging}, {@code belady-size} and
  * {@code belady-tail} are extras.
  *
  * <table>

@@ -1,13 +1,13 @@
 package io.reflex.trainer.cache.trace;
 
 import io.reflex.trainer.cache.Trace;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -348,29 +349,18 @@ class TraceReadersTest {
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
     }
 
-    // ---- the shared sample
+    // ---- the committed real trace
 
     @Test
-    void theCache2kSampleReads76118RequestsOver20484Keys() throws IOException {
-        Path sample = sharedSample();
-        Assumptions.assumeTrue(sample != null,
-                "skipped: the shared sample ../shared/data/traces/cache2k-web07.trace.xz is not next to this checkout");
+    void theCommittedCache2kTraceReads76118RequestsOver20484Keys() throws IOException {
+        // the quickstart's real trace, a resource of the trainer's jar
+        try (InputStream in = TraceReadersTest.class.getResourceAsStream("/io/reflex/trainer/traces/cache2k-web07.trace.xz")) {
+            assertNotNull(in, "the jar's cache2k-web07.trace.xz resource");
+            Trace t = TraceFormat.CACHE2K.read(in, "cache2k-web07.trace.xz", Strictness.STRICT);
 
-        Trace t = TraceFormat.CACHE2K.read(sample, Strictness.STRICT);
-
-        assertEquals(76_118, t.length());
-        assertEquals(20_484, t.objectCount());
-        assertEquals(0, t.malformedSkipped());
-    }
-
-    /** {@code ../shared/data/traces/cache2k-web07.trace.xz} relative to the repository root, or null. */
-    static Path sharedSample() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("reflex")) && Files.isRegularFile(p.resolve("pom.xml"))) {
-                Path sample = p.resolve("../shared/data/traces/cache2k-web07.trace.xz").normalize();
-                return Files.isRegularFile(sample) ? sample : null;
-            }
+            assertEquals(76_118, t.length());
+            assertEquals(20_484, t.objectCount());
+            assertEquals(0, t.malformedSkipped());
         }
-        return null;
     }
 }
