@@ -4,13 +4,11 @@ import io.reflex.engine.eviction.AccessHistory;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
 import io.reflex.engine.eviction.NextAccessLoop;
-import io.reflex.engine.runtime.FallbackCause;
 import io.reflex.trainer.cache.CacheView;
 import io.reflex.trainer.cache.EvictionContext;
 import io.reflex.trainer.cache.RemovalCause;
 import io.reflex.trainer.cache.SampledCandidates;
 
-import java.util.Arrays;
 
 /**
  * Eviction by predicted time to next access ({@value HistoryFeatures#SCHEMA} models), as a cache
@@ -54,14 +52,11 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
     private final Observer observer;
     private final int k;
     private final int[] objects;
-    private final long[] latencies;
+    private final DecisionStats stats;
     private AccessHistory history;
     private SampledCandidates sampler;
     private int[] admittedAt;
     private int pendingVictim = -1;
-    private int latencyCount;
-    private long decisions;
-    private long fallbacks;
     private long declined;
 
     /**
@@ -82,7 +77,7 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
         this.observer = observer;
         this.k = model.k();
         this.objects = new int[k];
-        this.latencies = new long[latencySamples];
+        this.stats = new DecisionStats(latencySamples);
     }
 
     @Override
@@ -166,15 +161,7 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
         }
         long t0 = System.nanoTime();
         int victim = decider.decide(n, incoming);
-        long elapsed = System.nanoTime() - t0;
-        if (latencyCount < latencies.length) {
-            latencies[latencyCount++] = elapsed;
-        }
-        decisions++;
-        FallbackCause cause = decider.lastCause();
-        if (cause != null) {
-            fallbacks++;
-        }
+        stats.record(System.nanoTime() - t0, decider.lastCause());
         return objects[victim];
     }
 
@@ -207,12 +194,12 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
 
     @Override
     public long decisions() {
-        return decisions;
+        return stats.decisions();
     }
 
     @Override
     public long fallbacks() {
-        return fallbacks;
+        return stats.fallbacks();
     }
 
     /** Incoming objects the model declined. */
@@ -222,7 +209,7 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
 
     @Override
     public long[] latencies() {
-        return Arrays.copyOf(latencies, latencyCount);
+        return stats.latencies();
     }
 
     @Override

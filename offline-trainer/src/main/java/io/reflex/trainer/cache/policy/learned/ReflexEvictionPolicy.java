@@ -4,7 +4,6 @@ import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.engine.policy.PolicyLoader;
-import io.reflex.engine.runtime.FallbackCause;
 import io.reflex.engine.runtime.PolicyStore;
 import io.reflex.engine.runtime.SwapResult;
 import io.reflex.trainer.cache.CacheView;
@@ -50,18 +49,16 @@ public final class ReflexEvictionPolicy implements LearnedEvictionPolicy {
     private final int k;
     private final int[] objects;
     private final float[] raw;
-    private final long[] latencies;
+    private final DecisionStats stats;
     /** The model's {@code reflex.hit-history} period ({@link HitHistory#OFF} when absent). */
     private final int hitHistory;
     /** Whether the model was trained on sampled candidates ({@code reflex.candidates=sampled}). */
     private final boolean sampled;
     /** Built at the first callback, when the trace's object count is known. */
     private LearnedCandidates gatherer;
-    private int latencyCount;
-    private long decisions;
-    private long fallbacks;
 
     private ReflexEvictionPolicy(Path model, int k, Duration deadline, int latencySamples) {
+        this.stats = new DecisionStats(latencySamples);   // validates before anything is opened
         PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of(), Duration.ZERO);
         SwapResult swap = store.offer(model);
         if (!swap.accepted()) {
@@ -74,7 +71,6 @@ public final class ReflexEvictionPolicy implements LearnedEvictionPolicy {
         this.k = k;
         this.objects = new int[k];
         this.raw = new float[k * CandidateFeatures.COUNT];
-        this.latencies = new long[latencySamples];
         Map<String, String> metadata = OnnxModel.read(model).metadata();
         this.hitHistory = hitHistoryOf(model, metadata);
         this.sampled = sampledOf(model, metadata);
@@ -143,9 +139,6 @@ public final class ReflexEvictionPolicy implements LearnedEvictionPolicy {
     /** As {@link #load(Path, int, int)} with a decision deadline (null: none). */
     public static ReflexEvictionPolicy load(Path model, int k, Duration deadline, int latencySamples) {
         Objects.requireNonNull(model, "model");
-        if (latencySamples < 0) {
-            throw new IllegalArgumentException("latency samples must be >= 0, got " + latencySamples);
-        }
         return new ReflexEvictionPolicy(model, k, deadline, latencySamples);
     }
 
@@ -170,15 +163,7 @@ public final class ReflexEvictionPolicy implements LearnedEvictionPolicy {
         TransitionRecorder.fill(decider.candidates(), raw, n);
         long t0 = System.nanoTime();
         long mask = decider.decide();
-        long elapsed = System.nanoTime() - t0;
-        if (latencyCount < latencies.length) {
-            latencies[latencyCount++] = elapsed;
-        }
-        decisions++;
-        FallbackCause cause = decider.lastCause();
-        if (cause != null) {
-            fallbacks++;
-        }
+        stats.record(System.nanoTime() - t0, decider.lastCause());
         for (int j = 0; j < n; j++) {
             if ((mask & (1L << j)) != 0) {
                 cache.evict(objects[j]);
@@ -198,17 +183,17 @@ public final class ReflexEvictionPolicy implements LearnedEvictionPolicy {
 
     @Override
     public long decisions() {
-        return decisions;
+        return stats.decisions();
     }
 
     @Override
     public long fallbacks() {
-        return fallbacks;
+        return stats.fallbacks();
     }
 
     @Override
     public long[] latencies() {
-        return java.util.Arrays.copyOf(latencies, latencyCount);
+        return stats.latencies();
     }
 
     /** Closes the decider and the loop (and with it the store and the loaded policy). */
