@@ -1,6 +1,7 @@
 package io.reflex.engine.eviction;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.reflex.engine.runtime.CircuitBreaker;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.DecisionSession;
 import io.reflex.engine.runtime.FallbackCause;
@@ -46,6 +47,9 @@ public final class NextAccessLoop implements AutoCloseable {
         DecisionRuntime.Builder rb = DecisionRuntime.builder().loop(b.loopName).store(b.store)
                 .shape(rows * HistoryFeatures.WIDTH, rows).rows(rows, 0, 0)
                 .fallback(NextAccessLoop::byRecency);
+        if (b.breaker != null) {
+            rb.breaker(b.breaker);
+        }
         if (b.deadline == null) {
             rb.noDeadline();
         } else {
@@ -169,6 +173,7 @@ public final class NextAccessLoop implements AutoCloseable {
         private Duration deadline = Duration.ofNanos(500_000);
         private MeterRegistry registry;
         private String loopName = "eviction";
+        private CircuitBreaker breaker;
 
         private Builder() {
         }
@@ -210,6 +215,12 @@ public final class NextAccessLoop implements AutoCloseable {
 
         public Builder meterRegistry(MeterRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** The circuit breaker (default: the runtime's). */
+        public Builder breaker(CircuitBreaker breaker) {
+            this.breaker = Objects.requireNonNull(breaker, "breaker");
             return this;
         }
 
