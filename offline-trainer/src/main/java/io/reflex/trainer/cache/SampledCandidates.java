@@ -1,14 +1,13 @@
 package io.reflex.trainer.cache;
 
 import io.reflex.engine.eviction.EvictionLoop;
-
-import java.util.SplittableRandom;
+import io.reflex.engine.eviction.ResidentIndex;
 
 /**
  * Eviction candidates drawn from the whole resident set instead of its least recently used tail
- * (as LRB and {@code belady-size} draw them): K distinct resident objects sampled uniformly with a
- * seeded {@link SplittableRandom} (all of them when K or fewer are resident), ordered least recently
- * requested first, with their features in the layout of {@link CacheView#candidates} (from
+ * (as LRB and {@code belady-size} draw them): K distinct resident objects sampled uniformly by the
+ * engine's {@link ResidentIndex} with a seeded generator (all of them when K or fewer are resident),
+ * ordered least recently requested first, exactly as a host embedding Reflex samples them, with their features in the layout of {@link CacheView#candidates} (from
  * {@link CacheView#candidateFeatures}). Position 0 is therefore the oldest-accessed object of the
  * sample: what an LRU behaviour or the engine's LRU fallback evicts.
  *
@@ -27,21 +26,18 @@ public final class SampledCandidates {
     /** Its value for the K least recently used (the default; not written). */
     public static final String LRU = "lru";
 
-    private final SplittableRandom random;
-    private final int[] residents;
-    private final int[] slot;
+    private final ResidentIndex residents;
     private final int[] lastRequest;
-    private int count;
+    private final ResidentIndex.LastAccess byLastRequest;
 
     /**
      * @param objectCount distinct objects of the trace
      * @param seed        seed of the sampling
      */
     public SampledCandidates(int objectCount, long seed) {
-        random = new SplittableRandom(seed);
-        residents = new int[objectCount];
-        slot = new int[objectCount];
+        residents = new ResidentIndex(Math.max(1, objectCount), seed);
         lastRequest = new int[objectCount];
+        byLastRequest = object -> lastRequest[object];
     }
 
     /** Whether {@code value} (a {@link #METADATA} entry, null when absent) means sampled candidates. */
@@ -63,21 +59,17 @@ public final class SampledCandidates {
 
     /** The object became resident. */
     public void inserted(int object) {
-        slot[object] = count;
-        residents[count++] = object;
+        residents.add(object);
     }
 
     /** The object left the cache (evicted or expired). */
     public void removed(int object) {
-        int s = slot[object];
-        int last = residents[--count];
-        residents[s] = last;
-        slot[last] = s;
+        residents.remove(object);
     }
 
     /** Resident objects tracked. */
     public int residentCount() {
-        return count;
+        return residents.size();
     }
 
     /**
@@ -99,27 +91,6 @@ public final class SampledCandidates {
      * @return n = min(k, resident count)
      */
     public int draw(int k, int[] objects) {
-        int n = Math.min(k, count);
-        for (int d = 0; d < n; d++) {
-            if (count > k) {
-                // partial Fisher-Yates over the resident array (its order does not matter)
-                int j = d + random.nextInt(count - d);
-                int a = residents[d];
-                int b = residents[j];
-                residents[d] = b;
-                slot[b] = d;
-                residents[j] = a;
-                slot[a] = j;
-            }
-            int o = residents[d];
-            // insertion by last request, oldest first (distinct objects never share a request)
-            int i = d;
-            while (i > 0 && lastRequest[objects[i - 1]] > lastRequest[o]) {
-                objects[i] = objects[i - 1];
-                i--;
-            }
-            objects[i] = o;
-        }
-        return n;
+        return residents.sample(k, objects, byLastRequest);
     }
 }

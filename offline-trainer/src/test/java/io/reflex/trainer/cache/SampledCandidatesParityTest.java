@@ -1,0 +1,174 @@
+package io.reflex.trainer.cache;
+
+import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.eviction.HistoryFeatures;
+import io.reflex.engine.onnx.Dense;
+import io.reflex.engine.onnx.MlpGraph;
+import io.reflex.engine.onnx.OnnxModelWriter;
+import io.reflex.trainer.cache.policy.learned.LearnedEvictionPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * {@link SampledCandidates} samples through the engine's {@code ResidentIndex} now; the simulator's
+ * behaviour is what it was, draw for draw: against the former implementation (kept here verbatim)
+ * under random operations, and in the {@code reflex} policy's hit ratio on a seeded trace, pinned
+ * from a run before the change.
+ */
+class SampledCandidatesParityTest {
+
+    @TempDir
+    Path dir;
+
+    /** The implementation before the engine's index, verbatim but for its features method. */
+    private static final class Former {
+        private final SplittableRandom random;
+        private final int[] residents;
+        private final int[] slot;
+        private final int[] lastRequest;
+        private int count;
+
+        Former(int objectCount, long seed) {
+            random = new SplittableRandom(seed);
+            residents = new int[objectCount];
+            slot = new int[objectCount];
+            lastRequest = new int[objectCount];
+        }
+
+        void touch(int object, int requestIndex) {
+            lastRequest[object] = requestIndex;
+        }
+
+        void inserted(int object) {
+            slot[object] = count;
+            residents[count++] = object;
+        }
+
+        void removed(int object) {
+            int s = slot[object];
+            int last = residents[--count];
+            residents[s] = last;
+            slot[last] = s;
+        }
+
+        int draw(int k, int[] objects) {
+            int n = Math.min(k, count);
+            for (int d = 0; d < n; d++) {
+                if (count > k) {
+                    int j = d + random.nextInt(count - d);
+                    int a = residents[d];
+                    int b = residents[j];
+                    residents[d] = b;
+                    slot[b] = d;
+                    residents[j] = a;
+                    slot[a] = j;
+                }
+                int o = residents[d];
+                int i = d;
+                while (i > 0 && lastRequest[objects[i - 1]] > lastRequest[o]) {
+                    objects[i] = objects[i - 1];
+                    i--;
+                }
+                objects[i] = o;
+            }
+            return n;
+        }
+    }
+
+    @Test
+    void drawsExactlyAsTheFormerImplementationUnderRandomOperations() {
+        for (long seed = 1; seed <= 10; seed++) {
+            SplittableRandom ops = new SplittableRandom(seed * 31);
+            int objects = 1 + ops.nextInt(500);
+            SampledCandidates now = new SampledCandidates(objects, seed);
+            Former before = new Former(objects, seed);
+            boolean[] resident = new boolean[objects];
+            int[] a = new int[64];
+            int[] b = new int[64];
+            for (int request = 0; request < 20_000; request++) {
+                int o = ops.nextInt(objects);
+                now.touch(o, request);
+                before.touch(o, request);
+                int op = ops.nextInt(3);
+                if (op == 0 && !resident[o]) {
+                    resident[o] = true;
+                    now.inserted(o);
+                    before.inserted(o);
+                } else if (op == 1 && resident[o]) {
+                    resident[o] = false;
+                    now.removed(o);
+                    before.removed(o);
+                } else if (op == 2) {
+                    int k = 1 + ops.nextInt(64);
+                    int n = now.draw(k, a);
+                    assertEquals(before.draw(k, b), n);
+                    assertArrayEquals(Arrays.copyOf(b, n), Arrays.copyOf(a, n), "seed " + seed + " request " + request);
+                }
+                assertEquals(before.count, now.residentCount());
+            }
+        }
+    }
+
+    /** Zipf(0.9) over 2,000 objects with a scan of 300 fresh objects every 4,000 requests; unit sizes. */
+    static Trace zipfWithScans(int requests, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int objects = 2_000;
+        double[] cumulative = new double[objects];
+        double total = 0;
+        for (int i = 0; i < objects; i++) {
+            total += 1 / Math.pow(i + 1, 0.9);
+            cumulative[i] = total;
+        }
+        TraceBuilder b = new TraceBuilder(requests);
+        long fresh = 1_000_000;
+        for (int i = 0; i < requests; i++) {
+            long key;
+            if (i % 4_000 >= 3_700) {
+                key = fresh++;
+            } else {
+                int rank = Arrays.binarySearch(cumulative, r.nextDouble() * total);
+                key = rank >= 0 ? rank : -rank - 1;
+            }
+            b.request(key, Double.NaN, TraceBuilder.NO_SIZE, Double.NaN, Double.NaN);
+        }
+        return b.build("zipf-with-scans");
+    }
+
+    /**
+     * A history-1 model whose prediction is recency minus the 2^11-tick counter (weights ±1, so every
+     * backend computes the same bits), sampled candidates, K = 16, answering admission.
+     */
+    static Path recencyMinusFrequency(Path file, EvictionModel.Candidates candidates, boolean admission) {
+        float[] w = new float[HistoryFeatures.WIDTH];
+        w[HistoryFeatures.RECENCY] = 1f;
+        w[HistoryFeatures.EDC + 1] = -1f;
+        OnnxModelWriter writer = OnnxModelWriter.of(MlpGraph.chain(HistoryFeatures.WIDTH,
+                List.of(new Dense(HistoryFeatures.WIDTH, 1, w, new float[1])))).fixedBatch(1);
+        for (var e : new EvictionModel(HistoryFeatures.SCHEMA, candidates, 16, admission).toMetadata().entrySet()) {
+            writer = writer.metadata(e.getKey(), e.getValue());
+        }
+        writer.write(file);
+        return file;
+    }
+
+    @Test
+    void theReflexHitRatioOfASampledHistoryModelOnASeededTraceIsUnchanged() {
+        Trace trace = zipfWithScans(30_000, 11);
+        Path model = recencyMinusFrequency(dir.resolve("sampled.onnx"), EvictionModel.Candidates.SAMPLED, true);
+        try (LearnedEvictionPolicy p = LearnedEvictionPolicy.load(model, 0)) {
+            SimulationResult r = CacheSimulator.replay(trace, Capacity.entries(200), p);
+            assertEquals(PINNED_HITS, r.hits(), "hit ratio " + r.hitRatio());
+        }
+    }
+
+    /** Measured with the former implementation (before the engine's ResidentIndex). */
+    private static final long PINNED_HITS = 15_391;
+}
