@@ -80,6 +80,10 @@ public record EvictionModel(String schema, Candidates candidates, int k, boolean
     public static EvictionModel of(Map<String, String> metadata, Object source) {
         try {
             String schema = metadata.getOrDefault(SCHEMA_METADATA, COLD_RL_SCHEMA).trim();
+            if (!COLD_RL_SCHEMA.equals(schema) && !HistoryFeatures.SCHEMA.equals(schema)) {
+                throw new IllegalArgumentException(SCHEMA_METADATA + " must be " + COLD_RL_SCHEMA + " or "
+                        + HistoryFeatures.SCHEMA + " (features this engine knows how to feed), got '" + schema + "'");
+            }
             String c = metadata.getOrDefault(EvictionLoop.CANDIDATES_METADATA, "lru").trim();
             Candidates candidates = switch (c) {
                 case "lru" -> Candidates.LRU;

@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.reflex.engine.eviction.EvictionCandidates;
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.eviction.NextAccessLoop;
 import io.reflex.engine.runtime.CircuitBreaker;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.FallbackCause;
@@ -32,6 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.IntToDoubleFunction;
+import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -124,6 +127,16 @@ public final class ReflexCache<K, V> implements AutoCloseable {
      */
     public static final double DEFAULT_HEADROOM = 1.0 / 128;
 
+    /**
+     * The default {@link Builder#ghostsPerResident}: the bounded history of a history-1 cache keeps
+     * this many evicted objects' histories per resident entry.
+     */
+    public static final int DEFAULT_GHOSTS_PER_RESIDENT = 2;
+
+    /** The contract assumed for a store serving nothing at build time: Cold-RL, as before any model. */
+    private static final EvictionModel COLD_RL_DEFAULT = new EvictionModel(EvictionModel.COLD_RL_SCHEMA,
+            EvictionModel.Candidates.LRU, EvictionModel.DEFAULT_K, false);
+
     private final String name;
     private final Cache<K, EntryNode<V>> cache;
     private final ConcurrentMap<K, EntryNode<V>> map;
@@ -140,6 +153,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     private final LongAdder residentWeight = new LongAdder();
 
     private final ReentrantLock decisionLock = new ReentrantLock();
+    /** The history-1 path's state and decisions; null on the Cold-RL path. */
+    private final HistoryEviction<K, V> history;
+    private final EvictionModel model;
     private final EvictionLoop loop;
     private final EvictionLoop.Decider decider;
     private final Object[] candidateKeys;
@@ -176,7 +192,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
                 : typed(builder.maximumSize(b.maximum));
         typed = typed.evictionListener((K key, EntryNode<V> node, RemovalCause cause) -> {
             if (node != null) {
-                residentWeight.add(-node.weight);
+                evictedByCaffeine(node);
             }
         });
         if (perEntryTtl) {
@@ -185,18 +201,38 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         this.cache = typed.build();
         this.map = cache.asMap();
         this.eviction = cache.policy().eviction().orElseThrow();
+        this.model = b.model;
 
-        EvictionLoop.Builder lb = EvictionLoop.builder().k(b.k).store(b.store).deadline(b.deadline).breaker(b.breaker)
-                .mode(DecisionRuntime.Mode.INLINE).loopName("caffeine-" + name);
-        if (b.registry != null) {
-            lb.meterRegistry(b.registry);
+        if (b.model.readsHistory()) {
+            NextAccessLoop.Builder nb = NextAccessLoop.builder().k(b.model.k()).admission(b.model.admission())
+                    .store(b.store).deadline(b.deadline).breaker(b.breaker).loopName("caffeine-" + name);
+            if (b.registry != null) {
+                nb.meterRegistry(b.registry);
+            }
+            ToLongFunction<? super K> fingerprint = b.fingerprint != null ? b.fingerprint : KeyFingerprint::of;
+            this.history = new HistoryEviction<>(b.model, nb.build(), map, eviction, residentWeight, b.maximum,
+                    b.residentBound(), b.ghostsPerResident, b.maxDecisionsPerWrite, fingerprint, policyDecisions,
+                    policyEvictions, fallbackWrites);
+            this.loop = null;
+            this.decider = null;
+            this.candidateKeys = null;
+            this.candidateNodes = null;
+            this.candidateFiller = null;
+            this.scores = null;
+        } else {
+            this.history = null;
+            EvictionLoop.Builder lb = EvictionLoop.builder().k(b.k).store(b.store).deadline(b.deadline).breaker(b.breaker)
+                    .mode(DecisionRuntime.Mode.INLINE).loopName("caffeine-" + name);
+            if (b.registry != null) {
+                lb.meterRegistry(b.registry);
+            }
+            this.loop = lb.build();
+            this.decider = loop.newDecider();
+            this.candidateKeys = new Object[b.k];
+            this.candidateNodes = new Object[b.k];
+            this.candidateFiller = this::fillCandidates;
+            this.scores = decider::score;
         }
-        this.loop = lb.build();
-        this.decider = loop.newDecider();
-        this.candidateKeys = new Object[b.k];
-        this.candidateNodes = new Object[b.k];
-        this.candidateFiller = this::fillCandidates;
-        this.scores = decider::score;
 
         if (b.registry != null) {
             CaffeineCacheMetrics.monitor(b.registry, cache, name);
@@ -205,6 +241,22 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             FunctionCounter.builder("reflex.caffeine.fallback.writes", fallbackWrites, LongAdder::sum)
                     .description("writes needing room whose decision fell back to Caffeine's own eviction")
                     .tag("cache", name).register(b.registry);
+            if (history != null) {
+                FunctionCounter.builder("reflex.caffeine.admission.declines", history.declinesAdder(), LongAdder::sum)
+                        .description("writes the history-1 model declined to cache").tag("cache", name)
+                        .register(b.registry);
+                FunctionCounter.builder("reflex.caffeine.fingerprint.conflicts", history.conflictsAdder(), LongAdder::sum)
+                        .description("writes not cached because another resident key has the same fingerprint")
+                        .tag("cache", name).register(b.registry);
+            }
+        }
+    }
+
+    /** Caffeine evicted or expired {@code node} on its own (any thread, maybe under its eviction lock). */
+    private void evictedByCaffeine(EntryNode<V> node) {
+        residentWeight.add(-node.weight);
+        if (history != null) {
+            history.evicted(node);
         }
     }
 
@@ -224,20 +276,29 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         return name;
     }
 
-    /** The value for {@code key}, or null when absent or expired. Records the hit for the features. */
+    /**
+     * The value for {@code key}, or null when absent or expired. Records the hit for the features
+     * (with a history-1 model: a tick of the request clock; a miss does not tick, the write that
+     * follows it does).
+     */
     public V getIfPresent(K key) {
         EntryNode<V> node = cache.getIfPresent(key);
         if (node == null) {
             return null;
         }
-        node.recordHit(clock.approximateNanos());
+        if (history != null) {
+            history.hit(node);
+        } else {
+            node.recordHit(clock.approximateNanos());
+        }
         return node.value;
     }
 
     /**
      * The value for {@code key}, loading it with {@code loader} on a miss and storing it; the load's
      * duration is the entry's origin RTT. Concurrent misses on one key each load (no coalescing).
-     * A null from the loader is returned and not stored.
+     * A null from the loader is returned and not stored. With a history-1 model that declines the
+     * loaded value ({@link #admissionDeclines()}), it is returned and not stored.
      */
     public V get(K key, Function<? super K, ? extends V> loader) {
         V hit = getIfPresent(key);
@@ -259,7 +320,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
 
     /**
      * Stores {@code value}, first letting the policy make room when the write would exceed the
-     * capacity.
+     * capacity. A history-1 model that answers admission may decline the value instead: it is then
+     * not stored ({@link #admissionDeclines()}); nor is a value whose key's fingerprint another
+     * resident key holds ({@link #fingerprintConflicts()}).
      *
      * @param originRttMillis what fetching it from the origin took, in milliseconds (a feature)
      * @param ttl             its time to live, or null for none; requires {@code perEntryTtl()}
@@ -290,6 +353,10 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             }
         }
         long now = clock.approximateNanos();
+        if (history != null) {
+            history.store(key, value, weight, now, ttlNanos, originRttMillis);
+            return;
+        }
         makeRoomFor(weight, now);
         EntryNode<V> previous = map.put(key, new EntryNode<>(value, weight, now, ttlNanos, originRttMillis));
         residentWeight.add(previous == null ? weight : weight - previous.weight);
@@ -297,6 +364,10 @@ public final class ReflexCache<K, V> implements AutoCloseable {
 
     /** Removes {@code key} if present. */
     public void invalidate(K key) {
+        if (history != null) {
+            history.invalidate(key);
+            return;
+        }
         EntryNode<V> removed = map.remove(key);
         if (removed != null) {
             residentWeight.add(-removed.weight);
@@ -354,9 +425,63 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         return fallbackWrites.sum();
     }
 
-    /** The eviction loop (its runtime, store, breaker and counters by fallback cause). */
+    /**
+     * Writes a history-1 model declined to cache (the value was returned to the caller, not stored);
+     * 0 for other models.
+     */
+    public long admissionDeclines() {
+        return history == null ? 0 : history.declines();
+    }
+
+    /**
+     * Writes not cached because a different resident key had the same 64-bit fingerprint
+     * ({@link Builder#keyFingerprint}); 0 on the Cold-RL path.
+     */
+    public long fingerprintConflicts() {
+        return history == null ? 0 : history.conflicts();
+    }
+
+    /**
+     * The contract of the model served: its schema, candidate set, K and admission (a store with no
+     * model at build time: Cold-RL's defaults).
+     */
+    public EvictionModel evictionModel() {
+        return model;
+    }
+
+    /** Candidates per decision. */
+    public int k() {
+        return history != null ? history.loop().k() : loop.k();
+    }
+
+    /**
+     * The Cold-RL eviction loop (its runtime, store, breaker and counters by fallback cause).
+     *
+     * @throws IllegalStateException when the cache serves a history-1 model ({@link #nextAccessLoop()})
+     */
     public EvictionLoop evictionLoop() {
+        if (loop == null) {
+            throw new IllegalStateException("cache '" + name + "' serves a " + model.schema()
+                    + " model through nextAccessLoop(), not a Cold-RL eviction loop");
+        }
         return loop;
+    }
+
+    /**
+     * The history-1 loop (its runtime, store, breaker and counters by fallback cause).
+     *
+     * @throws IllegalStateException when the cache serves a Cold-RL model ({@link #evictionLoop()})
+     */
+    public NextAccessLoop nextAccessLoop() {
+        if (history == null) {
+            throw new IllegalStateException("cache '" + name + "' serves a Cold-RL model through evictionLoop()");
+        }
+        return history.loop();
+    }
+
+    /** The history-1 path, for this package's tests; null on the Cold-RL path. */
+    HistoryEviction<K, V> historyEviction() {
+        return history;
     }
 
     /**
@@ -374,6 +499,10 @@ public final class ReflexCache<K, V> implements AutoCloseable {
 
     @Override
     public void close() {
+        if (history != null) {
+            history.close();
+            return;
+        }
         decisionLock.lock();
         try {
             decider.close();
@@ -522,6 +651,10 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         private double headroom = DEFAULT_HEADROOM;
         private boolean kSet;
         private OptionalInt trainedK = OptionalInt.empty();
+        private EvictionModel model = COLD_RL_DEFAULT;
+        private long maximumEntries = -1;
+        private int ghostsPerResident = DEFAULT_GHOSTS_PER_RESIDENT;
+        private ToLongFunction<? super K> fingerprint;
 
         private Builder() {
         }
@@ -586,10 +719,26 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             return this;
         }
 
-        /** The store serving the policy ({@code [1, 6K] -> [1, K]}); the cache takes ownership. */
+        /**
+         * The store serving the policy; the cache takes ownership. The model it serves now is checked
+         * as {@link #model} checks a file (its metadata and shape, read from the version's file), and
+         * decides the path: a {@code history-1} model is served by its next-access loop, anything
+         * else (or no model yet) by the Cold-RL loop.
+         *
+         * @throws IllegalArgumentException naming the file and what it needs that the adapter does
+         *                                  not feed, as {@link #model} would; the store is then not
+         *                                  taken (the caller still owns it)
+         */
         public Builder<K, V> policyStore(PolicyStore store) {
             Objects.requireNonNull(store, "store");
-            this.trainedK = TrainedK.of(store, null);
+            java.util.Optional<EvictionModel> served = ServedModel.ofStore(store);
+            Path file = store.version().map(io.reflex.engine.runtime.ModelVersion::file).orElse(null);
+            if (served.isPresent() && served.get().readsHistory()) {
+                this.trainedK = OptionalInt.of(served.get().k());
+            } else {
+                this.trainedK = TrainedK.of(store, file);
+            }
+            this.model = served.orElse(COLD_RL_DEFAULT);
             replaceStore(store);
             return this;
         }
@@ -603,29 +752,88 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * Loads {@code model} into a new store with {@link EvictionLoop#hostLoader()}: the default
-         * checks, and it refuses a model trained on a hit history that survives eviction
-         * ({@link EvictionFeatures#HIT_HISTORY_METADATA}: the adapter keeps hits since admission) or
-         * on candidates other than the K coldest ({@link EvictionLoop#CANDIDATES_METADATA}).
+         * Loads {@code model} into a new store, as its metadata says to serve it
+         * ({@link EvictionModel}). A Cold-RL model loads with {@link EvictionLoop#hostLoader()}: the
+         * default checks, and it is refused when trained on a hit history that survives eviction
+         * ({@link EvictionFeatures#HIT_HISTORY_METADATA}: this path keeps hits since admission) or
+         * on candidates other than the K coldest ({@link EvictionLoop#CANDIDATES_METADATA}). A
+         * {@code history-1} model must be the schema's one-row network ({@code [1, 11] -> [1, 1]});
+         * its K, candidate set and admission come from its metadata.
          *
-         * @throws IllegalArgumentException naming the file and reason when the engine refuses it
+         * @throws IllegalArgumentException naming the file and what it needs that the adapter does
+         *                                  not feed, or why the engine refused it
          */
         public Builder<K, V> model(Path model) {
             Objects.requireNonNull(model, "model");
-            PolicyStore s = PolicyStore.create(EvictionLoop.hostLoader().build(), List.of());
+            EvictionModel contract = ServedModel.check(model);
+            PolicyStore s = PolicyStore.create(contract.readsHistory() ? ServedModel.historyLoader()
+                    : ServedModel.coldRlLoader().build(), List.of());
             SwapResult r = s.offer(model);
             if (!r.accepted()) {
                 s.close();
                 throw new IllegalArgumentException("the engine refused " + model + ": " + r.reason());
             }
             try {
-                this.trainedK = TrainedK.of(s, model);
+                this.trainedK = contract.readsHistory() ? OptionalInt.of(contract.k()) : TrainedK.of(s, model);
             } catch (IllegalArgumentException e) {
                 s.close();
                 throw e;
             }
+            this.model = contract;
             replaceStore(s);
             return this;
+        }
+
+        /**
+         * With {@link #maximumWeight} and a {@code history-1} model: the most entries resident at
+         * once, which sizes the bounded history (a write beyond it makes room as a write beyond
+         * the weight does). Required there; refused with {@link #maximumSize}, which bounds the
+         * entries already; ignored by a Cold-RL model.
+         */
+        public Builder<K, V> maximumEntries(long entries) {
+            if (entries < 1) {
+                throw new IllegalArgumentException("maximumEntries must be >= 1, got " + entries);
+            }
+            this.maximumEntries = entries;
+            return this;
+        }
+
+        /**
+         * With a {@code history-1} model: evicted (or declined) objects whose history is kept, per
+         * resident entry (1 to 64; default {@value ReflexCache#DEFAULT_GHOSTS_PER_RESIDENT}); the
+         * least recently seen is forgotten first. Each slot, resident or ghost, costs about
+         * {@value io.reflex.engine.eviction.BoundedHistory#BYTES_PER_SLOT} bytes of history plus 40 of
+         * the adapter's. Ignored by a Cold-RL model.
+         */
+        public Builder<K, V> ghostsPerResident(int ghosts) {
+            if (ghosts < 1 || ghosts > 64) {
+                throw new IllegalArgumentException("ghostsPerResident must be in [1, 64], got " + ghosts);
+            }
+            this.ghostsPerResident = ghosts;
+            return this;
+        }
+
+        /**
+         * With a {@code history-1} model: the 64-bit fingerprint by which the bounded history knows a
+         * key after its entry is gone (default: exact for {@code Long}, {@code Integer} and the other
+         * integral boxes, a 64-bit FNV-1a hash for {@code String}, the spread {@code hashCode()}
+         * otherwise). Two keys with one fingerprint share a history; the second is not cached while
+         * the first is resident ({@link ReflexCache#fingerprintConflicts()}). Ignored by a Cold-RL
+         * model.
+         */
+        public Builder<K, V> keyFingerprint(ToLongFunction<? super K> fingerprint) {
+            this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
+            return this;
+        }
+
+        /** Whether the model given so far ({@link #model} or {@link #policyStore}) is a history-1 model. */
+        public boolean servesHistory() {
+            return model.readsHistory();
+        }
+
+        /** The resident bound of a history-1 cache: the entry capacity, or maximumEntries. */
+        int residentBound() {
+            return (int) (maximumIsWeight ? maximumEntries : maximum);
         }
 
         /** The decision deadline (default 500 µs); later decisions fall back to Caffeine. */
@@ -727,11 +935,14 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             if (store == null) {
                 throw new IllegalStateException("a ReflexCache needs a policy: policyStore(..) or model(..)");
             }
+            if (model.readsHistory()) {
+                validateHistory();
+            }
             if (trainedK.isPresent()) {
                 if (kSet && k != trainedK.getAsInt()) {
                     throw new IllegalStateException("k(" + k + ") does not match the model's K = " + trainedK.getAsInt()
-                            + " (a joint model's output width, or a candidate-rows model's " + TrainedK.METADATA_KEY
-                            + " metadata); leave k unset to use the model's");
+                            + " (a joint model's output width, or a candidate-rows or history-1 model's "
+                            + TrainedK.METADATA_KEY + " metadata); leave k unset to use the model's");
                 }
                 k = trainedK.getAsInt();
             }
@@ -739,6 +950,22 @@ public final class ReflexCache<K, V> implements AutoCloseable {
                 breaker = CircuitBreaker.builder().build();
             }
             return new ReflexCache<>(this);
+        }
+
+        private void validateHistory() {
+            if (maximumIsWeight && maximumEntries < 0) {
+                throw new IllegalStateException("a history-1 model over maximumWeight(" + maximum + ") needs "
+                        + "maximumEntries(n), the most entries resident at once: it sizes the bounded history");
+            }
+            if (!maximumIsWeight && maximumEntries >= 0) {
+                throw new IllegalStateException("maximumEntries(" + maximumEntries + ") is for maximumWeight; "
+                        + "maximumSize(" + maximum + ") bounds the entries already");
+            }
+            long bound = maximumIsWeight ? maximumEntries : maximum;
+            if (bound * (1L + ghostsPerResident) > 1 << 28) {
+                throw new IllegalStateException("a history-1 cache of " + bound + " entries with " + ghostsPerResident
+                        + " ghosts each needs " + bound * (1L + ghostsPerResident) + " history slots, more than 2^28");
+            }
         }
     }
 }
