@@ -61,10 +61,12 @@ public final class EvictionLoop implements AutoCloseable {
      * input and output declarations.
      */
     public static PolicyLoader.Builder hostLoader() {
+        // The schema first: a model of another schema is refused for the features it reads, not
+        // for the candidate set that goes with them.
         return PolicyLoader.builder()
+                .refuseMetadataUnless(EvictionModel.SCHEMA_METADATA, EvictionModel.COLD_RL_SCHEMA, SCHEMA_REFUSAL)
                 .refuseMetadata(EvictionFeatures.HIT_HISTORY_METADATA, EvictionFeatures.HIT_HISTORY_REFUSAL)
-                .refuseMetadataUnless(CANDIDATES_METADATA, EvictionModel.Candidates.LRU.value(), CANDIDATES_REFUSAL)
-                .refuseMetadataUnless(EvictionModel.SCHEMA_METADATA, EvictionModel.COLD_RL_SCHEMA, SCHEMA_REFUSAL);
+                .refuseMetadataUnless(CANDIDATES_METADATA, EvictionModel.Candidates.LRU.value(), CANDIDATES_REFUSAL);
     }
 
     /** How the serving model scores the candidates. */

@@ -117,31 +117,6 @@ class SampledCandidatesParityTest {
         }
     }
 
-    /** Zipf(0.9) over 2,000 objects with a scan of 300 fresh objects every 4,000 requests; unit sizes. */
-    static Trace zipfWithScans(int requests, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int objects = 2_000;
-        double[] cumulative = new double[objects];
-        double total = 0;
-        for (int i = 0; i < objects; i++) {
-            total += 1 / Math.pow(i + 1, 0.9);
-            cumulative[i] = total;
-        }
-        TraceBuilder b = new TraceBuilder(requests);
-        long fresh = 1_000_000;
-        for (int i = 0; i < requests; i++) {
-            long key;
-            if (i % 4_000 >= 3_700) {
-                key = fresh++;
-            } else {
-                int rank = Arrays.binarySearch(cumulative, r.nextDouble() * total);
-                key = rank >= 0 ? rank : -rank - 1;
-            }
-            b.request(key, Double.NaN, TraceBuilder.NO_SIZE, Double.NaN, Double.NaN);
-        }
-        return b.build("zipf-with-scans");
-    }
-
     /**
      * A history-1 model whose prediction is recency minus the 2^11-tick counter (weights ±1, so every
      * backend computes the same bits), sampled candidates, K = 16, answering admission.
@@ -161,7 +136,7 @@ class SampledCandidatesParityTest {
 
     @Test
     void theReflexHitRatioOfASampledHistoryModelOnASeededTraceIsUnchanged() {
-        Trace trace = zipfWithScans(30_000, 11);
+        Trace trace = TraceFixtures.zipfWithScans(30_000, 11);
         Path model = recencyMinusFrequency(dir.resolve("sampled.onnx"), EvictionModel.Candidates.SAMPLED, true);
         try (LearnedEvictionPolicy p = LearnedEvictionPolicy.load(model, 0)) {
             SimulationResult r = CacheSimulator.replay(trace, Capacity.entries(200), p);
