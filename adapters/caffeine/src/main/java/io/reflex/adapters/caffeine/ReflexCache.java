@@ -39,12 +39,18 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A bounded Caffeine cache whose victims are chosen by a Reflex eviction policy from among
- * Caffeine's K coldest entries, with Caffeine's own W-TinyLFU choice as the fallback.
+ * A bounded Caffeine cache whose victims are chosen by a Reflex eviction model, with Caffeine's own
+ * choice as the fallback. Two kinds of model, told apart by the file's {@code reflex.schema}
+ * metadata ({@link EvictionModel}): a Cold-RL model ({@code cold-rl-6}, the default) chooses among
+ * Caffeine's K coldest entries from six features (this comment's sections up to "History-1
+ * models"); a next-access model ({@code history-1}) ranks K candidates by their predicted time to
+ * the next request from a bounded access history, and may decline to cache an incoming value
+ * (section "History-1 models").
  *
  * <pre>{@code
  * try (ReflexCache<String, byte[]> cache = ReflexCache.<String, byte[]>builder()
  *         .maximumWeight(256L << 20).weigher((k, v) -> v.length)   // bytes; or maximumSize(entries)
+ *         .maximumEntries(1 << 20)                                  // history-1 over bytes only
  *         .model(Path.of("eviction.onnx"))                          // or policyStore(store)
  *         .name("pages").meterRegistry(registry)
  *         .build()) {
@@ -52,7 +58,7 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <h2>How it works</h2>
+ * <h2>How it works (Cold-RL models)</h2>
  * The values of an inner bounded Caffeine cache are small {@code EntryNode}s holding the value and
  * the per-entry state behind the six features (write time, the two latest access times, hits,
  * weight, TTL, origin RTT). Reads go straight to Caffeine and bump the node's counters. A write that
@@ -102,6 +108,46 @@ import java.util.stream.Stream;
  * allocates only what Caffeine's {@code coldest} API forces (its stream, a snapshot entry per
  * candidate) and the stream's iterator; the decider, the features, the policy's order and the
  * candidate buffers are preallocated and reused.
+ *
+ * <h2>History-1 models</h2>
+ * A {@code history-1} model is served by {@link NextAccessLoop} with the K, candidate set and
+ * admission its metadata states; the state behind its features lives in {@code HistoryEviction}:
+ * <ul>
+ *   <li><b>Clock.</b> One tick per request that reaches an object: a hit ({@link #getIfPresent},
+ *       {@link #get}) or a write ({@link #put}, the store of {@link #get}). A lookup that misses
+ *       does not tick, so that a miss and the write that follows it count once, as one request of
+ *       a trace does in training.</li>
+ *   <li><b>History.</b> An {@link io.reflex.engine.eviction.BoundedHistory} keyed by a 64-bit
+ *       fingerprint of the key ({@link Builder#keyFingerprint}): every resident plus
+ *       {@link Builder#ghostsPerResident} (default {@value #DEFAULT_GHOSTS_PER_RESIDENT}) evicted or
+ *       declined objects per resident, the least recently seen forgotten first. Entries are bounded
+ *       by {@code maximumSize}, or by {@link Builder#maximumEntries} over {@code maximumWeight}. Per
+ *       resident slot: the admission tick and the hits since; the weight is the size.</li>
+ *   <li><b>Candidates.</b> {@code sampled}: K residents drawn uniformly by an
+ *       {@link io.reflex.engine.eviction.ResidentIndex} seeded as the simulator's, least recently
+ *       used first. {@code lru}: the K least recently used by the adapter's own
+ *       {@link io.reflex.engine.eviction.RecencyList}, not Caffeine's {@code coldest}, whose order
+ *       is W-TinyLFU's (frequency-merged segments), not the recency order the model was trained
+ *       on.</li>
+ *   <li><b>Decisions.</b> A write that would exceed the maximum (or the entry bound) asks the model
+ *       over the candidates and, in the write's first decision, the incoming object: the victim is
+ *       invalidated, one decision per victim. A model answering admission that predicts the
+ *       incoming object farther than the victim declines it: the value is not stored (a
+ *       {@code get} still returns it), nothing is evicted, the ghost keeps the request, and
+ *       {@link #admissionDeclines()} counts it. A decision that falls back (no model, breaker open,
+ *       deadline, error) leaves the choice to Caffeine: its coldest entries, in its own eviction
+ *       order, are invalidated until the write fits ({@link #fallbackWrites()}). The
+ *       {@link Builder#headroom} does not apply: each decision takes one victim, as in training.</li>
+ *   <li><b>Collisions.</b> A write whose key's fingerprint a different resident key holds is not
+ *       cached ({@link #fingerprintConflicts()}); at the ghost stage two such keys share one
+ *       history.</li>
+ *   <li><b>Threading.</b> Every request takes one lock (the clock and the histories must advance
+ *       in one order): hits serialise, unlike Caffeine's. Caffeine's own removals (expiry) are
+ *       queued without that lock and applied by the next request.</li>
+ *   <li><b>Allocation.</b> A hit and a decision allocate nothing; a write allocates its node; a
+ *       fallback allocates Caffeine's {@code coldest} snapshot. Memory: about 110 bytes per history
+ *       slot, {@code 1 + ghostsPerResident} slots per entry of the bound.</li>
+ * </ul>
  *
  * <h2>What of Caffeine's API it offers</h2>
  * A subset of {@link Cache}, on purpose: {@link #getIfPresent}, {@link #get(Object, Function)},
@@ -485,8 +531,8 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     }
 
     /**
-     * A read-only snapshot of the keys Caffeine would evict first, coldest first (what the policy's
-     * candidates are drawn from).
+     * A read-only snapshot of the keys Caffeine would evict first, coldest first (what a Cold-RL
+     * policy's candidates are drawn from, and what a history-1 cache's fallback evicts).
      */
     public List<K> coldestKeys(int limit) {
         return List.copyOf(eviction.coldest(limit).keySet());
@@ -802,8 +848,8 @@ public final class ReflexCache<K, V> implements AutoCloseable {
          * With a {@code history-1} model: evicted (or declined) objects whose history is kept, per
          * resident entry (1 to 64; default {@value ReflexCache#DEFAULT_GHOSTS_PER_RESIDENT}); the
          * least recently seen is forgotten first. Each slot, resident or ghost, costs about
-         * {@value io.reflex.engine.eviction.BoundedHistory#BYTES_PER_SLOT} bytes of history plus 40 of
-         * the adapter's. Ignored by a Cold-RL model.
+         * {@value io.reflex.engine.eviction.BoundedHistory#BYTES_PER_SLOT} bytes of history plus about
+         * 30 of the adapter's. Ignored by a Cold-RL model.
          */
         public Builder<K, V> ghostsPerResident(int ghosts) {
             if (ghosts < 1 || ghosts > 64) {
@@ -902,13 +948,14 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * @throws IllegalStateException when the capacity or the policy is missing, the weigher and
-         *                               the capacity kind disagree, or {@code k} disagrees with the
-         *                               model's K
-         */
-        /**
          * Validates the settings and builds the cache. When it throws, the store given to
          * {@link #policyStore} or created by {@link #model} is closed: the cache owned it.
+         *
+         * @throws IllegalStateException when the capacity or the policy is missing, the weigher and
+         *                               the capacity kind disagree, {@code k} disagrees with the
+         *                               model's K, or a history-1 model lacks its entry bound
+         *                               ({@link #maximumEntries}) or would need more than 2^28
+         *                               history slots
          */
         public ReflexCache<K, V> build() {
             try {
