@@ -187,10 +187,21 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                     conflicts.increment();   // two keys, one fingerprint: the resident keeps the slot
                     return false;
                 }
-                accessResident(slot, tick);
-                put(key, slot, new EntryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
-                makeRoom(0, 0, BoundedHistory.NO_SLOT);
-                return true;
+                if (map.containsKey(key)) {
+                    accessResident(slot, tick);
+                    put(key, slot, new EntryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
+                    makeRoom(0, 0, BoundedHistory.NO_SLOT);
+                    return true;
+                }
+                // Expired (Caffeine hides such an entry until it sweeps it) or removed with its notice
+                // still queued: gone, as the simulator's expired object is, so this write admits
+                // anew. The remove sweeps an expired entry now (its notice, queued, corrects the
+                // weight), so that Caffeine and the residents agree again.
+                EntryNode<V> live = map.remove(key);
+                if (live != null) {
+                    residentWeight.add(-live.weight);
+                }
+                release(slot);
             }
             slot = bounded.touch(fp);
             history.record(slot, tick);

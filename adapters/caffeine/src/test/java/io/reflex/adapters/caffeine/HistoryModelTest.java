@@ -187,6 +187,45 @@ class HistoryModelTest {
         }
     }
 
+    /**
+     * Four threads reading, loading and writing with short TTLs while Caffeine runs its maintenance
+     * (and its expirations) on the common pool: no deadlock between the adapter's lock and
+     * Caffeine's eviction lock, the capacity holds, and once quiet the state is consistent.
+     */
+    @Test
+    void concurrentRequestsWithCaffeinesOwnExpirationsStayConsistent() throws Exception {
+        EvictionModel contract = new EvictionModel(HistoryFeatures.SCHEMA, EvictionModel.Candidates.SAMPLED, 16, true);
+        Path model = TestPolicies.randomHistory(dir.resolve("concurrent.onnx"), 9, contract);
+        try (ReflexCache<Integer, String> cache = ReflexCache.<Integer, String>builder().maximumSize(200).model(model)
+                .perEntryTtl().deadline(Duration.ofSeconds(5)).build()) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                long seed = t;
+                done.add(pool.submit(() -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    for (int i = 0; i < 20_000; i++) {
+                        int key = r.nextInt(1_000);
+                        switch (r.nextInt(4)) {
+                            case 0 -> cache.put(key, "v", 0, Duration.ofMillis(1 + r.nextInt(5)));
+                            case 1 -> cache.invalidate(key);
+                            default -> cache.get(key, k -> "v");
+                        }
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            cache.cleanUp();
+            java.util.concurrent.ForkJoinPool.commonPool().awaitQuiescence(10, java.util.concurrent.TimeUnit.SECONDS);
+            cache.historyEviction().checkInvariants();
+            assertTrue(cache.weightedSize() <= 200);
+            assertTrue(cache.policyEvictions() > 0);
+        }
+    }
+
     @Test
     void aDecisionAndAHitAllocateNothingOnceWarm() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
