@@ -71,7 +71,6 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     /** Caffeine's coldest entries read per round of a fallback. */
     private static final int FALLBACK_BATCH = 16;
 
-    private final EvictionModel contract;
     private final ConcurrentMap<K, EntryNode<V>> map;
     private final Policy.Eviction<K, EntryNode<V>> eviction;
     private final LongAdder residentWeight;
@@ -98,7 +97,6 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     private final Object[] pending;
     private final Object[] draining;
     private int pendingCount;
-    private long pendingDropped;
 
     private final LongAdder decisions;
     private final LongAdder evictions;
@@ -111,7 +109,6 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                     int residentBound, int ghostsPerResident, int maxDecisionsPerWrite,
                     ToLongFunction<? super K> fingerprint, LongAdder decisions, LongAdder evictions,
                     LongAdder fallbackWrites) {
-        this.contract = contract;
         this.loop = loop;
         this.map = map;
         this.eviction = eviction;
@@ -137,10 +134,6 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         this.candidates = new int[contract.k()];
         this.pending = new Object[residentBound + 64];
         this.draining = new Object[pending.length];
-    }
-
-    EvictionModel contract() {
-        return contract;
     }
 
     NextAccessLoop loop() {
@@ -261,10 +254,11 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     void evicted(EntryNode<V> node) {
         pendingLock.lock();
         try {
+            // The queue holds a bound's worth of entries, drained by every write: it cannot fill
+            // while the residents are bounded. Were it to, the node would stay a candidate until
+            // chosen, when its failed removal frees its slot.
             if (pendingCount < pending.length) {
                 pending[pendingCount++] = node;
-            } else {
-                pendingDropped++;   // cannot happen while residents are bounded; its slot is freed when sampled
             }
         } finally {
             pendingLock.unlock();
@@ -427,17 +421,6 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         }
     }
 
-    /** The key resident at {@code slot} (for tests), or null. */
-    @SuppressWarnings("unchecked")
-    K keyAt(int slot) {
-        lock.lock();
-        try {
-            return (K) keys[slot];
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
      * Checks that the adapter's state and Caffeine's agree (for tests): every entry Caffeine shows
      * is the resident of its slot, Caffeine counts as many entries as there are residents (expired
@@ -498,26 +481,6 @@ final class HistoryEviction<K, V> implements AutoCloseable {
 
     LongAdder conflictsAdder() {
         return conflicts;
-    }
-
-    /** Residents and ghosts the bounded history holds now, for tests and diagnostics. */
-    int residents() {
-        lock.lock();
-        try {
-            drainPending();
-            return bounded.residents();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    int ghosts() {
-        lock.lock();
-        try {
-            return bounded.ghosts();
-        } finally {
-            lock.unlock();
-        }
     }
 
     @Override
