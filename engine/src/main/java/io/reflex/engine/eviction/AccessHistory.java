@@ -20,7 +20,7 @@ import java.util.Arrays;
  * <p>Not thread-safe: one writer, or external locking. Allocation-free after construction;
  * {@value #BYTES_PER_SLOT} bytes per slot.
  */
-public final class AccessHistory {
+public final class AccessHistory implements ResidentIndex.LastAccess {
 
     /** Past gaps kept per slot. */
     public static final int DELTAS = 3;
@@ -98,6 +98,7 @@ public final class AccessHistory {
     }
 
     /** The tick of the slot's last access, or {@link #UNKNOWN}. */
+    @Override
     public long lastAccess(int slot) {
         return last[slot];
     }

@@ -2,7 +2,6 @@ package io.reflex.engine.eviction;
 
 import io.reflex.engine.onnx.TensorSpec;
 import io.reflex.engine.policy.PolicyLoader;
-import io.reflex.engine.runtime.CircuitBreaker;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.FallbackCause;
 import io.reflex.engine.runtime.ModelVersion;
@@ -33,9 +32,9 @@ public final class EvictionLoop implements AutoCloseable {
     /**
      * Model metadata entry naming a candidate set other than the K least recently used objects (the
      * trainer writes {@code reflex.candidates=sampled} for a model trained on K objects sampled from
-     * the whole cache). A host that hands the loop its K coldest entries (the Caffeine adapter, the
-     * NGINX sidecar) refuses a model carrying it ({@link #hostLoader()}) rather than serve it
-     * candidates it was not trained on.
+     * the whole cache). A host that hands the loop its K coldest entries (the Caffeine adapter's
+     * Cold-RL path, the NGINX sidecar) refuses a Cold-RL model carrying another value than
+     * {@code lru} ({@link #hostLoader()}) rather than serve it candidates it was not trained on.
      */
     public static final String CANDIDATES_METADATA = "reflex.candidates";
 
@@ -44,20 +43,26 @@ public final class EvictionLoop implements AutoCloseable {
             + "used, and this host offers the K coldest entries (train it without --candidates)";
 
     /** Why a host feeding Cold-RL's six features refuses a model that names another schema. */
-    static final String SCHEMA_REFUSAL = "the model reads the history-1 features (access gaps, decayed counters, "
-            + "admission), which this host does not supply yet (train it with --objective dqn)";
+    static final String SCHEMA_REFUSAL = "the model reads features other than Cold-RL's six (history-1: access "
+            + "gaps, decayed counters, admission), which this host does not supply: serve a history-1 model in the "
+            + "Caffeine adapter, or train one for this host with --objective dqn";
 
     /**
-     * A loader builder for a host that hands the loop its K least recently used entries and counts
-     * hits since admission (the Caffeine adapter, the NGINX sidecar): it refuses a model carrying
-     * {@link EvictionFeatures#HIT_HISTORY_METADATA} or {@link #CANDIDATES_METADATA}, naming the file,
-     * the entry and why. The host adds its input and output declarations.
+     * A loader builder for a host that feeds Cold-RL's six features for its K least recently used
+     * entries and counts hits since admission (the Caffeine adapter's Cold-RL path, the NGINX
+     * sidecar): it refuses a model carrying {@link EvictionFeatures#HIT_HISTORY_METADATA}, a
+     * {@link #CANDIDATES_METADATA} other than {@code lru}, or an {@link EvictionModel#SCHEMA_METADATA}
+     * other than {@value EvictionModel#COLD_RL_SCHEMA}, naming the file, the entry and why
+     * ({@link PolicyLoader#refusal} gives the same text for a model already loaded). The host adds its
+     * input and output declarations.
      */
     public static PolicyLoader.Builder hostLoader() {
+        // The schema first: a model of another schema is refused for the features it reads, not
+        // for the candidate set that goes with them.
         return PolicyLoader.builder()
+                .refuseMetadataUnless(EvictionModel.SCHEMA_METADATA, EvictionModel.COLD_RL_SCHEMA, SCHEMA_REFUSAL)
                 .refuseMetadata(EvictionFeatures.HIT_HISTORY_METADATA, EvictionFeatures.HIT_HISTORY_REFUSAL)
-                .refuseMetadata(CANDIDATES_METADATA, CANDIDATES_REFUSAL)
-                .refuseMetadata(EvictionModel.SCHEMA_METADATA, SCHEMA_REFUSAL);
+                .refuseMetadataUnless(CANDIDATES_METADATA, EvictionModel.Candidates.LRU.value(), CANDIDATES_REFUSAL);
     }
 
     /** How the serving model scores the candidates. */
@@ -91,7 +96,7 @@ public final class EvictionLoop implements AutoCloseable {
         this.k = b.k;
         this.layout = layout;
         int kk = b.k;
-        DecisionRuntime.Builder rb = b.runtime().breaker(b.breaker).mode(b.mode);
+        DecisionRuntime.Builder rb = b.runtime().mode(b.mode);
         if (layout == Layout.JOINT) {
             rb.shape(kk * EvictionFeatures.PER_CANDIDATE, kk).fallback((in, out) -> VictimMask.lruScores(out, 0, kk));
         } else {
@@ -221,7 +226,6 @@ public final class EvictionLoop implements AutoCloseable {
 
     /** Validated settings. Required: the store. K defaults to {@value EvictionModel#DEFAULT_K}. */
     public static final class Builder extends LoopBuilder<Builder> {
-        private CircuitBreaker breaker = CircuitBreaker.builder().build();
         private DecisionRuntime.Mode mode = DecisionRuntime.Mode.INLINE;
         private Layout layout;
 
@@ -231,11 +235,6 @@ public final class EvictionLoop implements AutoCloseable {
 
         @Override
         Builder self() {
-            return this;
-        }
-
-        public Builder breaker(CircuitBreaker breaker) {
-            this.breaker = Objects.requireNonNull(breaker, "breaker");
             return this;
         }
 

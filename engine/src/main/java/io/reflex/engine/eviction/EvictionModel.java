@@ -45,7 +45,10 @@ public record EvictionModel(String schema, Candidates candidates, int k, boolean
     public enum Candidates {
         /** The K least recently used resident objects. */
         LRU,
-        /** K resident objects drawn uniformly at random, least recently accessed first. */
+        /**
+         * K resident objects drawn uniformly at random: least recently accessed first for
+         * {@value #COLD_RL_SCHEMA} rows (positional), in the order drawn for history rows.
+         */
         SAMPLED;
 
         /** The metadata value. */
@@ -92,6 +95,10 @@ public record EvictionModel(String schema, Candidates candidates, int k, boolean
     public static EvictionModel of(Map<String, String> metadata, Object source) {
         try {
             String schema = metadata.getOrDefault(SCHEMA_METADATA, COLD_RL_SCHEMA).trim();
+            if (!COLD_RL_SCHEMA.equals(schema) && !HistoryFeatures.SCHEMA.equals(schema)) {
+                throw new IllegalArgumentException(SCHEMA_METADATA + " must be " + COLD_RL_SCHEMA + " or "
+                        + HistoryFeatures.SCHEMA + " (features this engine knows how to feed), got '" + schema + "'");
+            }
             String c = metadata.getOrDefault(EvictionLoop.CANDIDATES_METADATA, "lru").trim();
             Candidates candidates = switch (c) {
                 case "lru" -> Candidates.LRU;

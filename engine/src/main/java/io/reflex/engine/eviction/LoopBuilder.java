@@ -1,6 +1,7 @@
 package io.reflex.engine.eviction;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.reflex.engine.runtime.CircuitBreaker;
 import io.reflex.engine.runtime.DecisionDeadline;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.PolicyStore;
@@ -10,8 +11,8 @@ import java.util.Objects;
 
 /**
  * The settings every eviction loop takes, validated once for {@link EvictionLoop.Builder} and
- * {@link NextAccessLoop.Builder}: K, the policy store (required), the deadline or none, the meter
- * registry and the metric tag.
+ * {@link NextAccessLoop.Builder}: K, the policy store (required), the deadline or none, the circuit
+ * breaker, the meter registry and the metric tag.
  *
  * <p>Not thread-safe: a builder belongs to the thread configuring it.
  *
@@ -23,6 +24,7 @@ public abstract sealed class LoopBuilder<B extends LoopBuilder<B>> permits Evict
     PolicyStore store;
     Duration deadline = DecisionDeadline.DEFAULT;
     MeterRegistry registry;
+    CircuitBreaker breaker;
     String loopName = "eviction";
 
     LoopBuilder(int defaultK) {
@@ -59,6 +61,12 @@ public abstract sealed class LoopBuilder<B extends LoopBuilder<B>> permits Evict
         return self();
     }
 
+    /** The circuit breaker (default: the runtime's, {@code CircuitBreaker.builder().build()}). */
+    public B breaker(CircuitBreaker breaker) {
+        this.breaker = Objects.requireNonNull(breaker, "breaker");
+        return self();
+    }
+
     public B meterRegistry(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
         return self();
@@ -88,6 +96,9 @@ public abstract sealed class LoopBuilder<B extends LoopBuilder<B>> permits Evict
         }
         if (registry != null) {
             rb.meterRegistry(registry);
+        }
+        if (breaker != null) {
+            rb.breaker(breaker);
         }
         return rb;
     }

@@ -90,8 +90,9 @@ public final class NextAccessLoop implements AutoCloseable {
         }
 
         /**
-         * The rows to fill before {@link #decide}: candidates at rows {@code [0, n)}, least recently
-         * accessed first, and the incoming object, if any, at row {@code n}.
+         * The rows to fill before {@link #decide}: candidates at rows {@code [0, n)} in any order (each
+         * row carries its own recency; ties in the score go to the lower row), and the incoming
+         * object, if any, at row {@code n}.
          */
         public HistoryFeatures features() {
             return features;

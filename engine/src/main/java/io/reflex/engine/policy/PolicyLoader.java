@@ -47,7 +47,7 @@ public final class PolicyLoader {
     private final RelativeTolerance tolerance;
     private final int agreementSamples;
     private final long seed;
-    private final Map<String, String> refusedMetadata;
+    private final Map<String, MetadataRefusal> refusedMetadata;
 
     private PolicyLoader(Builder b) {
         VectorModule.require();
@@ -83,14 +83,31 @@ public final class PolicyLoader {
         return load(OnnxModel.read(file));
     }
 
+    /**
+     * Why {@link #load} would refuse a model with this metadata ({@link Builder#refuseMetadata}),
+     * without the file name: {@code metadata <key> = '<value>': <why>} for the first refused entry
+     * in the order refused; empty when none is. A host that receives a store already loaded checks
+     * its model with this, so the message is the one a load through this loader gives.
+     */
+    public Optional<String> refusal(Map<String, String> metadata) {
+        for (Map.Entry<String, MetadataRefusal> r : refusedMetadata.entrySet()) {
+            String value = metadata.get(r.getKey());
+            if (value != null && !value.trim().equals(r.getValue().accepted())) {
+                return Optional.of("metadata " + r.getKey() + " = '" + value + "': " + r.getValue().why());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A refused metadata entry: any value but {@code accepted} (null: any value at all). */
+    private record MetadataRefusal(String accepted, String why) {
+    }
+
     /** Loads a model already read (and structurally checked) by {@link OnnxModel#read(Path)}. */
     public Policy load(OnnxModel model) {
         Path file = model.file();
-        refusedMetadata.forEach((key, why) -> {
-            String value = model.metadata().get(key);
-            if (value != null) {
-                throw new ModelLoadException(file, "metadata " + key + " = '" + value + "': " + why);
-            }
+        refusal(model.metadata()).ifPresent(why -> {
+            throw new ModelLoadException(file, why);
         });
         TensorSpec in = bindInput(model);
         TensorSpec out = bindOutput(model);
@@ -326,7 +343,7 @@ public final class PolicyLoader {
         private RelativeTolerance tolerance = RelativeTolerance.DEFAULT;
         private int agreementSamples = 64;
         private long seed = 0x5EEDL;
-        private final Map<String, String> refusedMetadata = new LinkedHashMap<>();
+        private final Map<String, MetadataRefusal> refusedMetadata = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -398,12 +415,25 @@ public final class PolicyLoader {
          * entry that says the model expects inputs this host cannot supply.
          */
         public Builder refuseMetadata(String key, String why) {
+            return refuse(key, null, why);
+        }
+
+        /**
+         * Refuses any model whose metadata holds {@code key} with a value other than {@code accepted}
+         * (compared trimmed), giving {@code why} in the error: for an entry whose default this host
+         * supplies and whose other values it cannot.
+         */
+        public Builder refuseMetadataUnless(String key, String accepted, String why) {
+            return refuse(key, Objects.requireNonNull(accepted, "accepted"), why);
+        }
+
+        private Builder refuse(String key, String accepted, String why) {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(why, "why");
             if (key.isBlank()) {
                 throw new IllegalArgumentException("metadata key must not be blank");
             }
-            refusedMetadata.put(key, why);
+            refusedMetadata.put(key, new MetadataRefusal(accepted, why));
             return this;
         }
 

@@ -209,6 +209,25 @@ class PolicyLoaderRefusesBadModelsTest {
         assertRefused(file, () -> EvictionLoop.hostLoader().build().load(file), "reflex.schema", "--objective dqn");
     }
 
+    @Test
+    void theEvictionHostLoaderAcceptsTheValuesItSuppliesAndItsRefusalTextIsTheLoadsProblem() throws IOException {
+        MlpGraph graph = MlpGraph.randomChain(6, Activation.RELU, 12, 8, 2);
+        Path explicit = dir.resolve("explicit-cold.onnx");
+        OnnxModelWriter.of(graph).fixedBatch(1).metadata(EvictionModel.SCHEMA_METADATA, EvictionModel.COLD_RL_SCHEMA)
+                .metadata(EvictionLoop.CANDIDATES_METADATA, " lru ").write(explicit);
+        Path history = dir.resolve("history.onnx");
+        OnnxModelWriter.of(MlpGraph.randomChain(7, Activation.RELU, 11, 8, 1)).fixedBatch(1)
+                .metadata(EvictionModel.SCHEMA_METADATA, "history-1").write(history);
+        PolicyLoader host = EvictionLoop.hostLoader().build();
+
+        try (Policy p = host.load(explicit)) {
+            assertEquals(12, p.inputSize(), "cold-rl-6 and lru are what the host supplies");
+        }
+        ModelLoadException e = assertThrows(ModelLoadException.class, () -> host.load(history));
+        assertEquals(e.problem(), host.refusal(io.reflex.engine.onnx.OnnxModel.read(history).metadata()).orElseThrow());
+        assertTrue(host.refusal(java.util.Map.of()).isEmpty());
+    }
+
     private static void assertRefused(Path file, Executable load, String... problem) {
         ModelLoadException e = assertThrows(ModelLoadException.class, load);
         assertEquals(file, e.file());

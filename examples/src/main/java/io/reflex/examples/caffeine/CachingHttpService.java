@@ -64,6 +64,7 @@ public final class CachingHttpService {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ReflexCache<Long, byte[]> cache = ReflexCache.<Long, byte[]>builder()
                 .maximumWeight(32L << 20).weigher((Long id, byte[] body) -> body.length)
+                .maximumEntries(1 << 16)   // sizes a history-1 model's bounded history; a Cold-RL model ignores it
                 .model(model).name("origin").meterRegistry(registry).build();
 
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);

@@ -245,6 +245,11 @@ public final class SidecarServer implements AutoCloseable {
     private record ModelShape(int k, boolean rows) {
 
         static ModelShape of(Path model, int requested) {
+            // Before the shape: a history-1 model (or one wanting a hit history or sampled
+            // candidates) is refused for what it needs, not for a shape that is not Cold-RL's.
+            EvictionLoop.hostLoader().build().refusal(OnnxModel.read(model).metadata()).ifPresent(why -> {
+                throw new IllegalArgumentException("model " + model + " refused: " + model + ": " + why);
+            });
             long in;
             long out;
             String trainedK;

@@ -1,17 +1,17 @@
 package io.reflex.trainer.cache;
 
 import io.reflex.engine.eviction.EvictionLoop;
-
-import java.util.Arrays;
-import java.util.SplittableRandom;
+import io.reflex.engine.eviction.ResidentIndex;
 
 /**
  * Eviction candidates drawn from the whole resident set instead of its least recently used tail
- * (as LRB and {@code belady-size} draw them): K distinct resident objects sampled uniformly with a
- * seeded {@link SplittableRandom} (all of them when K or fewer are resident), ordered least recently
- * requested first, with their features in the layout of {@link CacheView#candidates} (from
- * {@link CacheView#candidateFeatures}). Position 0 is therefore the oldest-accessed object of the
- * sample: what an LRU behaviour or the engine's LRU fallback evicts.
+ * (as LRB and {@code belady-size} draw them): K distinct resident objects sampled uniformly by the
+ * engine's {@link ResidentIndex} with a seeded generator (all of them when K or fewer are resident),
+ * exactly as a host embedding Reflex samples them. For Cold-RL's rows ({@link #sample}) they are
+ * ordered least recently requested first, with their features in the layout of
+ * {@link CacheView#candidates} (from {@link CacheView#candidateFeatures}), so position 0 is what an
+ * LRU behaviour or the engine's LRU fallback evicts; a {@code history-1} decision takes them in the
+ * order drawn ({@link #draw}).
  *
  * <p>The owning policy keeps it in step with the cache: {@link #touch} on every request
  * ({@code onHit}, {@code onMiss}), {@link #inserted} in {@code onInsert}, {@link #removed} in
@@ -28,23 +28,18 @@ public final class SampledCandidates {
     /** Its value for the K least recently used (the default; not written). */
     public static final String LRU = "lru";
 
-    private final SplittableRandom random;
-    private final int[] residents;
-    private final int[] slot;
+    private final ResidentIndex residents;
     private final int[] lastRequest;
-    /** The sample's sort keys; grown once to the largest K asked for. */
-    private long[] order = new long[64];
-    private int count;
+    private final ResidentIndex.LastAccess byLastRequest;
 
     /**
      * @param objectCount distinct objects of the trace
      * @param seed        seed of the sampling
      */
     public SampledCandidates(int objectCount, long seed) {
-        random = new SplittableRandom(seed);
-        residents = new int[objectCount];
-        slot = new int[objectCount];
+        residents = new ResidentIndex(Math.max(1, objectCount), seed);
         lastRequest = new int[objectCount];
+        byLastRequest = object -> lastRequest[object];
     }
 
     /** Whether {@code value} (a {@link #METADATA} entry, null when absent) means sampled candidates. */
@@ -66,21 +61,17 @@ public final class SampledCandidates {
 
     /** The object became resident. */
     public void inserted(int object) {
-        slot[object] = count;
-        residents[count++] = object;
+        residents.add(object);
     }
 
     /** The object left the cache (evicted or expired). */
     public void removed(int object) {
-        int s = slot[object];
-        int last = residents[--count];
-        residents[s] = last;
-        slot[last] = s;
+        residents.remove(object);
     }
 
     /** Resident objects tracked. */
     public int residentCount() {
-        return count;
+        return residents.size();
     }
 
     /**
@@ -90,43 +81,19 @@ public final class SampledCandidates {
      * @return n = min(k, resident count)
      */
     public int sample(int k, CacheView cache, int[] objects, float[] features) {
-        int n = draw(k, objects);
+        int n = residents.sample(k, objects, byLastRequest);
         cache.candidateFeatures(objects, n, features);
         return n;
     }
 
     /**
-     * Draws up to {@code k} distinct resident objects into {@code objects[0..n)}, least recently
-     * requested first, without their features.
+     * Draws up to {@code k} distinct resident objects into {@code objects[0..n)} in the order drawn:
+     * a position says nothing about the object, which is all a {@code history-1} decision needs (its
+     * rows carry their own recency), so no sort is paid for.
      *
      * @return n = min(k, resident count)
      */
     public int draw(int k, int[] objects) {
-        int n = Math.min(k, count);
-        if (order.length < n) {
-            order = new long[Math.max(n, 64)];
-        }
-        for (int d = 0; d < n; d++) {
-            if (count > k) {
-                // partial Fisher-Yates over the resident array (its order does not matter)
-                int j = d + random.nextInt(count - d);
-                int a = residents[d];
-                int b = residents[j];
-                residents[d] = b;
-                slot[b] = d;
-                residents[j] = a;
-                slot[a] = j;
-            }
-            int o = residents[d];
-            // last request in the high half, the object in the low: sorting the packed values orders
-            // the sample oldest first with one contiguous primitive sort instead of an insertion
-            // sort chasing lastRequest[] (distinct objects never share a request, so no ties)
-            order[d] = (long) lastRequest[o] << 32 | o;
-        }
-        Arrays.sort(order, 0, n);
-        for (int d = 0; d < n; d++) {
-            objects[d] = (int) order[d];
-        }
-        return n;
+        return residents.sample(k, objects);
     }
 }

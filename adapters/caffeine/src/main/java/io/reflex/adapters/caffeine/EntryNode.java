@@ -21,6 +21,9 @@ package io.reflex.adapters.caffeine;
  * read at 0.65 of plain Caffeine against 0.63 with it over 50,000 keys, 0.82 against 0.76 over 5,000
  * (medians of several JVMs, docs/measurements.md, "Caffeine adapter against plain Caffeine").
  *
+ * <p>A history-1 cache ({@code HistoryEviction}) uses the value, the weight, the TTL and the slot;
+ * its access statistics live in its bounded history, indexed by the slot.
+ *
  * <p>Allocation: one instance per write.
  */
 final class EntryNode<V> {
@@ -29,9 +32,16 @@ final class EntryNode<V> {
     static final long NEVER = Long.MIN_VALUE;
     /** Marks "no TTL". */
     static final long NO_TTL = Long.MAX_VALUE;
+    /** Marks "no history slot" (a Cold-RL cache's entries). */
+    static final int NO_SLOT = -1;
 
     final V value;
     final int weight;
+    /**
+     * The entry's slot in a history-1 cache's bounded history, or {@link #NO_SLOT} (Cold-RL). It
+     * fits the padding of the 64-byte node, so the Cold-RL node is no larger for it.
+     */
+    final int slot;
     final long insertedNanos;
     final long ttlNanos;
     final float originRttMillis;
@@ -41,8 +51,13 @@ final class EntryNode<V> {
     long previousAccessNanos = NEVER;
 
     EntryNode(V value, int weight, long insertedNanos, long ttlNanos, double originRttMillis) {
+        this(value, weight, insertedNanos, ttlNanos, originRttMillis, NO_SLOT);
+    }
+
+    EntryNode(V value, int weight, long insertedNanos, long ttlNanos, double originRttMillis, int slot) {
         this.value = value;
         this.weight = weight;
+        this.slot = slot;
         this.insertedNanos = insertedNanos;
         this.ttlNanos = ttlNanos;
         this.originRttMillis = (float) originRttMillis;

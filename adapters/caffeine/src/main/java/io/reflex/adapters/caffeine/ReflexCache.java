@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.reflex.engine.eviction.EvictionCandidates;
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.eviction.NextAccessLoop;
 import io.reflex.engine.runtime.CircuitBreaker;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.FallbackCause;
@@ -32,16 +34,23 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.IntToDoubleFunction;
+import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A bounded Caffeine cache whose victims are chosen by a Reflex eviction policy from among
- * Caffeine's K coldest entries, with Caffeine's own W-TinyLFU choice as the fallback.
+ * A bounded Caffeine cache whose victims are chosen by a Reflex eviction model, with Caffeine's own
+ * choice as the fallback. Two kinds of model, told apart by the file's {@code reflex.schema}
+ * metadata ({@link EvictionModel}): a Cold-RL model ({@code cold-rl-6}, the default) chooses among
+ * Caffeine's K coldest entries from six features (this comment's sections up to "History-1
+ * models"); a next-access model ({@code history-1}) ranks K candidates by their predicted time to
+ * the next request from a bounded access history, and may decline to cache an incoming value
+ * (section "History-1 models").
  *
  * <pre>{@code
  * try (ReflexCache<String, byte[]> cache = ReflexCache.<String, byte[]>builder()
  *         .maximumWeight(256L << 20).weigher((k, v) -> v.length)   // bytes; or maximumSize(entries)
+ *         .maximumEntries(1 << 20)                                  // history-1 over bytes only
  *         .model(Path.of("eviction.onnx"))                          // or policyStore(store)
  *         .name("pages").meterRegistry(registry)
  *         .build()) {
@@ -49,7 +58,7 @@ import java.util.stream.Stream;
  * }
  * }</pre>
  *
- * <h2>How it works</h2>
+ * <h2>How it works (Cold-RL models)</h2>
  * The values of an inner bounded Caffeine cache are small {@code EntryNode}s holding the value and
  * the per-entry state behind the six features (write time, the two latest access times, hits,
  * weight, TTL, origin RTT). Reads go straight to Caffeine and bump the node's counters. A write that
@@ -100,6 +109,46 @@ import java.util.stream.Stream;
  * candidate) and the stream's iterator; the decider, the features, the policy's order and the
  * candidate buffers are preallocated and reused.
  *
+ * <h2>History-1 models</h2>
+ * A {@code history-1} model is served by {@link NextAccessLoop} with the K, candidate set and
+ * admission its metadata states; the state behind its features lives in {@code HistoryEviction}:
+ * <ul>
+ *   <li><b>Clock.</b> One tick per request that reaches an object: a hit ({@link #getIfPresent},
+ *       {@link #get}) or a write ({@link #put}, the store of {@link #get}). A lookup that misses
+ *       does not tick, so that a miss and the write that follows it count once, as one request of
+ *       a trace does in training.</li>
+ *   <li><b>History.</b> An {@link io.reflex.engine.eviction.BoundedHistory} keyed by a 64-bit
+ *       fingerprint of the key ({@link Builder#keyFingerprint}): every resident plus
+ *       {@link Builder#ghostsPerResident} (default {@value #DEFAULT_GHOSTS_PER_RESIDENT}) evicted or
+ *       declined objects per resident, the least recently seen forgotten first. Entries are bounded
+ *       by {@code maximumSize}, or by {@link Builder#maximumEntries} over {@code maximumWeight}. Per
+ *       resident slot: the admission tick and the hits since; the weight is the size.</li>
+ *   <li><b>Candidates.</b> {@code sampled}: K residents drawn uniformly by an
+ *       {@link io.reflex.engine.eviction.ResidentIndex} seeded as the simulator's, least recently
+ *       used first. {@code lru}: the K least recently used by the adapter's own
+ *       {@link io.reflex.engine.eviction.RecencyList}, not Caffeine's {@code coldest}, whose order
+ *       is W-TinyLFU's (frequency-merged segments), not the recency order the model was trained
+ *       on.</li>
+ *   <li><b>Decisions.</b> A write that would exceed the maximum (or the entry bound) asks the model
+ *       over the candidates and, in the write's first decision, the incoming object: the victim is
+ *       invalidated, one decision per victim. A model answering admission that predicts the
+ *       incoming object farther than the victim declines it: the value is not stored (a
+ *       {@code get} still returns it), nothing is evicted, the ghost keeps the request, and
+ *       {@link #admissionDeclines()} counts it. A decision that falls back (no model, breaker open,
+ *       deadline, error) leaves the choice to Caffeine: its coldest entries, in its own eviction
+ *       order, are invalidated until the write fits ({@link #fallbackWrites()}). The
+ *       {@link Builder#headroom} does not apply: each decision takes one victim, as in training.</li>
+ *   <li><b>Collisions.</b> A write whose key's fingerprint a different resident key holds is not
+ *       cached ({@link #fingerprintConflicts()}); at the ghost stage two such keys share one
+ *       history.</li>
+ *   <li><b>Threading.</b> Every request takes one lock (the clock and the histories must advance
+ *       in one order): hits serialise, unlike Caffeine's. Caffeine's own removals (expiry) are
+ *       queued without that lock and applied by the next request.</li>
+ *   <li><b>Allocation.</b> A hit and a decision allocate nothing; a write allocates its node; a
+ *       fallback allocates Caffeine's {@code coldest} snapshot. Memory: about 110 bytes per history
+ *       slot, {@code 1 + ghostsPerResident} slots per entry of the bound.</li>
+ * </ul>
+ *
  * <h2>What of Caffeine's API it offers</h2>
  * A subset of {@link Cache}, on purpose: {@link #getIfPresent}, {@link #get(Object, Function)},
  * {@link #put}, {@link #invalidate}, {@link #invalidateAll()}, {@link #estimatedSize},
@@ -124,6 +173,16 @@ public final class ReflexCache<K, V> implements AutoCloseable {
      */
     public static final double DEFAULT_HEADROOM = 1.0 / 128;
 
+    /**
+     * The default {@link Builder#ghostsPerResident}: the bounded history of a history-1 cache keeps
+     * this many evicted objects' histories per resident entry.
+     */
+    public static final int DEFAULT_GHOSTS_PER_RESIDENT = 2;
+
+    /** The contract assumed for a store serving nothing at build time: Cold-RL, as before any model. */
+    private static final EvictionModel COLD_RL_DEFAULT = new EvictionModel(EvictionModel.COLD_RL_SCHEMA,
+            EvictionModel.Candidates.LRU, EvictionModel.DEFAULT_K, false);
+
     private final String name;
     private final Cache<K, EntryNode<V>> cache;
     private final ConcurrentMap<K, EntryNode<V>> map;
@@ -140,6 +199,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     private final LongAdder residentWeight = new LongAdder();
 
     private final ReentrantLock decisionLock = new ReentrantLock();
+    /** The history-1 path's state and decisions; null on the Cold-RL path. */
+    private final HistoryEviction<K, V> history;
+    private final EvictionModel model;
     private final EvictionLoop loop;
     private final EvictionLoop.Decider decider;
     private final Object[] candidateKeys;
@@ -176,7 +238,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
                 : typed(builder.maximumSize(b.maximum));
         typed = typed.evictionListener((K key, EntryNode<V> node, RemovalCause cause) -> {
             if (node != null) {
-                residentWeight.add(-node.weight);
+                evictedByCaffeine(node);
             }
         });
         if (perEntryTtl) {
@@ -185,18 +247,38 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         this.cache = typed.build();
         this.map = cache.asMap();
         this.eviction = cache.policy().eviction().orElseThrow();
+        this.model = b.model;
 
-        EvictionLoop.Builder lb = EvictionLoop.builder().k(b.k).store(b.store).deadline(b.deadline).breaker(b.breaker)
-                .mode(DecisionRuntime.Mode.INLINE).loopName("caffeine-" + name);
-        if (b.registry != null) {
-            lb.meterRegistry(b.registry);
+        if (b.model.readsHistory()) {
+            NextAccessLoop.Builder nb = NextAccessLoop.builder().k(b.model.k()).admission(b.model.admission())
+                    .store(b.store).deadline(b.deadline).breaker(b.breaker).loopName("caffeine-" + name);
+            if (b.registry != null) {
+                nb.meterRegistry(b.registry);
+            }
+            ToLongFunction<? super K> fingerprint = b.fingerprint != null ? b.fingerprint : KeyFingerprint::of;
+            this.history = new HistoryEviction<>(b.model, nb.build(), map, eviction, residentWeight, b.maximum,
+                    b.residentBound(), b.ghostsPerResident, b.maxDecisionsPerWrite, fingerprint, policyDecisions,
+                    policyEvictions, fallbackWrites);
+            this.loop = null;
+            this.decider = null;
+            this.candidateKeys = null;
+            this.candidateNodes = null;
+            this.candidateFiller = null;
+            this.scores = null;
+        } else {
+            this.history = null;
+            EvictionLoop.Builder lb = EvictionLoop.builder().k(b.k).store(b.store).deadline(b.deadline).breaker(b.breaker)
+                    .mode(DecisionRuntime.Mode.INLINE).loopName("caffeine-" + name);
+            if (b.registry != null) {
+                lb.meterRegistry(b.registry);
+            }
+            this.loop = lb.build();
+            this.decider = loop.newDecider();
+            this.candidateKeys = new Object[b.k];
+            this.candidateNodes = new Object[b.k];
+            this.candidateFiller = this::fillCandidates;
+            this.scores = decider::score;
         }
-        this.loop = lb.build();
-        this.decider = loop.newDecider();
-        this.candidateKeys = new Object[b.k];
-        this.candidateNodes = new Object[b.k];
-        this.candidateFiller = this::fillCandidates;
-        this.scores = decider::score;
 
         if (b.registry != null) {
             CaffeineCacheMetrics.monitor(b.registry, cache, name);
@@ -205,6 +287,22 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             FunctionCounter.builder("reflex.caffeine.fallback.writes", fallbackWrites, LongAdder::sum)
                     .description("writes needing room whose decision fell back to Caffeine's own eviction")
                     .tag("cache", name).register(b.registry);
+            if (history != null) {
+                FunctionCounter.builder("reflex.caffeine.admission.declines", history.declinesAdder(), LongAdder::sum)
+                        .description("writes the history-1 model declined to cache").tag("cache", name)
+                        .register(b.registry);
+                FunctionCounter.builder("reflex.caffeine.fingerprint.conflicts", history.conflictsAdder(), LongAdder::sum)
+                        .description("writes not cached because another resident key has the same fingerprint")
+                        .tag("cache", name).register(b.registry);
+            }
+        }
+    }
+
+    /** Caffeine evicted or expired {@code node} on its own (any thread, maybe under its eviction lock). */
+    private void evictedByCaffeine(EntryNode<V> node) {
+        residentWeight.add(-node.weight);
+        if (history != null) {
+            history.evicted(node);
         }
     }
 
@@ -224,20 +322,29 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         return name;
     }
 
-    /** The value for {@code key}, or null when absent or expired. Records the hit for the features. */
+    /**
+     * The value for {@code key}, or null when absent or expired. Records the hit for the features
+     * (with a history-1 model: a tick of the request clock; a miss does not tick, the write that
+     * follows it does).
+     */
     public V getIfPresent(K key) {
         EntryNode<V> node = cache.getIfPresent(key);
         if (node == null) {
             return null;
         }
-        node.recordHit(clock.approximateNanos());
+        if (history != null) {
+            history.hit(node);
+        } else {
+            node.recordHit(clock.approximateNanos());
+        }
         return node.value;
     }
 
     /**
      * The value for {@code key}, loading it with {@code loader} on a miss and storing it; the load's
      * duration is the entry's origin RTT. Concurrent misses on one key each load (no coalescing).
-     * A null from the loader is returned and not stored.
+     * A null from the loader is returned and not stored. With a history-1 model that declines the
+     * loaded value ({@link #admissionDeclines()}), it is returned and not stored.
      */
     public V get(K key, Function<? super K, ? extends V> loader) {
         V hit = getIfPresent(key);
@@ -259,7 +366,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
 
     /**
      * Stores {@code value}, first letting the policy make room when the write would exceed the
-     * capacity.
+     * capacity. A history-1 model that answers admission may decline the value instead: it is then
+     * not stored ({@link #admissionDeclines()}); nor is a value whose key's fingerprint another
+     * resident key holds ({@link #fingerprintConflicts()}).
      *
      * @param originRttMillis what fetching it from the origin took, in milliseconds (a feature)
      * @param ttl             its time to live, or null for none; requires {@code perEntryTtl()}
@@ -290,6 +399,10 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             }
         }
         long now = clock.approximateNanos();
+        if (history != null) {
+            history.store(key, value, weight, now, ttlNanos, originRttMillis);
+            return;
+        }
         makeRoomFor(weight, now);
         EntryNode<V> previous = map.put(key, new EntryNode<>(value, weight, now, ttlNanos, originRttMillis));
         residentWeight.add(previous == null ? weight : weight - previous.weight);
@@ -297,6 +410,10 @@ public final class ReflexCache<K, V> implements AutoCloseable {
 
     /** Removes {@code key} if present. */
     public void invalidate(K key) {
+        if (history != null) {
+            history.invalidate(key);
+            return;
+        }
         EntryNode<V> removed = map.remove(key);
         if (removed != null) {
             residentWeight.add(-removed.weight);
@@ -354,14 +471,68 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         return fallbackWrites.sum();
     }
 
-    /** The eviction loop (its runtime, store, breaker and counters by fallback cause). */
+    /**
+     * Writes a history-1 model declined to cache (the value was returned to the caller, not stored);
+     * 0 for other models.
+     */
+    public long admissionDeclines() {
+        return history == null ? 0 : history.declines();
+    }
+
+    /**
+     * Writes not cached because a different resident key had the same 64-bit fingerprint
+     * ({@link Builder#keyFingerprint}); 0 on the Cold-RL path.
+     */
+    public long fingerprintConflicts() {
+        return history == null ? 0 : history.conflicts();
+    }
+
+    /**
+     * The contract of the model served: its schema, candidate set, K and admission (a store with no
+     * model at build time: Cold-RL's defaults).
+     */
+    public EvictionModel evictionModel() {
+        return model;
+    }
+
+    /** Candidates per decision. */
+    public int k() {
+        return history != null ? history.loop().k() : loop.k();
+    }
+
+    /**
+     * The Cold-RL eviction loop (its runtime, store, breaker and counters by fallback cause).
+     *
+     * @throws IllegalStateException when the cache serves a history-1 model ({@link #nextAccessLoop()})
+     */
     public EvictionLoop evictionLoop() {
+        if (loop == null) {
+            throw new IllegalStateException("cache '" + name + "' serves a " + model.schema()
+                    + " model through nextAccessLoop(), not a Cold-RL eviction loop");
+        }
         return loop;
     }
 
     /**
-     * A read-only snapshot of the keys Caffeine would evict first, coldest first (what the policy's
-     * candidates are drawn from).
+     * The history-1 loop (its runtime, store, breaker and counters by fallback cause).
+     *
+     * @throws IllegalStateException when the cache serves a Cold-RL model ({@link #evictionLoop()})
+     */
+    public NextAccessLoop nextAccessLoop() {
+        if (history == null) {
+            throw new IllegalStateException("cache '" + name + "' serves a Cold-RL model through evictionLoop()");
+        }
+        return history.loop();
+    }
+
+    /** The history-1 path, for this package's tests; null on the Cold-RL path. */
+    HistoryEviction<K, V> historyEviction() {
+        return history;
+    }
+
+    /**
+     * A read-only snapshot of the keys Caffeine would evict first, coldest first (what a Cold-RL
+     * policy's candidates are drawn from, and what a history-1 cache's fallback evicts).
      */
     public List<K> coldestKeys(int limit) {
         return List.copyOf(eviction.coldest(limit).keySet());
@@ -374,6 +545,10 @@ public final class ReflexCache<K, V> implements AutoCloseable {
 
     @Override
     public void close() {
+        if (history != null) {
+            history.close();
+            return;
+        }
         decisionLock.lock();
         try {
             decider.close();
@@ -522,6 +697,10 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         private double headroom = DEFAULT_HEADROOM;
         private boolean kSet;
         private OptionalInt trainedK = OptionalInt.empty();
+        private EvictionModel model = COLD_RL_DEFAULT;
+        private long maximumEntries = -1;
+        private int ghostsPerResident = DEFAULT_GHOSTS_PER_RESIDENT;
+        private ToLongFunction<? super K> fingerprint;
 
         private Builder() {
         }
@@ -586,10 +765,26 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             return this;
         }
 
-        /** The store serving the policy ({@code [1, 6K] -> [1, K]}); the cache takes ownership. */
+        /**
+         * The store serving the policy; the cache takes ownership. The model it serves now is checked
+         * as {@link #model} checks a file (its metadata and shape, read from the version's file), and
+         * decides the path: a {@code history-1} model is served by its next-access loop, anything
+         * else (or no model yet) by the Cold-RL loop.
+         *
+         * @throws IllegalArgumentException naming the file and what it needs that the adapter does
+         *                                  not feed, as {@link #model} would; the store is then not
+         *                                  taken (the caller still owns it)
+         */
         public Builder<K, V> policyStore(PolicyStore store) {
             Objects.requireNonNull(store, "store");
-            this.trainedK = TrainedK.of(store, null);
+            java.util.Optional<EvictionModel> served = ServedModel.ofStore(store);
+            Path file = store.version().map(io.reflex.engine.runtime.ModelVersion::file).orElse(null);
+            if (served.isPresent() && served.get().readsHistory()) {
+                this.trainedK = OptionalInt.of(served.get().k());
+            } else {
+                this.trainedK = TrainedK.of(store, file);
+            }
+            this.model = served.orElse(COLD_RL_DEFAULT);
             replaceStore(store);
             return this;
         }
@@ -603,29 +798,88 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * Loads {@code model} into a new store with {@link EvictionLoop#hostLoader()}: the default
-         * checks, and it refuses a model trained on a hit history that survives eviction
-         * ({@link EvictionFeatures#HIT_HISTORY_METADATA}: the adapter keeps hits since admission) or
-         * on candidates other than the K coldest ({@link EvictionLoop#CANDIDATES_METADATA}).
+         * Loads {@code model} into a new store, as its metadata says to serve it
+         * ({@link EvictionModel}). A Cold-RL model loads with {@link EvictionLoop#hostLoader()}: the
+         * default checks, and it is refused when trained on a hit history that survives eviction
+         * ({@link EvictionFeatures#HIT_HISTORY_METADATA}: this path keeps hits since admission) or
+         * on candidates other than the K coldest ({@link EvictionLoop#CANDIDATES_METADATA}). A
+         * {@code history-1} model must be the schema's one-row network ({@code [1, 11] -> [1, 1]});
+         * its K, candidate set and admission come from its metadata.
          *
-         * @throws IllegalArgumentException naming the file and reason when the engine refuses it
+         * @throws IllegalArgumentException naming the file and what it needs that the adapter does
+         *                                  not feed, or why the engine refused it
          */
         public Builder<K, V> model(Path model) {
             Objects.requireNonNull(model, "model");
-            PolicyStore s = PolicyStore.create(EvictionLoop.hostLoader().build(), List.of());
+            EvictionModel contract = ServedModel.check(model);
+            PolicyStore s = PolicyStore.create(contract.readsHistory() ? ServedModel.historyLoader()
+                    : ServedModel.coldRlLoader().build(), List.of());
             SwapResult r = s.offer(model);
             if (!r.accepted()) {
                 s.close();
                 throw new IllegalArgumentException("the engine refused " + model + ": " + r.reason());
             }
             try {
-                this.trainedK = TrainedK.of(s, model);
+                this.trainedK = contract.readsHistory() ? OptionalInt.of(contract.k()) : TrainedK.of(s, model);
             } catch (IllegalArgumentException e) {
                 s.close();
                 throw e;
             }
+            this.model = contract;
             replaceStore(s);
             return this;
+        }
+
+        /**
+         * With {@link #maximumWeight} and a {@code history-1} model: the most entries resident at
+         * once, which sizes the bounded history (a write beyond it makes room as a write beyond
+         * the weight does). Required there; refused with {@link #maximumSize}, which bounds the
+         * entries already; ignored by a Cold-RL model.
+         */
+        public Builder<K, V> maximumEntries(long entries) {
+            if (entries < 1) {
+                throw new IllegalArgumentException("maximumEntries must be >= 1, got " + entries);
+            }
+            this.maximumEntries = entries;
+            return this;
+        }
+
+        /**
+         * With a {@code history-1} model: evicted (or declined) objects whose history is kept, per
+         * resident entry (1 to 64; default {@value ReflexCache#DEFAULT_GHOSTS_PER_RESIDENT}); the
+         * least recently seen is forgotten first. Each slot, resident or ghost, costs about
+         * {@value io.reflex.engine.eviction.BoundedHistory#BYTES_PER_SLOT} bytes of history plus about
+         * 30 of the adapter's. Ignored by a Cold-RL model.
+         */
+        public Builder<K, V> ghostsPerResident(int ghosts) {
+            if (ghosts < 1 || ghosts > 64) {
+                throw new IllegalArgumentException("ghostsPerResident must be in [1, 64], got " + ghosts);
+            }
+            this.ghostsPerResident = ghosts;
+            return this;
+        }
+
+        /**
+         * With a {@code history-1} model: the 64-bit fingerprint by which the bounded history knows a
+         * key after its entry is gone (default: exact for {@code Long}, {@code Integer} and the other
+         * integral boxes, a 64-bit FNV-1a hash for {@code String}, the spread {@code hashCode()}
+         * otherwise). Two keys with one fingerprint share a history; the second is not cached while
+         * the first is resident ({@link ReflexCache#fingerprintConflicts()}). Ignored by a Cold-RL
+         * model.
+         */
+        public Builder<K, V> keyFingerprint(ToLongFunction<? super K> fingerprint) {
+            this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
+            return this;
+        }
+
+        /** Whether the model given so far ({@link #model} or {@link #policyStore}) is a history-1 model. */
+        public boolean servesHistory() {
+            return model.readsHistory();
+        }
+
+        /** The resident bound of a history-1 cache: the entry capacity, or maximumEntries. */
+        int residentBound() {
+            return (int) (maximumIsWeight ? maximumEntries : maximum);
         }
 
         /** The decision deadline (default 500 µs); later decisions fall back to Caffeine. */
@@ -694,13 +948,14 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * @throws IllegalStateException when the capacity or the policy is missing, the weigher and
-         *                               the capacity kind disagree, or {@code k} disagrees with the
-         *                               model's K
-         */
-        /**
          * Validates the settings and builds the cache. When it throws, the store given to
          * {@link #policyStore} or created by {@link #model} is closed: the cache owned it.
+         *
+         * @throws IllegalStateException when the capacity or the policy is missing, the weigher and
+         *                               the capacity kind disagree, {@code k} disagrees with the
+         *                               model's K, or a history-1 model lacks its entry bound
+         *                               ({@link #maximumEntries}) or would need more than 2^28
+         *                               history slots
          */
         public ReflexCache<K, V> build() {
             try {
@@ -727,11 +982,14 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             if (store == null) {
                 throw new IllegalStateException("a ReflexCache needs a policy: policyStore(..) or model(..)");
             }
+            if (model.readsHistory()) {
+                validateHistory();
+            }
             if (trainedK.isPresent()) {
                 if (kSet && k != trainedK.getAsInt()) {
                     throw new IllegalStateException("k(" + k + ") does not match the model's K = " + trainedK.getAsInt()
-                            + " (a joint model's output width, or a candidate-rows model's " + TrainedK.METADATA_KEY
-                            + " metadata); leave k unset to use the model's");
+                            + " (a joint model's output width, or a candidate-rows or history-1 model's "
+                            + TrainedK.METADATA_KEY + " metadata); leave k unset to use the model's");
                 }
                 k = trainedK.getAsInt();
             }
@@ -739,6 +997,22 @@ public final class ReflexCache<K, V> implements AutoCloseable {
                 breaker = CircuitBreaker.builder().build();
             }
             return new ReflexCache<>(this);
+        }
+
+        private void validateHistory() {
+            if (maximumIsWeight && maximumEntries < 0) {
+                throw new IllegalStateException("a history-1 model over maximumWeight(" + maximum + ") needs "
+                        + "maximumEntries(n), the most entries resident at once: it sizes the bounded history");
+            }
+            if (!maximumIsWeight && maximumEntries >= 0) {
+                throw new IllegalStateException("maximumEntries(" + maximumEntries + ") is for maximumWeight; "
+                        + "maximumSize(" + maximum + ") bounds the entries already");
+            }
+            long bound = maximumIsWeight ? maximumEntries : maximum;
+            if (bound * (1L + ghostsPerResident) > 1 << 28) {
+                throw new IllegalStateException("a history-1 cache of " + bound + " entries with " + ghostsPerResident
+                        + " ghosts each needs " + bound * (1L + ghostsPerResident) + " history slots, more than 2^28");
+            }
         }
     }
 }

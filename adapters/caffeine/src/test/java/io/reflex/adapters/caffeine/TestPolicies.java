@@ -9,6 +9,9 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.eviction.HistoryFeatures;
+import io.reflex.engine.onnx.Dense;
 import io.reflex.engine.onnx.MlpGraph;
 import io.reflex.engine.onnx.OnnxModelWriter;
 
@@ -16,6 +19,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -61,6 +66,34 @@ final class TestPolicies {
                                 .setType(AttributeProto.AttributeType.INT).setI(1)))
                 .build();
         return write(file, graph);
+    }
+
+    /**
+     * A {@code history-1} model whose prediction is {@code weight} times one encoded column of the
+     * row (weights 0 elsewhere, so every backend computes the same bits), with {@code contract} in
+     * its metadata.
+     */
+    static Path history(Path file, int column, float weight, EvictionModel contract) {
+        float[] w = new float[HistoryFeatures.WIDTH];
+        w[column] = weight;
+        return history(file, MlpGraph.chain(HistoryFeatures.WIDTH, List.of(new Dense(HistoryFeatures.WIDTH, 1, w,
+                new float[1]))), contract.toMetadata());
+    }
+
+    /** An untrained history-1 network (11 -> 16 -> 1) with {@code contract} in its metadata. */
+    static Path randomHistory(Path file, long seed, EvictionModel contract) {
+        return history(file, MlpGraph.randomChain(seed, io.reflex.engine.onnx.Activation.RELU, HistoryFeatures.WIDTH, 16, 1),
+                contract.toMetadata());
+    }
+
+    /** Writes {@code graph} with {@code metadata}. */
+    static Path history(Path file, MlpGraph graph, Map<String, String> metadata) {
+        OnnxModelWriter w = OnnxModelWriter.of(graph).fixedBatch(1);
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(metadata).entrySet()) {
+            w = w.metadata(e.getKey(), e.getValue());
+        }
+        w.write(file);
+        return file;
     }
 
     /** A policy whose every score is NaN, for K candidates. */

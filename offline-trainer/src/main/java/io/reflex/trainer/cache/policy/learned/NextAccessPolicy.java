@@ -141,23 +141,28 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
         cache.evict(victim);
     }
 
-    /** One decision over freshly gathered candidates; returns the victim's object id. */
+    /**
+     * One decision over freshly gathered candidates; returns the victim's object id. The size column
+     * is each object's charge against the capacity (its bytes under a byte capacity, 1 under a
+     * capacity in entries), as a host feeds its weight: size-aware ranking then counts what the
+     * capacity counts.
+     */
     private int decide(CacheView cache, boolean incoming, int incomingObject) {
         init(cache);
         int n = gather(cache);
         long now = cache.requestIndex();
         for (int j = 0; j < n; j++) {
             int o = objects[j];
-            features.resident(j, history, o, now, cache.size(o), admittedAt[o], cache.hitCount(o));
+            features.resident(j, history, o, now, cache.charge(o), admittedAt[o], cache.hitCount(o));
         }
         if (incoming) {
-            features.incoming(n, history, incomingObject, now, Math.max(0, cache.incomingSize()));
+            features.incoming(n, history, incomingObject, now, cache.incomingCharge());
         }
         if (observer != null) {
             observer.decided(cache.requestIndex(), objects, n, incoming, incomingObject, features, history);
         }
         if (decider == null) {
-            return objects[0];
+            return leastRecentlyAccessed(n);
         }
         long t0 = System.nanoTime();
         int victim = decider.decide(n, incoming);
@@ -165,7 +170,21 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
         return objects[victim];
     }
 
-    /** Candidates into {@code objects}, least recently accessed first; returns how many. */
+    /** The candidate accessed longest ago (the behaviour before any model: LRU over the candidates). */
+    private int leastRecentlyAccessed(int n) {
+        int oldest = objects[0];
+        for (int j = 1; j < n; j++) {
+            if (history.lastAccess(objects[j]) < history.lastAccess(oldest)) {
+                oldest = objects[j];
+            }
+        }
+        return oldest;
+    }
+
+    /**
+     * Candidates into {@code objects}: sampled ones in the order drawn, or the K least recently used
+     * oldest first; returns how many.
+     */
     private int gather(CacheView cache) {
         if (sampler != null) {
             return sampler.draw(k, objects);

@@ -41,7 +41,9 @@ public final class ReflexCaffeineCache implements BlackBoxCache, AutoCloseable {
 
     /**
      * Decides over the K the model was built for (a joint model's output width, a candidate-rows
-     * model's {@code reflex.k} metadata, else 16).
+     * or history-1 model's {@code reflex.k} metadata, else 16). A history-1 model gets the adapter's
+     * defaults for its bounded history; over a byte capacity, room for as many entries as the
+     * trace has objects.
      *
      * @param trace    the trace being replayed (for the origin RTT of each request)
      * @param capacity the capacity
@@ -64,6 +66,9 @@ public final class ReflexCaffeineCache implements BlackBoxCache, AutoCloseable {
                 .headroom(headroom);
         if (byteCapacity) {
             b.maximumWeight(capacity.value()).weigher((Integer key, Integer weight) -> weight);
+            if (b.servesHistory()) {
+                b.maximumEntries(mostResident(trace, capacity.value()));
+            }
         } else {
             b.maximumSize(capacity.value());
         }
@@ -75,6 +80,15 @@ public final class ReflexCaffeineCache implements BlackBoxCache, AutoCloseable {
         for (int i = 0; i < keys.length; i++) {
             keys[i] = i;
         }
+    }
+
+    /** The most objects of {@code trace} a byte capacity can hold at once: by the smallest charge, at most all. */
+    private static long mostResident(Trace trace, long capacityBytes) {
+        long smallest = Long.MAX_VALUE;
+        for (int i = 0; i < trace.length(); i++) {
+            smallest = Math.min(smallest, Math.max(1, trace.size(i)));
+        }
+        return Math.max(1, Math.min(trace.objectCount(), capacityBytes / Math.max(1, smallest)));
     }
 
     @Override
@@ -112,7 +126,12 @@ public final class ReflexCaffeineCache implements BlackBoxCache, AutoCloseable {
 
     /** Candidates per decision. */
     public int k() {
-        return cache.evictionLoop().k();
+        return cache.k();
+    }
+
+    /** Writes a history-1 model declined to cache. */
+    public long admissionDeclines() {
+        return cache.admissionDeclines();
     }
 
     /** Entries the policy evicted. */

@@ -1,0 +1,496 @@
+package io.reflex.adapters.caffeine;
+
+import com.github.benmanes.caffeine.cache.Policy;
+import io.reflex.engine.eviction.AccessHistory;
+import io.reflex.engine.eviction.BoundedHistory;
+import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.eviction.HistoryFeatures;
+import io.reflex.engine.eviction.NextAccessLoop;
+import io.reflex.engine.eviction.RecencyList;
+import io.reflex.engine.eviction.ResidentIndex;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.ToLongFunction;
+
+/**
+ * The state and decisions of a {@link ReflexCache} serving a {@value HistoryFeatures#SCHEMA} model:
+ * what the simulator's {@code NextAccessPolicy} keeps per object, kept by a live cache within a
+ * bound, and the same decisions made from it.
+ *
+ * <h2>State</h2>
+ * <ul>
+ *   <li>The request clock: one tick per request that reaches an object, a hit ({@link #hit}) or a
+ *       write ({@link #store}); a lookup that misses does not tick, so that a miss followed by its
+ *       write (or {@code get(key, loader)}) is one request, as it is one request of a trace.</li>
+ *   <li>A {@link BoundedHistory} keyed by the key's 64-bit fingerprint: every resident's history,
+ *       and ghosts (evicted or declined objects) recycled least recently seen first.</li>
+ *   <li>Per resident slot: its key and node (to evict it), the tick it was admitted at, its hits
+ *       since (requests that found it resident, replacements included); the node's weight is its
+ *       size.</li>
+ *   <li>The candidate source the model was trained on: a {@link ResidentIndex} for {@code sampled}
+ *       (seeded with the simulator's seed, {@value #SAMPLING_SEED}, so a replay draws its samples),
+ *       or a {@link RecencyList} for {@code lru}: the adapter's own exact recency order, not
+ *       Caffeine's {@code coldest}, whose order is W-TinyLFU's (window, probation and protected
+ *       merged by frequency), not the least recently used the model was trained on, and which
+ *       allocates a snapshot under Caffeine's eviction lock per call. Every request takes this
+ *       class's lock anyway, so keeping the order exact costs two array writes per hit.</li>
+ * </ul>
+ *
+ * <h2>Decisions</h2>
+ * A write that needs room (the resident weight plus the write over the maximum, or the resident
+ * bound reached) asks the model: K candidates, each a row of {@link HistoryFeatures}, plus the
+ * incoming object's row in the first decision of the write. When the model answers admission and
+ * predicts the incoming object farther than the victim, the value is not cached (the ghost keeps
+ * the request in its history) and the decline is counted; otherwise the victim is invalidated and,
+ * while room is still needed, further decisions without the incoming row follow (at most
+ * {@code maxDecisionsPerWrite}). A decision that falls back (no model, breaker open, deadline,
+ * error, non-finite output) leaves the choice to Caffeine: its coldest entries, in its own eviction
+ * order, are invalidated until the write fits, and the write is admitted.
+ *
+ * <h2>Threading</h2>
+ * Every request and every decision runs under one lock: the clock and the histories must advance
+ * in one order for the features to mean what they meant in training, so hits do not scale across
+ * cores as plain Caffeine's do. Caffeine's own removals (expiry, and evictions where Caffeine runs
+ * ahead of the adapter's count) reach {@link #evicted} on whatever thread Caffeine runs them,
+ * possibly holding Caffeine's eviction lock: that method never takes the lock (the lock's holder
+ * may be waiting for Caffeine's), it queues the node in a bounded array under a leaf lock, and the
+ * next request under the lock releases its slot.
+ *
+ * <h2>Allocation</h2>
+ * A decision (candidates, features, inference, victim) allocates nothing; a hit allocates nothing;
+ * a write allocates its node (and what Caffeine allocates for a write and a removal). The fallback
+ * allocates Caffeine's {@code coldest} snapshot.
+ */
+final class HistoryEviction<K, V> implements AutoCloseable {
+
+    /** The sampling seed: the simulator's {@code NextAccessPolicy.SAMPLING_SEED}. */
+    static final long SAMPLING_SEED = 42;
+    /** Caffeine's coldest entries read per round of a fallback. */
+    private static final int FALLBACK_BATCH = 16;
+
+    private final ConcurrentMap<K, EntryNode<V>> map;
+    private final Policy.Eviction<K, EntryNode<V>> eviction;
+    private final LongAdder residentWeight;
+    private final long maximum;
+    private final int maxDecisionsPerWrite;
+    private final ToLongFunction<? super K> fingerprint;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final BoundedHistory bounded;
+    private final AccessHistory history;
+    private final ResidentIndex sampled;
+    private final RecencyList recency;
+    private final Object[] keys;
+    private final Object[] nodes;
+    private final long[] admittedTick;
+    private final int[] hits;
+    private final NextAccessLoop loop;
+    private final NextAccessLoop.Decider decider;
+    private final HistoryFeatures features;
+    private final int[] candidates;
+    private long clock;
+
+    private final ReentrantLock pendingLock = new ReentrantLock();
+    private final Object[] pending;
+    private final Object[] draining;
+    private int pendingCount;
+
+    private final LongAdder decisions;
+    private final LongAdder evictions;
+    private final LongAdder fallbackWrites;
+    private final LongAdder declines = new LongAdder();
+    private final LongAdder conflicts = new LongAdder();
+
+    HistoryEviction(EvictionModel contract, NextAccessLoop loop, ConcurrentMap<K, EntryNode<V>> map,
+                    Policy.Eviction<K, EntryNode<V>> eviction, LongAdder residentWeight, long maximum,
+                    int residentBound, int ghostsPerResident, int maxDecisionsPerWrite,
+                    ToLongFunction<? super K> fingerprint, LongAdder decisions, LongAdder evictions,
+                    LongAdder fallbackWrites) {
+        this.loop = loop;
+        this.map = map;
+        this.eviction = eviction;
+        this.residentWeight = residentWeight;
+        this.maximum = maximum;
+        this.maxDecisionsPerWrite = maxDecisionsPerWrite;
+        this.fingerprint = fingerprint;
+        this.decisions = decisions;
+        this.evictions = evictions;
+        this.fallbackWrites = fallbackWrites;
+        this.bounded = new BoundedHistory(residentBound, ghostsPerResident);
+        this.history = bounded.history();
+        int slots = bounded.capacity();
+        boolean lru = contract.candidates() == EvictionModel.Candidates.LRU;
+        this.sampled = lru ? null : new ResidentIndex(slots, SAMPLING_SEED);
+        this.recency = lru ? new RecencyList(slots) : null;
+        this.keys = new Object[slots];
+        this.nodes = new Object[slots];
+        this.admittedTick = new long[slots];
+        this.hits = new int[slots];
+        this.decider = loop.newDecider();
+        this.features = decider.features();
+        this.candidates = new int[contract.k()];
+        this.pending = new Object[residentBound + 64];
+        this.draining = new Object[pending.length];
+    }
+
+    NextAccessLoop loop() {
+        return loop;
+    }
+
+    /** A request found {@code node} in the cache. */
+    void hit(EntryNode<V> node) {
+        lock.lock();
+        try {
+            long tick = ++clock;
+            int s = node.slot;
+            if (nodes[s] == node) {
+                accessResident(s, tick);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void accessResident(int slot, long tick) {
+        history.record(slot, tick);
+        hits[slot]++;
+        if (recency != null) {
+            recency.touch(slot);
+        }
+    }
+
+    /**
+     * A write: stores the value unless the model declines it, its weight cannot fit at all, or
+     * another resident key holds its fingerprint.
+     *
+     * @return whether the value is cached
+     */
+    boolean store(K key, V value, int weight, long nowNanos, long ttlNanos, double originRttMillis) {
+        long fp = fingerprint.applyAsLong(key);
+        lock.lock();
+        try {
+            drainPending();
+            long tick = ++clock;
+            int slot = bounded.find(fp);
+            if (slot != BoundedHistory.NO_SLOT && bounded.isResident(slot)) {
+                if (!key.equals(keys[slot])) {
+                    conflicts.increment();   // two keys, one fingerprint: the resident keeps the slot
+                    return false;
+                }
+                if (map.containsKey(key)) {
+                    accessResident(slot, tick);
+                    put(key, slot, new EntryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
+                    makeRoom(0, 0, BoundedHistory.NO_SLOT);
+                    return true;
+                }
+                // Expired (Caffeine hides such an entry until it sweeps it) or removed with its notice
+                // still queued: gone, as the simulator's expired object is, so this write admits
+                // anew. The remove sweeps an expired entry now (its notice, queued, corrects the
+                // weight), so that Caffeine and the residents agree again.
+                EntryNode<V> live = map.remove(key);
+                if (live != null) {
+                    residentWeight.add(-live.weight);
+                }
+                release(slot);
+            }
+            slot = bounded.touch(fp);
+            history.record(slot, tick);
+            if (weight > maximum) {
+                return false;   // nothing evicted could make room: Caffeine would refuse it
+            }
+            if (needsRoom(weight, 1) && !makeRoom(weight, 1, slot)) {
+                declines.increment();
+                return false;
+            }
+            if (bounded.residents() == bounded.residentBound()) {
+                return false;   // not even Caffeine had an entry to give up (removals in flight): rare
+            }
+            bounded.admit(slot);
+            if (sampled != null) {
+                sampled.add(slot);
+            } else {
+                recency.add(slot);
+            }
+            keys[slot] = key;
+            admittedTick[slot] = tick;
+            hits[slot] = 0;
+            put(key, slot, new EntryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void put(K key, int slot, EntryNode<V> node) {
+        nodes[slot] = node;
+        EntryNode<V> previous = map.put(key, node);
+        residentWeight.add(previous == null ? node.weight : node.weight - previous.weight);
+    }
+
+    /** Removes {@code key} if present (not a request: the clock does not tick). */
+    void invalidate(K key) {
+        lock.lock();
+        try {
+            drainPending();
+            EntryNode<V> removed = map.remove(key);
+            if (removed != null) {
+                residentWeight.add(-removed.weight);
+                if (nodes[removed.slot] == removed) {
+                    release(removed.slot);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Caffeine removed {@code node} on its own (expiry, or an eviction of its own), on any thread,
+     * possibly under Caffeine's eviction lock: queued, never blocking on the decision lock.
+     */
+    void evicted(EntryNode<V> node) {
+        pendingLock.lock();
+        try {
+            // The queue holds a bound's worth of entries, drained by every write: it cannot fill
+            // while the residents are bounded. Were it to, the node would stay a candidate until
+            // chosen, when its failed removal frees its slot.
+            if (pendingCount < pending.length) {
+                pending[pendingCount++] = node;
+            }
+        } finally {
+            pendingLock.unlock();
+        }
+    }
+
+    /** Releases the slots of the nodes Caffeine removed; under the lock. */
+    private void drainPending() {
+        int n;
+        pendingLock.lock();
+        try {
+            n = pendingCount;
+            if (n == 0) {
+                return;
+            }
+            System.arraycopy(pending, 0, draining, 0, n);
+            java.util.Arrays.fill(pending, 0, n, null);
+            pendingCount = 0;
+        } finally {
+            pendingLock.unlock();
+        }
+        for (int i = 0; i < n; i++) {
+            EntryNode<?> node = (EntryNode<?>) draining[i];
+            draining[i] = null;
+            if (nodes[node.slot] == node) {
+                release(node.slot);
+            }
+        }
+    }
+
+    /** Whether {@code weight} more, in {@code entries} more entries (0: a replacement), would not fit. */
+    private boolean needsRoom(long weight, int entries) {
+        return residentWeight.sum() + weight > maximum || bounded.residents() + entries > bounded.residentBound();
+    }
+
+    /**
+     * Makes room for a write of {@code weight} in {@code entries} new entries, asking the model first whether the incoming object
+     * at {@code incoming} (a ghost slot holding this request; {@link BoundedHistory#NO_SLOT} for a
+     * replacement) should be cached at all.
+     *
+     * @return false when the model declined the incoming object
+     */
+    private boolean makeRoom(long weight, int entries, int incoming) {
+        boolean ask = incoming != BoundedHistory.NO_SLOT;
+        for (int round = 0; needsRoom(weight, entries); round++) {
+            drainPending();
+            if (!needsRoom(weight, entries)) {
+                break;
+            }
+            if (round >= maxDecisionsPerWrite) {
+                byCaffeine(weight, entries);
+                return true;
+            }
+            int victim = decide(ask ? incoming : BoundedHistory.NO_SLOT, weight);
+            if (victim == BoundedHistory.NO_SLOT) {
+                fallbackWrites.increment();
+                byCaffeine(weight, entries);
+                return true;
+            }
+            decisions.increment();
+            if (ask && !decider.admit()) {
+                return false;
+            }
+            ask = false;
+            evict(victim);
+        }
+        return true;
+    }
+
+    /**
+     * One decision over freshly gathered candidates, the incoming object's row last when
+     * {@code incoming} is a slot; under the lock. Allocation-free.
+     *
+     * @return the victim's slot, or {@link BoundedHistory#NO_SLOT} when the decision fell back or
+     *         there was no candidate
+     */
+    private int decide(int incoming, long incomingWeight) {
+        int n = sampled != null ? sampled.sample(candidates.length, candidates)
+                : recency.oldest(candidates.length, candidates);
+        if (n == 0) {
+            return BoundedHistory.NO_SLOT;
+        }
+        long now = clock;
+        for (int j = 0; j < n; j++) {
+            int s = candidates[j];
+            @SuppressWarnings("unchecked")
+            EntryNode<V> node = (EntryNode<V>) nodes[s];
+            features.resident(j, history, s, now, node.weight, admittedTick[s], hits[s]);
+        }
+        boolean withIncoming = incoming != BoundedHistory.NO_SLOT;
+        if (withIncoming) {
+            features.incoming(n, history, incoming, now, incomingWeight);
+        }
+        int victim = decider.decide(n, withIncoming);
+        return decider.lastCause() == null ? candidates[victim] : BoundedHistory.NO_SLOT;
+    }
+
+    /** Invalidates the resident at {@code slot}, unless Caffeine removed it already; frees its slot either way. */
+    private void evict(int slot) {
+        @SuppressWarnings("unchecked")
+        K key = (K) keys[slot];
+        @SuppressWarnings("unchecked")
+        EntryNode<V> node = (EntryNode<V>) nodes[slot];
+        release(slot);
+        if (map.remove(key, node)) {
+            residentWeight.add(-node.weight);
+            evictions.increment();
+        }
+    }
+
+    /** The fallback: Caffeine's coldest entries, in its own order, until the write fits. */
+    private void byCaffeine(long weight, int entries) {
+        while (needsRoom(weight, entries)) {
+            Map<K, EntryNode<V>> coldest = eviction.coldest(FALLBACK_BATCH);
+            boolean removed = false;
+            for (Map.Entry<K, EntryNode<V>> e : coldest.entrySet()) {
+                if (!needsRoom(weight, entries)) {
+                    return;
+                }
+                EntryNode<V> node = e.getValue();
+                if (map.remove(e.getKey(), node)) {
+                    removed = true;
+                    residentWeight.add(-node.weight);
+                    if (nodes[node.slot] == node) {
+                        release(node.slot);
+                    }
+                }
+            }
+            drainPending();
+            if (!removed) {
+                return;   // Caffeine holds nothing removable: it bounds the cache itself
+            }
+        }
+    }
+
+    /** The resident at {@code slot} left: its slot becomes a ghost, keeping its history. */
+    private void release(int slot) {
+        bounded.release(slot);
+        if (sampled != null) {
+            sampled.remove(slot);
+        } else {
+            recency.remove(slot);
+        }
+        keys[slot] = null;
+        nodes[slot] = null;
+    }
+
+    /**
+     * A decision over the current residents with no incoming object, without evicting (for tests:
+     * the allocation and the victim of the decision path itself).
+     *
+     * @return the victim's slot, or {@link BoundedHistory#NO_SLOT}
+     */
+    int dryRunDecision() {
+        lock.lock();
+        try {
+            return decide(BoundedHistory.NO_SLOT, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Checks that the adapter's state and Caffeine's agree (for tests): every entry Caffeine shows
+     * is the resident of its slot, Caffeine counts as many entries as there are residents (expired
+     * entries it has not swept yet included: its views hide them), the candidate source holds
+     * exactly the residents, and the resident weight is theirs. Call with no write in flight, after
+     * Caffeine's maintenance. O(slots).
+     */
+    void checkInvariants() {
+        lock.lock();
+        try {
+            drainPending();
+            for (Map.Entry<K, EntryNode<V>> e : map.entrySet()) {
+                EntryNode<V> node = e.getValue();
+                if (!bounded.isResident(node.slot) || nodes[node.slot] != node || !e.getKey().equals(keys[node.slot])) {
+                    throw new AssertionError("entry " + e.getKey() + " is not the resident of its slot " + node.slot);
+                }
+            }
+            int residents = 0;
+            long weight = 0;
+            for (int s = 0; s < nodes.length; s++) {
+                boolean resident = bounded.isResident(s);
+                boolean listed = sampled != null ? sampled.contains(s) : recency.contains(s);
+                if (resident != listed || resident != (nodes[s] != null) || resident != (keys[s] != null)) {
+                    throw new AssertionError("slot " + s + ": resident " + resident + ", listed " + listed);
+                }
+                if (resident) {
+                    residents++;
+                    weight += ((EntryNode<?>) nodes[s]).weight;
+                    if (admittedTick[s] > history.lastAccess(s) || history.lastAccess(s) > clock) {
+                        throw new AssertionError("slot " + s + " admitted at " + admittedTick[s] + ", last access "
+                                + history.lastAccess(s) + ", clock " + clock);
+                    }
+                }
+            }
+            int size = sampled != null ? sampled.size() : recency.size();
+            if (residents != map.size() || residents != bounded.residents() || size != residents
+                    || residents > bounded.residentBound() || weight != residentWeight.sum()) {
+                throw new AssertionError("entries " + map.size() + ", residents " + residents + "/" + bounded.residents()
+                        + ", listed " + size + ", bound " + bounded.residentBound() + ", weight " + weight + "/"
+                        + residentWeight.sum());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long declines() {
+        return declines.sum();
+    }
+
+    long conflicts() {
+        return conflicts.sum();
+    }
+
+    LongAdder declinesAdder() {
+        return declines;
+    }
+
+    LongAdder conflictsAdder() {
+        return conflicts;
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            decider.close();
+            loop.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
