@@ -120,7 +120,7 @@ final class TrainCommand implements Runnable {
 
         @Option(names = "--rounds",
                 description = "Collect-and-train rounds; each after the first replays under the previous model "
-                        + "(default 2 for next-access, 1 for dqn).")
+                        + "(default 3 for next-access, 1 for dqn).")
         Integer rounds;
 
         @Option(names = "--size-exponent", defaultValue = "0.5",

@@ -76,7 +76,7 @@ public final class NextAccessTraining {
 
         /** The defaults, chosen on the whole development suite (docs/measurements.md). */
         public static Settings defaults(long seed) {
-            return new Settings(64, EvictionModel.Candidates.SAMPLED, false, 2, 3_000, new int[] {32, 32}, 3_000, 256,
+            return new Settings(64, EvictionModel.Candidates.SAMPLED, false, 3, 3_000, new int[] {32, 32}, 3_000, 256,
                     1e-3f, seed);
         }
 
