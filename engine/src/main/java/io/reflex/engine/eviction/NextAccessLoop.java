@@ -12,7 +12,9 @@ import io.reflex.engine.runtime.FallbackCause;
  * access times size is the victim (relaxed Belady, as LRB and 3L-Cache, made size-aware for byte
  * capacities; every object has size 1 in a cache counted in entries). Where the model answers admission and the host has an incoming
  * object, the same network scores it in one more row, and the incoming object is declined when it
- * is predicted farther than the victim: it would be the next to go.
+ * is predicted farther than the victim: it would be the next to go. Equal scores go to the
+ * candidate with the larger raw recency (then the lower row), so a decision does not depend on the
+ * order in which a host drew its candidates.
  *
  * <p>The model runs in a {@link DecisionRuntime} (loop name {@code eviction}) over {@code K + 1}
  * rows. Its fallback is LRU: the candidate with the largest recency is the victim, and the incoming
@@ -91,7 +93,7 @@ public final class NextAccessLoop implements AutoCloseable {
 
         /**
          * The rows to fill before {@link #decide}: candidates at rows {@code [0, n)} in any order (each
-         * row carries its own recency; ties in the score go to the lower row), and the incoming
+         * row carries its own recency, which breaks ties in the score), and the incoming
          * object, if any, at row {@code n}.
          */
         public HistoryFeatures features() {
@@ -117,9 +119,12 @@ public final class NextAccessLoop implements AutoCloseable {
                     scores[r] += SIZE_WEIGHT * input[r * HistoryFeatures.WIDTH + HistoryFeatures.SIZE];
                 }
             }
+            // ties (a saturated network scores many rows alike) go to the least recently accessed,
+            // so the choice never depends on the order the candidates were drawn in
             int victim = 0;
             for (int i = 1; i < n; i++) {
-                if (scores[i] > scores[victim]) {
+                if (scores[i] > scores[victim] || scores[i] == scores[victim]
+                        && features.raw(i, HistoryFeatures.RECENCY) > features.raw(victim, HistoryFeatures.RECENCY)) {
                     victim = i;
                 }
             }

@@ -69,6 +69,28 @@ class NextAccessLoopTest {
     }
 
     @Test
+    void equalScoresGoToTheLeastRecentlyAccessedWhateverTheCandidatesOrder() {
+        // weight 0 on every column: each row scores the bias alone, so all candidates tie
+        try (NextAccessLoop loop = loop(recencyModel("flat.onnx", 0f), false);
+             NextAccessLoop.Decider d = loop.newDecider()) {
+            AccessHistory h = new AccessHistory(4);
+            int[][] orders = {{0, 1, 2}, {2, 1, 0}, {1, 0, 2}, {1, 2, 0}};
+            int[] last = {10, 30, 20};
+            for (int j = 0; j < last.length; j++) {
+                h.record(j, last[j]);
+            }
+            for (int[] order : orders) {
+                for (int row = 0; row < order.length; row++) {
+                    d.features().resident(row, h, order[row], 100, 1, 0, 0);
+                }
+                int victim = d.decide(3, false);
+                assertNull(d.lastCause());
+                assertEquals(0, order[victim], "object 0 (last access 10) for order " + java.util.Arrays.toString(order));
+            }
+        }
+    }
+
+    @Test
     void anIncomingObjectPredictedFartherThanTheVictimIsDeclinedOnlyWhenTheModelAnswersAdmission() {
         Path model = recencyModel("mru.onnx", -1f);
         try (NextAccessLoop loop = loop(model, true); NextAccessLoop.Decider d = loop.newDecider()) {
