@@ -46,6 +46,12 @@ public final class ResidentIndex {
         long lastAccess(int id);
     }
 
+    /**
+     * The seed every Reflex host and the simulator sample with, so that a replay of a trace draws
+     * the samples the model was trained with.
+     */
+    public static final long SAMPLING_SEED = 42;
+
     private final SplittableRandom random;
     private final int[] residents;
     private final int[] position;

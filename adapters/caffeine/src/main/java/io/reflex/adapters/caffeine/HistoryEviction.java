@@ -66,8 +66,8 @@ import java.util.function.ToLongFunction;
  */
 final class HistoryEviction<K, V> implements AutoCloseable {
 
-    /** The sampling seed: the simulator's {@code NextAccessPolicy.SAMPLING_SEED}. */
-    static final long SAMPLING_SEED = 42;
+    /** The sampling seed: the engine's, which the simulator's replays use too. */
+    static final long SAMPLING_SEED = ResidentIndex.SAMPLING_SEED;
     /** Caffeine's coldest entries read per round of a fallback. */
     private static final int FALLBACK_BATCH = 16;
 

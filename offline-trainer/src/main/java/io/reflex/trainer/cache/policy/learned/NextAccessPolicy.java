@@ -4,6 +4,7 @@ import io.reflex.engine.eviction.AccessHistory;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
 import io.reflex.engine.eviction.NextAccessLoop;
+import io.reflex.engine.eviction.ResidentIndex;
 import io.reflex.trainer.cache.CacheView;
 import io.reflex.trainer.cache.EvictionContext;
 import io.reflex.trainer.cache.RemovalCause;
@@ -43,7 +44,7 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
     }
 
     /** The seed of candidate sampling (the same for every replay of a model). */
-    public static final long SAMPLING_SEED = 42;
+    public static final long SAMPLING_SEED = ResidentIndex.SAMPLING_SEED;
 
     private final EvictionModel model;
     private final NextAccessLoop loop;

@@ -2,6 +2,7 @@ package io.reflex.trainer.cache.policy.learned;
 
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.eviction.ResidentIndex;
 import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.PolicyStore;
@@ -77,7 +78,7 @@ public final class ReflexEvictionPolicy implements LearnedEvictionPolicy {
     }
 
     /** The seed of the candidate sampling of a model trained on sampled candidates. */
-    public static final long SAMPLING_SEED = 42;
+    public static final long SAMPLING_SEED = ResidentIndex.SAMPLING_SEED;
 
     /**
      * Whether a model was trained on candidates sampled from the whole resident set: its
