@@ -57,8 +57,11 @@ public class NextAccessDecisionBenchmark {
     @Param({"sampled", "lru"})
     public String candidates;
 
-    /** Hidden widths of the policy; 32,32 is {@code train eviction}'s default. */
-    @Param({"32,32", "16,16"})
+    /**
+     * Hidden widths of the policy, {@code x}-separated (JMH splits parameter values at commas);
+     * 32x32 is {@code train eviction}'s default.
+     */
+    @Param({"32x32", "16x16"})
     public String hidden;
 
     private Path file;
@@ -68,7 +71,7 @@ public class NextAccessDecisionBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        int[] h = Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] h = Arrays.stream(hidden.split("x")).mapToInt(Integer::parseInt).toArray();
         int[] widths = new int[h.length + 2];
         widths[0] = HistoryFeatures.WIDTH;
         System.arraycopy(h, 0, widths, 1, h.length);
