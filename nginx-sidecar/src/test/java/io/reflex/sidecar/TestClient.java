@@ -35,6 +35,43 @@ public final class TestClient implements AutoCloseable {
         return in.mask();
     }
 
+    /**
+     * Sends a version-2 EVICT of {@code count} history-1 candidates (plus the incoming row when
+     * {@code flags} has {@code FLAG_INCOMING}) taken from {@code rows}; returns the reply mask.
+     */
+    public long evictV2(long id, int count, int flags, float[] rows) throws IOException, ProtocolException {
+        out.evictV2(channel, id, count, io.reflex.sidecar.protocol.WireV2.SCHEMA_HISTORY_1, flags, rows);
+        if (!in.next(channel)) {
+            throw new IOException("sidecar closed the connection");
+        }
+        return in.mask();
+    }
+
+    /**
+     * Plausible raw history-1 rows for {@code count} candidates, and an incoming row after them
+     * when {@code incoming}, varied by {@code salt}: what NGINX's patch would send.
+     */
+    public static float[] historyRows(int count, boolean incoming, long salt) {
+        int w = io.reflex.engine.eviction.HistoryFeatures.WIDTH;
+        float[] v = new float[(count + (incoming ? 1 : 0)) * w];
+        for (int i = 0; i < count + (incoming ? 1 : 0); i++) {
+            long h = (salt * 31 + i) * 0x9E3779B97F4A7C15L;
+            boolean in = i == count;
+            int at = i * w;
+            v[at] = in ? 0 : (h >>> 40) % 100_000;
+            v[at + 1] = (h >>> 20) % 5_000;
+            v[at + 2] = (h & 1) == 0 ? -1 : (h >>> 24) % 5_000;
+            v[at + 3] = (h & 3) != 3 ? -1 : (h >>> 28) % 5_000;
+            for (int e = 0; e < 4; e++) {
+                v[at + 4 + e] = 1 + ((h >>> (8 * e + 1)) % 1000) / 100f;
+            }
+            v[at + 8] = 1024 + (h >>> 12) % 800_000;
+            v[at + 9] = in ? 0 : v[at] + (h >>> 44) % 10_000;
+            v[at + 10] = in ? 0 : (h >>> 8) % 50;
+        }
+        return v;
+    }
+
     /** Plausible features for {@code count} candidates, varied by {@code salt}. */
     public static float[] features(int count, long salt) {
         float[] f = new float[count * 6];

@@ -100,6 +100,33 @@ public final class HistoryFeatures {
         put(HITS, row, 0);
     }
 
+    /**
+     * Sets row {@code row} from its {@value #WIDTH} raw values in natural units, column {@code c} at
+     * {@code values[from + c]}: for a host that keeps the history itself and hands over the columns
+     * (the NGINX sidecar receives them over its socket). Each value must be finite and at least 0,
+     * except a gap, which may also be {@link AccessHistory#UNKNOWN}; a row set this way encodes
+     * exactly as one set by {@link #resident} or {@link #incoming} with the same values (those store
+     * their ticks and counts as {@code float} too). Allocation-free.
+     *
+     * @throws IllegalArgumentException naming the row, the column and the value at fault
+     */
+    public void row(int row, float[] values, int from) {
+        if (row < 0 || row >= capacity) {
+            throw new IndexOutOfBoundsException("row " + row + " of " + capacity);
+        }
+        for (int c = 0; c < WIDTH; c++) {
+            float v = values[from + c];
+            boolean gap = c >= GAP && c < GAP + AccessHistory.DELTAS;
+            if (!(v >= 0f && v < Float.POSITIVE_INFINITY) && !(gap && v == AccessHistory.UNKNOWN)) {
+                throw new IllegalArgumentException("row " + row + " column " + c + " = " + v
+                        + " (must be finite and >= 0" + (gap ? ", or -1 for an unknown gap)" : ")"));
+            }
+        }
+        for (int c = 0; c < WIDTH; c++) {
+            raw[c * capacity + row] = values[from + c];
+        }
+    }
+
     private void common(int row, AccessHistory history, int slot, long sizeBytes) {
         if (row < 0 || row >= capacity) {
             throw new IndexOutOfBoundsException("row " + row + " of " + capacity);

@@ -69,6 +69,63 @@ class HistoryFeaturesTest {
     }
 
     @Test
+    void aRowSetFromRawColumnsEncodesBitForBitAsTheSameRowSetFromAHistory() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(18);
+        for (int trial = 0; trial < 200; trial++) {
+            AccessHistory h = new AccessHistory(1);
+            long tick = r.nextLong(1_000_000);
+            long admitted = tick;
+            for (int a = 0, n = r.nextInt(1, 6); a < n; a++) {
+                tick += r.nextLong(1 << r.nextInt(1, 28));
+                h.record(0, tick);
+            }
+            long now = tick + r.nextLong(1 << 20);
+            long size = r.nextLong(1L << 34);
+            int hits = r.nextInt(1000);
+            HistoryFeatures byHistory = new HistoryFeatures(2);
+            byHistory.resident(0, h, 0, now, size, admitted, hits);
+            float[] columns = new float[HistoryFeatures.WIDTH + 3];
+            for (int c = 0; c < HistoryFeatures.WIDTH; c++) {
+                columns[3 + c] = byHistory.raw(0, c);
+            }
+            HistoryFeatures byColumns = new HistoryFeatures(2);
+            byColumns.row(0, columns, 3);
+
+            float[] a = new float[2 * HistoryFeatures.WIDTH];
+            float[] b = new float[2 * HistoryFeatures.WIDTH];
+            byHistory.encode(1, 2, a, 0);
+            byColumns.encode(1, 2, b, 0);
+            for (int c = 0; c < a.length; c++) {
+                assertEquals(Float.floatToRawIntBits(a[c]), Float.floatToRawIntBits(b[c]), "trial " + trial + " column " + c);
+            }
+        }
+    }
+
+    @Test
+    void aRowFromRawColumnsRefusesNonFiniteAndNegativeValuesButAcceptsAnUnknownGap() {
+        HistoryFeatures f = new HistoryFeatures(1);
+        float[] ok = new float[HistoryFeatures.WIDTH];
+        ok[HistoryFeatures.GAP + 2] = -1f;
+        f.row(0, ok, 0);
+        assertEquals(-1f, f.raw(0, HistoryFeatures.GAP + 2), "an unknown gap is kept as -1");
+        for (int c = 0; c < HistoryFeatures.WIDTH; c++) {
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, -2f}) {
+                float[] v = new float[HistoryFeatures.WIDTH];
+                v[c] = bad;
+                int column = c;
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.row(0, v, 0));
+                assertEquals(true, e.getMessage().contains("column " + column), e.getMessage());
+            }
+            if (c < HistoryFeatures.GAP || c >= HistoryFeatures.EDC) {
+                float[] v = new float[HistoryFeatures.WIDTH];
+                v[c] = -1f;
+                assertThrows(IllegalArgumentException.class, () -> f.row(0, v, 0), "-1 is a gap's unknown only");
+            }
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> f.row(1, ok, 0));
+    }
+
+    @Test
     void theLabelIsTheScaledLogarithmOfTicksCappedAtTheHorizon() {
         assertEquals(0f, HistoryFeatures.label(0));
         assertEquals(ticks(999), HistoryFeatures.label(999), 1e-7);

@@ -35,6 +35,8 @@ public final class NginxServer implements AutoCloseable {
         Path reflexSocket;
         String reflexTimeout = "500us";
         int reflexK = 16;
+        String reflexSchema;
+        String reflexCandidates;
         int workers = 1;
 
         private Options(Path binary, Path dir, int originPort) {
@@ -66,6 +68,21 @@ public final class NginxServer implements AutoCloseable {
             this.reflexSocket = socket;
             this.reflexTimeout = timeout;
             this.reflexK = k;
+            return this;
+        }
+
+        /**
+         * The features NGINX sends: {@code cold-rl-6} (protocol v1, the default) or {@code history-1}
+         * (protocol v2, with its history table in the keys zone); null leaves the parameter out.
+         */
+        public Options reflexSchema(String schema) {
+            this.reflexSchema = schema;
+            return this;
+        }
+
+        /** {@code lru} or {@code sampled} ({@code reflex_candidates}); null leaves the parameter out. */
+        public Options reflexCandidates(String candidates) {
+            this.reflexCandidates = candidates;
             return this;
         }
 
@@ -120,7 +137,9 @@ public final class NginxServer implements AutoCloseable {
     static String config(Options o, int port) {
         String d = o.dir.toAbsolutePath().toString();
         String reflex = o.reflexSocket == null ? "" : " reflex_socket=" + o.reflexSocket.toAbsolutePath()
-                + " reflex_timeout=" + o.reflexTimeout + " reflex_k=" + o.reflexK + " reflex_stats=" + d + "/logs/reflex-stats.txt";
+                + " reflex_timeout=" + o.reflexTimeout + " reflex_k=" + o.reflexK + " reflex_stats=" + d + "/logs/reflex-stats.txt"
+                + (o.reflexSchema == null ? "" : " reflex_schema=" + o.reflexSchema)
+                + (o.reflexCandidates == null ? "" : " reflex_candidates=" + o.reflexCandidates);
         boolean root = "root".equals(System.getProperty("user.name"));
         return """
                 daemon off;

@@ -10,14 +10,20 @@ import java.util.Map;
 /**
  * The counters the patched NGINX writes to its {@code reflex_stats} file: {@code name value} lines
  * ({@code decisions}, {@code policy_decisions}, {@code policy_evictions}, {@code lru_evictions},
- * {@code fallback_<cause>}, {@code rtt_count}, {@code rtt_sum_us}, ...) and one
- * {@code rtt_hist_us c0 c1 ... c1000} line (round trips of successful asks in 1 µs buckets, the
- * last one for 1,000 µs and more). Immutable; equal when the file's text is.
+ * {@code fallback_<cause>}, {@code admission_asked}, {@code tick}, {@code rtt_count},
+ * {@code rtt_sum_us}, ...), a few whose value is a word ({@code schema cold-rl-6|history-1},
+ * {@code candidates lru|sampled}: {@link #text}), and one {@code rtt_hist_us c0 c1 ... c1000} line
+ * (round trips of successful asks in 1 µs buckets, the last one for 1,000 µs and more). Every other
+ * value must be a number. Immutable; equal when the file's text is.
  */
 public final class ReflexStats {
 
+    /** The lines whose value is a word. */
+    private static final java.util.Set<String> TEXT_NAMES = java.util.Set.of("schema", "candidates");
+
     private final String text;
     private final Map<String, Long> values = new LinkedHashMap<>();
+    private final Map<String, String> texts = new LinkedHashMap<>();
     private final long[] rttHistogram;
 
     private ReflexStats(String text, Path file) {
@@ -36,6 +42,8 @@ public final class ReflexStats {
                     for (int i = 1; i < f.length; i++) {
                         hist[i - 1] = Long.parseLong(f[i]);
                     }
+                } else if (f.length == 2 && TEXT_NAMES.contains(f[0])) {
+                    texts.put(f[0], f[1]);
                 } else if (f.length == 2) {
                     values.put(f[0], Long.parseLong(f[1]));
                 }
@@ -54,6 +62,11 @@ public final class ReflexStats {
     /** The counter {@code name}, or 0 when the file has no such line. */
     public long get(String name) {
         return values.getOrDefault(name, 0L);
+    }
+
+    /** The word on line {@code name} ({@code schema}, {@code candidates}), or null when there is none. */
+    public String text(String name) {
+        return texts.get(name);
     }
 
     /** Every fallback, all causes ({@code fallback_*}). */
@@ -115,9 +128,10 @@ public final class ReflexStats {
         return Map.copyOf(values);
     }
 
-    /** The difference {@code this - earlier}, counter by counter (for a measured interval). */
+    /** The difference {@code this - earlier}, counter by counter (for a measured interval); words as in this one. */
     public ReflexStats minus(ReflexStats earlier) {
         StringBuilder b = new StringBuilder();
+        texts.forEach((name, word) -> b.append(name).append(' ').append(word).append('\n'));
         for (Map.Entry<String, Long> e : values.entrySet()) {
             b.append(e.getKey()).append(' ').append(e.getValue() - earlier.get(e.getKey())).append('\n');
         }

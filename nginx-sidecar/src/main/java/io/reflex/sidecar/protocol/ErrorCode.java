@@ -1,10 +1,11 @@
 package io.reflex.sidecar.protocol;
 
 /**
- * The codes of an ERROR frame (protocol version 1). Immutable.
+ * The codes of an ERROR frame (protocol versions 1 and 2; code 7 arises from version-2 frames only).
+ * Immutable.
  */
 public enum ErrorCode {
-    /** The frame's version is not 1. */
+    /** The frame's version is neither 1 nor 2, or not the one that carries the served model's schema. */
     UNSUPPORTED_VERSION(1),
     /** The frame's type is not one the receiver accepts (the sidecar accepts EVICT only). */
     UNKNOWN_TYPE(2),
@@ -15,12 +16,17 @@ public enum ErrorCode {
      * (length under 8 or over 4096, connection closed mid-frame), after which it closes.
      */
     LENGTH_MISMATCH(4),
-    /** A feature is NaN, infinite or negative. */
+    /** A feature is NaN, infinite or negative (a version-2 gap may also be exactly -1: unknown). */
     BAD_FEATURE(5),
     /** The sidecar failed for a reason of its own. */
-    INTERNAL(6);
+    INTERNAL(6),
+    /**
+     * A version-2 EVICT names a schema, a row width, flags or a candidate set other than the ones the
+     * served model reads.
+     */
+    UNSUPPORTED_SCHEMA(7);
 
-    private static final ErrorCode[] BY_CODE = new ErrorCode[7];
+    private static final ErrorCode[] BY_CODE = new ErrorCode[8];
 
     static {
         for (ErrorCode c : values()) {

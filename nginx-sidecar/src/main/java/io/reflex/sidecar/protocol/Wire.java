@@ -1,14 +1,15 @@
 package io.reflex.sidecar.protocol;
 
 /**
- * The constants of wire protocol version 1 (layout in docs/reference.md): every frame is a
- * little-endian {@code u32 length} (bytes after it), then {@code u8 version}, {@code u8 type},
- * {@code u16 count}, {@code u32 request_id} and a body.
+ * The framing shared by both protocol versions and the constants of version 1, which carries
+ * Cold-RL's six features (layout in docs/reference.md; version 2, which carries the history-1
+ * schema, is {@link WireV2}): every frame is a little-endian {@code u32 length} (bytes after it),
+ * then {@code u8 version}, {@code u8 type}, {@code u16 count}, {@code u32 request_id} and a body.
  *
  * <pre>
  * offset  type  field
- *  0      u32   length      8 &lt;= length &lt;= 4096
- *  4      u8    version     1
+ *  0      u32   length      8 &lt;= length &lt;= 4096 (both versions)
+ *  4      u8    version     1 (2: {@link WireV2})
  *  5      u8    type        1 EVICT, 2 VICTIMS, 3 ERROR
  *  6      u16   count
  *  8      u32   request_id
@@ -19,7 +20,7 @@ package io.reflex.sidecar.protocol;
  */
 public final class Wire {
 
-    /** The protocol version this code speaks. */
+    /** Version 1: Cold-RL's six features per candidate. */
     public static final int VERSION = 1;
     /** NGINX asks for victims among K candidates. */
     public static final int TYPE_EVICT = 1;
@@ -36,7 +37,12 @@ public final class Wire {
     public static final int BODY_OFFSET = LENGTH_FIELD + HEADER_AFTER_LENGTH;
     /** The smallest legal {@code length}. */
     public static final int MIN_LENGTH = HEADER_AFTER_LENGTH;
-    /** The largest legal {@code length}. */
+    /**
+     * The largest legal {@code length}, in both versions. It already holds the widest frame either
+     * version defines (version 2 with 64 candidates and an incoming row of 11 columns:
+     * {@link WireV2#MAX_EVICT_LENGTH} = 2,872 bytes), so it was not raised for version 2; NGINX's
+     * patch checks the same bound.
+     */
     public static final int MAX_LENGTH = 4096;
     /** The most candidates in one EVICT frame (the mask is a u64). */
     public static final int MAX_K = 64;

@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code reflex_sidecar_errors_total{code}}: ERROR replies (and framing errors) by code</li>
  *   <li>{@code reflex_sidecar_connections_total}, {@code reflex_sidecar_connections_active},
  *       {@code reflex_sidecar_connections_dropped_total{reason=framing|stalled}}</li>
+ *   <li>{@code reflex_sidecar_admissions_total{answer=admit|decline}}: admission answers to version-2
+ *       EVICT frames that carried the incoming object</li>
  *   <li>{@code reflex_sidecar_request_latency_seconds}: from a whole frame read to its reply written</li>
  * </ul>
  *
@@ -45,6 +47,8 @@ public final class SidecarMetrics {
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder droppedFraming = new LongAdder();
     private final LongAdder droppedStalled = new LongAdder();
+    private final LongAdder admitted = new LongAdder();
+    private final LongAdder declined = new LongAdder();
     private final Timer latency;
 
     /** Meters on {@code registry}. */
@@ -70,6 +74,10 @@ public final class SidecarMetrics {
                 "Connections the sidecar closed");
         counter(registry, "reflex.sidecar.connections.dropped", droppedStalled, "reason", "stalled",
                 "Connections the sidecar closed");
+        counter(registry, "reflex.sidecar.admissions", admitted, "answer", "admit",
+                "Admission answers to EVICT frames carrying the incoming object");
+        counter(registry, "reflex.sidecar.admissions", declined, "answer", "decline",
+                "Admission answers to EVICT frames carrying the incoming object");
         latency = Timer.builder("reflex.sidecar.request.latency")
                 .description("From a whole EVICT frame read to its reply written")
                 .serviceLevelObjectives(BUCKETS).minimumExpectedValue(Duration.ofNanos(500))
@@ -90,6 +98,20 @@ public final class SidecarMetrics {
             fallbackVictims.add(Long.bitCount(mask));
         }
         latency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts an admission answer ({@code WireV2.ADMIT} or {@code DECLINE}; not asked: nothing). */
+    void admission(int answer) {
+        if (answer == io.reflex.sidecar.protocol.WireV2.ADMIT) {
+            admitted.increment();
+        } else if (answer == io.reflex.sidecar.protocol.WireV2.DECLINE) {
+            declined.increment();
+        }
+    }
+
+    /** Admission answers given: admit (true) or decline (false). */
+    public long admissions(boolean admit) {
+        return (admit ? admitted : declined).sum();
     }
 
     void error(ErrorCode code) {

@@ -2,20 +2,15 @@ package io.reflex.sidecar.server;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.reflex.engine.eviction.EvictionCandidates;
-import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
-import io.reflex.engine.onnx.OnnxModel;
-import io.reflex.engine.policy.Policy;
-import io.reflex.engine.policy.PolicyLoader;
-import io.reflex.engine.runtime.FallbackCause;
-import io.reflex.engine.runtime.PolicyStore;
-import io.reflex.engine.runtime.SwapResult;
+import io.reflex.engine.eviction.NextAccessLoop;
+import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.sidecar.protocol.ErrorCode;
 import io.reflex.sidecar.protocol.FrameDecoder;
 import io.reflex.sidecar.protocol.FrameEncoder;
 import io.reflex.sidecar.protocol.ProtocolException;
 import io.reflex.sidecar.protocol.Wire;
+import io.reflex.sidecar.protocol.WireV2;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -30,9 +25,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,12 +38,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The sidecar: a Unix-domain-socket server that answers NGINX's EVICT frames (protocol v1, see the
- * docs/reference.md) with victim masks from the engine's {@link EvictionLoop}.
+ * The sidecar: a Unix-domain-socket server that answers NGINX's EVICT frames with victim masks from
+ * the engine (wire protocol in docs/reference.md). The model's {@code reflex.schema} fixes, at start,
+ * how: a Cold-RL model ({@code cold-rl-6}) is served over version-1 frames by the
+ * {@link EvictionLoop}, a next-access model ({@code history-1}) over version-2 frames by the
+ * {@link NextAccessLoop}, which also answers admission ({@link Serving}). A frame of the other
+ * version gets ERROR 1 naming the fix; a hot-reloaded model of the other schema is refused.
  *
- * <p><b>Lifecycle.</b> {@link #start} loads and checks the model (a joint model, input
- * {@code [1, 6K]} and output {@code [1, K]}, fixes K; a candidate-rows model, {@code [1, 12] → [1, 2]}
- * as {@code reflex train eviction} exports it, takes K from the settings or its metadata), binds the socket in a private directory, sets it to mode
+ * <p><b>Lifecycle.</b> {@link #start} loads and checks the model (for Cold-RL: a joint model, input
+ * {@code [1, 6K]} and output {@code [1, K]}, fixes K; a candidate-rows model, {@code [1, 12] → [1, 2]},
+ * takes K from the settings or its metadata; for history-1: {@code [1, 11] → [1, 1]}, K from its
+ * {@code reflex.k}), binds the socket in a private directory, sets it to mode
  * 0660, warms the whole request path up with round trips to itself, and only then renames the
  * socket to its path, so NGINX never meets a socket with looser permissions or a cold sidecar. A
  * stale socket at the path (nobody accepting) is removed; a live one, or a path that is not a
@@ -59,7 +56,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * finish the frame in flight, closes them, and removes the socket file.
  *
  * <p><b>Threading.</b> Handler threads wait in {@code accept}, each with its own
- * {@link EvictionLoop.Decider}, decoder and encoder built once; a handler serves one connection to
+ * {@link Serving.Responder} (the loop's decider), decoder and encoder built once; a handler serves one connection to
  * its end and then accepts again. At least two handlers are kept waiting (up to
  * {@code maxConnections} in all; beyond that, new connections wait in the socket's backlog), so a
  * reconnecting NGINX never waits for a thread to start. NGINX opens one connection per process that
@@ -67,8 +64,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * drops connections stalled inside a frame, the model watcher's thread, the metrics endpoint's
  * thread. A slow or hostile peer holds only its own handler.
  *
- * <p><b>Allocation.</b> None per frame on the path EVICT → VICTIMS (buffers are per connection and
- * reused); error replies and logs allocate.
+ * <p><b>Allocation.</b> None per frame on the path EVICT → VICTIMS, either version (buffers are per
+ * connection and reused); error replies and logs allocate.
  *
  * <p><b>Errors.</b> A frame that breaks the protocol gets an ERROR reply; one that breaks the framing
  * (length outside [8, 4096], closed mid-frame) gets one where it can be written and the connection
@@ -80,7 +77,7 @@ public final class SidecarServer implements AutoCloseable {
     private final int k;
     private final PrometheusMeterRegistry registry;
     private final SidecarMetrics metrics;
-    private final EvictionLoop loop;
+    private final Serving serving;
     private final Path socket;
     private final ServerSocketChannel listener;
     private final Object socketKey;
@@ -101,50 +98,41 @@ public final class SidecarServer implements AutoCloseable {
     private SidecarServer(SidecarConfig config) throws IOException {
         this.config = config;
         Path model = config.model().toAbsolutePath();
-        ModelShape shape = ModelShape.of(model, config.k());
-        this.k = shape.k();
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new SidecarMetrics(registry);
-        // The loader pins the layout: a later version of the other layout is refused when offered.
-        // NGINX's node counts hits since admission and the patch sends the K least recently used:
-        // a model trained on a longer history or on sampled candidates is refused.
-        PolicyLoader.Builder loading = EvictionLoop.hostLoader();
-        PolicyLoader loader = shape.rows()
-                ? loading.input(null, 1, EvictionFeatures.ROW_WIDTH).output(null, 1, 2).build()
-                : loading.input(null, 1, (long) Wire.FEATURES * k).output(null, 1, k).build();
-        PolicyStore store = PolicyStore.create(loader, canaryInputs(k, shape.rows()));
-        SwapResult first = store.offer(model);
-        if (!first.accepted()) {
-            store.close();
-            throw new IllegalArgumentException("model " + model + " refused: " + first.reason());
-        }
-        this.loop = EvictionLoop.builder().k(k).layout(shape.rows() ? EvictionLoop.Layout.CANDIDATE_ROWS : EvictionLoop.Layout.JOINT)
-                .store(store).deadline(config.deadline()).meterRegistry(registry).build();
-        SidecarLog.info("model %s loaded: K = %d, %s layout, serving %s", model, k,
-                shape.rows() ? "candidate-rows" : "joint", first.version().label());
+        this.serving = Serving.open(config, model, registry);
+        this.k = serving.k();
+        SidecarLog.info("model %s loaded: %s", model, serving.describe());
         Path target = config.socket().toAbsolutePath();
         this.socket = target;
-        removeStaleSocket(target);
-        Path parent = target.getParent();
         Path privateDir = null;
         Path bindPath = target;
-        if (parent != null) {
-            Path dir = Files.createTempDirectory(parent, ".rxs",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            if (dir.resolve("s").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
-                    <= SidecarConfig.MAX_SOCKET_PATH_BYTES) {
-                privateDir = dir;
-                bindPath = dir.resolve("s");
-            } else {
-                Files.delete(dir);
+        ServerSocketChannel ch;
+        try {
+            removeStaleSocket(target);
+            Path parent = target.getParent();
+            if (parent != null) {
+                Path dir = Files.createTempDirectory(parent, ".rxs",
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                if (dir.resolve("s").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                        <= SidecarConfig.MAX_SOCKET_PATH_BYTES) {
+                    privateDir = dir;
+                    bindPath = dir.resolve("s");
+                } else {
+                    Files.delete(dir);
+                }
             }
+            ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        } catch (IOException | RuntimeException e) {
+            serving.close();
+            throw e;
         }
-        ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.bind(UnixDomainSocketAddress.of(bindPath), 64);
             Files.setPosixFilePermissions(bindPath, PosixFilePermissions.fromString("rw-rw----"));
         } catch (IOException | RuntimeException e) {
             ch.close();
+            serving.close();
             if (privateDir != null) {
                 Files.deleteIfExists(bindPath);
                 Files.deleteIfExists(privateDir);
@@ -165,7 +153,7 @@ public final class SidecarServer implements AutoCloseable {
             stopping = true;
             spawner.interrupt();
             listener.close();
-            loop.close();
+            serving.close();
             if (privateDir != null) {
                 Files.deleteIfExists(bindPath);
                 Files.deleteIfExists(privateDir);
@@ -180,15 +168,15 @@ public final class SidecarServer implements AutoCloseable {
             return t;
         });
         watchdog.scheduleWithFixedDelay(this::dropStalled, tick, tick, TimeUnit.MILLISECONDS);
-        this.watcher = new ModelWatcher(model, store, config.modelPollInterval());
+        this.watcher = new ModelWatcher(model, serving.runtime().store(), config.modelPollInterval(), serving::refusal);
         MetricsEndpoint e = null;
         if (config.metricsPort() >= 0) {
             e = new MetricsEndpoint(registry, config.metricsPort());
             SidecarLog.info("metrics: http://127.0.0.1:%d/metrics", e.port());
         }
         this.endpoint = e;
-        SidecarLog.info("listening on %s (mode 0660), K = %d, deadline %d us, ready", target, k,
-                config.deadline().toNanos() / 1000);
+        SidecarLog.info("listening on %s (mode 0660), K = %d, %s over protocol v%d, deadline %d us, ready", target, k,
+                serving.schema(), serving.version(), config.deadline().toNanos() / 1000);
     }
 
     /**
@@ -202,7 +190,7 @@ public final class SidecarServer implements AutoCloseable {
         return new SidecarServer(Objects.requireNonNull(config, "config"));
     }
 
-    /** Candidates per decision (the model's K). */
+    /** Candidates per decision (the model's K): the most an EVICT may carry. */
     public int k() {
         return k;
     }
@@ -222,9 +210,48 @@ public final class SidecarServer implements AutoCloseable {
         return registry;
     }
 
-    /** The eviction loop (its store, breaker and counters). */
+    /**
+     * The Cold-RL eviction loop (its store, breaker and counters).
+     *
+     * @throws IllegalStateException when the sidecar serves a history-1 model ({@link #nextAccessLoop()})
+     */
     public EvictionLoop loop() {
-        return loop;
+        if (serving instanceof ColdRlServing c) {
+            return c.loop();
+        }
+        throw new IllegalStateException("this sidecar serves " + serving.schema() + " through the next-access loop");
+    }
+
+    /**
+     * The next-access loop of a history-1 model.
+     *
+     * @throws IllegalStateException when the sidecar serves a Cold-RL model ({@link #loop()})
+     */
+    public NextAccessLoop nextAccessLoop() {
+        if (serving instanceof HistoryServing h) {
+            return h.loop();
+        }
+        throw new IllegalStateException("this sidecar serves " + serving.schema() + " through the Cold-RL loop");
+    }
+
+    /** The decision runtime of whichever loop serves (its store, breaker and counters). */
+    public DecisionRuntime runtime() {
+        return serving.runtime();
+    }
+
+    /** The served schema: {@code cold-rl-6} (protocol v1) or {@code history-1} (protocol v2). */
+    public String schema() {
+        return serving.schema();
+    }
+
+    /** The protocol version whose frames carry the served schema. */
+    public int protocolVersion() {
+        return serving.version();
+    }
+
+    /** Changed model files refused at hot reload so far (another schema or contract, or a failed check). */
+    public long refusedReloads() {
+        return watcher.refused();
     }
 
     /** The metrics endpoint's port, or -1 when there is none. */
@@ -235,86 +262,6 @@ public final class SidecarServer implements AutoCloseable {
     /** Blocks until {@link #close()} has finished. */
     public void awaitTermination() throws InterruptedException {
         terminated.await();
-    }
-
-    /**
-     * What the model file says about the loop: a joint model ({@code [1, 6K] → [1, K]}) fixes K; a
-     * candidate-rows model ({@code [1, 12] → [1, 2]}) serves any K, taken from the settings, else
-     * from its {@code reflex.k} metadata, else 16.
-     */
-    private record ModelShape(int k, boolean rows) {
-
-        static ModelShape of(Path model, int requested) {
-            // Before the shape: a history-1 model (or one wanting a hit history or sampled
-            // candidates) is refused for what it needs, not for a shape that is not Cold-RL's.
-            EvictionLoop.hostLoader().build().refusal(OnnxModel.read(model).metadata()).ifPresent(why -> {
-                throw new IllegalArgumentException("model " + model + " refused: " + model + ": " + why);
-            });
-            long in;
-            long out;
-            String trainedK;
-            try (Policy p = PolicyLoader.defaults().load(model)) {
-                in = p.inputSize();
-                out = p.outputSize();
-            }
-            if (in == EvictionFeatures.ROW_WIDTH && out == 2) {
-                trainedK = OnnxModel.read(model).metadata().get("reflex.k");
-                int k = requested != 0 ? requested : trainedK == null ? 16 : parseK(model, trainedK);
-                return new ModelShape(k, true);
-            }
-            if (out < 1 || out > Wire.MAX_K || in != Wire.FEATURES * out) {
-                throw new IllegalArgumentException("model " + model + " takes " + in + " inputs and gives " + out
-                        + " outputs; an eviction model takes 6K and gives K (K in [1, 64]), or takes a "
-                        + EvictionFeatures.ROW_WIDTH + "-wide candidate row and gives 2");
-            }
-            if (requested != 0 && requested != out) {
-                throw new IllegalArgumentException("k = " + requested + " does not match the model's K = " + out
-                        + " (" + model + ")");
-            }
-            return new ModelShape((int) out, false);
-        }
-
-        private static int parseK(Path model, String value) {
-            try {
-                int k = Integer.parseInt(value.trim());
-                if (k >= 1 && k <= Wire.MAX_K) {
-                    return k;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException("model " + model + ": metadata reflex.k must be a number in [1, "
-                    + Wire.MAX_K + "], got '" + value + "'");
-        }
-    }
-
-    /**
-     * Eight encoded candidate sets (seeded) that a new model version must score finitely: whole
-     * sets for a joint model, their rows (one per set, at different positions) for a candidate-rows one.
-     */
-    private static List<float[]> canaryInputs(int k, boolean rows) {
-        SplittableRandom r = new SplittableRandom(0x51DECA7L);
-        EvictionCandidates c = new EvictionCandidates(k);
-        EvictionFeatures f = new EvictionFeatures(k);
-        List<float[]> inputs = new ArrayList<>();
-        for (int s = 0; s < 8; s++) {
-            c.clear();
-            for (int i = 0; i < k; i++) {
-                c.add(i, r.nextDouble(86_400), 100 + r.nextDouble(1e6), r.nextInt(100), r.nextDouble(3_600),
-                        r.nextDouble(86_400), 1 + r.nextDouble(500));
-            }
-            if (rows) {
-                float[] all = new float[EvictionFeatures.ROW_WIDTH * k];
-                f.encodeRows(c, all, 0);
-                int row = s % k;
-                inputs.add(Arrays.copyOfRange(all, row * EvictionFeatures.ROW_WIDTH, (row + 1) * EvictionFeatures.ROW_WIDTH));
-            } else {
-                float[] in = new float[Wire.FEATURES * k];
-                f.encode(c, in, 0);
-                inputs.add(in);
-            }
-        }
-        return inputs;
     }
 
     private static void removeStaleSocket(Path target) throws IOException {
@@ -343,20 +290,11 @@ public final class SidecarServer implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         SplittableRandom r = new SplittableRandom(42);
-        float[] features = new float[Wire.FEATURES * k];
         FrameEncoder out = new FrameEncoder();
         FrameDecoder in = new FrameDecoder();
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
             for (int i = 0; i < requests; i++) {
-                for (int j = 0; j < features.length; j += Wire.FEATURES) {
-                    features[j] = (float) r.nextDouble(7_200);
-                    features[j + 1] = (float) (1_024 + r.nextDouble(800_000));
-                    features[j + 2] = r.nextInt(50);
-                    features[j + 3] = (float) r.nextDouble(3_600);
-                    features[j + 4] = (float) r.nextDouble(86_400);
-                    features[j + 5] = (float) (50 + r.nextDouble(20));
-                }
-                out.evict(ch, i, k, features);
+                serving.warmUpRequest(out, ch, i, r);
                 if (!in.next(ch) || in.type() != Wire.TYPE_VICTIMS || in.requestId() != i) {
                     throw new IOException("warm-up round trip " + i + " failed");
                 }
@@ -409,7 +347,7 @@ public final class SidecarServer implements AutoCloseable {
 
         @Override
         public void run() {
-            try (EvictionLoop.Decider decider = loop.newDecider()) {
+            try (Serving.Responder responder = serving.newResponder()) {
                 while (!stopping) {
                     SocketChannel ch;
                     try {
@@ -439,7 +377,7 @@ public final class SidecarServer implements AutoCloseable {
                     long opened = System.nanoTime();
                     String reason;
                     try {
-                        reason = serve(new SpinningChannel(ch, config.spin().toNanos()), decider);
+                        reason = serve(new SpinningChannel(ch, config.spin().toNanos()), responder);
                     } catch (IOException e) {
                         reason = "I/O: " + e.getMessage();
                     }
@@ -458,10 +396,9 @@ public final class SidecarServer implements AutoCloseable {
         }
 
         /** Serves one connection; returns why it ended. */
-        private String serve(SpinningChannel ch, EvictionLoop.Decider decider) {
+        private String serve(SpinningChannel ch, Serving.Responder responder) {
             FrameDecoder in = decoder;
             FrameEncoder out = encoder;
-            EvictionCandidates candidates = decider.candidates();
             try {
                 while (!stopping) {
                     try {
@@ -474,7 +411,7 @@ public final class SidecarServer implements AutoCloseable {
                             metrics.droppedFraming();
                         }
                         try {
-                            out.error(ch, e.requestId(), e.code(), e.getMessage());
+                            out.error(ch, serving.version(), e.requestId(), e.code(), e.getMessage());
                         } catch (IOException ignored) {
                             // where one can be written
                         }
@@ -484,32 +421,27 @@ public final class SidecarServer implements AutoCloseable {
                     busy = true;
                     frames++;
                     long requestId = in.requestId();
+                    // an error is answered in the request's version, so its sender can read it
+                    int version = in.version() == Wire.VERSION || in.version() == WireV2.VERSION ? in.version()
+                            : serving.version();
                     try {
-                        in.checkEvict(k);
-                        int n = in.count();
-                        candidates.clear();
-                        for (int i = 0; i < n; i++) {
-                            candidates.add(i, in.feature(i, 0), in.feature(i, 1), in.feature(i, 2), in.feature(i, 3),
-                                    in.feature(i, 4), in.feature(i, 5));
-                        }
-                        long mask = decider.decide();
-                        FallbackCause cause = decider.lastCause();
-                        out.victims(ch, requestId, n, mask);
+                        long mask = responder.answer(in, out, ch);
                         if (counted) {
-                            metrics.answered(cause == null, mask, System.nanoTime() - t0);
+                            metrics.answered(responder.lastByPolicy(), mask, System.nanoTime() - t0);
+                            metrics.admission(responder.lastAdmission());
                         }
                     } catch (ProtocolException e) {
                         if (counted) {
                             metrics.error(e.code());
                             logError(e.code(), e.getMessage());
                         }
-                        out.error(ch, e.requestId(), e.code(), e.getMessage());
+                        out.error(ch, version, e.requestId(), e.code(), e.getMessage());
                     } catch (RuntimeException e) {
                         if (counted) {
                             metrics.error(ErrorCode.INTERNAL);
                             logError(ErrorCode.INTERNAL, e.toString());
                         }
-                        out.error(ch, requestId, ErrorCode.INTERNAL, "internal error: " + e);
+                        out.error(ch, version, requestId, ErrorCode.INTERNAL, "internal error: " + e);
                     } finally {
                         busy = false;
                     }
@@ -612,7 +544,7 @@ public final class SidecarServer implements AutoCloseable {
         } catch (IOException e) {
             // already gone, or replaced by another process's socket: leave it
         }
-        loop.close();
+        serving.close();
         if (endpoint != null) {
             endpoint.close();
         }

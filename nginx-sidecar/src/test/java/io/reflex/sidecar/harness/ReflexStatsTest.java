@@ -63,6 +63,22 @@ class ReflexStatsTest {
     }
 
     @Test
+    void theSchemaAndCandidateLinesAreWordsAndSurviveADifference() throws IOException {
+        Path file = dir.resolve("history.txt");
+        Files.writeString(file, "version 1\nschema history-1\ncandidates sampled\ndecisions 7\nadmission_declined 2\n"
+                + "tick 123456789012\n");
+        ReflexStats s = ReflexStats.read(file);
+        assertEquals("history-1", s.text("schema"));
+        assertEquals("sampled", s.text("candidates"));
+        assertEquals(123456789012L, s.get("tick"));
+        assertEquals(2, s.get("admission_declined"));
+        assertEquals("history-1", s.minus(s).text("schema"));
+        assertEquals(0, s.minus(s).get("decisions"));
+        Files.writeString(file, "version 1\ndecisions lru\n");
+        assertThrows(IllegalArgumentException.class, () -> ReflexStats.read(file), "only those two lines are words");
+    }
+
+    @Test
     void aNonNumberNamesTheFileAndLine() throws IOException {
         Path file = dir.resolve("bad.txt");
         Files.writeString(file, "version 1\ndecisions many\n");

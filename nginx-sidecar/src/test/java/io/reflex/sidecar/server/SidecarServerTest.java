@@ -278,20 +278,6 @@ class SidecarServerTest {
         assertTrue(sampled.contains("reflex.candidates") && sampled.contains("K coldest"), sampled);
     }
 
-    @Test
-    void refusesAHistoryModelForTheFeaturesItReadsWhichNginxDoesNotSupply() {
-        Path file = dir.resolve("next-access.onnx");
-        io.reflex.engine.onnx.OnnxModelWriter.of(io.reflex.engine.onnx.MlpGraph.randomChain(4,
-                        io.reflex.engine.onnx.Activation.RELU, io.reflex.engine.eviction.HistoryFeatures.WIDTH, 8, 1))
-                .fixedBatch(1).metadata("reflex.schema", "history-1").metadata("reflex.candidates", "sampled").write(file);
-        Path socket = dir.resolve("next-access.sock");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SidecarServer.start(
-                SidecarConfig.builder().socket(socket).model(file).build()));
-        assertTrue(e.getMessage().contains("next-access.onnx") && e.getMessage().contains("reflex.schema = 'history-1'")
-                && e.getMessage().contains("Caffeine adapter") && e.getMessage().contains("--objective dqn"), e.getMessage());
-        assertFalse(Files.exists(socket), "no socket left behind");
-    }
-
     /** Starts on a rows model carrying {@code key = value}; returns the refusal, which names the file. */
     private String refusedRowsModel(String name, String key, String value) {
         Path file = dir.resolve(name + ".onnx");

@@ -31,7 +31,7 @@ final class SidecarCommand implements Callable<Integer> {
     @Option(names = "--socket", paramLabel = "PATH", description = "Unix socket to create (mode 0660).")
     Path socket;
 
-    @Option(names = "--model", paramLabel = "MODEL.onnx", description = "Eviction model from train eviction --objective dqn (candidate rows [1,12] -> [1,2], or joint [1,6K] -> [1,K]); reloaded when the file changes.")
+    @Option(names = "--model", paramLabel = "MODEL.onnx", description = "Eviction model from train eviction: a next-access (history-1, [1,11] -> [1,1]) model, served over protocol v2 to NGINX's reflex_schema=history-1, or an --objective dqn model (candidate rows [1,12] -> [1,2], or joint [1,6K] -> [1,K]) over v1; reloaded when the file changes (same schema and contract only).")
     Path model;
 
     @Option(names = "--metrics-port", paramLabel = "P", defaultValue = "-1",
