@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -133,7 +134,13 @@ public final class OnnxModelWriter {
     public void write(Path file) {
         try {
             Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
+            try {
+                Files.createDirectories(dir);
+            } catch (FileAlreadyExistsException e) {
+                // What createDirectories throws when a parent is a regular file: its message is the path alone.
+                throw new UncheckedIOException("cannot write ONNX model " + file + ": " + e.getFile()
+                        + " is a file, not a directory", e);
+            }
             Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
             try {
                 Files.write(tmp, toBytes());

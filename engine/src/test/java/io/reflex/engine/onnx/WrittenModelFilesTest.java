@@ -3,12 +3,15 @@ package io.reflex.engine.onnx;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -45,6 +48,17 @@ class WrittenModelFilesTest {
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file is left behind");
         }
+    }
+
+    @Test
+    void writingUnderARegularFileSaysThatTheParentIsAFile() throws Exception {
+        Path plain = Files.writeString(dir.resolve("plain"), "not a directory");
+
+        UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                () -> OnnxModelWriter.of(GRAPH).write(plain.resolve("model.onnx")));
+
+        assertTrue(e.getMessage().contains(plain.resolve("model.onnx").toString()), e.getMessage());
+        assertTrue(e.getMessage().contains(plain + " is a file, not a directory"), e.getMessage());
     }
 
     @Test
