@@ -9,11 +9,8 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 
-import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -62,21 +59,20 @@ public final class OnnxModel {
     }
 
     /**
-     * Reads and structurally checks {@code file}.
+     * Reads and structurally checks {@code file}, refusing a file over
+     * {@link ModelFiles#DEFAULT_MAX_BYTES} without reading it.
      *
-     * @throws ModelLoadException if the file is missing, unreadable, not an ONNX model, or its graph
-     *                            is malformed (no graph, a node reading a value nobody produces)
+     * @throws ModelLoadException if the file is missing, not a regular file, too large, unreadable,
+     *                            not an ONNX model, or its graph is malformed (no graph, a node
+     *                            reading a value nobody produces)
      */
     public static OnnxModel read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ModelLoadException(file, "model file not found");
-        } catch (IOException e) {
-            throw new ModelLoadException(file, "cannot read model file: " + e, e);
-        }
-        return parse(file, bytes);
+        return read(file, ModelFiles.DEFAULT_MAX_BYTES);
+    }
+
+    /** As {@link #read(Path)}, refusing a file over {@code maxBytes} (see {@link ModelFiles#read}). */
+    public static OnnxModel read(Path file, long maxBytes) {
+        return parse(file, ModelFiles.read(file, maxBytes));
     }
 
     /** As {@link #read(Path)}, over bytes already in memory; {@code file} only names them in errors. */

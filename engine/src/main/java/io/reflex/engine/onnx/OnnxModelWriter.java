@@ -16,13 +16,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Writes an {@link MlpGraph} as an ONNX model (IR 8, opset 13) that ONNX Runtime and Reflex's fast
@@ -33,12 +38,21 @@ import java.util.Objects;
  *
  * <p>A writer is a mutable builder: configure it on one thread, then call {@link #toBytes()} or
  * {@link #write(Path)}. Writing to a path goes through a temporary file and an atomic move, so a
- * reader never sees a half-written model.
+ * reader never sees a half-written model. The file is readable by every user
+ * ({@code rw-r--r--}, {@link #DEFAULT_PERMISSIONS}) unless {@link #filePermissions} says otherwise.
  */
 public final class OnnxModelWriter {
 
     /** The opset the writer targets; ReduceMean still takes {@code axes} as an attribute there. */
     public static final int OPSET = 13;
+
+    /**
+     * The permissions of a written model: {@code rw-r--r--}. Models are often trained by one user
+     * and served by another (the NGINX sidecar runs as NGINX's user), and a model holds weights,
+     * not secrets; the temporary file it is written through would otherwise leave it
+     * {@code rw-------}, which no other user can load.
+     */
+    public static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = PosixFilePermissions.fromString("rw-r--r--");
 
     private final MlpGraph graph;
     private String inputName = "input";
@@ -47,6 +61,7 @@ public final class OnnxModelWriter {
     private boolean matMulAdd;
     private String producer = "reflex";
     private final Map<String, String> metadata = new LinkedHashMap<>();
+    private Set<PosixFilePermission> permissions = DEFAULT_PERMISSIONS;
 
     private OnnxModelWriter(MlpGraph graph) {
         this.graph = Objects.requireNonNull(graph, "graph");
@@ -98,19 +113,42 @@ public final class OnnxModelWriter {
         return metadata(GoldenPairs.METADATA_KEY, pairs.encode());
     }
 
+    /**
+     * The permissions {@link #write(Path)} gives the file (default {@link #DEFAULT_PERMISSIONS});
+     * ignored on a file system without POSIX permissions.
+     */
+    public OnnxModelWriter filePermissions(Set<PosixFilePermission> permissions) {
+        this.permissions = Set.copyOf(Objects.requireNonNull(permissions, "permissions"));
+        return this;
+    }
+
     /** Serialises the model. */
     public byte[] toBytes() {
         return build().toByteArray();
     }
 
-    /** Writes the model to {@code file} atomically (temporary file, then rename). */
+    /**
+     * Writes the model to {@code file} atomically (temporary file, then rename), with
+     * {@link #filePermissions}.
+     */
     public void write(Path file) {
         try {
             Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
+            try {
+                Files.createDirectories(dir);
+            } catch (FileAlreadyExistsException e) {
+                // What createDirectories throws when a parent is a regular file: its message is the path alone.
+                throw new UncheckedIOException("cannot write ONNX model " + file + ": " + e.getFile()
+                        + " is a file, not a directory", e);
+            }
             Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
             try {
                 Files.write(tmp, toBytes());
+                // Before the move, so the model appears with its final permissions (the temporary
+                // file is created rw------- whatever the umask).
+                if (Files.getFileAttributeView(tmp, PosixFileAttributeView.class) != null) {
+                    Files.setPosixFilePermissions(tmp, permissions);
+                }
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.reflex.engine.onnx.GoldenPairs;
 import io.reflex.engine.onnx.MlpGraph;
+import io.reflex.engine.onnx.ModelFiles;
 import io.reflex.engine.onnx.ModelLoadException;
 import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.engine.onnx.TensorSpec;
@@ -23,7 +24,8 @@ import java.util.SplittableRandom;
 /**
  * Loads ONNX models as {@link Policy} instances, validating them first.
  *
- * <p>Validation, in order: the file exists and parses as ONNX; no metadata entry the caller refused
+ * <p>Validation, in order: the file exists, is a regular file no larger than
+ * {@link Builder#maxModelBytes}, and parses as ONNX; no metadata entry the caller refused
  * ({@link Builder#refuseMetadata}) is present; the model has one float input and the requested
  * output, with the names and shapes the caller declared; every weight is finite; ONNX Runtime
  * accepts it. Then, unless ONNX Runtime is requested, the graph is compiled for the Vector
@@ -48,6 +50,7 @@ public final class PolicyLoader {
     private final int agreementSamples;
     private final long seed;
     private final Map<String, MetadataRefusal> refusedMetadata;
+    private final long maxModelBytes;
 
     private PolicyLoader(Builder b) {
         VectorModule.require();
@@ -63,6 +66,7 @@ public final class PolicyLoader {
         this.seed = b.seed;
         // In the order refused, so a model carrying several refused entries is always refused for the same one.
         this.refusedMetadata = Collections.unmodifiableMap(new LinkedHashMap<>(b.refusedMetadata));
+        this.maxModelBytes = b.maxModelBytes;
     }
 
     public static Builder builder() {
@@ -80,7 +84,15 @@ public final class PolicyLoader {
      * @throws ModelLoadException naming the file and the problem
      */
     public Policy load(Path file) {
-        return load(OnnxModel.read(file));
+        return load(OnnxModel.read(file, maxModelBytes));
+    }
+
+    /**
+     * The largest model file this loader reads ({@link Builder#maxModelBytes}); a larger one is
+     * refused before a byte of it is read.
+     */
+    public long maxModelBytes() {
+        return maxModelBytes;
     }
 
     /**
@@ -344,8 +356,22 @@ public final class PolicyLoader {
         private int agreementSamples = 64;
         private long seed = 0x5EEDL;
         private final Map<String, MetadataRefusal> refusedMetadata = new LinkedHashMap<>();
+        private long maxModelBytes = ModelFiles.DEFAULT_MAX_BYTES;
 
         private Builder() {
+        }
+
+        /**
+         * The largest model file to read (default {@link ModelFiles#DEFAULT_MAX_BYTES}, 256 MiB, far
+         * above any policy Reflex can serve within a deadline). A file over it is refused naming the
+         * file and the limit, without being read; so is one that grows past it while it is read.
+         *
+         * @throws IllegalArgumentException unless {@code bytes} is in
+         *                                  {@code [1, ModelFiles.LARGEST_MAX_BYTES]}
+         */
+        public Builder maxModelBytes(long bytes) {
+            this.maxModelBytes = ModelFiles.requireValidLimit(bytes);
+            return this;
         }
 
         /**

@@ -1,5 +1,6 @@
 package io.reflex.engine.runtime;
 
+import io.reflex.engine.onnx.ModelFiles;
 import io.reflex.engine.onnx.ModelLoadException;
 import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.engine.policy.Policy;
@@ -51,6 +52,7 @@ public final class PolicyStore implements AutoCloseable {
     public static final int WARMUP_EVALUATIONS = 3_000;
     /** Rows per warm-up call of a batch-1 policy's per-row evaluation. */
     private static final int WARMUP_ROWS = 8;
+    private static final System.Logger LOG = System.getLogger(PolicyStore.class.getName());
 
     private final PolicyLoader loader;
     private final List<float[]> canaryInputs;
@@ -121,7 +123,23 @@ public final class PolicyStore implements AutoCloseable {
         return rejected.get();
     }
 
-    /** Validates {@code file} and, if it passes, makes it the serving version. */
+    /**
+     * Validates {@code file} and, if it passes, makes it the serving version.
+     *
+     * <p>Never throws for a bad candidate, whatever goes wrong: a hot reload calls this on a
+     * scheduled thread, and an exception escaping it would cancel the reload for good, silently
+     * (a {@code ScheduledExecutorService} drops a task that throws). A {@link ModelLoadException}
+     * (missing, not a regular file, over the loader's {@link PolicyLoader#maxModelBytes()}, not
+     * ONNX, failing a check, its canary inputs or its warm-up) is a refusal with its message as the
+     * reason. Anything else thrown while loading the candidate, {@link Error}s included, is a
+     * refusal too, counted the same way and logged as one line: the candidate is discarded whole
+     * and the incumbent, untouched until the final swap, keeps serving. An
+     * {@link OutOfMemoryError} is such a refusal: the memory it could not get was the candidate's,
+     * unreachable once this returns. Only an {@link InternalError} or {@link UnknownError} (the VM
+     * itself is broken, and nothing it runs can be trusted) is rethrown.
+     *
+     * @throws IllegalStateException if the store is closed
+     */
     public synchronized SwapResult offer(Path file) {
         if (closed) {
             throw new IllegalStateException("policy store is closed");
@@ -130,10 +148,10 @@ public final class PolicyStore implements AutoCloseable {
         SwapResult result;
         try {
             // Digest and load the same bytes, even if the file is replaced meanwhile.
-            byte[] bytes = readAll(file);
+            byte[] bytes = ModelFiles.read(file, loader.maxModelBytes());
             candidate = loader.load(OnnxModel.parse(file, bytes));
             canary(file, candidate);
-            warmUp(candidate);
+            warmUp(file, candidate);
             ModelVersion version = new ModelVersion(sequence.incrementAndGet(), file, digest(bytes), Instant.now());
             ServingPolicy previous = current.getAndSet(new ServingPolicy(candidate, version));
             candidate = null;
@@ -145,6 +163,14 @@ public final class PolicyStore implements AutoCloseable {
         } catch (ModelLoadException e) {
             rejected.incrementAndGet();
             result = new SwapResult(false, version().orElse(null), e.getMessage());
+        } catch (RuntimeException | Error e) {
+            if (isFatal(e)) {
+                throw e;
+            }
+            rejected.incrementAndGet();
+            String reason = file + ": refused, loading it failed unexpectedly: " + e;
+            LOG.log(System.Logger.Level.WARNING, "policy store: " + reason.replace('\n', ' '));
+            result = new SwapResult(false, version().orElse(null), reason);
         } finally {
             if (candidate != null) {
                 candidate.close();
@@ -152,6 +178,16 @@ public final class PolicyStore implements AutoCloseable {
         }
         listener.accept(result);
         return result;
+    }
+
+    /**
+     * Whether {@code e} means the VM itself can no longer be trusted, so that no refusal should
+     * absorb it: an {@link InternalError} or {@link UnknownError}. Any other throwable met while
+     * loading a candidate (an {@link OutOfMemoryError} or {@link StackOverflowError} included) is
+     * the candidate's failure.
+     */
+    static boolean isFatal(Throwable e) {
+        return e instanceof InternalError || e instanceof UnknownError;
     }
 
     /**
@@ -230,6 +266,15 @@ public final class PolicyStore implements AutoCloseable {
         }
     }
 
+    /** Warms {@code candidate} up; an evaluation that throws refuses it, as a failing canary does. */
+    private void warmUp(Path file, Policy candidate) {
+        try {
+            warmUp(candidate);
+        } catch (RuntimeException e) {
+            throw new ModelLoadException(file, "warm-up evaluation failed: " + e.getMessage(), e);
+        }
+    }
+
     private void warmUp(Policy candidate) {
         if (warmupNanos == 0) {
             return;
@@ -261,20 +306,11 @@ public final class PolicyStore implements AutoCloseable {
         }
     }
 
-    private static byte[] readAll(Path file) {
+    /** The digest of {@code file}, or empty when it cannot be read (the offer that follows says why). */
+    private String digestOrEmpty(Path file) {
         try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ModelLoadException(file, "model file not found");
-        } catch (IOException e) {
-            throw new ModelLoadException(file, "cannot read model file: " + e, e);
-        }
-    }
-
-    private static String digestOrEmpty(Path file) {
-        try {
-            return digest(Files.readAllBytes(file));
-        } catch (IOException e) {
+            return digest(ModelFiles.read(file, loader.maxModelBytes()));
+        } catch (ModelLoadException e) {
             return "";
         }
     }

@@ -19,8 +19,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +30,9 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A model that cannot be served faithfully is refused with a {@link ModelLoadException} whose
@@ -53,6 +57,62 @@ class PolicyLoaderRefusesBadModelsTest {
         Path file = Files.createFile(dir.resolve("empty.onnx"));
 
         assertRefused(file, () -> loader.load(file), "empty");
+    }
+
+    @Test
+    void refusesAFileOverTwoGibibytesByItsSizeWithoutReadingIt() throws IOException {
+        Path file = dir.resolve("huge.onnx");
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: the bytes are never stored, let alone read
+        }
+
+        assertRefused(file, () -> {
+            try {
+                loader.load(file);
+            } catch (OutOfMemoryError e) {
+                // JUnit would rethrow it and abort the whole run instead of failing this test.
+                throw new AssertionError("ran out of memory instead of refusing: " + e.getMessage(), e);
+            }
+        }, "3,221,225,472 bytes", "268,435,456");
+    }
+
+    @Test
+    void refusesAFileOverItsConfiguredLimitAndLoadsOneAtTheLimit() throws IOException {
+        byte[] model = OnnxModelWriter.of(MlpGraph.randomChain(5, Activation.RELU, 6, 4, 2)).toBytes();
+        Path file = Files.write(dir.resolve("model.onnx"), model);
+
+        try (Policy p = PolicyLoader.builder().maxModelBytes(model.length).build().load(file)) {
+            assertEquals(6, p.inputSize());
+        }
+        PolicyLoader tight = PolicyLoader.builder().maxModelBytes(model.length - 1).build();
+        assertRefused(file, () -> tight.load(file), "over the limit of " + String.format("%,d", model.length - 1));
+    }
+
+    @Test
+    void aSizeLimitOutsideWhatAnArrayHoldsIsRefusedNamingIt() {
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> PolicyLoader.builder().maxModelBytes(0));
+        assertTrue(zero.getMessage().contains("got 0"), zero.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> PolicyLoader.builder().maxModelBytes(3L << 30));
+        assertEquals(256L << 20, PolicyLoader.defaults().maxModelBytes());
+    }
+
+    @Test
+    void refusesAFifoWithoutOpeningItSoNothingWaitsForAWriter() throws Exception {
+        Path fifo = dir.resolve("pipe.onnx");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assumeTrue(mkfifo.waitFor() == 0, "mkfifo is not available");
+
+        // Opening a FIFO for reading blocks until a writer comes: fail rather than hang.
+        assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> assertRefused(fifo, () -> loader.load(fifo), "not a regular file"));
+    }
+
+    @Test
+    void refusesADirectorySayingItIsOne() throws IOException {
+        Path directory = Files.createDirectory(dir.resolve("model.onnx"));
+
+        assertRefused(directory, () -> loader.load(directory), "is a directory");
     }
 
     @Test

@@ -93,6 +93,38 @@ public final class TestModels {
         return write(file, graph);
     }
 
+    /**
+     * {@code y = Gemm(x) + Gather([0, 0], int64(x[:, 0]) + 7)}: an ONNX Runtime error ("indices
+     * element out of data bounds") for every input whose first feature is below 5 in magnitude
+     * (zeros included), so a store with no canary inputs meets the error first in its warm-up.
+     */
+    static Path throwsOnCalmInputs(Path file, long seed, int in, int out) {
+        Dense d = RandomGraphs.dense(seed, in, out);
+        GraphProto graph = GraphProto.newBuilder().setName("throwing_policy")
+                .addInput(floatMatrix("input", in))
+                .addOutput(floatMatrix("scores", out))
+                .addInitializer(floats("W", d.weights(), out, in))
+                .addInitializer(floats("b", d.bias(), out))
+                .addInitializer(floats("table", new float[] {0f, 0f}, 2))
+                .addInitializer(longs("starts", 0))
+                .addInitializer(longs("ends", 1))
+                .addInitializer(longs("axes", 1))
+                .addInitializer(longs("offset", 7))
+                .addNode(gemm("input", "h"))
+                .addNode(node("Slice", "first_feature", List.of("input", "starts", "ends", "axes"), "first"))
+                .addNode(node("Cast", "to_index", List.of("first"), "raw_index")
+                        .addAttribute(AttributeProto.newBuilder().setName("to")
+                                .setType(AttributeProto.AttributeType.INT)
+                                .setI(TensorProto.DataType.INT64.getNumber())))
+                .addNode(node("Add", "out_of_bounds", List.of("raw_index", "offset"), "index"))
+                .addNode(node("Gather", "lookup", List.of("table", "index"), "zero")
+                        .addAttribute(AttributeProto.newBuilder().setName("axis")
+                                .setType(AttributeProto.AttributeType.INT).setI(0)))
+                .addNode(node("Add", "plus_zero", List.of("h", "zero"), "scores"))
+                .build();
+        return write(file, graph);
+    }
+
     /** Width of {@link #slowModel()}'s input and output rows. */
     static final int SLOW_IN = 1024;
     static final int SLOW_OUT = 16;

@@ -2,6 +2,7 @@ package io.reflex.trainer.cache;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A request trace held in memory, column by column: for request {@code i}, the object it asks for
@@ -32,10 +33,11 @@ public final class Trace {
     private final long[] numericKeys;
     private final String[] stringKeys;
     private final long malformedSkipped;
+    private final String truncation;
     private volatile int[] nextAccess;
 
     Trace(String name, int[] objects, double[] times, long[] sizes, float[] ttls, float[] rtts, int objectCount,
-            long[] numericKeys, String[] stringKeys, long malformedSkipped) {
+            long[] numericKeys, String[] stringKeys, long malformedSkipped, String truncation) {
         this.name = Objects.requireNonNull(name, "name");
         this.objects = objects;
         this.times = times;
@@ -46,6 +48,7 @@ public final class Trace {
         this.numericKeys = numericKeys;
         this.stringKeys = stringKeys;
         this.malformedSkipped = malformedSkipped;
+        this.truncation = truncation;
     }
 
     /** Where the trace came from (a file path, a generator name). */
@@ -66,6 +69,16 @@ public final class Trace {
     /** Malformed lines or records that lenient reading skipped (0 for strict reads and generators). */
     public long malformedSkipped() {
         return malformedSkipped;
+    }
+
+    /**
+     * Where lenient reading met damaged input it could not read past (a truncated or corrupt
+     * compressed file), how far it got and why, in one line naming the file; the trace then holds
+     * the requests read before the damage. Empty when the whole file was read, and for strict
+     * reads (which fail instead) and generators.
+     */
+    public Optional<String> truncation() {
+        return Optional.ofNullable(truncation);
     }
 
     /** The dense id of the object request {@code i} asks for. */
@@ -159,7 +172,7 @@ public final class Trace {
                 sizes == null ? null : Arrays.copyOfRange(sizes, from, to),
                 ttls == null ? null : Arrays.copyOfRange(ttls, from, to),
                 rtts == null ? null : Arrays.copyOfRange(rtts, from, to),
-                sliceObjectCount, sliceNumericKeys, sliceStringKeys, 0);
+                sliceObjectCount, sliceNumericKeys, sliceStringKeys, 0, null);
     }
 
     /** Sum of all requested sizes in bytes. */

@@ -160,13 +160,25 @@ public final class TraceBuilder implements RequestSink {
      * @param malformedSkipped how many malformed lines or records lenient reading skipped
      */
     public Trace build(String name, long malformedSkipped) {
+        return build(name, malformedSkipped, null);
+    }
+
+    /**
+     * The trace of everything added so far, read leniently up to damaged input.
+     *
+     * @param name             where it came from
+     * @param malformedSkipped how many malformed lines or records lenient reading skipped
+     * @param truncation       where and why reading stopped early ({@link Trace#truncation()}); null
+     *                         when the whole input was read
+     */
+    public Trace build(String name, long malformedSkipped, String truncation) {
         return new Trace(name, Arrays.copyOf(objects, length),
                 times == null ? null : Arrays.copyOf(times, length),
                 sizes == null ? null : Arrays.copyOf(sizes, length),
                 ttls == null ? null : Arrays.copyOf(ttls, length),
                 rtts == null ? null : Arrays.copyOf(rtts, length),
                 objectCount, Arrays.copyOf(numericKeys, objectCount),
-                stringKeys == null ? null : Arrays.copyOf(stringKeys, objectCount), malformedSkipped);
+                stringKeys == null ? null : Arrays.copyOf(stringKeys, objectCount), malformedSkipped, truncation);
     }
 
     /** The trace of everything added so far, with nothing skipped. */

@@ -93,6 +93,9 @@ final class EvictionCommand implements Runnable {
             if (model != null) {
                 ReplayArguments.requireFile(cli, model, "model");
             }
+            if (out != null) {
+                OutputPaths.requireDirectory(cli, "--out", out);
+            }
             SuiteManifest suite = SuiteManifest.read(manifest);
             List<SuiteManifest.Entry> entries = suite.select(traces);
             PrintWriter err = cli.getErr();

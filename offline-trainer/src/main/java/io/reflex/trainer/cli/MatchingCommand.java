@@ -125,6 +125,9 @@ final class MatchingCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+            if (saveModels != null) {
+                OutputPaths.requireDirectory(spec.commandLine(), "--save-models", saveModels);
+            }
             MatchingExperiment.Data dataset = dataset();
             PrintWriter err = spec.commandLine().getErr();
             MatchingExperiment.Report report = MatchingExperiment.run(dataset, settings, line -> {

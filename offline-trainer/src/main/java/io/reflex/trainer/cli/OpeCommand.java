@@ -313,6 +313,7 @@ final class OpeCommand implements Runnable {
             if (!task.equals("bandit") && !task.equals("sequential")) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "unknown --task '" + task + "'; expected bandit or sequential");
             }
+            OutputPaths.requireDirectory(spec.commandLine(), "--out", out);
             Path logDir = out.resolve("log");
             if (Files.isDirectory(logDir)) {
                 try (var files = Files.list(logDir)) {

@@ -110,6 +110,7 @@ final class QuickstartCommand implements Callable<Integer> {
         if (steps < 1 || requests < 0 || k < 1 || k > 64) {
             throw new CommandLine.ParameterException(cli, "--steps must be >= 1, --requests >= 0 and --k in [1, 64]");
         }
+        OutputPaths.requireDirectory(cli, "--out", outDir);
         PrintWriter err = cli.getErr();
         long start = System.nanoTime();
         Files.createDirectories(outDir);

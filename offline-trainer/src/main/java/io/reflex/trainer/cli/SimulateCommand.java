@@ -84,12 +84,16 @@ final class SimulateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cli, "--threads and --window must be >= 0");
         }
         ReplayArguments.requireFile(cli, trace, "trace");
+        if (report != null) {
+            OutputPaths.requireDirectory(cli, "--report", report);
+        }
         PrintWriter err = cli.getErr();
         long readStart = System.nanoTime();
         Trace data = traceFormat.read(trace, lenient ? Strictness.LENIENT : Strictness.STRICT);
         err.printf(Locale.ROOT, "simulate: read %,d requests (%,d objects) from %s in %.1f s%s%n", data.length(),
                 data.objectCount(), trace, (System.nanoTime() - readStart) / 1e9,
                 data.malformedSkipped() > 0 ? "; skipped " + data.malformedSkipped() + " malformed lines" : "");
+        data.truncation().ifPresent(t -> err.println("simulate: warning: " + t));
         for (Capacity c : capacities) {
             if (c.isBytes() && !data.hasSizes()) {
                 err.println("simulate: warning: " + trace + " has no object sizes; byte capacity " + c.label()

@@ -191,6 +191,7 @@ final class TrainCommand implements Runnable {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
             }
             ReplayArguments.requireFile(cli, trace, "trace");
+            OutputPaths.requireFile(cli, "--out", out);
             PrintWriter err = cli.getErr();
             Trace data = traceFormat.read(trace, Strictness.STRICT);
             err.printf(Locale.ROOT, "train eviction: %,d requests, %,d objects; %s%n", data.length(), data.objectCount(), config);
@@ -232,6 +233,7 @@ final class TrainCommand implements Runnable {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
             }
             ReplayArguments.requireFile(cli, trace, "trace");
+            OutputPaths.requireFile(cli, "--out", out);
             PrintWriter err = cli.getErr();
             Trace data = traceFormat.read(trace, Strictness.STRICT);
             err.printf(Locale.ROOT, "train eviction: %,d requests, %,d objects; next-access, K %d, %s candidates, "
@@ -353,6 +355,7 @@ final class TrainCommand implements Runnable {
             if (actions < 1 || actions > 65_535 || !(ridge >= 0)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--actions must be in [1, 65535] and --ridge >= 0");
             }
+            OutputPaths.requireFile(spec.commandLine(), "--out", out);
             long start = System.nanoTime();
             LoggedDecisions logged = OpeInputs.readLog(spec, log, loop);
             BanditDataset data;

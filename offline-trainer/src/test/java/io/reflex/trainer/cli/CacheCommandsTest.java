@@ -154,6 +154,55 @@ class CacheCommandsTest {
     }
 
     @Test
+    void simulateRefusesATraceWithoutRequestsInOneLineNamingIt() throws Exception {
+        Path trace = Files.writeString(dir.resolve("header-only.csv"), "time,key,size\n");
+
+        Run r = run("simulate", "--trace", trace.toString(), "--format", "csv", "--sizes", "10", "--json");
+
+        assertEquals(1, r.exit(), r.out());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(trace + ": ") && r.err().contains("no requests"), r.err());
+        assertTrue(r.out().isEmpty(), "no hit ratio of 0 is printed: " + r.out());
+    }
+
+    @Test
+    void simulateLenientKeepsTheRequestsBeforeTheDamageOfATruncatedGzipAndSaysSo() throws Exception {
+        Path whole = dir.resolve("trap.csv.gz");
+        assertEquals(0, run("workload", "trap", "--seed", "4", "--requests", "20000", "--out", whole.toString()).exit());
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(dir.resolve("cut.csv.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+
+        Run strict = run("simulate", "--trace", cut.toString(), "--format", "csv", "--sizes", "100", "--policies", "lru");
+        Run lenient = run("simulate", "--trace", cut.toString(), "--format", "csv", "--sizes", "100", "--policies", "lru",
+                "--lenient", "--json");
+
+        assertEquals(1, strict.exit());
+        assertEquals(1, strict.err().strip().lines().count(), strict.err());
+        assertTrue(strict.err().contains(cut + ": ") && strict.err().contains(" requests ("), strict.err());
+        assertEquals(0, lenient.exit(), lenient.err());
+        int kept = lenient.json().get("requests").asInt();
+        assertTrue(kept > 1_000 && kept < 20_000, "kept " + kept);
+        assertTrue(lenient.err().contains(cut.toString()) && lenient.err().contains(String.format(java.util.Locale.ROOT, "kept the %,d requests", kept)),
+                lenient.err());
+    }
+
+    @Test
+    void anOutputUnderARegularFileIsRefusedSayingTheParentIsAFile() throws Exception {
+        Path plain = Files.writeString(dir.resolve("plain"), "not a directory");
+
+        Run workload = run("workload", "zipf", "--requests", "100", "--out", plain.resolve("w.csv").toString());
+        Run report = run("simulate", "--trace", trap(500).toString(), "--format", "csv", "--sizes", "10", "--policies",
+                "lru", "--report", plain.resolve("charts").toString());
+
+        for (Run r : List.of(workload, report)) {
+            assertEquals(2, r.exit(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains(plain + " is a file, not a directory"), r.err());
+            assertTrue(r.out().isEmpty(), r.out());
+        }
+    }
+
+    @Test
     void workloadWritesTheSameCsvForTheSameSeed() throws Exception {
         Path a = dir.resolve("a.csv");
         Path b = dir.resolve("b.csv");

@@ -9,14 +9,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The JSON contracts of {@code ./reflex model check} and {@code ./reflex bench inference} (contracts.md). */
 class CommandLineContractTest {
@@ -81,6 +85,33 @@ class CommandLineContractTest {
 
         assertEquals(1, r.exit());
         assertTrue(r.json().get("error").asText().contains("not found"));
+    }
+
+    @Test
+    void modelCheckOfAFifoRefusesItWithoutWaitingForAWriter() throws Exception {
+        Path fifo = dir.resolve("pipe.onnx");
+        assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+
+        Run r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> run("model", "check", fifo.toString(), "--json"));
+
+        assertEquals(1, r.exit());
+        String error = r.json().get("error").asText();
+        assertTrue(error.startsWith(fifo + ": ") && error.contains("not a regular file"), error);
+    }
+
+    @Test
+    void modelCheckOfAFileOverTheSizeLimitSaysSoInOneLine() throws Exception {
+        Path huge = dir.resolve("huge.onnx");
+        try (RandomAccessFile f = new RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: over 2 GiB, never stored or read
+        }
+
+        Run r = run("model", "check", huge.toString());
+
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().isEmpty(), "no stack trace: " + r.err());
+        assertTrue(r.out().startsWith("NOT OK  " + huge + ": model file is 3,221,225,472 bytes, over the limit of"
+                + " 268,435,456 bytes (256 MiB)"), r.out());
     }
 
     @Test

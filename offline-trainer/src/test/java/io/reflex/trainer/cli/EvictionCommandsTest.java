@@ -112,6 +112,40 @@ class EvictionCommandsTest {
     }
 
     @Test
+    void trainAndEvaluateRefuseATraceWithoutRequestsInOneLineNamingIt() throws Exception {
+        Path empty = Files.writeString(dir.resolve("header-only.csv"), "time,key,size\n");
+        Path model = dir.resolve("m.onnx");
+        io.reflex.engine.onnx.OnnxModelWriter.of(io.reflex.engine.onnx.MlpGraph.randomChain(1,
+                io.reflex.engine.onnx.Activation.RELU, 6, 4, 2)).write(model);
+
+        Run dqn = run("train", "eviction", "--trace", empty.toString(), "--format", "csv", "--size", "2MB",
+                "--objective", "dqn", "--out", dir.resolve("dqn.onnx").toString());
+        Run nextAccess = run("train", "eviction", "--trace", empty.toString(), "--format", "csv", "--size", "2MB",
+                "--out", dir.resolve("next.onnx").toString());
+        Run evaluate = run("evaluate", "eviction", "--model", model.toString(), "--trace", empty.toString(),
+                "--format", "csv", "--sizes", "2MB");
+
+        for (Run r : java.util.List.of(dqn, nextAccess, evaluate)) {
+            assertEquals(1, r.exit(), r.err() + r.out());
+            assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("reflex: ")).count(), r.err());
+            assertTrue(r.err().contains(empty + ": ") && r.err().contains("no requests"), r.err());
+        }
+        assertFalse(Files.exists(dir.resolve("dqn.onnx")) || Files.exists(dir.resolve("next.onnx")), "no model is written");
+    }
+
+    @Test
+    void trainRefusesAnOutputUnderARegularFileBeforeTraining() throws Exception {
+        Path plain = Files.writeString(dir.resolve("plain"), "not a directory");
+
+        Run r = run("train", "eviction", "--trace", trap(5).toString(), "--format", "csv", "--size", "2MB",
+                "--out", plain.resolve("m.onnx").toString(), "--steps", "50");
+
+        assertEquals(2, r.exit(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "refused before training starts: " + r.err());
+        assertTrue(r.err().contains(plain + " is a file, not a directory"), r.err());
+    }
+
+    @Test
     void badInputsExitNonZeroWithOneLineNamingThem() {
         Run missing = run("train", "eviction", "--trace", dir.resolve("nope.csv").toString(), "--format", "csv",
                 "--size", "2MB", "--out", dir.resolve("m.onnx").toString());

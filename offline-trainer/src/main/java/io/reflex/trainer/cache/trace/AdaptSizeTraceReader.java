@@ -33,12 +33,12 @@ public final class AdaptSizeTraceReader implements TraceReader {
             }
             double time = TextFields.parseDouble(fields[0]);
             if (Double.isNaN(time)) {
-                errors.malformedLine(lineNumber, "seq '" + fields[0] + "' is not a number");
+                errors.malformedLine(lineNumber, "seq " + TextFields.excerpt(fields[0]) + " is not a number");
                 continue;
             }
             long size = TextFields.parseSize(fields[2]);
             if (size < 0) {
-                errors.malformedLine(lineNumber, "size '" + fields[2] + "' is not a non-negative integer");
+                errors.malformedLine(lineNumber, "size " + TextFields.excerpt(fields[2]) + " is not a non-negative integer");
                 continue;
             }
             TextFields.request(sink, fields[1], time, size, RequestSink.NO_TTL, RequestSink.NO_RTT);

@@ -73,7 +73,7 @@ public final class CsvTraceReader implements TraceReader {
             if (timeColumn >= 0) {
                 time = TextFields.parseDouble(fields.get(timeColumn).strip());
                 if (Double.isNaN(time)) {
-                    errors.malformedLine(lineNumber, "time '" + fields.get(timeColumn) + "' is not a number");
+                    errors.malformedLine(lineNumber, "time " + TextFields.excerpt(fields.get(timeColumn)) + " is not a number");
                     continue;
                 }
             }
@@ -86,7 +86,7 @@ public final class CsvTraceReader implements TraceReader {
             if (sizeColumn >= 0) {
                 size = TextFields.parseSize(fields.get(sizeColumn).strip());
                 if (size < 0) {
-                    errors.malformedLine(lineNumber, "size '" + fields.get(sizeColumn) + "' is not a non-negative integer");
+                    errors.malformedLine(lineNumber, "size " + TextFields.excerpt(fields.get(sizeColumn)) + " is not a non-negative integer");
                     continue;
                 }
             }
@@ -96,7 +96,7 @@ public final class CsvTraceReader implements TraceReader {
                 if (!text.isEmpty() && !text.equals("-")) {
                     ttl = TextFields.parseDouble(text);
                     if (Double.isNaN(ttl)) {
-                        errors.malformedLine(lineNumber, "ttl '" + text + "' is not a number");
+                        errors.malformedLine(lineNumber, "ttl " + TextFields.excerpt(text) + " is not a number");
                         continue;
                     }
                 }
@@ -107,7 +107,7 @@ public final class CsvTraceReader implements TraceReader {
                 if (!text.isEmpty() && !text.equals("-")) {
                     rtt = TextFields.parseDouble(text);
                     if (Double.isNaN(rtt) || rtt < 0) {
-                        errors.malformedLine(lineNumber, "rtt '" + text + "' is not a non-negative number");
+                        errors.malformedLine(lineNumber, "rtt " + TextFields.excerpt(text) + " is not a non-negative number");
                         continue;
                     }
                 }

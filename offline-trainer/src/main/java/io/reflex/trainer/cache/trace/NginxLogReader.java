@@ -71,12 +71,12 @@ public final class NginxLogReader implements TraceReader {
         }
         double time = parseTimeLocal(t.get(3));
         if (Double.isNaN(time)) {
-            return "time '" + t.get(3) + "' is not [dd/Mon/yyyy:HH:mm:ss +hhmm]";
+            return "time " + TextFields.excerpt(t.get(3)) + " is not [dd/Mon/yyyy:HH:mm:ss +hhmm]";
         }
         String request = t.get(4);
         int space = request.indexOf(' ');
         if (space <= 0 || space == request.length() - 1) {
-            return "request '" + request + "' has no method and target";
+            return "request " + TextFields.excerpt(request) + " has no method and target";
         }
         String method = request.substring(0, space);
         int end = request.indexOf(' ', space + 1);
@@ -87,7 +87,7 @@ public final class NginxLogReader implements TraceReader {
         }
         long size = bytes(t.get(6));
         if (size < 0) {
-            return "body_bytes_sent '" + t.get(6) + "' is not a number";
+            return "body_bytes_sent " + TextFields.excerpt(t.get(6)) + " is not a number";
         }
         if (cacheable(method)) {
             sink.request(target, time, size, RequestSink.NO_TTL, RequestSink.NO_RTT);
@@ -102,7 +102,7 @@ public final class NginxLogReader implements TraceReader {
         }
         double time = TextFields.parseDouble(t.get(1));
         if (Double.isNaN(time)) {
-            return "msec '" + t.get(1) + "' is not a number";
+            return "msec " + TextFields.excerpt(t.get(1)) + " is not a number";
         }
         String method = t.get(2);
         String key = t.get(3);
@@ -115,7 +115,7 @@ public final class NginxLogReader implements TraceReader {
         }
         long size = bytes(t.get(5));
         if (size < 0) {
-            return "body_bytes_sent '" + t.get(5) + "' is not a number";
+            return "body_bytes_sent " + TextFields.excerpt(t.get(5)) + " is not a number";
         }
         String cacheStatus = t.get(6);
         if (cacheStatus.isEmpty()) {
@@ -123,7 +123,7 @@ public final class NginxLogReader implements TraceReader {
         }
         double rtt = upstreamMillis(t.get(7));
         if (Double.isInfinite(rtt)) {
-            return "upstream_response_time '" + t.get(7) + "' is not a list of numbers";
+            return "upstream_response_time " + TextFields.excerpt(t.get(7)) + " is not a list of numbers";
         }
         double ttl = maxAge(t.get(8));
         if (cacheable(method)) {
@@ -138,7 +138,7 @@ public final class NginxLogReader implements TraceReader {
 
     private static String checkStatus(String status) {
         if (status.length() != 3 || TextFields.parseSize(status) < 0) {
-            return "status '" + status + "' is not a 3-digit code";
+            return "status " + TextFields.excerpt(status) + " is not a 3-digit code";
         }
         return null;
     }

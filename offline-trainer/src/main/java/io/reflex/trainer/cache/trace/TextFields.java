@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /** Parsing helpers shared by the text readers. Stateless. */
 final class TextFields {
@@ -90,9 +91,52 @@ final class TextFields {
         return v;
     }
 
-    /** Shortens a line for an error message. */
+    /** The most characters of a line or field an error message echoes, escapes included. */
+    static final int EXCERPT_CHARS = 80;
+
+    /**
+     * A line or field as an error message quotes it: in single quotes, a tab shown as a space,
+     * every other control character (C0, DEL, C1) and invisible formatting character escaped
+     * ({@code \x01}, {@code \u200e}), and cut to {@value #EXCERPT_CHARS} characters with
+     * {@code ...}. A binary file read as text must not write raw bytes to a terminal, nor a
+     * megabyte-long "line" into one message.
+     */
     static String excerpt(String line) {
-        String s = line.length() > 80 ? line.substring(0, 77) + "..." : line;
-        return "'" + s.replace('\t', ' ') + "'";
+        StringBuilder s = new StringBuilder();
+        int fits = 0; // the longest prefix ending between two characters that leaves room for "..."
+        for (int i = 0; i < line.length() && s.length() <= EXCERPT_CHARS; ) {
+            int c = line.codePointAt(i);
+            i += Character.charCount(c);
+            appendShown(s, c);
+            if (s.length() <= EXCERPT_CHARS - 3) {
+                fits = s.length();
+            }
+        }
+        if (s.length() > EXCERPT_CHARS) {
+            s.setLength(fits);
+            s.append("...");
+        }
+        return "'" + s + "'";
+    }
+
+    private static void appendShown(StringBuilder s, int c) {
+        if (c == '\t') {
+            s.append(' ');
+        } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+            s.append(String.format(Locale.ROOT, "\\x%02x", c));
+        } else if (invisible(c)) {
+            s.append(String.format(Locale.ROOT, "\\u%04x", c));
+        } else {
+            s.appendCodePoint(c);
+        }
+    }
+
+    /** Characters a terminal shows as nothing, or that change how it shows the rest. */
+    private static boolean invisible(int c) {
+        return switch (Character.getType(c)) {
+            case Character.FORMAT, Character.SURROGATE, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                 Character.UNASSIGNED, Character.PRIVATE_USE -> true;
+            default -> false;
+        };
     }
 }

@@ -76,8 +76,16 @@ public enum TraceFormat {
     /**
      * Reads a whole trace file into memory.
      *
+     * <p>Damaged input (a truncated or corrupt compressed file, a read error) stops the read. In
+     * strict mode that is an {@link IOException} naming the file and how far it got (requests, and
+     * bytes of decompressed data); in lenient mode the trace keeps the requests read before the
+     * damage and says where it stopped in {@link Trace#truncation()}. Either way a trace must hold
+     * at least one request.
+     *
      * @throws NoSuchFileException        when the file does not exist (message: the path)
      * @throws MalformedTraceException    in strict mode, at the first malformed line or record
+     * @throws EmptyTraceException        when the file holds no request (empty, a header only, every
+     *                                    line malformed or skipped, or damaged before the first)
      * @throws IOException                on a read or decompression failure, the message naming the file
      */
     public Trace read(Path file, Strictness strictness) throws IOException {
@@ -87,14 +95,33 @@ public enum TraceFormat {
         String name = file.toString();
         ParseErrors errors = new ParseErrors(name, strictness);
         TraceBuilder builder = new TraceBuilder(expectedRequests(file));
+        String truncation = null;
+        CountingInputStream counted = null;
         try (InputStream in = Compression.openInput(file)) {
-            reader.read(in, builder, errors);
+            counted = new CountingInputStream(in);
+            reader.read(counted, builder, errors);
         } catch (MalformedTraceException e) {
             throw e;
         } catch (IOException | UncheckedIOException e) {
-            throw new IOException(name + ": cannot read as " + label + ": " + e.getMessage(), e);
+            String cause = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
+            if (counted == null) {
+                throw new IOException(name + ": cannot read as " + label + ": " + cause, e);
+            }
+            String where = String.format(Locale.ROOT, "%,d requests (%,d bytes of %s)", builder.length(),
+                    counted.count(), Compression.of(file) == Compression.NONE ? "the file" : "decompressed data");
+            if (strictness == Strictness.STRICT || builder.length() == 0) {
+                throw new IOException(name + ": cannot read as " + label + " after " + where + ": " + cause, e);
+            }
+            truncation = name + ": cannot read as " + label + " past " + where + ": " + cause + "; kept the "
+                    + String.format(Locale.ROOT, "%,d", builder.length()) + " requests read before the damage";
         }
-        return builder.build(name, errors.skipped());
+        if (builder.length() == 0) {
+            throw new EmptyTraceException(name + ": holds no requests as " + label + " (" + (errors.skipped() > 0
+                    ? String.format(Locale.ROOT, "all %,d lines or records with content are malformed", errors.skipped())
+                    : "empty, or only a header, comments or blank lines")
+                    + (this == NGINX ? "; only GET and HEAD requests count" : "") + ")");
+        }
+        return builder.build(name, errors.skipped(), truncation);
     }
 
     /** Reads a trace from a stream that is already decompressed; {@code name} is used in messages. */

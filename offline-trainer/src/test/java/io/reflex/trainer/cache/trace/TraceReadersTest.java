@@ -349,6 +349,100 @@ class TraceReadersTest {
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
     }
 
+    // ---- traces without requests, damaged compressed data, binary garbage
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "nginx", "lirs", "adaptsize", "cache2k", "oracle-general"})
+    void anEmptyTraceIsAnErrorNamingTheFile(String format) throws IOException {
+        Path file = write("empty-" + format + ".trace.gz", "");
+
+        IOException e = assertThrows(IOException.class, () -> TraceFormat.fromLabel(format).read(file, Strictness.STRICT));
+
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        assertTrue(e.getMessage().contains("no requests"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
+    @Test
+    void aCsvTraceOfAHeaderAndCommentsOnlyIsAnErrorEvenWhenLenient() throws IOException {
+        Path file = write("header.csv", "time,key,size\n# nothing yet\n\n");
+
+        IOException e = assertThrows(IOException.class, () -> TraceFormat.CSV.read(file, Strictness.LENIENT));
+
+        assertTrue(e.getMessage().startsWith(file + ": ") && e.getMessage().contains("no requests"), e.getMessage());
+    }
+
+    /** {@code lines} seeded csv requests, {@code i,key,size} with keys drawn from 500. */
+    private static String seededCsv(long seed, int lines) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        StringBuilder csv = new StringBuilder("time,key,size\n");
+        for (int i = 0; i < lines; i++) {
+            csv.append(i).append(',').append(random.nextInt(500)).append(',').append(1 + random.nextInt(4096)).append('\n');
+        }
+        return csv.toString();
+    }
+
+    /** The first half of a gzip file of {@code csv}: what a copy cut short leaves. */
+    private Path truncatedGzip(String name, String csv) throws IOException {
+        byte[] whole = Files.readAllBytes(write(name + ".whole.csv.gz", csv));
+        return Files.write(dir.resolve(name + ".csv.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
+    }
+
+    @Test
+    void aTruncatedGzipTraceSaysHowFarItGot() throws IOException {
+        Path file = truncatedGzip("cut", seededCsv(21, 20_000));
+
+        IOException e = assertThrows(IOException.class, () -> TraceFormat.CSV.read(file, Strictness.STRICT));
+
+        assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+        Matcher far = Pattern.compile("after ([0-9,]+) requests \\(([0-9,]+) bytes of decompressed data\\)")
+                .matcher(e.getMessage());
+        assertTrue(far.find(), "says how far it got: " + e.getMessage());
+        assertTrue(Long.parseLong(far.group(1).replace(",", "")) > 1_000, e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+
+    @Test
+    void lenientReadingOfATruncatedGzipTraceKeepsTheRequestsBeforeTheDamage() throws IOException {
+        String csv = seededCsv(22, 20_000);
+        Path file = truncatedGzip("cut", csv);
+        Trace whole = TraceFormat.CSV.read(write("whole.csv", csv), Strictness.STRICT);
+
+        Trace kept = TraceFormat.CSV.read(file, Strictness.LENIENT);
+
+        assertTrue(kept.length() > 1_000 && kept.length() < whole.length(), "kept " + kept.length());
+        String truncation = kept.truncation().orElseThrow();
+        assertTrue(truncation.startsWith(file + ": ") && truncation.contains(
+                String.format(Locale.ROOT, "kept the %,d requests read before the damage", kept.length())), truncation);
+        assertTrue(whole.truncation().isEmpty());
+        for (int i = 0; i < kept.length(); i++) {
+            assertEquals(whole.object(i), kept.object(i), "request " + i);
+            assertEquals(whole.size(i), kept.size(i), "request " + i);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "nginx", "lirs", "adaptsize"})
+    void controlBytesOfAMalformedLineAreEscapedAndTheEchoIsCapped(String format) throws IOException {
+        // Every C0 control byte but the white space that ends lines or separates fields, and DEL.
+        StringBuilder garbage = new StringBuilder();
+        for (int i = 0; i < 4_000; i++) {
+            int c = i % 33;
+            garbage.append((char) (c == 32 ? 0x7f : c >= 9 && c <= 13 ? 0x01 : c));
+        }
+        // One field of binary junk where a number belongs: each format's first line is malformed.
+        Path file = write("binary-" + format + ".txt", "1 \u0001" + garbage + " \u0002," + garbage + "\n");
+
+        MalformedTraceException e = assertThrows(MalformedTraceException.class,
+                () -> TraceFormat.fromLabel(format).read(file, Strictness.STRICT));
+
+        String m = e.getMessage();
+        assertTrue(m.startsWith(file + ":1: "), m);
+        assertTrue(m.contains("\\x01"), "control bytes are shown as escapes: " + m);
+        assertTrue(m.chars().noneMatch(c -> c < 0x20 || c == 0x7f), "no raw control byte: " + m);
+        assertTrue(m.length() < file.toString().length() + 400, "the echo is capped: " + m.length() + " chars");
+    }
+
     // ---- the committed real trace
 
     @Test
