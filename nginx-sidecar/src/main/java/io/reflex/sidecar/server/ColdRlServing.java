@@ -96,10 +96,8 @@ final class ColdRlServing implements Serving {
 
     @Override
     public Optional<String> refusal(Path file) {
-        java.util.Map<String, String> metadata;
-        try {
-            metadata = OnnxModel.read(file).metadata();
-        } catch (RuntimeException unreadable) {
+        java.util.Map<String, String> metadata = Serving.offeredMetadata(file).orElse(null);
+        if (metadata == null) {
             return Optional.empty();        // the store refuses it, with the reader's reason
         }
         try {
@@ -200,7 +198,7 @@ final class ColdRlServing implements Serving {
                 out = p.outputSize();
             }
             if (in == EvictionFeatures.ROW_WIDTH && out == 2) {
-                trainedK = OnnxModel.read(model).metadata().get("reflex.k");
+                trainedK = OnnxModel.read(model).metadata().get(EvictionModel.K_METADATA);
                 int k = requested != 0 ? requested : trainedK == null ? 16 : parseK(model, trainedK);
                 return new ModelShape(k, true);
             }

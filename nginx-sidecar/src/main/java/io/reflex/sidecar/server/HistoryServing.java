@@ -5,7 +5,6 @@ import io.reflex.engine.eviction.AccessHistory;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
 import io.reflex.engine.eviction.NextAccessLoop;
-import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.PolicyStore;
@@ -102,10 +101,8 @@ final class HistoryServing implements Serving {
 
     @Override
     public Optional<String> refusal(Path file) {
-        java.util.Map<String, String> metadata;
-        try {
-            metadata = OnnxModel.read(file).metadata();
-        } catch (RuntimeException unreadable) {
+        java.util.Map<String, String> metadata = Serving.offeredMetadata(file).orElse(null);
+        if (metadata == null) {
             return Optional.empty();        // the store refuses it, with the reader's reason
         }
         EvictionModel offered;

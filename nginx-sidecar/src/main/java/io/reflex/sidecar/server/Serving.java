@@ -60,6 +60,18 @@ sealed interface Serving extends AutoCloseable permits ColdRlServing, HistorySer
      */
     Optional<String> refusal(Path file);
 
+    /**
+     * The metadata of a file offered for hot reload, or empty when it is not a readable model (left
+     * to the store, which refuses it with the reader's reason).
+     */
+    static Optional<java.util.Map<String, String>> offeredMetadata(Path file) {
+        try {
+            return Optional.of(OnnxModel.read(file).metadata());
+        } catch (RuntimeException unreadable) {
+            return Optional.empty();
+        }
+    }
+
     /** Writes one plausible EVICT of this version for the start-up warm-up. */
     void warmUpRequest(FrameEncoder out, WritableByteChannel channel, long requestId, SplittableRandom random)
             throws IOException;
