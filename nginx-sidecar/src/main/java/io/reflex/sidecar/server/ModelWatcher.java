@@ -41,6 +41,7 @@ public final class ModelWatcher implements AutoCloseable {
     private final Function<Path, Optional<String>> precheck;
     private final ScheduledExecutorService executor;
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
     private Stamp offered;
     private Stamp pending;
 
@@ -108,9 +109,17 @@ public final class ModelWatcher implements AutoCloseable {
                 SidecarLog.warn("model %s refused, still serving %s: %s", file,
                         r.version() == null ? "nothing" : r.version().label(), r.reason());
             }
-        } catch (RuntimeException e) {
-            SidecarLog.error("model watch: %s", e.toString());
+        } catch (Throwable e) {
+            // a scheduled task that throws is cancelled for good, silently: hot reload would stop
+            // without a word, so every failure of one poll is logged and counted and the next poll runs
+            failures.incrementAndGet();
+            SidecarLog.error("model watch: this poll failed, the next one runs as usual: %s", e.toString());
         }
+    }
+
+    /** Polls that failed (logged each time); the watcher keeps polling after one. */
+    public long failures() {
+        return failures.get();
     }
 
     /** Changed files refused so far, by the precheck or by the store. */
