@@ -7,6 +7,7 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.style.CategoryStyler;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -153,6 +154,8 @@ public final class HitRatioChart {
 
         String learnedName = byPolicy.keySet().stream().filter(HitRatioChart::learned).findFirst().orElse(null);
         if (learnedName == null) {
+            styler.setLegendPosition(Styler.LegendPosition.OutsideE);   // a dozen entries: one per line
+            styler.setLegendLayout(Styler.LegendLayout.Vertical);
             int colour = 0;
             for (Map.Entry<String, double[]> e : byPolicy.entrySet()) {
                 CategorySeries s = add(chart, e.getKey(), sizes, e.getValue());
