@@ -151,11 +151,13 @@ final class QuickstartCommand implements Callable<Integer> {
         for (Run r : runs) {
             Map<String, double[][]> means = new LinkedHashMap<>();   // policy -> {hit[], byteHit[]}
             List<Capacity> capacities = r.workload().equals(TRAP) ? trapCapacities : realCapacities;
+            List<EvictionReport.HeldOut> heldOut = new ArrayList<>();
             for (int i = 0; i < r.outcomes().size(); i++) {
                 EvictionEvaluation.Outcome o = r.outcomes().get(i);
                 decisions += o.decisions();
                 fallbacks += o.fallbacks();
                 latencies.add(o.latencies());
+                Map<String, double[][]> own = new LinkedHashMap<>();   // this trace's: policy -> {hit[], byteHit[]}
                 for (SimulationResult result : o.results()) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("workload", r.workload());
@@ -169,11 +171,14 @@ final class QuickstartCommand implements Callable<Integer> {
                     int c = capacities.indexOf(result.capacity());
                     m[0][c] += result.hitRatio() / r.outcomes().size();
                     m[1][c] += result.byteHitRatio() / r.outcomes().size();
+                    double[][] mine = own.computeIfAbsent(result.policy(), p -> new double[2][capacities.size()]);
+                    mine[0][c] = result.hitRatio();
+                    mine[1][c] = result.byteHitRatio();
                 }
+                heldOut.add(new EvictionReport.HeldOut("seed " + r.seeds().get(i), rows(own)));
             }
-            List<EvictionReport.Row> table = new ArrayList<>();
-            means.forEach((p, m) -> table.add(new EvictionReport.Row(p, m[0], m[1])));
-            sections.add(new EvictionReport.Section(r.workload(), r.summary(), r.sizes(), table));
+            sections.add(new EvictionReport.Section(r.workload(), r.summary(), r.sizes(), rows(means),
+                    r.workload().equals(TRAP) ? heldOut : List.of()));
         }
         Path report = outDir.resolve("report.html");
         long[] allLatencies = latencies.stream().flatMapToLong(Arrays::stream).toArray();
@@ -284,6 +289,13 @@ final class QuickstartCommand implements Callable<Integer> {
             b.requests(requests);
         }
         return b.build().toTrace();
+    }
+
+    /** Report rows from policy -> {hit ratio per size, byte hit ratio per size}. */
+    private static List<EvictionReport.Row> rows(Map<String, double[][]> byPolicy) {
+        List<EvictionReport.Row> rows = new ArrayList<>();
+        byPolicy.forEach((p, m) -> rows.add(new EvictionReport.Row(p, m[0], m[1])));
+        return rows;
     }
 
     private static String widths(NextAccessTraining.Settings s) {

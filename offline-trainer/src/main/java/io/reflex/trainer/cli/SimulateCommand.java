@@ -57,7 +57,7 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
-    @Option(names = "--report", paramLabel = "DIR", description = "Also write hit-ratio charts (PNG) into DIR.")
+    @Option(names = "--report", paramLabel = "DIR", description = "Also write hit-ratio charts (SVG) and results.csv into DIR.")
     Path report;
 
     @Option(names = "--lenient", description = "Skip malformed lines (and report how many) instead of stopping at the first.")

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
+import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -98,13 +98,20 @@ class CacheCommandsTest {
                 "--sizes", "1MB,4MB,16MB", "--report", report.toString(), "--json");
 
         assertEquals(0, r.exit(), r.err());
-        BufferedImage chart = ImageIO.read(report.resolve("hit-ratio.png").toFile());
-        assertTrue(chart.getWidth() >= 800 && chart.getHeight() >= 500);
-        assertTrue(Files.isRegularFile(report.resolve("byte-hit-ratio.png")));
+        DocumentBuilderFactory xml = DocumentBuilderFactory.newInstance();
+        xml.setNamespaceAware(true);
+        xml.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        for (String file : new String[] {"hit-ratio.svg", "byte-hit-ratio.svg"}) {
+            Element svg = xml.newDocumentBuilder().parse(report.resolve(file).toFile()).getDocumentElement();
+            assertEquals("svg", svg.getLocalName(), file);
+            assertTrue(Integer.parseInt(svg.getAttribute("width").replace("px", "")) >= 800
+                    && Integer.parseInt(svg.getAttribute("height").replace("px", "")) >= 400, file);
+            assertTrue(svg.getElementsByTagNameNS("*", "path").getLength() > 10, file + " has drawn content");
+        }
         List<String> numbers = Files.readAllLines(report.resolve("results.csv"));
         assertEquals("policy,size,hit_ratio,byte_hit_ratio,requests_per_sec", numbers.getFirst());
         assertEquals(10, numbers.size());
-        assertEquals(report.resolve("hit-ratio.png").toString(), r.json().get("report").asText());
+        assertEquals(report.resolve("hit-ratio.svg").toString(), r.json().get("report").asText());
     }
 
     @Test

@@ -86,6 +86,8 @@ class EvictionCommandsTest {
         assertTrue(html.contains("<svg") && html.contains("reflex") && html.contains("Decision latency")
                 && html.contains("cache2k-web07") && html.contains("belady (oracle)")
                 && html.contains("reflex &minus; best classical"), html);
+        assertEquals(3, html.split("<svg", -1).length - 1, "hit ratio for each workload and the latency histogram");
+        assertTrue(html.contains("<dt>wtinylfu</dt>"), "the baselines are defined");
         Map<String, Integer> rowsPerWorkload = new HashMap<>();
         Set<String> reflexIn = new HashSet<>();
         for (JsonNode row : v.get("results")) {

@@ -49,6 +49,37 @@ public final class PolicyCatalog {
             "arc", "sieve", "s3fifo", "wtinylfu", "belady");
 
     private static final Map<String, Function<PolicySetup, CachePolicy>> FACTORIES = new LinkedHashMap<>();
+    /** One sentence per policy, for reports and help: what it evicts, in words a reader can check. */
+    private static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
+            Map.entry("lru", "Least recently used: evicts the object whose last request is the oldest."),
+            Map.entry("fifo", "First in, first out: evicts the object admitted longest ago, however often it was hit."),
+            Map.entry("lfu", "Least frequently used: evicts the object requested least often since it was admitted "
+                    + "(ties: the least recently used)."),
+            Map.entry("size", "Cold-RL's size baseline: evicts the largest object first."),
+            Map.entry("gdsf", "Greedy-Dual-Size-Frequency (Cherkasova, 1998): evicts the lowest frequency / size, "
+                    + "inflated by the last victim's priority so that recency counts too."),
+            Map.entry("adaptive-lru", "Cold-RL's AdaptiveLRU: LRU in which objects over 50 KiB count as 1,000 s older, "
+                    + "so large objects go first."),
+            Map.entry("hybrid", "Cold-RL's Hybrid: evicts the highest 0.4 × idle seconds + 0.6 × size / largest size "
+                    + "seen; in practice close to LRU."),
+            Map.entry("arc", "Adaptive Replacement Cache (Megiddo and Modha, 2003): balances a list of objects seen once "
+                    + "against one of objects seen twice, steered by ghost lists of recent victims."),
+            Map.entry("sieve", "SIEVE (Zhang et al., 2024): a FIFO queue with a visited bit per object; a hand sweeps "
+                    + "from the tail, sparing visited objects, and evicts the first unvisited one."),
+            Map.entry("s3fifo", "S3-FIFO (Yang et al., 2023): a small FIFO screens out one-hit wonders, a main FIFO "
+                    + "reinserts objects hit since, and a ghost queue readmits recent victims to main."),
+            Map.entry("wtinylfu", "W-TinyLFU: the real Caffeine cache driven as a black box (an LRU window, admission "
+                    + "by a frequency sketch, segmented LRU behind it)."),
+            Map.entry("belady", "Belady's MIN, the clairvoyant bound: evicts the object requested furthest in the future "
+                    + "(or caches nothing new when that object is the newcomer); it reads the future, so no real cache "
+                    + "can reach it."),
+            Map.entry("lfu-aging", "LFU with dynamic aging (Arlitt et al., 2000): the priority is the last victim's "
+                    + "priority plus the count, so past popularity fades."),
+            Map.entry("belady-size", "A size-aware clairvoyant reference: among " + SizeAwareBeladyPolicy.SAMPLE
+                    + " sampled residents evicts the largest size × distance to the next request; strong, not a "
+                    + "proven bound."),
+            Map.entry("belady-tail", "A clairvoyant reference restricted to the " + TailBeladyPolicy.K
+                    + " least recently used residents, as a learned loop on the LRU tail is."));
 
     static {
         FACTORIES.put("lru", s -> new LruPolicy());
@@ -74,6 +105,19 @@ public final class PolicyCatalog {
     /** Every known name: the standard twelve, then the extras. */
     public static List<String> names() {
         return List.copyOf(FACTORIES.keySet());
+    }
+
+    /**
+     * What the policy does, in one sentence.
+     *
+     * @throws IllegalArgumentException naming the policy and the known names when it is unknown
+     */
+    public static String describe(String name) {
+        String sentence = DESCRIPTIONS.get(name);
+        if (sentence == null) {
+            throw new IllegalArgumentException("unknown policy '" + name + "' (known: " + String.join(", ", names()) + ")");
+        }
+        return sentence;
     }
 
     public static boolean isKnown(String name) {

@@ -1,12 +1,13 @@
 /**
- * Reports of simulation results, one class per output kind:
- * {@link io.reflex.trainer.cache.report.HitRatioChart} draws PNG line charts of hit ratio (and byte
- * hit ratio) by cache size with the numbers beside them in {@code results.csv};
+ * Reports of simulation results, one class per output kind, every chart drawn by XChart and exported
+ * as SVG ({@code InlineSvg}, with the shared look in {@code ChartStyle}):
+ * {@link io.reflex.trainer.cache.report.HitRatioChart} draws hit ratio (and byte hit ratio) by cache
+ * size, as {@code .svg} files beside the numbers in {@code results.csv} for {@code ./reflex simulate
+ * --report}, and inline in the quickstart report;
  * {@link io.reflex.trainer.cache.report.EvictionReport} writes the self-contained HTML report of
- * {@code ./reflex quickstart} (results tables, hit ratio by size, the training curve, decision
- * latencies, how to reproduce the run) with inline SVG from
- * {@link io.reflex.trainer.cache.report.SvgCharts}. Clairvoyant references are marked apart from the
- * policies in both.
+ * {@code ./reflex quickstart} (results tables, each held-out trace, hit ratio by size, the policies
+ * defined, the training curve, decision latencies, how to reproduce the run). Clairvoyant references
+ * are marked apart from the policies in both.
  *
  * <p>All stateless and thread-safe; each call builds its output.
  */
