@@ -47,7 +47,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
     /** The real trace, a resource of this jar (with its licence beside it). */
     static final String REAL_TRACE = "cache2k-web07.trace.xz";
-    private static final String RESOURCES = "/io/reflex/trainer/traces/";
+    private static final String RESOURCES = "/io/reflex/cli/traces/";
     private static final String LICENCE = "cache2k-LICENSE.txt";
     /** The fraction of the real trace that trains (the dev suite's split). */
     private static final double SPLIT = 0.5;

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class ChildJvm {
 
-    private static final String MAIN = "io.reflex.trainer.cli.ReflexCommand";
+    private static final String MAIN = "io.reflex.cli.ReflexCommand";
 
     private ChildJvm() {
     }

@@ -1,6 +1,5 @@
 package io.reflex.harness.nginx;
 
-import io.reflex.sidecar.SidecarMain;
 import io.reflex.sidecar.TestClient;
 import io.reflex.sidecar.TestModels;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The sidecar as a process of its own: SIGTERM stops it cleanly; SIGKILL leaves a socket the next one replaces. */
@@ -60,16 +58,5 @@ class SidecarProcessTest {
             assertNotEquals(0, c.evict(2, 8));
             assertTrue(second.logText().contains("removed stale socket"));
         }
-    }
-
-    @Test
-    void badOptionsExitWithOneLineNamingThem() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SidecarMain.parse(new String[] {"--socket", "/tmp/x.sock", "--model", "m.onnx", "--deadline", "5 parsecs"}));
-        assertTrue(e.getMessage().contains("not a duration: '5 parsecs'"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> SidecarMain.parse(new String[] {"--sokcet", "x"}));
-        assertTrue(e.getMessage().contains("unknown option --sokcet"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> SidecarMain.parse(new String[] {"--model", "m.onnx"}));
-        assertTrue(e.getMessage().contains("needs a socket path"), e.getMessage());
     }
 }
