@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.reflex.adapters.caffeine.ReflexCache;
 import io.reflex.engine.eviction.EvictionLoop;
-import io.reflex.trainer.bench.CaffeineBench;
+import io.reflex.harness.bench.CaffeineBench;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -7,7 +7,7 @@ import io.reflex.engine.onnx.MlpGraph;
 import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.PolicyStore;
-import io.reflex.trainer.bench.NextAccessHost;
+import io.reflex.harness.bench.NextAccessHost;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

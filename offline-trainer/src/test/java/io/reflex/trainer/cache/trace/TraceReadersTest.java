@@ -7,7 +7,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,7 +24,6 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -441,22 +439,5 @@ class TraceReadersTest {
         assertTrue(m.contains("\\x01"), "control bytes are shown as escapes: " + m);
         assertTrue(m.chars().noneMatch(c -> c < 0x20 || c == 0x7f), "no raw control byte: " + m);
         assertTrue(m.length() < file.toString().length() + 400, "the echo is capped: " + m.length() + " chars");
-    }
-
-    // ---- the committed real trace
-
-    @Test
-    void theCommittedCache2kTraceReads76118RequestsOver20484Keys() throws IOException {
-        // the quickstart's real trace, a resource of the trainer's jar
-        try (InputStream in = TraceReadersTest.class.getResourceAsStream("/io/reflex/trainer/traces/cache2k-web07.trace.xz")) {
-            assertNotNull(in, "the jar's cache2k-web07.trace.xz resource");
-            Path file = dir.resolve("cache2k-web07.trace.xz");
-            Files.copy(in, file);
-            Trace t = TraceFormat.CACHE2K.read(file, Strictness.STRICT);   // decompressed by its name
-
-            assertEquals(76_118, t.length());
-            assertEquals(20_484, t.objectCount());
-            assertEquals(0, t.malformedSkipped());
-        }
     }
 }

@@ -1,0 +1,224 @@
+package io.reflex.harness.nginx;
+
+import io.reflex.engine.eviction.AccessHistory;
+import io.reflex.engine.eviction.HistoryFeatures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The NGINX patch's history code against the engine's, bit for bit: the header the patch adds
+ * ({@code src/http/ngx_http_file_cache_reflex.h}, plain C) is taken out of
+ * {@code nginx/reflex-eviction.patch}, compiled with a small driver, and fed a seeded stream of
+ * accesses, fills and hits over request-counter ticks; every row it would send to the sidecar
+ * (resident and incoming) must equal, column by column, what {@link AccessHistory} and
+ * {@link HistoryFeatures} hold for the same stream. Needs a C compiler ({@code cc}), as the NGINX
+ * tests do; fails naming it when there is none.
+ */
+class PatchHistoryParityTest {
+
+    static final String HEADER = "src/http/ngx_http_file_cache_reflex.h";
+
+    /** Reads commands on stdin and prints each asked row as 11 hexadecimal float bit patterns. */
+    static final String DRIVER = """
+            #include <stdio.h>
+            #include <string.h>
+            #include "ngx_http_file_cache_reflex.h"
+
+            #define SLOTS 4096
+
+            static ngx_http_reflex_hist_t  h[SLOTS];
+            static int                     seen[SLOTS];
+
+            int main(void) {
+                char                cmd;
+                unsigned            slot;
+                unsigned long long  a, b;
+                float               row[NGX_HTTP_REFLEX_WIDTH];
+                int                 i;
+                uint32_t            v;
+
+                while (scanf(" %c %u %llu %llu", &cmd, &slot, &a, &b) == 4) {
+                    switch (cmd) {
+                    case 'a':                                   /* access at tick a */
+                        if (seen[slot]) { ngx_http_reflex_hist_record(&h[slot], a); }
+                        else { ngx_http_reflex_hist_first(&h[slot], a); seen[slot] = 1; }
+                        break;
+                    case 's':                                   /* stored: admitted at its last access */
+                        h[slot].admitted = h[slot].last; h[slot].hits = 0;
+                        break;
+                    case 'h':                                   /* a hit */
+                        h[slot].hits++;
+                        break;
+                    case 'r':                                   /* resident row at tick a, size b */
+                    case 'i':                                   /* incoming row, size b */
+                        if (cmd == 'r') { ngx_http_reflex_hist_row(&h[slot], a, b, row); }
+                        else { ngx_http_reflex_hist_incoming(&h[slot], b, row); }
+                        for (i = 0; i < NGX_HTTP_REFLEX_WIDTH; i++) {
+                            memcpy(&v, &row[i], 4);
+                            printf("%08x%c", v, i + 1 < NGX_HTTP_REFLEX_WIDTH ? ' ' : '\\n');
+                        }
+                        break;
+                    }
+                }
+                return 0;
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    /** The new file's text, from its hunk in the patch (every line of it added). */
+    static String headerFromPatch(Path patch) throws IOException {
+        List<String> lines = Files.readAllLines(patch, StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder();
+        boolean in = false;
+        boolean body = false;
+        for (String line : lines) {
+            if (line.startsWith("diff ")) {
+                in = line.endsWith("b/" + HEADER);
+                body = false;
+                continue;
+            }
+            if (!in) {
+                continue;
+            }
+            if (line.startsWith("@@")) {
+                body = true;
+            } else if (body && line.startsWith("+")) {
+                out.append(line, 1, line.length()).append('\n');
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalStateException(patch + " adds no " + HEADER);
+        }
+        return out.toString();
+    }
+
+    static int run(Path dir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("cc.log").toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish in 120 s");
+        }
+        return p.exitValue();
+    }
+
+    @Test
+    void thePatchKeepsHistoryAndBuildsRowsBitForBitAsTheEngine() throws Exception {
+        Path patch = NginxBuild.findScript(Path.of("")).resolveSibling("reflex-eviction.patch");
+        Files.writeString(dir.resolve("ngx_http_file_cache_reflex.h"), headerFromPatch(patch));
+        Files.writeString(dir.resolve("driver.c"), DRIVER);
+        int rc;
+        try {
+            rc = run(dir, "cc", "-O2", "-std=gnu99", "-Wall", "-Werror", "-o", "driver", "driver.c", "-lm");
+        } catch (IOException noCompiler) {
+            throw new AssertionError("this test compiles the patch's C history code and needs a C compiler (cc): "
+                    + noCompiler.getMessage());
+        }
+        assertEquals(0, rc, () -> "the patch's header does not compile: " + read(dir.resolve("cc.log")));
+
+        // the stream: accesses over request-counter ticks to a skewed set of objects, fills and hits,
+        // and rows asked at random moments; gaps from 0 to 2^31 ticks reach every counter's decay range
+        int slots = 300;
+        SplittableRandom r = new SplittableRandom(20261218);
+        AccessHistory history = new AccessHistory(slots);
+        long[] admitted = new long[slots];
+        long[] hits = new long[slots];
+        boolean[] stored = new boolean[slots];
+        long[] size = new long[slots];
+        for (int o = 0; o < slots; o++) {
+            size[o] = 1 + r.nextLong(1L << (4 + r.nextInt(34)));
+        }
+        StringBuilder commands = new StringBuilder();
+        List<float[]> expected = new ArrayList<>();
+        List<String> what = new ArrayList<>();
+        HistoryFeatures f = new HistoryFeatures(1);
+        long tick = r.nextLong(1L << 40);
+        for (int step = 0; step < 40_000; step++) {
+            tick += r.nextInt(8) == 0 ? r.nextLong(1L << r.nextInt(32)) : 1;
+            int o = (int) Math.min(slots - 1, (long) (slots * Math.pow(r.nextDouble(), 3)));
+            if (stored[o]) {
+                hits[o]++;
+                commands.append("h ").append(o).append(" 0 0\n");
+            }
+            history.record(o, tick);
+            commands.append("a ").append(o).append(' ').append(tick).append(" 0\n");
+            if (!stored[o] && r.nextInt(3) > 0) {
+                stored[o] = true;
+                admitted[o] = tick;
+                hits[o] = 0;
+                commands.append("s ").append(o).append(" 0 0\n");
+                if (r.nextInt(4) == 0) {
+                    f.incoming(0, history, o, tick, size[o]);
+                    expected.add(raw(f));
+                    what.add("incoming " + o + " at " + tick);
+                    commands.append("i ").append(o).append(" 0 ").append(size[o]).append('\n');
+                }
+            }
+            if (r.nextInt(10) == 0) {
+                int c = r.nextInt(slots);
+                if (stored[c]) {
+                    long now = tick + r.nextInt(1000);
+                    f.resident(0, history, c, now, size[c], admitted[c], (int) hits[c]);
+                    expected.add(raw(f));
+                    what.add("resident " + c + " at " + now);
+                    commands.append("r ").append(c).append(' ').append(now).append(' ').append(size[c]).append('\n');
+                }
+            }
+            if (r.nextInt(50) == 0) {
+                stored[r.nextInt(slots)] = false;       // evicted: the next access refills it
+            }
+        }
+        Files.writeString(dir.resolve("commands.txt"), commands);
+        Process p = new ProcessBuilder(dir.resolve("driver").toString()).directory(dir.toFile())
+                .redirectInput(dir.resolve("commands.txt").toFile()).redirectOutput(dir.resolve("rows.txt").toFile())
+                .redirectErrorStream(false).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the driver finishes");
+        assertEquals(0, p.exitValue());
+        List<String> rows = Files.readAllLines(dir.resolve("rows.txt"));
+
+        assertEquals(expected.size(), rows.size(), "one row per question");
+        assertTrue(rows.size() > 3_000, "rows compared: " + rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            String[] bits = rows.get(i).split(" ");
+            assertEquals(HistoryFeatures.WIDTH, bits.length);
+            for (int c = 0; c < HistoryFeatures.WIDTH; c++) {
+                int patchBits = Integer.parseUnsignedInt(bits[c], 16);
+                int engineBits = Float.floatToRawIntBits(expected.get(i)[c]);
+                int column = c;
+                int row = i;
+                assertEquals(engineBits, patchBits, () -> what.get(row) + ", column " + column + ": engine "
+                        + Float.intBitsToFloat(engineBits) + ", patch " + Float.intBitsToFloat(patchBits));
+            }
+        }
+    }
+
+    private static float[] raw(HistoryFeatures f) {
+        float[] v = new float[HistoryFeatures.WIDTH];
+        for (int c = 0; c < v.length; c++) {
+            v[c] = f.raw(0, c);
+        }
+        return v;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}
