@@ -31,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * mvn -q -B -ntp -pl benchmarks -am package -DskipTests
- * java @offline-trainer/target/jvm.options -jar benchmarks/target/benchmarks.jar CacheReplayBenchmark
- * java @offline-trainer/target/jvm.options -jar benchmarks/target/benchmarks.jar CacheReplayBenchmark -p policy=lru,s3fifo,wtinylfu
+ * java @cli/target/jvm.options -jar benchmarks/target/benchmarks.jar CacheReplayBenchmark
+ * java @cli/target/jvm.options -jar benchmarks/target/benchmarks.jar CacheReplayBenchmark -p policy=lru,s3fifo,wtinylfu
  * </pre>
  */
 @State(Scope.Benchmark)

@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * {@code policy}).
  *
  * <pre>
- * java @offline-trainer/target/jvm.options -jar benchmarks/target/benchmarks.jar CaffeineAdapterBenchmark
+ * java @cli/target/jvm.options -jar benchmarks/target/benchmarks.jar CaffeineAdapterBenchmark
  * </pre>
  */
 @State(Scope.Thread)

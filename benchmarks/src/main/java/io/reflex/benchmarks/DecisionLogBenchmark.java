@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * dropped (and counted) rather than waited for, so this also reports the drop count per trial.
  *
  * <pre>
- * java @offline-trainer/target/jvm.options -jar benchmarks/target/benchmarks.jar DecisionLogBenchmark -prof gc
+ * java @cli/target/jvm.options -jar benchmarks/target/benchmarks.jar DecisionLogBenchmark -prof gc
  * </pre>
  */
 @State(Scope.Benchmark)

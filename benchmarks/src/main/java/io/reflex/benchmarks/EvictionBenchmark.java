@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * throughput mode decisions per second on one core; {@code -prof gc} the allocation.
  *
  * <pre>
- * java @offline-trainer/target/jvm.options -jar benchmarks/target/benchmarks.jar EvictionBenchmark -prof gc
+ * java @cli/target/jvm.options -jar benchmarks/target/benchmarks.jar EvictionBenchmark -prof gc
  * </pre>
  */
 @State(Scope.Thread)

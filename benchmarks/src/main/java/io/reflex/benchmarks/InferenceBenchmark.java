@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * mvn -q -pl benchmarks -am package -DskipTests
- * java @offline-trainer/target/jvm.options -jar benchmarks/target/benchmarks.jar InferenceBenchmark -prof gc
+ * java @cli/target/jvm.options -jar benchmarks/target/benchmarks.jar InferenceBenchmark -prof gc
  * </pre>
  */
 @State(Scope.Thread)
@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-// The fork inherits the launching JVM's flags (@offline-trainer/target/jvm.options).
+// The fork inherits the launching JVM's flags (@cli/target/jvm.options).
 @Fork(1)
 public class InferenceBenchmark {
 

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * {@code -prof gc} and read {@code gc.alloc.rate.norm} from the average-mode rows.
  *
  * <pre>
- * java @offline-trainer/target/jvm.options -jar benchmarks/target/benchmarks.jar MatchingDecisionBenchmark -prof gc
+ * java @cli/target/jvm.options -jar benchmarks/target/benchmarks.jar MatchingDecisionBenchmark -prof gc
  * </pre>
  */
 @State(Scope.Thread)

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * p50/p99; {@code -prof gc} the allocation, which must be 0.
  *
  * <pre>
- * java @offline-trainer/target/jvm.options -jar benchmarks/target/benchmarks.jar NextAccessDecisionBenchmark -prof gc
+ * java @cli/target/jvm.options -jar benchmarks/target/benchmarks.jar NextAccessDecisionBenchmark -prof gc
  * </pre>
  */
 @State(Scope.Thread)

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * for allocation.
  *
  * <pre>
- * java @offline-trainer/target/jvm.options -jar benchmarks/target/benchmarks.jar RuntimeBenchmark -prof gc
+ * java @cli/target/jvm.options -jar benchmarks/target/benchmarks.jar RuntimeBenchmark -prof gc
  * </pre>
  */
 @State(Scope.Thread)

@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * invocation (single-shot time, seconds). Target: within 60 s on 2 cores.
  *
  * <pre>
- * java @offline-trainer/target/jvm.options -jar benchmarks/target/benchmarks.jar SimulationMatrixBenchmark
+ * java @cli/target/jvm.options -jar benchmarks/target/benchmarks.jar SimulationMatrixBenchmark
  * </pre>
  */
 @State(Scope.Benchmark)

@@ -1,7 +1,7 @@
 /**
  * JMH benchmarks, one class per measured path, each with its own run line in its Javadoc (run the
  * shaded {@code benchmarks/target/benchmarks.jar} with the JVM flags in
- * {@code offline-trainer/target/jvm.options}).
+ * {@code cli/target/jvm.options}).
  *
  * <p>Decision paths, timed per decision and, with {@code -prof gc}, checked for allocation:
  * {@link io.reflex.benchmarks.InferenceBenchmark} (one evaluation, Vector API fast path against ONNX

@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  * that took it and the running guarantee, then the shift's totals.
  *
  * <pre>
- * java @offline-trainer/target/jvm.options -jar examples/target/dispatch-example.jar [SCORER.onnx] [--rho R] [--seed S]
+ * java @cli/target/jvm.options -jar examples/target/dispatch-example.jar [SCORER.onnx] [--rho R] [--seed S]
  * </pre>
  *
  * Without a model it writes an <em>untrained</em> random scorer: the guarantee does not depend on
