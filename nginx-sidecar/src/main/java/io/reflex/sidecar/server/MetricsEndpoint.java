@@ -25,7 +25,12 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /** Starts serving {@code registry} on 127.0.0.1:{@code port} (0: any free port). */
     public MetricsEndpoint(PrometheusMeterRegistry registry, int port) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        } catch (IOException e) {
+            // the JDK's message ("Address already in use") names no port
+            throw new IOException("metrics port " + port + " on 127.0.0.1: " + e.getMessage(), e);
+        }
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sidecar-metrics");
             t.setDaemon(true);

@@ -85,6 +85,7 @@ public final class SidecarServer implements AutoCloseable {
     private final ScheduledExecutorService watchdog;
     private final ModelWatcher watcher;
     private final MetricsEndpoint endpoint;
+    private final SocketLock lock;
     private final ConcurrentHashMap<Long, Handler> handlers = new ConcurrentHashMap<>();
     private final AtomicLong handlerIds = new AtomicLong();
     private final AtomicLong connectionIds = new AtomicLong();
@@ -98,21 +99,34 @@ public final class SidecarServer implements AutoCloseable {
     private SidecarServer(SidecarConfig config) throws IOException {
         this.config = config;
         Path model = config.model().toAbsolutePath();
-        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.metrics = new SidecarMetrics(registry);
-        this.serving = Serving.open(config, model, registry);
-        this.k = serving.k();
-        SidecarLog.info("model %s loaded: %s", model, serving.describe());
         Path target = config.socket().toAbsolutePath();
         this.socket = target;
+        Path parent = target.getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException("socket directory " + parent + " does not exist");
+        }
+        // Everything below is undone if a later step fails: no socket, private directory, thread or
+        // lock outlives a failed start.
+        this.lock = SocketLock.acquire(target);
+        Serving opened = null;
+        ServerSocketChannel ch = null;
         Path privateDir = null;
         Path bindPath = target;
-        ServerSocketChannel ch;
+        boolean published = false;
+        Thread spawned = null;
+        ScheduledExecutorService dog = null;
+        ModelWatcher watching = null;
         try {
+            this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            this.metrics = new SidecarMetrics(registry);
+            opened = Serving.open(config, model, registry);
+            this.serving = opened;
+            this.k = serving.k();
+            SidecarLog.info("model %s loaded: %s", model, serving.describe());
             removeStaleSocket(target);
-            Path parent = target.getParent();
             if (parent != null) {
-                Path dir = Files.createTempDirectory(parent, ".rxs",
+                removeStalePrivateDirs(parent, target);
+                Path dir = Files.createTempDirectory(parent, privatePrefix(target),
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 if (dir.resolve("s").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
                         <= SidecarConfig.MAX_SOCKET_PATH_BYTES) {
@@ -123,60 +137,97 @@ public final class SidecarServer implements AutoCloseable {
                 }
             }
             ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        } catch (IOException | RuntimeException e) {
-            serving.close();
-            throw e;
-        }
-        try {
             ch.bind(UnixDomainSocketAddress.of(bindPath), 64);
             Files.setPosixFilePermissions(bindPath, PosixFilePermissions.fromString("rw-rw----"));
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            serving.close();
-            if (privateDir != null) {
-                Files.deleteIfExists(bindPath);
-                Files.deleteIfExists(privateDir);
-            }
-            throw e;
-        }
-        this.listener = ch;
-        this.spawner = Thread.ofPlatform().name("sidecar-spawner").daemon().unstarted(this::spawnLoop);
-        spawner.start();
-        try {
+            this.listener = ch;
+            spawned = Thread.ofPlatform().name("sidecar-spawner").daemon().unstarted(this::spawnLoop);
+            this.spawner = spawned;
+            spawner.start();
             warmUp(bindPath, config.warmupRequests());
             warming = false;
             if (privateDir != null) {
                 Files.move(bindPath, target, StandardCopyOption.ATOMIC_MOVE);
                 Files.delete(privateDir);
+                privateDir = null;
             }
-        } catch (IOException | RuntimeException e) {
+            published = true;
+            this.socketKey = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            long tick = Math.max(10, Math.min(1000, config.stallTimeout().toMillis() / 2));
+            dog = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sidecar-watchdog");
+                t.setDaemon(true);
+                return t;
+            });
+            this.watchdog = dog;
+            watchdog.scheduleWithFixedDelay(this::dropStalled, tick, tick, TimeUnit.MILLISECONDS);
+            watching = new ModelWatcher(model, serving.runtime().store(), config.modelPollInterval(), serving::refusal);
+            this.watcher = watching;
+            MetricsEndpoint e = null;
+            if (config.metricsPort() >= 0) {
+                e = new MetricsEndpoint(registry, config.metricsPort());
+                SidecarLog.info("metrics: http://127.0.0.1:%d/metrics", e.port());
+            }
+            this.endpoint = e;
+        } catch (IOException | RuntimeException | Error failure) {
             stopping = true;
-            spawner.interrupt();
-            listener.close();
-            serving.close();
-            if (privateDir != null) {
-                Files.deleteIfExists(bindPath);
-                Files.deleteIfExists(privateDir);
+            if (watching != null) {
+                watching.close();
             }
-            throw e;
+            if (dog != null) {
+                dog.shutdownNow();
+            }
+            if (spawned != null) {
+                spawned.interrupt();
+            }
+            if (ch != null) {
+                closeQuietly(ch);
+            }
+            if (published) {
+                deleteQuietly(target);
+            } else if (privateDir != null) {
+                deleteQuietly(bindPath);
+                deleteQuietly(privateDir);
+            } else if (ch != null && bindPath.equals(target)) {
+                deleteQuietly(target);
+            }
+            if (opened != null) {
+                opened.close();
+            }
+            lock.close();
+            throw failure;
         }
-        this.socketKey = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        long tick = Math.max(10, Math.min(1000, config.stallTimeout().toMillis() / 2));
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sidecar-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        watchdog.scheduleWithFixedDelay(this::dropStalled, tick, tick, TimeUnit.MILLISECONDS);
-        this.watcher = new ModelWatcher(model, serving.runtime().store(), config.modelPollInterval(), serving::refusal);
-        MetricsEndpoint e = null;
-        if (config.metricsPort() >= 0) {
-            e = new MetricsEndpoint(registry, config.metricsPort());
-            SidecarLog.info("metrics: http://127.0.0.1:%d/metrics", e.port());
-        }
-        this.endpoint = e;
         SidecarLog.info("listening on %s (mode 0660), K = %d, %s over protocol v%d, deadline %d us, ready", target, k,
                 serving.schema(), serving.version(), config.deadline().toNanos() / 1000);
+    }
+
+    /**
+     * The prefix of a sidecar's private bind directory beside its socket: named after the socket, so
+     * that the sidecar holding the socket's lock knows every such directory is a leftover (of a
+     * sidecar killed during warm-up) and may remove it.
+     */
+    private static String privatePrefix(Path target) {
+        return ".rxs-" + target.getFileName() + "-";
+    }
+
+    /** Removes the private directories a sidecar killed while warming up left beside {@code target}. */
+    private static void removeStalePrivateDirs(Path parent, Path target) throws IOException {
+        String prefix = privatePrefix(target);
+        try (var dirs = Files.newDirectoryStream(parent, d -> d.getFileName().toString().startsWith(prefix)
+                && Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS))) {
+            for (Path dir : dirs) {
+                deleteQuietly(dir.resolve("s"));
+                deleteQuietly(dir);
+                SidecarLog.info("removed %s, left by a sidecar that stopped while warming up", dir);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            SidecarLog.warn("cannot remove %s: %s", p, e.getMessage());
+        }
     }
 
     /**
@@ -265,10 +316,6 @@ public final class SidecarServer implements AutoCloseable {
     }
 
     private static void removeStaleSocket(Path target) throws IOException {
-        Path parent = target.getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new IllegalArgumentException("socket directory " + parent + " does not exist");
-        }
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -473,7 +520,7 @@ public final class SidecarServer implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(SocketChannel ch) {
+    private static void closeQuietly(java.nio.channels.Channel ch) {
         try {
             ch.close();
         } catch (IOException ignored) {
@@ -548,6 +595,7 @@ public final class SidecarServer implements AutoCloseable {
         if (endpoint != null) {
             endpoint.close();
         }
+        lock.close();
         SidecarLog.info("stopped; socket %s removed", socket);
         terminated.countDown();
     }

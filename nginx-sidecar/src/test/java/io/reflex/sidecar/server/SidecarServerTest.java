@@ -200,7 +200,9 @@ class SidecarServerTest {
         Path other = TestModels.write(dir.resolve("other.onnx"), 8, K);
         IllegalStateException live = assertThrows(IllegalStateException.class, () -> SidecarServer.start(
                 SidecarConfig.builder().socket(socket).model(other).warmupRequests(0).build()));
-        assertTrue(live.getMessage().contains("served by a running process"), live.getMessage());
+        // the running sidecar holds the path's lock: refused before anything is probed or bound
+        assertTrue(live.getMessage().contains("another sidecar is starting or serving on " + socket.toAbsolutePath()),
+                live.getMessage());
         Path file = Files.writeString(dir.resolve("not-a-socket"), "keep me");
         IllegalArgumentException notSocket = assertThrows(IllegalArgumentException.class, () -> SidecarServer.start(
                 SidecarConfig.builder().socket(file).model(other).warmupRequests(0).build()));
