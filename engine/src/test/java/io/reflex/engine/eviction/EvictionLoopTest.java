@@ -117,6 +117,59 @@ class EvictionLoopTest {
         }
     }
 
+    /** The class Javadoc's promise: a decider "allocates nothing per decision", for either layout. */
+    @Test
+    void decidingAllocatesNothingOnceWarm() throws Exception {
+        Path joint = dir.resolve("alloc-joint.onnx");
+        OnnxModelWriter.of(MlpGraph.randomDueling(3, 96, 32, 32, 17)).fixedBatch(1).write(joint);
+        Path rows = dir.resolve("alloc-rows.onnx");
+        OnnxModelWriter.of(MlpGraph.randomChain(4, io.reflex.engine.onnx.Activation.RELU, 12, 16, 16, 2))
+                .fixedBatch(1).write(rows);
+        for (Path model : List.of(joint, rows)) {
+            PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of());
+            assertTrue(store.offer(model).accepted());
+            try (EvictionLoop loop = EvictionLoop.builder().k(16).store(store).deadline(Duration.ofSeconds(1)).build();
+                 EvictionLoop.Decider decider = loop.newDecider()) {
+                long allocated = allocatedDeciding(decider);
+                assertTrue(allocated < 1024, () -> model.getFileName() + ": " + allocated + " bytes over 5,000 decisions");
+                assertEquals(25_000, loop.runtime().metrics().policyDecisions(), "the policy made every decision");
+            }
+        }
+    }
+
+    /** Bytes the calling thread allocates over 5,000 decisions after 20,000 warm-up decisions. */
+    private static long allocatedDeciding(EvictionLoop.Decider decider) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        EvictionCandidates[] sets = new EvictionCandidates[8];
+        for (int s = 0; s < sets.length; s++) {
+            sets[s] = new EvictionCandidates(16);
+            fill(sets[s], s, 4 + s);
+        }
+        long sink = 0;
+        for (int i = 0; i < 20_000; i++) {
+            sink += decideCopy(decider, sets[i & 7]);
+        }
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 5_000; i++) {
+            sink += decideCopy(decider, sets[i & 7]);
+        }
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertNotEquals(0, sink);
+        return allocated;
+    }
+
+    /** Refills the decider's candidates from {@code from} (as a host does each decision) and decides. */
+    private static long decideCopy(EvictionLoop.Decider decider, EvictionCandidates from) {
+        EvictionCandidates c = decider.candidates();
+        c.clear();
+        for (int i = 0; i < from.count(); i++) {
+            c.add(from.key(i), from.ageSeconds[i], from.sizeBytes[i], from.hits[i], from.interArrivalSeconds[i],
+                    from.ttlSeconds[i], from.rttMillis[i]);
+        }
+        return decider.decide();
+    }
+
     @Test
     void aCandidateRowsModelIsWarmedBeforeItServesSoTheDefaultDeadlineDoesNotLockItOut() throws Exception {
         // Cold, per-row evaluation runs interpreted for hundreds of microseconds: without its own

@@ -104,7 +104,12 @@ class CrashRecoveryTest {
         return command;
     }
 
-    private Run runAndKill(Path logDir, long number, long killAfterMillis) throws Exception {
+    /**
+     * Runs a child and SIGKILLs it under load: once it has reported {@code killAfterRecords} more
+     * records flushed than at its first flush report (so the writer is draining a ring the child
+     * keeps filling), with a deadline rather than a fixed sleep.
+     */
+    private Run runAndKill(Path logDir, long number, long killAfterRecords) throws Exception {
         Run run = new Run(number);
         Path stderr = dir.resolve("child-" + number + ".err");
         Process child = new ProcessBuilder(childCommand(logDir, number))
@@ -116,7 +121,15 @@ class CrashRecoveryTest {
                 fail("child " + number + " flushed nothing within " + STARTUP_TIMEOUT_S + " s; alive: "
                         + child.isAlive() + ", stderr: " + Files.readString(stderr));
             }
-            Thread.sleep(killAfterMillis);
+            long target = run.lastFlushed.get() + killAfterRecords;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STARTUP_TIMEOUT_S);
+            while (run.lastFlushed.get() < target) {
+                if (System.nanoTime() > deadline || !child.isAlive()) {
+                    fail("child " + number + " flushed up to " + run.lastFlushed.get() + ", short of " + target
+                            + "; alive: " + child.isAlive() + ", stderr: " + Files.readString(stderr));
+                }
+                Thread.sleep(1);
+            }
             assertTrue(child.isAlive(), "child " + number + " died before the kill: " + Files.readString(stderr));
         } finally {
             child.destroyForcibly();
@@ -137,7 +150,7 @@ class CrashRecoveryTest {
         SplittableRandom random = new SplittableRandom(341);
         List<Run> runs = new ArrayList<>();
         for (int k = 1; k <= KILLS; k++) {
-            long killAfter = 100 + random.nextInt(301);
+            long killAfter = 20_000 + random.nextInt(200_001);     // records flushed after the first report
             Run run = runAndKill(logDir, k, killAfter);
             if (!runs.isEmpty()) {
                 Run previous = runs.getLast();

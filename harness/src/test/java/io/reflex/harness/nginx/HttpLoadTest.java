@@ -57,6 +57,7 @@ class HttpLoadTest {
     void stopEndsARunEarlyAndReportsOnlyWhatWasSent() throws Exception {
         HttpLoad load = new HttpLoad(origin.port(), paths(100_000), 2).paced(1_000);   // 100 s if left alone
         HttpLoad.Result[] result = new HttpLoad.Result[1];
+        long before = origin.requests();
         Thread runner = Thread.ofPlatform().start(() -> {
             try {
                 result[0] = load.run();
@@ -64,12 +65,20 @@ class HttpLoadTest {
                 Thread.currentThread().interrupt();
             }
         });
-        Thread.sleep(300);
+        // Stop once the run is under way (the origin has answered 50 of its requests), not after a guess.
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (origin.requests() - before < 50) {
+            assertTrue(System.nanoTime() < deadline, "the run reached the origin " + (origin.requests() - before)
+                    + " times in 30 s");
+            assertTrue(runner.isAlive() || origin.requests() - before >= 50, "the run ended before it was stopped");
+            Thread.sleep(1);
+        }
         load.stop();
         runner.join(10_000);
 
         HttpLoad.Result r = result[0];
         assertTrue(r.requests() > 0 && r.requests() < 100_000, "sent " + r.requests());
+        assertTrue(r.requests() >= 50, "at least what the origin answered before the stop: sent " + r.requests());
         assertEquals(0, r.failed(), r.firstError());
         assertEquals(r.requests(), r.latencies().length, "one latency per request sent, no empty slots");
     }

@@ -76,6 +76,7 @@ class SidecarServerTest {
         assertEquals(0, c.in.count());
     }
 
+    /** The frame's shape only: which victim each feature column implies is pinned by {@link ColdRlWireMappingTest}. */
     @Test
     void answersAValidEvictWithANonEmptyMaskWithinTheCandidates() throws Exception {
         try (TestClient c = new TestClient(socket)) {

@@ -14,6 +14,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** REINFORCE learns what greedy cannot, deterministically, and LOMAR still holds it to the expert. */
 class ReinforceTrainerTest {
@@ -50,15 +51,36 @@ class ReinforceTrainerTest {
         assertEquals(0.2, play(model, 1.0), 1e-9, "at rho 1 skipping would fall below greedy, so the expert decides");
     }
 
+    /**
+     * Training through the soft switch must improve what it optimises. On WAIT_FOR_IT the expert
+     * (greedy) earns 0.2 and the best policy 1.0; the first epoch's sampled episodes average what the
+     * (nearly) untrained policy earns, and after 30 epochs the sampled average must be at least 0.3
+     * higher, and the learned scorer, played without a switch, must wait for the heavy item.
+     * A trainer that never applies its update stays at the first epoch's average and fails both.
+     */
     @Test
     void theSoftSwitchTrainsTooAndTheSameSeedGivesTheSameModel() throws Exception {
-        ReinforceTrainer.Settings settings = ReinforceTrainer.Settings.builder().softSwitch(0.4, 0.5).epochs(3)
-                .expert(ExpertRule.greedy()).seed(9).build();
+        ReinforceTrainer.Settings.Builder builder = ReinforceTrainer.Settings.builder().softSwitch(0.4, 0.5)
+                .expert(ExpertRule.greedy()).batchSize(16).seed(9);
+        double before = trainResult(builder.epochs(1).build()).lastEpochAverageReward();
+        ReinforceTrainer.Settings settings = builder.epochs(30).build();
+        ReinforceTrainer.Result trained = trainResult(settings);
+        double after = trained.lastEpochAverageReward();
+
+        assertTrue(after >= before + 0.3,
+                "30 epochs must raise the average reward by at least 0.3: first epoch " + before + ", last " + after);
+        assertEquals(1.0, play(train(settings, "trained"), 0), 1e-9,
+                "the scorer trained through the soft switch, played alone, waits for the heavy item");
 
         byte[] a = Files.readAllBytes(train(settings, "a"));
         byte[] b = Files.readAllBytes(train(settings, "b"));
 
         assertArrayEquals(a, b);
+    }
+
+    private static ReinforceTrainer.Result trainResult(ReinforceTrainer.Settings settings) {
+        return new ReinforceTrainer(settings).train(Collections.nCopies(64, WAIT_FOR_IT), ONE_NODE, line -> {
+        });
     }
 
     @Test

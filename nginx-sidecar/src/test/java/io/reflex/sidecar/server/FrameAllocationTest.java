@@ -1,0 +1,145 @@
+package io.reflex.sidecar.server;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.reflex.sidecar.TestClient;
+import io.reflex.sidecar.TestModels;
+import io.reflex.sidecar.protocol.FrameDecoder;
+import io.reflex.sidecar.protocol.FrameEncoder;
+import io.reflex.sidecar.protocol.Wire;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The per-frame serving path allocates nothing once warm ({@link Serving.Responder}'s promise), in
+ * process and without the socket: a version-1 EVICT is decoded ({@link FrameDecoder#next}), answered
+ * by the Cold-RL responder (features into candidates, the loop's decision, the VICTIMS reply
+ * encoded) and counted ({@link SidecarMetrics#answered}), as a connection thread does per frame.
+ */
+class FrameAllocationTest {
+
+    static final int K = 16;
+
+    @TempDir
+    Path dir;
+
+    /** Replays one frame's bytes forever, a frame per {@link #rewind()}. */
+    static final class Replay implements ReadableByteChannel {
+        private final ByteBuffer frame;
+
+        Replay(byte[] bytes) {
+            this.frame = ByteBuffer.wrap(bytes);
+        }
+
+        void rewind() {
+            frame.rewind();
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            if (!frame.hasRemaining()) {
+                return 0;
+            }
+            int n = Math.min(dst.remaining(), frame.remaining());
+            int limit = frame.limit();
+            frame.limit(frame.position() + n);
+            dst.put(frame);
+            frame.limit(limit);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Counts the reply bytes and discards them. */
+    static final class Sink implements WritableByteChannel {
+        long written;
+
+        @Override
+        public int write(ByteBuffer src) {
+            int n = src.remaining();
+            written += n;
+            src.position(src.limit());
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void decodingAnsweringAndCountingAVersionOneEvictAllocatesNothingOnceWarm() throws Exception {
+        Path model = TestModels.write(dir.resolve("alloc.onnx"), 7, K);
+        SidecarConfig config = SidecarConfig.builder().socket(dir.resolve("unused.sock")).model(model)
+                .deadline(Duration.ofSeconds(1)).build();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        float[] features = TestClient.features(K, 3);
+        ByteBuffer f = ByteBuffer.allocate(Wire.evictLength(K) + Wire.LENGTH_FIELD).order(ByteOrder.LITTLE_ENDIAN);
+        f.putInt(Wire.evictLength(K)).put((byte) Wire.VERSION).put((byte) Wire.TYPE_EVICT).putShort((short) K).putInt(5);
+        for (float v : features) {
+            f.putFloat(v);
+        }
+        Replay in = new Replay(f.array());
+        Sink out = new Sink();
+        try (Serving serving = Serving.open(config, model, registry);
+             Serving.Responder responder = serving.newResponder()) {
+            SidecarMetrics metrics = new SidecarMetrics(registry);
+            FrameDecoder decoder = new FrameDecoder();
+            FrameEncoder encoder = new FrameEncoder();
+            long sink = 0;
+            for (int i = 0; i < 20_000; i++) {
+                sink += frame(in, out, decoder, encoder, responder, metrics);
+            }
+            long policy = serving.runtime().metrics().policyDecisions();
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 5_000; i++) {
+                sink += frame(in, out, decoder, encoder, responder, metrics);
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+            assertTrue(allocated < 1024, allocated + " bytes over 5,000 frames");
+            assertEquals(policy + 5_000, serving.runtime().metrics().policyDecisions(), "the model answered each frame");
+            assertEquals(25_000L * Wire.VICTIMS_LENGTH + 25_000L * Wire.LENGTH_FIELD, out.written, "one reply per frame");
+            assertTrue(sink != 0);
+        }
+    }
+
+    private static long frame(Replay in, Sink out, FrameDecoder decoder, FrameEncoder encoder,
+                              Serving.Responder responder, SidecarMetrics metrics) throws Exception {
+        in.rewind();
+        if (!decoder.next(in)) {
+            throw new AssertionError("no frame decoded");
+        }
+        long t0 = System.nanoTime();
+        long mask = responder.answer(decoder, encoder, out);
+        metrics.answered(responder.lastByPolicy(), mask, System.nanoTime() - t0);
+        metrics.admission(responder.lastAdmission());
+        return mask;
+    }
+}
