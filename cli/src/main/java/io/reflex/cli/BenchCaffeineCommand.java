@@ -8,6 +8,7 @@ import io.reflex.harness.bench.CaffeineBench;
 import io.reflex.harness.bench.ChildJvm;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -41,8 +42,8 @@ final class BenchCaffeineCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--json", description = "Print one JSON object instead of a table.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--model", description = "A trained eviction policy (ONNX: joint [1,6K] -> [1,K], or candidate rows [1,12] -> [1,2] with its K in reflex.k metadata); default: an untrained seeded network of --layout.")
     Path model;
@@ -69,25 +70,15 @@ final class BenchCaffeineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rounds < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be >= 1");
-        }
-        if (resident < CaffeineBench.MIN_RESIDENT || resident > CaffeineBench.MAX_RESIDENT) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--resident must be in [" + CaffeineBench.MIN_RESIDENT + ", " + CaffeineBench.MAX_RESIDENT + "]");
-        }
-        if (forks < 1 || forks > MAX_FORKS) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--forks must be in [1, " + MAX_FORKS + "]");
-        }
-        if (!(headroom >= 0 && headroom <= 0.25)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--headroom must be in [0, 0.25]");
-        }
+        Args.require(spec.commandLine(), rounds >= 1, "--rounds must be >= 1");
+        Args.require(spec.commandLine(), resident >= CaffeineBench.MIN_RESIDENT && resident <= CaffeineBench.MAX_RESIDENT,
+                "--resident must be in [%s, %s]", CaffeineBench.MIN_RESIDENT, CaffeineBench.MAX_RESIDENT);
+        Args.require(spec.commandLine(), forks >= 1 && forks <= MAX_FORKS, "--forks must be in [1, %s]", MAX_FORKS);
+        Args.require(spec.commandLine(), headroom >= 0 && headroom <= 0.25, "--headroom must be in [0, 0.25]");
         EvictionLoop.Layout untrained = BenchCommand.parseLayout(spec, layout);
-        if (model != null && !Files.isRegularFile(model)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--model: no such file " + model);
-        }
+        Args.require(spec.commandLine(), model == null || Files.isRegularFile(model), "--model: no such file %s", model);
         Map<String, Object> out = forks == 1 ? inThisJvm(untrained) : medianOfForks();
-        if (json) {
+        if (json.enabled()) {
             Json.print(spec.commandLine().getOut(), out);
         } else {
             out.forEach((k, v) -> spec.commandLine().getOut().printf("%-34s %s%n", k, v));

@@ -8,6 +8,7 @@ import io.reflex.harness.bench.InferenceBench;
 import io.reflex.harness.bench.RuntimeBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -38,8 +39,8 @@ final class BenchCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--json", description = "Print one JSON object instead of a table.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Option(names = "--iterations", defaultValue = "200000", description = "Timed decisions per backend and model (default ${DEFAULT-VALUE}).")
         int iterations;
@@ -52,15 +53,12 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (iterations < 100 || warmup < 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--iterations must be >= 100 and --warmup >= 0");
-            }
+            Args.require(spec.commandLine(), iterations >= 100 && warmup >= 0, "--iterations must be >= 100 and --warmup >= 0");
             PrintWriter out = spec.commandLine().getOut();
             spec.commandLine().getErr().println("bench inference: " + iterations + " decisions per backend per model...");
             List<InferenceBench.Result> results = new InferenceBench(iterations, warmup, seed)
                     .run(InferenceBench.referenceModels(seed));
-            if (json) {
+            if (json.enabled()) {
                 List<Map<String, Object>> models = new ArrayList<>();
                 for (InferenceBench.Result r : results) {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -104,8 +102,8 @@ final class BenchCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--json", description = "Print one JSON object instead of a table.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Option(names = "--swaps", defaultValue = "1000", description = "Model versions swapped in (default ${DEFAULT-VALUE}).")
         int swaps;
@@ -118,9 +116,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (swaps < 1 || threads < 1 || threads > 64) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--swaps must be >= 1 and --threads in [1, 64]");
-            }
+            Args.require(spec.commandLine(), swaps >= 1 && threads >= 1 && threads <= 64, "--swaps must be >= 1 and --threads in [1, 64]");
             spec.commandLine().getErr().println("bench runtime: " + swaps + " swaps under " + threads + " deciding threads...");
             RuntimeBench.Result r = new RuntimeBench(swaps, threads, seed).run();
             Map<String, Object> out = new LinkedHashMap<>();
@@ -137,7 +133,7 @@ final class BenchCommand implements Runnable {
                 fallbacks.put(c.tag(), r.fallbacks().get(c));
             }
             out.put("fallbacks", fallbacks);
-            if (json) {
+            if (json.enabled()) {
                 Json.print(spec.commandLine().getOut(), out);
             } else {
                 out.forEach((k, v) -> spec.commandLine().getOut().printf("%-24s %s%n", k, v));
@@ -163,8 +159,8 @@ final class BenchCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--json", description = "Print one JSON object instead of a table.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Option(names = "--k", defaultValue = "16", description = "Candidates per decision (default ${DEFAULT-VALUE}).")
         int k;
@@ -198,21 +194,17 @@ final class BenchCommand implements Runnable {
             }
             EvictionLoop.Layout l = parseLayout(spec, layout);
             int[] widths = hidden != null ? hidden : l == EvictionLoop.Layout.JOINT ? new int[] {64, 64} : new int[] {16, 16};
-            if (k < 1 || k > 64 || iterations < 1000 || widths.length == 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--k must be in [1, 64], --iterations >= 1000, --hidden non-empty");
-            }
+            Args.require(spec.commandLine(), k >= 1 && k <= 64 && iterations >= 1000 && widths.length > 0,
+                    "--k must be in [1, 64], --iterations >= 1000, --hidden non-empty");
             print(new EvictionBench(k, l, widths, iterations, seed).run());
             return 0;
         }
 
         private Integer nextAccess() throws Exception {
             int[] widths = hidden != null ? hidden : new int[] {32, 32};
-            if (k < 1 || k > 64 || iterations < 1000 || widths.length == 0
-                    || !(candidates.equals("sampled") || candidates.equals("lru"))) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--k must be in [1, 64], --iterations >= 1000, --hidden non-empty, --candidates sampled or lru");
-            }
+            Args.require(spec.commandLine(), k >= 1 && k <= 64 && iterations >= 1000 && widths.length > 0
+                    && (candidates.equals("sampled") || candidates.equals("lru")),
+                    "--k must be in [1, 64], --iterations >= 1000, --hidden non-empty, --candidates sampled or lru");
             print(new NextAccessBench(k, candidates.equals("sampled"), widths, iterations, seed).run());
             return 0;
         }
@@ -230,7 +222,7 @@ final class BenchCommand implements Runnable {
             if (layout.equals("next-access")) {
                 out.put("candidates", candidates);
             }
-            if (json) {
+            if (json.enabled()) {
                 Json.print(spec.commandLine().getOut(), out);
             } else {
                 out.forEach((key, v) -> spec.commandLine().getOut().printf("%-26s %s%n", key, v));

@@ -9,6 +9,7 @@ import io.reflex.trainer.cache.trace.TraceFormat;
 import io.reflex.trainer.rl.EvictionEvaluation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -51,8 +52,8 @@ final class EvaluateCommand implements Runnable {
         @Option(names = "--trace", required = true, paramLabel = "FILE", description = "The evaluation trace.")
         Path trace;
 
-        @Option(names = "--format", required = true, paramLabel = "FMT", description = "Trace format (see simulate).")
-        String format;
+        @Mixin
+        TraceFormatOption format;
 
         @Option(names = "--sizes", required = true, split = ",", paramLabel = "S1,S2", description = "Cache sizes.")
         List<String> sizes;
@@ -61,8 +62,8 @@ final class EvaluateCommand implements Runnable {
                 description = "Baselines (default: the standard twelve; 'all' adds the extras).")
         List<String> policies;
 
-        @Option(names = "--json", description = "Print one JSON object instead of a table.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Option(names = "--threads", defaultValue = "0", description = "Replays at once (default: one per core).")
         int threads;
@@ -73,7 +74,7 @@ final class EvaluateCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
-            TraceFormat traceFormat = ReplayArguments.format(cli, format);
+            TraceFormat traceFormat = format.parse(cli);
             List<Capacity> capacities = ReplayArguments.capacities(cli, sizes);
             List<String> baselines = baselines(cli, policies);
             ReplayArguments.requireFile(cli, model, "model");
@@ -87,7 +88,7 @@ final class EvaluateCommand implements Runnable {
             EvictionEvaluation.Outcome o = EvictionEvaluation.run(model, data, capacities, baselines, seed, pool);
             double seconds = (System.nanoTime() - start) / 1e9;
             PrintWriter out = cli.getOut();
-            if (json) {
+            if (json.enabled()) {
                 Map<String, Object> root = new LinkedHashMap<>();
                 root.put("trace", trace.toString());
                 root.put("model", model.toString());

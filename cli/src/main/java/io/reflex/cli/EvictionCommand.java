@@ -8,6 +8,7 @@ import io.reflex.trainer.suite.SuiteSummary;
 import io.reflex.trainer.suite.SuiteTraining;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -53,8 +54,8 @@ final class EvictionCommand implements Runnable {
                 description = "The suite manifest (JSON: name, split, traces with file, format, sizes).")
         Path manifest;
 
-        @Option(names = "--json", description = "Print one JSON object instead of a table.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Option(names = "--model", paramLabel = "MODEL.onnx",
                 description = "Evaluate this model as reflex on every trace instead of training one per trace.")
@@ -82,13 +83,9 @@ final class EvictionCommand implements Runnable {
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
             List<String> names = policyNames(cli);
-            if (threads < 0) {
-                throw new CommandLine.ParameterException(cli, "--threads must be >= 0, got " + threads);
-            }
+            Args.require(cli, threads >= 0, "--threads must be >= 0, got %s", threads);
             boolean reflex = names.contains(ReflexEvictionPolicy.NAME);
-            if (model != null && !reflex) {
-                throw new CommandLine.ParameterException(cli, "--model is evaluated as reflex, which --policies leaves out");
-            }
+            Args.require(cli, model == null || reflex, "--model is evaluated as reflex, which --policies leaves out");
             ReplayArguments.requireFile(cli, manifest, "manifest");
             if (model != null) {
                 ReplayArguments.requireFile(cli, model, "model");
@@ -111,7 +108,7 @@ final class EvictionCommand implements Runnable {
             double seconds = (System.nanoTime() - start) / 1e9;
             err.printf(Locale.ROOT, "eviction suite: %d traces, %d cells in %.1f s%n", entries.size(), o.summary().cells(),
                     seconds);
-            if (json) {
+            if (json.enabled()) {
                 Json.print(cli.getOut(), json(suite, names, o, seconds));
             } else {
                 printTable(cli.getOut(), names, o);

@@ -9,6 +9,7 @@ import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.harness.bench.LogCrashTest;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -54,15 +55,13 @@ final class LogCommand implements Runnable {
         @Option(names = "--max-ms", defaultValue = "1500", description = "Longest life of a child after it starts logging, ms.")
         int maxMs;
 
-        @Option(names = "--json", description = "Print one JSON object instead of text.")
-        boolean json;
+        @Mixin
+        JsonTextOption json;
 
         @Override
         public Integer call() throws Exception {
-            if (kills < 1 || kills > 1000 || minMs < 1 || maxMs < minMs) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--kills must be in [1, 1000] and 1 <= --min-ms <= --max-ms");
-            }
+            Args.require(spec.commandLine(), kills >= 1 && kills <= 1000 && minMs >= 1 && maxMs >= minMs,
+                    "--kills must be in [1, 1000] and 1 <= --min-ms <= --max-ms");
             boolean temporary = dir == null;
             Path logDir = temporary ? Files.createTempDirectory("reflex-crashtest") : dir;
             var err = spec.commandLine().getErr();
@@ -75,7 +74,7 @@ final class LogCommand implements Runnable {
                 out.put("records_lost", r.lost());
                 out.put("torn_tails_skipped", r.tornTailsSkipped());
                 out.put("records_in_log", r.recordsInLog());
-                if (json) {
+                if (json.enabled()) {
                     Json.print(spec.commandLine().getOut(), out);
                 } else {
                     out.forEach((k, v) -> spec.commandLine().getOut().printf("%-22s %s%n", k, v));

@@ -11,6 +11,7 @@ import io.reflex.trainer.matching.MatchingExperiment;
 import io.reflex.trainer.matching.SpatialGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -106,8 +107,8 @@ final class MatchingCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of data, sampling and training (default ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--json", description = "Print one JSON object instead of a table.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {
@@ -136,7 +137,7 @@ final class MatchingCommand implements Runnable {
                     err.flush();
                 }
             });
-            if (json) {
+            if (json.enabled()) {
                 Json.print(spec.commandLine().getOut(), toJson(report));
             } else {
                 printTable(spec.commandLine().getOut(), report);

@@ -8,6 +8,7 @@ import io.reflex.engine.policy.Policy;
 import io.reflex.engine.policy.PolicyLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -42,8 +43,8 @@ final class ModelCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "FILE.onnx", description = "The model file.")
         Path file;
 
-        @Option(names = "--json", description = "Print one JSON object instead of text.")
-        boolean json;
+        @Mixin
+        JsonTextOption json;
 
         @Option(names = "--batch", defaultValue = "1", description = "Rows bound to a dynamic batch dimension (default ${DEFAULT-VALUE}).")
         long batch;
@@ -89,7 +90,7 @@ final class ModelCommand implements Runnable {
 
         private void print(Map<String, Object> v) {
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (json.enabled()) {
                 Json.print(out, v);
                 return;
             }

@@ -22,6 +22,7 @@ import io.reflex.trainer.ope.TargetPolicy;
 import io.reflex.trainer.ope.TargetRule;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -87,8 +88,8 @@ final class OpeCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "7", paramLabel = "S", description = "Seed of the simulators (default ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--json", description = "Print one JSON object instead of a table.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {
@@ -104,7 +105,7 @@ final class OpeCommand implements Runnable {
                 err.println(line);
                 err.flush();
             });
-            if (json) {
+            if (json.enabled()) {
                 Json.print(spec.commandLine().getOut(), toJson(report));
             } else {
                 printTable(spec.commandLine().getOut(), report);
@@ -212,8 +213,8 @@ final class OpeCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the bootstrap (default ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--json", description = "Print one JSON object instead of a table.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {
@@ -256,7 +257,7 @@ final class OpeCommand implements Runnable {
             root.put("resamples", resamples);
             root.put("level", level);
             root.put("estimates", estimates.stream().map(OpeInputs::toJson).toList());
-            if (json) {
+            if (json.enabled()) {
                 Json.print(spec.commandLine().getOut(), root);
             } else {
                 PrintWriter out = spec.commandLine().getOut();
@@ -302,25 +303,20 @@ final class OpeCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "7", paramLabel = "S", description = "Seed of the simulator and the log (default ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--json", description = "Print one JSON object instead of text.")
-        boolean json;
+        @Mixin
+        JsonTextOption json;
 
         @Override
         public Integer call() throws Exception {
-            if (decisions < 1 || decisions > 10_000_000) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--decisions must be in [1, 10000000]");
-            }
-            if (!task.equals("bandit") && !task.equals("sequential")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "unknown --task '" + task + "'; expected bandit or sequential");
-            }
+            Args.require(spec.commandLine(), decisions >= 1 && decisions <= 10_000_000, "--decisions must be in [1, 10000000]");
+            Args.require(spec.commandLine(), task.equals("bandit") || task.equals("sequential"),
+                    "unknown --task '%s'; expected bandit or sequential", task);
             OutputPaths.requireDirectory(spec.commandLine(), "--out", out);
             Path logDir = out.resolve("log");
             if (Files.isDirectory(logDir)) {
                 try (var files = Files.list(logDir)) {
-                    if (files.findAny().isPresent()) {
-                        throw new CommandLine.ParameterException(spec.commandLine(), "--out " + out + ": " + logDir
-                                + " already holds a log; choose an empty directory");
-                    }
+                    Args.require(spec.commandLine(), files.findAny().isEmpty(),
+                            "--out %s: %s already holds a log; choose an empty directory", out, logDir);
                 }
             }
             Files.createDirectories(logDir);
@@ -375,7 +371,7 @@ final class OpeCommand implements Runnable {
             }
             root.put("models", Map.of("incumbent", incumbent.toString(), "candidate", candidate.toString(),
                     "worse", worse.toString()));
-            if (json) {
+            if (json.enabled()) {
                 Json.print(spec.commandLine().getOut(), root);
             } else {
                 root.forEach((k, v) -> spec.commandLine().getOut().printf("%-30s %s%n", k, v));

@@ -18,9 +18,7 @@ final class OpeInputs {
 
     /** Reads {@code dir}; a missing directory or an empty log is a parameter error naming it. */
     static LoggedDecisions readLog(CommandLine.Model.CommandSpec spec, Path dir, String loop) {
-        if (!Files.isDirectory(dir)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--log " + dir + ": decision log directory not found");
-        }
+        Args.require(spec.commandLine(), Files.isDirectory(dir), "--log %s: decision log directory not found", dir);
         LoggedDecisions logged = LoggedDecisions.read(dir, loop);
         if (logged.decisions() == 0) {
             throw new IllegalArgumentException("decision log " + dir + " holds no decision"

@@ -17,18 +17,13 @@ final class OutputPaths {
 
     /** {@code file} will be written: no parent of it may be a regular file, and it may not be a directory. */
     static void requireFile(CommandLine cli, String option, Path file) {
-        if (Files.isDirectory(file)) {
-            throw new CommandLine.ParameterException(cli, option + " " + file + " is a directory, not a file");
-        }
+        Args.require(cli, !Files.isDirectory(file), "%s %s is a directory, not a file", option, file);
         requireParents(cli, option, file);
     }
 
     /** {@code dir} will be created if need be: neither it nor any parent of it may be a regular file. */
     static void requireDirectory(CommandLine cli, String option, Path dir) {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new CommandLine.ParameterException(cli, option + " " + dir + ": " + dir
-                    + " is a file, not a directory");
-        }
+        Args.require(cli, !Files.exists(dir) || Files.isDirectory(dir), "%s %s: %s is a file, not a directory", option, dir, dir);
         requireParents(cli, option, dir);
     }
 
@@ -38,10 +33,7 @@ final class OutputPaths {
             if (Files.isDirectory(p)) {
                 return;
             }
-            if (Files.exists(p)) {
-                throw new CommandLine.ParameterException(cli, option + " " + path + ": " + p
-                        + " is a file, not a directory");
-            }
+            Args.require(cli, !Files.exists(p), "%s %s: %s is a file, not a directory", option, path, p);
         }
     }
 }

@@ -10,6 +10,7 @@ import io.reflex.trainer.ope.TargetPolicy;
 import io.reflex.trainer.ope.TargetRule;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -67,8 +68,8 @@ final class PromoteCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the bootstrap (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--json", description = "Print one JSON object instead of text.")
-    boolean json;
+    @Mixin
+    JsonTextOption json;
 
     @Override
     public Integer call() {
@@ -97,7 +98,7 @@ final class PromoteCommand implements Callable<Integer> {
             }
             verdict = gate.decide(data, new TargetPolicy(c, rule), new TargetPolicy(i, rule));
         }
-        if (json) {
+        if (json.enabled()) {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("promoted", verdict.promoted());
             root.put("reason", verdict.reason());

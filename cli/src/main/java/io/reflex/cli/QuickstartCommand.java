@@ -14,6 +14,7 @@ import io.reflex.trainer.rl.NextAccessTraining;
 import io.reflex.trainer.workload.TrapWorkload;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -56,8 +57,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--json", description = "Print one JSON object instead of a table.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--out", defaultValue = "reflex-quickstart", paramLabel = "DIR",
             description = "Where the models, the real trace and the report go (default ${DEFAULT-VALUE}).")
@@ -104,12 +105,8 @@ final class QuickstartCommand implements Callable<Integer> {
         CommandLine cli = spec.commandLine();
         List<Capacity> trapCapacities = ReplayArguments.capacities(cli, sizes);
         List<Capacity> realCapacities = ReplayArguments.capacities(cli, realSizes);
-        if (evalSeeds.contains(trainSeed)) {
-            throw new CommandLine.ParameterException(cli, "--eval-seeds must not contain the training seed " + trainSeed);
-        }
-        if (steps < 1 || requests < 0 || k < 1 || k > 64) {
-            throw new CommandLine.ParameterException(cli, "--steps must be >= 1, --requests >= 0 and --k in [1, 64]");
-        }
+        Args.require(cli, !evalSeeds.contains(trainSeed), "--eval-seeds must not contain the training seed %s", trainSeed);
+        Args.require(cli, steps >= 1 && requests >= 0 && k >= 1 && k <= 64, "--steps must be >= 1, --requests >= 0 and --k in [1, 64]");
         OutputPaths.requireDirectory(cli, "--out", outDir);
         PrintWriter err = cli.getErr();
         long start = System.nanoTime();
@@ -198,7 +195,7 @@ final class QuickstartCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         err.printf(Locale.ROOT, "quickstart: done in %.1f s; report %s%n", seconds, report);
         PrintWriter out = cli.getOut();
-        if (json) {
+        if (json.enabled()) {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("workloads", runs.stream().map(Run::workload).toList());
             root.put("train_seed", trainSeed);

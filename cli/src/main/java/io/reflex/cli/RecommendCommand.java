@@ -8,6 +8,7 @@ import io.reflex.recommender.env.PolicyEvaluation;
 import io.reflex.recommender.tree.SplitMethod;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -88,8 +89,8 @@ final class RecommendCommand implements Runnable {
         @Option(names = "--model-dir", paramLabel = "DIR", description = "Keep the exported level models here.")
         Path modelDir;
 
-        @Option(names = "--json", description = "Print one JSON object instead of a table.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Override
         public Integer call() {
@@ -123,7 +124,7 @@ final class RecommendCommand implements Runnable {
             }
             RecommendEvaluation.Report report = evaluation.run(data);
             PrintWriter out = cli.getOut();
-            if (json) {
+            if (json.enabled()) {
                 Map<String, Object> v = new LinkedHashMap<>();
                 v.put("users", report.users());
                 v.put("items", report.items());

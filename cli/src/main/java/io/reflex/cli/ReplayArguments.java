@@ -43,8 +43,6 @@ final class ReplayArguments {
 
     /** Fails with "{@code what} file not found: PATH" unless {@code file} is a regular file. */
     static void requireFile(CommandLine cli, Path file, String what) {
-        if (!Files.isRegularFile(file)) {
-            throw new CommandLine.ParameterException(cli, what + " file not found: " + file);
-        }
+        Args.require(cli, Files.isRegularFile(file), "%s file not found: %s", what, file);
     }
 }

@@ -7,6 +7,7 @@ import io.reflex.harness.bench.EvictionDrain;
 import io.reflex.harness.bench.SidecarBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -54,9 +55,7 @@ final class SidecarCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandLine cli = spec.commandLine();
-        if (socket == null || model == null) {
-            throw new CommandLine.ParameterException(cli, "--socket PATH and --model MODEL.onnx are required");
-        }
+        Args.require(cli, socket != null && model != null, "--socket PATH and --model MODEL.onnx are required");
         ReplayArguments.requireFile(cli, model, "model");
         SidecarConfig config;
         try {
@@ -76,8 +75,8 @@ final class SidecarCommand implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--json", description = "Print one JSON object instead of a table.")
-        boolean json;
+        @Mixin
+        JsonOption json;
 
         @Option(names = "--nginx-build-script", paramLabel = "FILE",
                 description = "The NGINX build script (default: nginx-sidecar/nginx/build-nginx.sh above the working directory).")
@@ -126,18 +125,12 @@ final class SidecarCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
-            if (drainObjects < 0 || drainObjects > 200_000 || drainFiles < 1 || !drainSleep.matches("[0-9]+(ms|s)")
-                    || !(drainLoad >= 0 && drainLoad <= 100_000)) {
-                throw new CommandLine.ParameterException(cli, "--drain-objects must be in [0, 200000], --drain-files >= 1,"
-                        + " --drain-sleep like 10ms, --drain-load in [0, 100000]");
-            }
-            if (requests < 1000 || rounds < 1 || connections < 1 || connections > 64 || trainSteps < 1) {
-                throw new CommandLine.ParameterException(cli,
-                        "--requests must be >= 1000, --rounds >= 1, --connections in [1, 64], --train-steps >= 1");
-            }
-            if (!maxSize.matches("[0-9]+[kKmMgG]")) {
-                throw new CommandLine.ParameterException(cli, "--max-size: write it as NGINX does, e.g. 25m (got '" + maxSize + "')");
-            }
+            Args.require(cli, drainObjects >= 0 && drainObjects <= 200_000 && drainFiles >= 1 && drainSleep.matches("[0-9]+(ms|s)")
+                    && drainLoad >= 0 && drainLoad <= 100_000,
+                    "--drain-objects must be in [0, 200000], --drain-files >= 1, --drain-sleep like 10ms, --drain-load in [0, 100000]");
+            Args.require(cli, requests >= 1000 && rounds >= 1 && connections >= 1 && connections <= 64 && trainSteps >= 1,
+                    "--requests must be >= 1000, --rounds >= 1, --connections in [1, 64], --train-steps >= 1");
+            Args.require(cli, maxSize.matches("[0-9]+[kKmMgG]"), "--max-size: write it as NGINX does, e.g. 25m (got '%s')", maxSize);
             if (model != null) {
                 ReplayArguments.requireFile(cli, model, "model");
             }
@@ -148,8 +141,8 @@ final class SidecarCommand implements Callable<Integer> {
                 } catch (IllegalStateException e) {
                     throw new CommandLine.ParameterException(cli, e.getMessage());
                 }
-            } else if (!Files.isRegularFile(script)) {
-                throw new CommandLine.ParameterException(cli, "--nginx-build-script: file not found: " + script);
+            } else {
+                Args.require(cli, Files.isRegularFile(script), "--nginx-build-script: file not found: %s", script);
             }
             PrintWriter err = cli.getErr();
             SidecarBench.Result r = new SidecarBench(new SidecarBench.Options(script, requests, seed, model,
@@ -201,7 +194,7 @@ final class SidecarCommand implements Callable<Integer> {
                 drain.put("http_per_sec", Math.round(d.httpPerSec()));
                 out.put("drain", drain);
             }
-            if (json) {
+            if (json.enabled()) {
                 Json.print(cli.getOut(), out);
             } else {
                 out.forEach((key, v) -> cli.getOut().printf("%-28s %s%n", key, v));

@@ -12,6 +12,7 @@ import io.reflex.trainer.cache.trace.Strictness;
 import io.reflex.trainer.cache.trace.TraceFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -54,8 +55,8 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Cache sizes: bytes with KB/MB/GB (powers of 1024), e.g. 25MB; or a bare number of entries.")
     List<String> sizes;
 
-    @Option(names = "--json", description = "Print one JSON object instead of a table.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--report", paramLabel = "DIR", description = "Also write hit-ratio charts (SVG) and results.csv into DIR.")
     Path report;
@@ -80,9 +81,7 @@ final class SimulateCommand implements Callable<Integer> {
         TraceFormat traceFormat = ReplayArguments.format(cli, format);
         List<Capacity> capacities = ReplayArguments.capacities(cli, sizes);
         List<String> names = policyNames();
-        if (threads < 0 || window < 0) {
-            throw new CommandLine.ParameterException(cli, "--threads and --window must be >= 0");
-        }
+        Args.require(cli, threads >= 0 && window >= 0, "--threads and --window must be >= 0");
         ReplayArguments.requireFile(cli, trace, "trace");
         if (report != null) {
             OutputPaths.requireDirectory(cli, "--report", report);
@@ -139,7 +138,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     private void print(Trace data, List<SimulationResult> results, double seconds, int usedThreads, List<Path> charts) {
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.enabled()) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (SimulationResult r : results) {
                 Map<String, Object> row = new LinkedHashMap<>();

@@ -17,6 +17,7 @@ import io.reflex.trainer.rl.EvictionTraining;
 import io.reflex.trainer.rl.NextAccessTraining;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -59,8 +60,8 @@ final class TrainCommand implements Runnable {
         @Option(names = "--trace", required = true, paramLabel = "FILE", description = "The training trace.")
         Path trace;
 
-        @Option(names = "--format", required = true, paramLabel = "FMT", description = "Trace format (see simulate).")
-        String format;
+        @Mixin
+        TraceFormatOption format;
 
         @Option(names = "--size", required = true, split = ",", paramLabel = "S",
                 description = "Cache size(s) to replay for transitions, e.g. 25MB (a list pools their transitions).")
@@ -72,8 +73,8 @@ final class TrainCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "1", description = "Seed of exploration, initial weights and batches (default ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--json", description = "Print one JSON object instead of a summary.")
-        boolean json;
+        @Mixin
+        JsonTextOption json;
 
         @Option(names = "--objective", defaultValue = "next-access", paramLabel = "next-access|dqn",
                 description = "next-access: regress each object's log time to its next request and evict the farthest "
@@ -162,7 +163,7 @@ final class TrainCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
-            TraceFormat traceFormat = ReplayArguments.format(cli, format);
+            TraceFormat traceFormat = format.parse(cli);
             List<Capacity> capacities = ReplayArguments.capacities(cli, sizes);
             switch (objective) {
                 case "next-access" -> {
@@ -197,7 +198,7 @@ final class TrainCommand implements Runnable {
             err.printf(Locale.ROOT, "train eviction: %,d requests, %,d objects; %s%n", data.length(), data.objectCount(), config);
             EvictionTraining.Result r = EvictionTraining.trainAndExport(data, capacities, behaviour, config,
                     new VectorCpuBackend(), out, progress(err, "train eviction", steps * rounds));
-            print(cli.getOut(), r, json);
+            print(cli.getOut(), r, json.enabled());
             return 0;
         }
 
@@ -210,9 +211,7 @@ final class TrainCommand implements Runnable {
         /** An option of the other objective would be silently ignored: refuse it instead, naming it. */
         private static void refuseOptionsOfTheOther(CommandLine cli, List<String> options, String objective) {
             for (String o : options) {
-                if (cli.getParseResult().hasMatchedOption(o)) {
-                    throw new CommandLine.ParameterException(cli, o + " applies to --objective " + objective + " only");
-                }
+                Args.require(cli, !cli.getParseResult().hasMatchedOption(o), "%s applies to --objective %s only", o, objective);
             }
         }
 
@@ -246,7 +245,7 @@ final class TrainCommand implements Runnable {
                     });
             String layers = HistoryFeatures.WIDTH + "-" + java.util.Arrays.stream(settings.hidden())
                     .mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining("-")) + "-1";
-            if (json) {
+            if (json.enabled()) {
                 Map<String, Object> root = new LinkedHashMap<>();
                 root.put("model", r.model().toString());
                 root.put("train_seconds", Math.round(r.trainSeconds() * 1000) / 1000.0);
@@ -347,14 +346,12 @@ final class TrainCommand implements Runnable {
         @Option(names = "--ridge", defaultValue = "1", paramLabel = "L", description = "Ridge penalty (default ${DEFAULT-VALUE}).")
         double ridge;
 
-        @Option(names = "--json", description = "Print one JSON object instead of text.")
-        boolean json;
+        @Mixin
+        JsonTextOption json;
 
         @Override
         public Integer call() {
-            if (actions < 1 || actions > 65_535 || !(ridge >= 0)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--actions must be in [1, 65535] and --ridge >= 0");
-            }
+            Args.require(spec.commandLine(), actions >= 1 && actions <= 65_535 && ridge >= 0, "--actions must be in [1, 65535] and --ridge >= 0");
             OutputPaths.requireFile(spec.commandLine(), "--out", out);
             long start = System.nanoTime();
             LoggedDecisions logged = OpeInputs.readLog(spec, log, loop);
@@ -376,7 +373,7 @@ final class TrainCommand implements Runnable {
             root.put("train_seconds", Math.round((System.nanoTime() - start) / 1e6) / 1e3);
             root.put("decisions", data.size());
             root.put("decisions_without_outcome", logged.withoutOutcome());
-            if (json) {
+            if (json.enabled()) {
                 Json.print(spec.commandLine().getOut(), root);
             } else {
                 root.forEach((k, v) -> spec.commandLine().getOut().printf("%-26s %s%n", k, v));

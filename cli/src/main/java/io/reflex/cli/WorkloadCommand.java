@@ -6,6 +6,7 @@ import io.reflex.trainer.workload.Workload;
 import io.reflex.trainer.workload.WorkloadKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -47,8 +48,8 @@ final class WorkloadCommand implements Callable<Integer> {
             description = "Number of (background) objects (default: trap 2,000; zipf and bursts 100,000).")
     int objects;
 
-    @Option(names = "--json", description = "Print one JSON object instead of a line of text.")
-    boolean json;
+    @Mixin
+    JsonTextOption json;
 
     @Override
     public Integer call() throws Exception {
@@ -87,7 +88,7 @@ final class WorkloadCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter stdout = cli.getOut();
-        if (json) {
+        if (json.enabled()) {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("kind", workload.kind());
             root.put("seed", seed);
