@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code reflex_sidecar_victims_total{decided_by=policy|fallback}}: candidates marked for eviction</li>
  *   <li>{@code reflex_sidecar_errors_total{code}}: ERROR replies (and framing errors) by code</li>
  *   <li>{@code reflex_sidecar_connections_total}, {@code reflex_sidecar_connections_active},
- *       {@code reflex_sidecar_connections_dropped_total{reason=framing|stalled}}</li>
+ *       {@code reflex_sidecar_connections_dropped_total{reason=framing|stalled|idle}}</li>
  *   <li>{@code reflex_sidecar_admissions_total{answer=admit|decline}}: admission answers to version-2
  *       EVICT frames that carried the incoming object</li>
  *   <li>{@code reflex_sidecar_request_latency_seconds}: from a whole frame read to its reply written</li>
@@ -47,6 +47,7 @@ public final class SidecarMetrics {
     private final AtomicInteger active = new AtomicInteger();
     private final LongAdder droppedFraming = new LongAdder();
     private final LongAdder droppedStalled = new LongAdder();
+    private final LongAdder droppedIdle = new LongAdder();
     private final LongAdder admitted = new LongAdder();
     private final LongAdder declined = new LongAdder();
     private final Timer latency;
@@ -73,6 +74,8 @@ public final class SidecarMetrics {
         counter(registry, "reflex.sidecar.connections.dropped", droppedFraming, "reason", "framing",
                 "Connections the sidecar closed");
         counter(registry, "reflex.sidecar.connections.dropped", droppedStalled, "reason", "stalled",
+                "Connections the sidecar closed");
+        counter(registry, "reflex.sidecar.connections.dropped", droppedIdle, "reason", "idle",
                 "Connections the sidecar closed");
         counter(registry, "reflex.sidecar.admissions", admitted, "answer", "admit",
                 "Admission answers to EVICT frames carrying the incoming object");
@@ -135,6 +138,10 @@ public final class SidecarMetrics {
         droppedStalled.increment();
     }
 
+    void droppedIdle() {
+        droppedIdle.increment();
+    }
+
     /** EVICT frames answered, by the policy or by the LRU fallback. */
     public long requests(boolean byPolicy) {
         return (byPolicy ? policyRequests : fallbackRequests).sum();
@@ -160,5 +167,10 @@ public final class SidecarMetrics {
 
     public long connectionsStalled() {
         return droppedStalled.sum();
+    }
+
+    /** Idle connections closed to free a handler for a new one. */
+    public long connectionsIdleClosed() {
+        return droppedIdle.sum();
     }
 }

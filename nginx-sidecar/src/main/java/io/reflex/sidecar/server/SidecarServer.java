@@ -383,6 +383,12 @@ public final class SidecarServer implements AutoCloseable {
         volatile SocketChannel channel;
         volatile boolean busy;
         volatile boolean stalled;
+        /** When the frame being answered started (0: none): a reply write the peer does not read stalls here. */
+        volatile long busySince;
+        /** When the connection last finished a frame, or was accepted. */
+        volatile long lastActive;
+        /** Closed by the sidecar to free this handler for a newer connection. */
+        volatile boolean idleClosed;
         volatile long connection;
         volatile boolean counted;
         long frames;
@@ -416,8 +422,16 @@ public final class SidecarServer implements AutoCloseable {
                     frames = 0;
                     errors = 0;
                     stalled = false;
+                    idleClosed = false;
                     decoder.reset();
+                    lastActive = System.nanoTime();
                     channel = ch;
+                    if (handlers.size() >= config.maxConnections() && idleHandlers.get() <= 0) {
+                        // every handler holds a connection and none waits in accept: the next
+                        // client would wait in the backlog for as long as the others stay open, so
+                        // the connection idle the longest gives its handler up
+                        closeOldestIdle(this);
+                    }
                     if (counted) {
                         metrics.opened();
                     }
@@ -465,6 +479,7 @@ public final class SidecarServer implements AutoCloseable {
                         return "framing error: " + e.getMessage();
                     }
                     long t0 = System.nanoTime();
+                    busySince = t0 | 1;
                     busy = true;
                     frames++;
                     long requestId = in.requestId();
@@ -491,11 +506,15 @@ public final class SidecarServer implements AutoCloseable {
                         out.error(ch, version, requestId, ErrorCode.INTERNAL, "internal error: " + e);
                     } finally {
                         busy = false;
+                        busySince = 0;
+                        lastActive = System.nanoTime();
                     }
                 }
                 return "sidecar shutting down";
             } catch (IOException e) {
-                return stalled ? "stalled inside a frame" : stopping ? "sidecar shutting down"
+                return stalled ? "stalled inside a frame or a reply" : idleClosed
+                        ? "closed to free a handler for a newer connection (idle the longest)"
+                        : stopping ? "sidecar shutting down"
                         : "I/O: " + e.getMessage();
             } catch (RuntimeException e) {
                 SidecarLog.error("connection %d: %s", connection, e);
@@ -534,16 +553,43 @@ public final class SidecarServer implements AutoCloseable {
         for (Handler h : handlers.values()) {
             SocketChannel ch = h.channel;
             long since = h.decoder.partialSince();
-            if (ch != null && since != 0 && now - since > limit && !h.stalled) {
+            long writing = h.busySince;
+            boolean inFrame = since != 0 && now - since > limit;
+            boolean inReply = writing != 0 && now - writing > limit;
+            if (ch != null && (inFrame || inReply) && !h.stalled) {
                 h.stalled = true;
                 if (h.counted) {
                     metrics.droppedStalled();
                 }
-                SidecarLog.warn("connection %d: no complete frame for %d ms, dropping it", h.connection,
+                SidecarLog.warn("connection %d: %s for %d ms, dropping it", h.connection,
+                        inFrame ? "no complete frame" : "a reply not taken by the peer (it does not read)",
                         limit / 1_000_000);
                 closeQuietly(ch);
             }
         }
+    }
+
+    /** Closes the connection, other than {@code self}'s, that has waited longest for its next frame. */
+    private void closeOldestIdle(Handler self) {
+        Handler oldest = null;
+        for (Handler h : handlers.values()) {
+            if (h != self && h.channel != null && h.busySince == 0 && h.decoder.partialSince() == 0 && !h.stalled
+                    && !h.idleClosed && (oldest == null || h.lastActive < oldest.lastActive)) {
+                oldest = h;
+            }
+        }
+        SocketChannel ch = oldest == null ? null : oldest.channel;
+        if (ch == null) {
+            return;     // every other connection is inside a frame: the watchdog bounds those
+        }
+        oldest.idleClosed = true;
+        if (oldest.counted) {
+            metrics.droppedIdle();
+        }
+        SidecarLog.warn("connection %d: idle for %d ms while all %d handlers are taken; closing it for a new "
+                + "connection", oldest.connection, (System.nanoTime() - oldest.lastActive) / 1_000_000,
+                config.maxConnections());
+        closeQuietly(ch);
     }
 
     /**

@@ -117,15 +117,25 @@ class FrameAllocationTest {
             long policy = serving.runtime().metrics().policyDecisions();
             com.sun.management.ThreadMXBean threads =
                     (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 5_000; i++) {
-                sink += frame(in, out, decoder, encoder, responder, metrics);
+            // Five windows of 5,000 frames. Micrometer's histograms rotate on the clock (not per
+            // frame) and may allocate when a window happens to span a rotation, so: the quietest
+            // window allocates nothing beyond noise, and no window allocates a byte per frame (a
+            // per-frame allocation of even 8 bytes would show 40,000 in every window).
+            long[] windows = new long[5];
+            for (int w = 0; w < windows.length; w++) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 5_000; i++) {
+                    sink += frame(in, out, decoder, encoder, responder, metrics);
+                }
+                windows[w] = threads.getCurrentThreadAllocatedBytes() - before;
             }
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            long quietest = java.util.Arrays.stream(windows).min().orElseThrow();
+            long busiest = java.util.Arrays.stream(windows).max().orElseThrow();
 
-            assertTrue(allocated < 1024, allocated + " bytes over 5,000 frames");
-            assertEquals(policy + 5_000, serving.runtime().metrics().policyDecisions(), "the model answered each frame");
-            assertEquals(25_000L * Wire.VICTIMS_LENGTH + 25_000L * Wire.LENGTH_FIELD, out.written, "one reply per frame");
+            assertTrue(quietest < 1024, java.util.Arrays.toString(windows) + " bytes per 5,000 frames");
+            assertTrue(busiest < 10_000, java.util.Arrays.toString(windows) + " bytes per 5,000 frames");
+            assertEquals(policy + 25_000, serving.runtime().metrics().policyDecisions(), "the model answered each frame");
+            assertEquals(45_000L * Wire.VICTIMS_LENGTH + 45_000L * Wire.LENGTH_FIELD, out.written, "one reply per frame");
             assertTrue(sink != 0);
         }
     }
