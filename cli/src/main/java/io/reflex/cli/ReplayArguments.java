@@ -43,6 +43,10 @@ final class ReplayArguments {
 
     /** Fails with "{@code what} file not found: PATH" unless {@code file} is a regular file. */
     static void requireFile(CommandLine cli, Path file, String what) {
+        // "not found" would send a user looking for a file that is there: say what the path is instead
+        Args.require(cli, !Files.isDirectory(file), "%s: %s is a directory, not a file", what, file);
+        Args.require(cli, !Files.exists(file) || Files.isRegularFile(file),
+                "%s: %s is not a regular file (a FIFO, socket or device?)", what, file);
         Args.require(cli, Files.isRegularFile(file), "%s file not found: %s", what, file);
     }
 }

@@ -88,6 +88,16 @@ class CommandLineContractTest {
     }
 
     @Test
+    void aDirectoryGivenAsTheSidecarsModelIsCalledADirectoryNotMissing() throws Exception {
+        Path models = java.nio.file.Files.createDirectory(dir.resolve("models.onnx"));
+        Run r = run("sidecar", "--socket", dir.resolve("s.sock").toString(), "--model", models.toString());
+
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains(models + " is a directory, not a file"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
     void modelCheckOfAFifoRefusesItWithoutWaitingForAWriter() throws Exception {
         Path fifo = dir.resolve("pipe.onnx");
         assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
