@@ -441,6 +441,16 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         return weighted ? eviction.weightedSize().orElseThrow() : cache.estimatedSize();
     }
 
+    /**
+     * The adapter's own count of resident weight (added on write, subtracted on invalidation,
+     * replacement and Caffeine's removals), on which it judges whether a write needs room; equal to
+     * {@link #weightedSize()} once writes and maintenance have settled. For tests.
+     */
+    long accountedWeight() {
+        cache.cleanUp();
+        return residentWeight.sum();
+    }
+
     /** The capacity in its unit (bytes with a weigher, else entries). */
     public long maximum() {
         return eviction.getMaximum();
