@@ -86,13 +86,13 @@ public final class DecisionLogReader {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < LogFormat.HEADER_BYTES
                 || !Arrays.equals(bytes, 0, 8, LogFormat.MAGIC, 0, 8)
-                || b.getInt(8) != LogFormat.FORMAT_VERSION) {
+                || b.getInt(LogFormat.HEADER_VERSION) != LogFormat.FORMAT_VERSION) {
             tornTails++;
             LOG.log(Level.WARNING, "skipping {0}: not a Reflex decision log segment of format {1} ({2} bytes)",
                     segment, LogFormat.FORMAT_VERSION, bytes.length);
             return;
         }
-        long sequence = b.getLong(16);
+        long sequence = b.getLong(LogFormat.HEADER_FIRST_SEQUENCE);
         int pos = LogFormat.HEADER_BYTES;
         CRC32C crc = new CRC32C();
         while (pos < bytes.length) {
@@ -107,7 +107,7 @@ public final class DecisionLogReader {
                 } else {
                     crc.reset();
                     crc.update(bytes, pos + LogFormat.RECORD_HEADER_BYTES, length);
-                    if ((int) crc.getValue() != b.getInt(pos + 4)) {
+                    if ((int) crc.getValue() != b.getInt(pos + LogFormat.RECORD_CRC)) {
                         problem = "a record failing its CRC32C";
                     }
                 }
@@ -136,25 +136,25 @@ public final class DecisionLogReader {
 
     private static LogRecord parse(ByteBuffer b, int at, int length, long sequence) {
         int end = at + length;
-        byte version = b.get(at);
+        byte version = b.get(at + LogFormat.PAYLOAD_VERSION);
         if (version != LogFormat.RECORD_VERSION) {
             throw new IllegalArgumentException("record version " + version);
         }
-        byte type = b.get(at + 1);
-        int p = at + 2;
+        byte type = b.get(at + LogFormat.PAYLOAD_TYPE);
         if (type == LogFormat.OUTCOME) {
             require(length == LogFormat.OUTCOME_PAYLOAD_BYTES, "outcome length " + length);
-            return new LogRecord.Outcome(sequence, b.getLong(p), b.getLong(p + 8), b.getFloat(p + 16));
+            return new LogRecord.Outcome(sequence, b.getLong(at + LogFormat.ID), b.getLong(at + LogFormat.MICROS),
+                    b.getFloat(at + LogFormat.OUTCOME_REWARD));
         }
         require(type == LogFormat.DECISION, "record type " + type);
         require(length >= LogFormat.DECISION_FIXED_BYTES, "decision length " + length);
-        long id = b.getLong(p);
-        long micros = b.getLong(p + 8);
-        long model = b.getLong(p + 16);
-        int action = b.getInt(p + 24);
-        float propensity = b.getFloat(p + 28);
-        int nameLength = Short.toUnsignedInt(b.getShort(p + 32));
-        p += 34;
+        long id = b.getLong(at + LogFormat.ID);
+        long micros = b.getLong(at + LogFormat.MICROS);
+        long model = b.getLong(at + LogFormat.DECISION_MODEL);
+        int action = b.getInt(at + LogFormat.DECISION_ACTION);
+        float propensity = b.getFloat(at + LogFormat.DECISION_PROPENSITY);
+        int nameLength = Short.toUnsignedInt(b.getShort(at + LogFormat.DECISION_NAME_LENGTH));
+        int p = at + LogFormat.DECISION_NAME;
         require(p + nameLength + 2 <= end, "loop name length " + nameLength);
         String loop = new String(b.array(), p, nameLength, StandardCharsets.UTF_8);
         p += nameLength;

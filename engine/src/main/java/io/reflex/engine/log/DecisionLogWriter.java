@@ -197,12 +197,12 @@ public final class DecisionLogWriter implements AutoCloseable {
             int p = slot * slotBytes;
             byte[] r = ring;
             header(r, p, LogFormat.DECISION, seq);
-            LONG.set(r, p + 18, modelVersion);
-            INT.set(r, p + 26, action);
-            INT.set(r, p + 30, Float.floatToRawIntBits(propensity));
-            SHORT.set(r, p + 34, (short) name.length);
-            System.arraycopy(name, 0, r, p + 36, name.length);
-            int q = p + 36 + name.length;
+            LONG.set(r, p + LogFormat.DECISION_MODEL, modelVersion);
+            INT.set(r, p + LogFormat.DECISION_ACTION, action);
+            INT.set(r, p + LogFormat.DECISION_PROPENSITY, Float.floatToRawIntBits(propensity));
+            SHORT.set(r, p + LogFormat.DECISION_NAME_LENGTH, (short) name.length);
+            System.arraycopy(name, 0, r, p + LogFormat.DECISION_NAME, name.length);
+            int q = p + LogFormat.DECISION_NAME + name.length;
             SHORT.set(r, q, (short) featureCount);
             q += 2;
             for (int i = 0; i < featureCount; i++) {
@@ -226,7 +226,7 @@ public final class DecisionLogWriter implements AutoCloseable {
             int p = slot * slotBytes;
             byte[] r = ring;
             header(r, p, LogFormat.OUTCOME, decisionId);
-            INT.set(r, p + 18, Float.floatToRawIntBits(reward));
+            INT.set(r, p + LogFormat.OUTCOME_REWARD, Float.floatToRawIntBits(reward));
             publish(slot, seq, LogFormat.OUTCOME_PAYLOAD_BYTES);
             return seq;
         }
@@ -264,10 +264,10 @@ public final class DecisionLogWriter implements AutoCloseable {
 
     /** The payload's common start: record version, type, the decision id, and the time. */
     private void header(byte[] r, int p, byte type, long decisionId) {
-        r[p] = LogFormat.RECORD_VERSION;
-        r[p + 1] = type;
-        LONG.set(r, p + 2, decisionId);
-        LONG.set(r, p + 10, nowMicros());
+        r[p + LogFormat.PAYLOAD_VERSION] = LogFormat.RECORD_VERSION;
+        r[p + LogFormat.PAYLOAD_TYPE] = type;
+        LONG.set(r, p + LogFormat.ID, decisionId);
+        LONG.set(r, p + LogFormat.MICROS, nowMicros());
     }
 
     private long nowMicros() {

@@ -30,7 +30,32 @@ final class LogFormat {
     /** Fixed part of a decision payload: version, type, id, time, model, action, propensity, two lengths. */
     static final int DECISION_FIXED_BYTES = 2 + 8 + 8 + 8 + 4 + 4 + 2 + 2;
     static final int OUTCOME_PAYLOAD_BYTES = 2 + 8 + 8 + 4;
+    static {
+        // the sizes and the offsets below describe one layout
+        assert DECISION_FIXED_BYTES == DECISION_NAME + 2 && OUTCOME_PAYLOAD_BYTES == OUTCOME_REWARD + 4;
+    }
     static final int MAX_LOOP_NAME_BYTES = 64;
+
+    // Offsets, written once for the writer and the reader. Segment header, from its start:
+    static final int HEADER_VERSION = 8;
+    static final int HEADER_FIRST_SEQUENCE = 16;
+    // Record header, from the record's start:
+    static final int RECORD_CRC = 4;
+    // Payload, from the payload's start (every type):
+    static final int PAYLOAD_VERSION = 0;
+    static final int PAYLOAD_TYPE = 1;
+    static final int ID = 2;
+    static final int MICROS = 10;
+    // DECISION payload:
+    static final int DECISION_MODEL = 18;
+    static final int DECISION_ACTION = 26;
+    static final int DECISION_PROPENSITY = 30;
+    static final int DECISION_NAME_LENGTH = 34;
+    /** The loop name's bytes; the feature count (u16) and the features follow it. */
+    static final int DECISION_NAME = 36;
+    // OUTCOME payload:
+    static final int OUTCOME_REWARD = 18;
+
     static final String PREFIX = "decisions-";
     static final String SUFFIX = ".rlog";
 
