@@ -27,13 +27,6 @@ final class LogFormat {
     static final byte RECORD_VERSION = 1;
     static final byte DECISION = 1;
     static final byte OUTCOME = 2;
-    /** Fixed part of a decision payload: version, type, id, time, model, action, propensity, two lengths. */
-    static final int DECISION_FIXED_BYTES = 2 + 8 + 8 + 8 + 4 + 4 + 2 + 2;
-    static final int OUTCOME_PAYLOAD_BYTES = 2 + 8 + 8 + 4;
-    static {
-        // the sizes and the offsets below describe one layout
-        assert DECISION_FIXED_BYTES == DECISION_NAME + 2 && OUTCOME_PAYLOAD_BYTES == OUTCOME_REWARD + 4;
-    }
     static final int MAX_LOOP_NAME_BYTES = 64;
 
     // Offsets, written once for the writer and the reader. Segment header, from its start:
@@ -55,6 +48,9 @@ final class LogFormat {
     static final int DECISION_NAME = 36;
     // OUTCOME payload:
     static final int OUTCOME_REWARD = 18;
+    /** Fixed part of a decision payload: everything before the loop name's bytes, and the feature count (u16). */
+    static final int DECISION_FIXED_BYTES = DECISION_NAME + 2;
+    static final int OUTCOME_PAYLOAD_BYTES = OUTCOME_REWARD + 4;
 
     static final String PREFIX = "decisions-";
     static final String SUFFIX = ".rlog";
