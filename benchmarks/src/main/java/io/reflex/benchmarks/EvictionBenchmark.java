@@ -99,7 +99,8 @@ public class EvictionBenchmark {
         c.clear();
         for (int j = 0; j < 16; j++) {
             int p = j * 6;
-            c.add(j, row[p], row[p + 1], row[p + 2], row[p + 3], row[p + 4], row[p + 5]);
+            c.next().ageSeconds(row[p]).sizeBytes(row[p + 1]).hits(row[p + 2]).interArrivalSeconds(row[p + 3])
+                    .ttlSeconds(row[p + 4]).rttMillis(row[p + 5]);
         }
         return decider.decide();
     }

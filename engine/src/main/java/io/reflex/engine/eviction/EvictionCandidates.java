@@ -3,14 +3,23 @@ package io.reflex.engine.eviction;
 /**
  * The K least-recently-used objects a cache offers for one eviction decision, as plain numbers in
  * natural units, least recently used first. A cache fills one instance per deciding thread and
- * reuses it: {@link #clear()}, then {@link #add} up to {@link #capacity()} candidates.
+ * reuses it: {@link #clear()}, then, for each candidate up to {@link #capacity()}, {@link #next()}
+ * and every feature by name:
+ *
+ * <pre>{@code
+ * c.next().ageSeconds(age).sizeBytes(bytes).hits(hits).interArrivalSeconds(gap).ttlSeconds(ttl).rttMillis(rtt);
+ * }</pre>
+ *
+ * <p>Named setters rather than six positional numbers, so that two features cannot be swapped
+ * unseen; a candidate with a feature left unset is refused (naming it) at the next {@link #next()}
+ * or at the decision. The victim mask refers to positions, which the cache maps back to its objects.
  *
  * <p>Units: ages, inter-arrival times and remaining TTLs in seconds, sizes in bytes, the origin
  * round-trip time in milliseconds. An object without a TTL has a remaining TTL of
  * {@link Double#POSITIVE_INFINITY}; an object seen once has an inter-arrival time equal to its age.
  *
  * <p>Values are kept as floats (ample for features). Not thread-safe; allocates nothing after
- * construction.
+ * construction ({@link #next()} returns this instance's one {@link Row}).
  */
 public final class EvictionCandidates {
 
@@ -21,25 +30,22 @@ public final class EvictionCandidates {
     final float[] interArrivalSeconds;
     final float[] ttlSeconds;
     final float[] rttMillis;
-    final long[] keys;
+    private final Row row = new Row();
     private int count;
 
     /** Room for {@code capacity} candidates (the loop's K). */
     public EvictionCandidates(int capacity) {
-        if (capacity < 1 || capacity > 64) {
-            throw new IllegalArgumentException("K must be in [1, 64], got " + capacity);
-        }
+        EvictionModel.requireK(capacity);
         ageSeconds = new float[capacity];
         sizeBytes = new float[capacity];
         hits = new float[capacity];
         interArrivalSeconds = new float[capacity];
         ttlSeconds = new float[capacity];
         rttMillis = new float[capacity];
-        keys = new long[capacity];
     }
 
     public int capacity() {
-        return keys.length;
+        return ageSeconds.length;
     }
 
     public int count() {
@@ -51,40 +57,47 @@ public final class EvictionCandidates {
     }
 
     /**
-     * Adds the next candidate (the next least recently used).
+     * Starts the next candidate (the next least recently used) with every feature unset, and returns
+     * the row to set them on (this instance's one row, now pointing at the new candidate).
      *
-     * @param key an identifier the cache maps back to its object; the victim mask refers to positions
-     * @throws IllegalStateException if K candidates are already present
-     * @throws IllegalArgumentException if a value is NaN or negative where it cannot be
+     * @throws IllegalStateException if K candidates are already present, or the previous candidate
+     *                               has a feature unset
      */
-    public EvictionCandidates add(long key, double ageSeconds, double sizeBytes, double hits,
-                                  double interArrivalSeconds, double ttlSeconds, double rttMillis) {
-        if (count == keys.length) {
-            throw new IllegalStateException("already holding K = " + keys.length + " candidates");
-        }
-        if (!(ageSeconds >= 0) || !(sizeBytes >= 0) || !(hits >= 0) || !(interArrivalSeconds >= 0)
-                || Double.isNaN(ttlSeconds) || !(rttMillis >= 0)) {
-            throw new IllegalArgumentException("candidate " + count + " (key " + key + ") has an invalid value: age "
-                    + ageSeconds + ", size " + sizeBytes + ", hits " + hits + ", inter-arrival " + interArrivalSeconds
-                    + ", ttl " + ttlSeconds + ", rtt " + rttMillis);
+    public Row next() {
+        requireComplete();
+        if (count == ageSeconds.length) {
+            throw new IllegalStateException("already holding K = " + ageSeconds.length + " candidates");
         }
         int i = count++;
-        keys[i] = key;
-        this.ageSeconds[i] = (float) ageSeconds;
-        this.sizeBytes[i] = (float) sizeBytes;
-        this.hits[i] = (float) hits;
-        this.interArrivalSeconds[i] = (float) interArrivalSeconds;
-        this.ttlSeconds[i] = (float) ttlSeconds;
-        this.rttMillis[i] = (float) rttMillis;
-        return this;
+        // NaN marks "unset": no setter accepts it
+        ageSeconds[i] = Float.NaN;
+        sizeBytes[i] = Float.NaN;
+        hits[i] = Float.NaN;
+        interArrivalSeconds[i] = Float.NaN;
+        ttlSeconds[i] = Float.NaN;
+        rttMillis[i] = Float.NaN;
+        row.position = i;
+        return row;
     }
 
-    /** The key of the candidate at {@code position} (0 = least recently used). */
-    public long key(int position) {
-        if (position < 0 || position >= count) {
-            throw new IndexOutOfBoundsException("position " + position + " of " + count + " candidates");
+    /**
+     * Checks that the last candidate started has every feature set (the earlier ones were checked
+     * when the next was started).
+     *
+     * @throws IllegalStateException naming the candidate and the first feature left unset
+     */
+    void requireComplete() {
+        if (count == 0) {
+            return;
         }
-        return keys[position];
+        int i = count - 1;
+        String unset = Float.isNaN(ageSeconds[i]) ? "ageSeconds" : Float.isNaN(sizeBytes[i]) ? "sizeBytes"
+                : Float.isNaN(hits[i]) ? "hits" : Float.isNaN(interArrivalSeconds[i]) ? "interArrivalSeconds"
+                : Float.isNaN(ttlSeconds[i]) ? "ttlSeconds" : Float.isNaN(rttMillis[i]) ? "rttMillis" : null;
+        if (unset != null) {
+            throw new IllegalStateException("candidate " + i + " has no " + unset
+                    + " (set every feature after next())");
+        }
     }
 
     /** The size in bytes of the candidate at {@code position}. */
@@ -93,5 +106,59 @@ public final class EvictionCandidates {
             throw new IndexOutOfBoundsException("position " + position + " of " + count + " candidates");
         }
         return sizeBytes[position];
+    }
+
+    /** The features of the candidate {@link #next()} started, set by name. Valid until the next {@code next()}. */
+    public final class Row {
+        private int position;
+
+        private Row() {
+        }
+
+        /** Seconds since the object was stored, at least 0. */
+        public Row ageSeconds(double v) {
+            ageSeconds[position] = checked(v >= 0, "ageSeconds", v);
+            return this;
+        }
+
+        /** Its size in bytes, at least 0. */
+        public Row sizeBytes(double v) {
+            sizeBytes[position] = checked(v >= 0, "sizeBytes", v);
+            return this;
+        }
+
+        /** Its hits since admission, at least 0. */
+        public Row hits(double v) {
+            hits[position] = checked(v >= 0, "hits", v);
+            return this;
+        }
+
+        /** Seconds between its last two requests (its age when seen once), at least 0. */
+        public Row interArrivalSeconds(double v) {
+            interArrivalSeconds[position] = checked(v >= 0, "interArrivalSeconds", v);
+            return this;
+        }
+
+        /**
+         * Seconds until it expires: negative once expired, {@link Double#POSITIVE_INFINITY} without a
+         * TTL; not NaN.
+         */
+        public Row ttlSeconds(double v) {
+            ttlSeconds[position] = checked(!Double.isNaN(v), "ttlSeconds", v);
+            return this;
+        }
+
+        /** The origin round trip that fetched it, in milliseconds, at least 0. */
+        public Row rttMillis(double v) {
+            rttMillis[position] = checked(v >= 0, "rttMillis", v);
+            return this;
+        }
+
+        private float checked(boolean ok, String feature, double v) {
+            if (!ok) {
+                throw new IllegalArgumentException("candidate " + position + " has an invalid " + feature + ": " + v);
+            }
+            return (float) v;
+        }
     }
 }

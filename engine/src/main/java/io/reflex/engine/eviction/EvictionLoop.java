@@ -169,6 +169,7 @@ public final class EvictionLoop implements AutoCloseable {
          * @throws IllegalStateException if there is no candidate
          */
         public long decide() {
+            candidates.requireComplete();
             int n = candidates.count();
             if (n == 0) {
                 throw new IllegalStateException("an eviction decision needs at least one candidate");

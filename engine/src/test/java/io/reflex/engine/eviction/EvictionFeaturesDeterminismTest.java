@@ -33,8 +33,10 @@ class EvictionFeaturesDeterminismTest {
             c.clear();
             int n = 1 + r.nextInt(K);
             for (int j = 0; j < n; j++) {
-                c.add(j, wide(r, 1e6), wide(r, 1e9), wide(r, 1e4), wide(r, 1e6),
-                        r.nextInt(10) == 0 ? Float.POSITIVE_INFINITY : wide(r, 1e6) - 1e3f, wide(r, 1e4));
+                c.next().ageSeconds(wide(r, 1e6)).sizeBytes(wide(r, 1e9)).hits(wide(r, 1e4))
+                        .interArrivalSeconds(wide(r, 1e6))
+                        .ttlSeconds(r.nextInt(10) == 0 ? Float.POSITIVE_INFINITY : wide(r, 1e6) - 1e3f)
+                        .rttMillis(wide(r, 1e4));
             }
             encoder.encode(c, out, 0);
             for (float v : out) {

@@ -33,17 +33,20 @@ class EvictionLoopTest {
         SplittableRandom r = new SplittableRandom(seed);
         c.clear();
         for (int i = 0; i < n; i++) {
-            c.add(100 + i, r.nextDouble() * 7200, 1024 + r.nextDouble() * 800_000, r.nextInt(50),
-                    r.nextDouble() * 3600, i % 5 == 0 ? Double.POSITIVE_INFINITY : r.nextDouble() * 86_400 - 600,
-                    50 + r.nextDouble() * 20);
+            c.next().ageSeconds(r.nextDouble() * 7200).sizeBytes(1024 + r.nextDouble() * 800_000).hits(r.nextInt(50))
+                    .interArrivalSeconds(r.nextDouble() * 3600)
+                    .ttlSeconds(i % 5 == 0 ? Double.POSITIVE_INFINITY : r.nextDouble() * 86_400 - 600)
+                    .rttMillis(50 + r.nextDouble() * 20);
         }
     }
 
     @Test
     void encodesEachFeatureAsTheDocumentedLogarithm() {
         EvictionCandidates c = new EvictionCandidates(4);
-        c.add(1, 86_400, 1L << 30, 1_000, 59, -5, 10_000);
-        c.add(2, 0, 0, 0, 0, Double.POSITIVE_INFINITY, 0);
+        c.next().ageSeconds(86_400).sizeBytes(1L << 30).hits(1_000).interArrivalSeconds(59).ttlSeconds(-5)
+                .rttMillis(10_000);
+        c.next().ageSeconds(0).sizeBytes(0).hits(0).interArrivalSeconds(0).ttlSeconds(Double.POSITIVE_INFINITY)
+                .rttMillis(0);
         float[] out = new float[24];
         java.util.Arrays.fill(out, 7f);
 
@@ -164,8 +167,9 @@ class EvictionLoopTest {
         EvictionCandidates c = decider.candidates();
         c.clear();
         for (int i = 0; i < from.count(); i++) {
-            c.add(from.key(i), from.ageSeconds[i], from.sizeBytes[i], from.hits[i], from.interArrivalSeconds[i],
-                    from.ttlSeconds[i], from.rttMillis[i]);
+            c.next().ageSeconds(from.ageSeconds[i]).sizeBytes(from.sizeBytes[i]).hits(from.hits[i])
+                    .interArrivalSeconds(from.interArrivalSeconds[i]).ttlSeconds(from.ttlSeconds[i])
+                    .rttMillis(from.rttMillis[i]);
         }
         return decider.decide();
     }
@@ -310,9 +314,18 @@ class EvictionLoopTest {
              EvictionLoop.Decider decider = loop.newDecider()) {
             assertThrows(IllegalStateException.class, decider::decide);
             IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                    () -> decider.candidates().add(9, -1, 10, 0, 0, 1, 1));
-            assertTrue(bad.getMessage().contains("key 9"), bad.getMessage());
-            assertEquals(0, decider.candidates().count(), "a refused candidate is not added");
+                    () -> decider.candidates().next().ageSeconds(-1).sizeBytes(10).hits(0).interArrivalSeconds(0)
+                            .ttlSeconds(1).rttMillis(1));
+            assertEquals("candidate 0 has an invalid ageSeconds: -1.0", bad.getMessage());
+            // the refused value leaves the feature unset: the decision names it instead of using it
+            IllegalStateException unset = assertThrows(IllegalStateException.class, decider::decide);
+            assertTrue(unset.getMessage().contains("candidate 0 has no ageSeconds"), unset.getMessage());
+            // a feature forgotten is refused as well, at the next candidate
+            EvictionCandidates c = decider.candidates();
+            c.clear();
+            c.next().ageSeconds(1).sizeBytes(10).hits(0).interArrivalSeconds(1).ttlSeconds(1);
+            IllegalStateException forgotten = assertThrows(IllegalStateException.class, c::next);
+            assertTrue(forgotten.getMessage().contains("candidate 0 has no rttMillis"), forgotten.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> EvictionLoop.builder().k(65));
     }

@@ -157,8 +157,8 @@ final class ColdRlServing implements Serving {
             int n = in.count();
             candidates.clear();
             for (int i = 0; i < n; i++) {
-                candidates.add(i, in.feature(i, 0), in.feature(i, 1), in.feature(i, 2), in.feature(i, 3),
-                        in.feature(i, 4), in.feature(i, 5));
+                candidates.next().ageSeconds(in.feature(i, 0)).sizeBytes(in.feature(i, 1)).hits(in.feature(i, 2))
+                        .interArrivalSeconds(in.feature(i, 3)).ttlSeconds(in.feature(i, 4)).rttMillis(in.feature(i, 5));
             }
             long mask = decider.decide();
             byPolicy = decider.lastCause() == null;
@@ -240,8 +240,9 @@ final class ColdRlServing implements Serving {
         for (int s = 0; s < 8; s++) {
             c.clear();
             for (int i = 0; i < k; i++) {
-                c.add(i, r.nextDouble(86_400), 100 + r.nextDouble(1e6), r.nextInt(100), r.nextDouble(3_600),
-                        r.nextDouble(86_400), 1 + r.nextDouble(500));
+                c.next().ageSeconds(r.nextDouble(86_400)).sizeBytes(100 + r.nextDouble(1e6)).hits(r.nextInt(100))
+                        .interArrivalSeconds(r.nextDouble(3_600)).ttlSeconds(r.nextDouble(86_400))
+                        .rttMillis(1 + r.nextDouble(500));
             }
             if (rows) {
                 float[] all = new float[EvictionFeatures.ROW_WIDTH * k];

@@ -210,9 +210,11 @@ public final class TransitionRecorder implements EvictionPolicy {
         into.clear();
         for (int j = 0; j < n; j++) {
             int p = j * CandidateFeatures.COUNT;
-            into.add(j, Math.max(0f, raw[p + CandidateFeatures.AGE]), raw[p + CandidateFeatures.SIZE],
-                    raw[p + CandidateFeatures.HIT_COUNT], Math.max(0f, raw[p + CandidateFeatures.INTER_ARRIVAL]),
-                    raw[p + CandidateFeatures.REMAINING_TTL], Math.max(0f, raw[p + CandidateFeatures.ORIGIN_RTT]));
+            into.next().ageSeconds(Math.max(0f, raw[p + CandidateFeatures.AGE]))
+                    .sizeBytes(raw[p + CandidateFeatures.SIZE]).hits(raw[p + CandidateFeatures.HIT_COUNT])
+                    .interArrivalSeconds(Math.max(0f, raw[p + CandidateFeatures.INTER_ARRIVAL]))
+                    .ttlSeconds(raw[p + CandidateFeatures.REMAINING_TTL])
+                    .rttMillis(Math.max(0f, raw[p + CandidateFeatures.ORIGIN_RTT]));
         }
     }
 

@@ -659,8 +659,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             int i = c.count();
             candidateKeys[i] = e.getKey();
             candidateNodes[i] = node;
-            c.add(i, Math.max(0, now - node.insertedNanos) * 1e-9, weighted ? node.weight : 1, node.hits,
-                    node.interArrivalSeconds(now), node.remainingTtlSeconds(now), node.originRttMillis);
+            c.next().ageSeconds(Math.max(0, now - node.insertedNanos) * 1e-9).sizeBytes(weighted ? node.weight : 1)
+                    .hits(node.hits).interArrivalSeconds(node.interArrivalSeconds(now))
+                    .ttlSeconds(node.remainingTtlSeconds(now)).rttMillis(node.originRttMillis);
         }
         return c.count();
     }
