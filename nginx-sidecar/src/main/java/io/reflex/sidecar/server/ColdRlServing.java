@@ -5,7 +5,6 @@ import io.reflex.engine.eviction.EvictionCandidates;
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.eviction.EvictionModel;
-import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.engine.policy.Policy;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.DecisionRuntime;
@@ -41,8 +40,8 @@ final class ColdRlServing implements Serving {
     private final EvictionLoop loop;
     private final String version;
 
-    ColdRlServing(SidecarConfig config, Path model, MeterRegistry registry) {
-        ModelShape shape = ModelShape.of(model, config.k());
+    ColdRlServing(SidecarConfig config, Path model, EvictionModel contract, MeterRegistry registry) {
+        ModelShape shape = ModelShape.of(model, contract, config.k());
         this.k = shape.k();
         this.rows = shape.rows();
         // The loader pins the layout: a later version of the other layout is refused when offered.
@@ -95,22 +94,13 @@ final class ColdRlServing implements Serving {
     }
 
     @Override
-    public Optional<String> refusal(Path file) {
-        java.util.Map<String, String> metadata = Serving.offeredMetadata(file).orElse(null);
-        if (metadata == null) {
-            return Optional.empty();        // the store refuses it, with the reader's reason
+    public Optional<String> refusal(EvictionModel offered) {
+        if (offered.readsHistory()) {
+            return Optional.of("the model reads " + offered.schema() + ", but this sidecar serves "
+                    + schema() + " over protocol version 1, whose frames cannot carry it: start a sidecar on the "
+                    + "new model and set reflex_schema=" + offered.schema() + " on NGINX's proxy_cache_path");
         }
-        try {
-            EvictionModel offered = EvictionModel.of(metadata, file);
-            if (offered.readsHistory()) {
-                return Optional.of("the model reads " + offered.schema() + ", but this sidecar serves "
-                        + schema() + " over protocol version 1, whose frames cannot carry it: start a sidecar on the "
-                        + "new model and set reflex_schema=" + offered.schema() + " on NGINX's proxy_cache_path");
-            }
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            return Optional.of(e.getMessage());
-        }
+        return Optional.empty();
     }
 
     @Override
@@ -185,22 +175,19 @@ final class ColdRlServing implements Serving {
     /**
      * What the model file says about the loop: a joint model ({@code [1, 6K] → [1, K]}) fixes K; a
      * candidate-rows model ({@code [1, 12] → [1, 2]}) serves any K, taken from the settings, else
-     * from its {@code reflex.k} metadata, else 16.
+     * from its contract ({@code reflex.k}, else {@value EvictionModel#DEFAULT_K}).
      */
     private record ModelShape(int k, boolean rows) {
 
-        static ModelShape of(Path model, int requested) {
+        static ModelShape of(Path model, EvictionModel contract, int requested) {
             long in;
             long out;
-            String trainedK;
             try (Policy p = PolicyLoader.defaults().load(model)) {
                 in = p.inputSize();
                 out = p.outputSize();
             }
             if (in == EvictionFeatures.ROW_WIDTH && out == 2) {
-                trainedK = OnnxModel.read(model).metadata().get(EvictionModel.K_METADATA);
-                int k = requested != 0 ? requested : trainedK == null ? 16 : parseK(model, trainedK);
-                return new ModelShape(k, true);
+                return new ModelShape(requested != 0 ? requested : contract.k(), true);
             }
             if (out < 1 || out > Wire.MAX_K || in != Wire.FEATURES * out) {
                 throw new IllegalArgumentException("model " + model + " takes " + in + " inputs and gives " + out
@@ -212,19 +199,6 @@ final class ColdRlServing implements Serving {
                         + " (" + model + ")");
             }
             return new ModelShape((int) out, false);
-        }
-
-        private static int parseK(Path model, String value) {
-            try {
-                int k = Integer.parseInt(value.trim());
-                if (k >= 1 && k <= Wire.MAX_K) {
-                    return k;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new IllegalArgumentException("model " + model + ": metadata reflex.k must be a number in [1, "
-                    + Wire.MAX_K + "], got '" + value + "'");
         }
     }
 

@@ -100,17 +100,7 @@ final class HistoryServing implements Serving {
     }
 
     @Override
-    public Optional<String> refusal(Path file) {
-        java.util.Map<String, String> metadata = Serving.offeredMetadata(file).orElse(null);
-        if (metadata == null) {
-            return Optional.empty();        // the store refuses it, with the reader's reason
-        }
-        EvictionModel offered;
-        try {
-            offered = EvictionModel.of(metadata, file);
-        } catch (RuntimeException e) {
-            return Optional.of(e.getMessage());
-        }
+    public Optional<String> refusal(EvictionModel offered) {
         if (!offered.readsHistory()) {
             return Optional.of("the model reads " + offered.schema() + ", but this sidecar serves " + schema()
                     + " over protocol version 2, and NGINX sends what its reflex_schema says: start a sidecar on "

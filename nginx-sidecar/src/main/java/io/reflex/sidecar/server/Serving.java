@@ -34,7 +34,7 @@ sealed interface Serving extends AutoCloseable permits ColdRlServing, HistorySer
     static Serving open(SidecarConfig config, Path model, MeterRegistry registry) {
         EvictionModel contract = EvictionModel.of(OnnxModel.read(model).metadata(), model);
         return contract.readsHistory() ? new HistoryServing(config, model, contract, registry)
-                : new ColdRlServing(config, model, registry);
+                : new ColdRlServing(config, model, contract, registry);
     }
 
     /** Candidates per decision: the most an EVICT may carry. */
@@ -58,19 +58,24 @@ sealed interface Serving extends AutoCloseable permits ColdRlServing, HistorySer
      * may check it (a file that is not a readable model is left to the store, which refuses it with
      * the reader's reason).
      */
-    Optional<String> refusal(Path file);
-
-    /**
-     * The metadata of a file offered for hot reload, or empty when it is not a readable model (left
-     * to the store, which refuses it with the reader's reason).
-     */
-    static Optional<java.util.Map<String, String>> offeredMetadata(Path file) {
+    default Optional<String> refusal(Path file) {
+        java.util.Map<String, String> metadata;
         try {
-            return Optional.of(OnnxModel.read(file).metadata());
+            metadata = OnnxModel.read(file).metadata();
         } catch (RuntimeException unreadable) {
-            return Optional.empty();
+            return Optional.empty();        // the store refuses it, with the reader's reason
         }
+        EvictionModel offered;
+        try {
+            offered = EvictionModel.of(metadata, file);
+        } catch (RuntimeException e) {
+            return Optional.of(e.getMessage());
+        }
+        return refusal(offered);
     }
+
+    /** Why a model of contract {@code offered} cannot replace the serving one, or empty. */
+    Optional<String> refusal(EvictionModel offered);
 
     /** Writes one plausible EVICT of this version for the start-up warm-up. */
     void warmUpRequest(FrameEncoder out, WritableByteChannel channel, long requestId, SplittableRandom random)

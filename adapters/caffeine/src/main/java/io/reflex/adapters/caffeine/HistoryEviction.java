@@ -31,7 +31,7 @@ import java.util.function.ToLongFunction;
  *       since (requests that found it resident, replacements included); the node's weight is its
  *       size.</li>
  *   <li>The candidate source the model was trained on: a {@link ResidentIndex} for {@code sampled}
- *       (seeded with the simulator's seed, {@value #SAMPLING_SEED}, so a replay draws its samples),
+ *       (seeded with the simulator's seed, {@value ResidentIndex#SAMPLING_SEED}, so a replay draws its samples),
  *       or a {@link RecencyList} for {@code lru}: the adapter's own exact recency order, not
  *       Caffeine's {@code coldest}, whose order is W-TinyLFU's (window, probation and protected
  *       merged by frequency), not the least recently used the model was trained on, and which
@@ -66,8 +66,6 @@ import java.util.function.ToLongFunction;
  */
 final class HistoryEviction<K, V> implements AutoCloseable {
 
-    /** The sampling seed: the engine's, which the simulator's replays use too. */
-    static final long SAMPLING_SEED = ResidentIndex.SAMPLING_SEED;
     /** Caffeine's coldest entries read per round of a fallback. */
     private static final int FALLBACK_BATCH = 16;
 
@@ -123,7 +121,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         this.history = bounded.history();
         int slots = bounded.capacity();
         boolean lru = contract.candidates() == EvictionModel.Candidates.LRU;
-        this.sampled = lru ? null : new ResidentIndex(slots, SAMPLING_SEED);
+        this.sampled = lru ? null : new ResidentIndex(slots, ResidentIndex.SAMPLING_SEED);
         this.recency = lru ? new RecencyList(slots) : null;
         this.keys = new Object[slots];
         this.nodes = new Object[slots];

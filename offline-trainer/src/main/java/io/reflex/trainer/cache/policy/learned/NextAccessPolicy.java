@@ -43,8 +43,6 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
                      AccessHistory history);
     }
 
-    /** The seed of candidate sampling (the same for every replay of a model). */
-    public static final long SAMPLING_SEED = ResidentIndex.SAMPLING_SEED;
 
     private final EvictionModel model;
     private final NextAccessLoop loop;
@@ -92,7 +90,7 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
             history = new AccessHistory(Math.max(1, n));
             admittedAt = new int[n];
             if (model.candidates() == EvictionModel.Candidates.SAMPLED) {
-                sampler = new SampledCandidates(n, SAMPLING_SEED);
+                sampler = new SampledCandidates(n, ResidentIndex.SAMPLING_SEED);
             }
         }
     }

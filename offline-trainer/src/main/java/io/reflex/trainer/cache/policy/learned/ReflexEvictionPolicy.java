@@ -77,8 +77,6 @@ public final class ReflexEvictionPolicy implements LearnedEvictionPolicy {
         this.sampled = sampledOf(model, metadata);
     }
 
-    /** The seed of the candidate sampling of a model trained on sampled candidates. */
-    public static final long SAMPLING_SEED = ResidentIndex.SAMPLING_SEED;
 
     /**
      * Whether a model was trained on candidates sampled from the whole resident set: its
@@ -121,7 +119,7 @@ public final class ReflexEvictionPolicy implements LearnedEvictionPolicy {
         if (gatherer == null) {
             int objects = cache.objectCount();
             gatherer = new LearnedCandidates(HitHistory.orNull(objects, hitHistory),
-                    sampled ? new SampledCandidates(objects, SAMPLING_SEED) : null);
+                    sampled ? new SampledCandidates(objects, ResidentIndex.SAMPLING_SEED) : null);
         }
         return gatherer;
     }
