@@ -21,7 +21,7 @@ package io.reflex.engine.eviction;
  * predicted farthest and, where the model answers admission, declines an incoming object predicted
  * farther than that victim ({@link NextAccessLoop}).
  *
- * <p>The logarithms run in vector lanes over a column ({@link EvictionFeatures#log1pScaled}, exact
+ * <p>The logarithms run in vector lanes over the rows as laid out ({@link EvictionFeatures#log1pScaled}, exact
  * lane-wise arithmetic, the same bits in every JIT tier), so the trainer, the simulator and the
  * hosts, which all encode through this class, feed a model identical inputs.
  *
@@ -45,11 +45,16 @@ public final class HistoryFeatures {
 
     private static final float TICKS = 1f / 16f;
     private static final float BYTES = (float) (1 / (30 * Math.log(2)));
+    /**
+     * Turns a value encoded in the tick unit into the byte unit: {@code L(x) · BYTES_PER_TICK_UNIT}
+     * is exactly {@code ln(1 + x) · BYTES} (the tick unit divides by 16, exactly, and this
+     * multiplies by 16 · BYTES, exactly a float), so the size column needs no pass of its own.
+     */
+    private static final float BYTES_PER_TICK_UNIT = 16f * BYTES;
 
     private final int capacity;
-    /** Raw values, column-major: {@code raw[c * capacity + row]}. */
+    /** Raw values, row-major as the model reads them: {@code raw[row * WIDTH + c]}. */
     private final float[] raw;
-    private final float[] encoded;
 
     /** Room for {@code rows} objects per decision (K candidates, plus one for an incoming object). */
     public HistoryFeatures(int rows) {
@@ -58,7 +63,6 @@ public final class HistoryFeatures {
         }
         capacity = rows;
         raw = new float[WIDTH * rows];
-        encoded = new float[WIDTH * rows];
     }
 
     public int capacity() {
@@ -122,9 +126,7 @@ public final class HistoryFeatures {
                         + " (must be finite and >= 0" + (gap ? ", or -1 for an unknown gap)" : ")"));
             }
         }
-        for (int c = 0; c < WIDTH; c++) {
-            raw[c * capacity + row] = values[from + c];
-        }
+        System.arraycopy(values, from, raw, row * WIDTH, WIDTH);
     }
 
     private void common(int row, AccessHistory history, int slot, long sizeBytes) {
@@ -135,18 +137,18 @@ public final class HistoryFeatures {
             put(GAP + i, row, history.gap(slot, i));
         }
         for (int i = 0; i < AccessHistory.EDCS; i++) {
-            raw[(EDC + i) * capacity + row] = history.edc(slot, i);
+            raw[row * WIDTH + EDC + i] = history.edc(slot, i);
         }
         put(SIZE, row, sizeBytes);
     }
 
     private void put(int column, int row, long value) {
-        raw[column * capacity + row] = value;
+        raw[row * WIDTH + column] = value;
     }
 
     /** The raw value of a column for a row set since the last encoding (for tests and parity checks). */
     public float raw(int row, int column) {
-        return raw[column * capacity + row];
+        return raw[row * WIDTH + column];
     }
 
     /**
@@ -157,25 +159,19 @@ public final class HistoryFeatures {
         if (n < 0 || n > rows || rows > capacity) {
             throw new IllegalArgumentException("n " + n + ", rows " + rows + ", capacity " + capacity);
         }
-        // one vector pass over every column (rows past n are computed and never read: cheaper than
-        // eleven short passes with their masked tails), then the size column again in its own unit
-        EvictionFeatures.log1pScaled(raw, 0, WIDTH * capacity, TICKS, encoded, 0);
-        EvictionFeatures.log1pScaled(raw, SIZE * capacity, n, BYTES, encoded, SIZE * capacity);
-        for (int r = 0; r < rows; r++) {
+        // One vector pass over the rows in the model's own layout (no transposition), every column in
+        // the tick unit; then, per row, the size column into its unit and the unknown gaps to -1.
+        EvictionFeatures.log1pScaled(raw, 0, n * WIDTH, TICKS, out, offset);
+        for (int r = 0; r < n; r++) {
             int p = offset + r * WIDTH;
-            if (r >= n) {
-                java.util.Arrays.fill(out, p, p + WIDTH, 0f);
-                continue;
-            }
-            for (int c = 0; c < WIDTH; c++) {
-                out[p + c] = encoded[c * capacity + r];
-            }
+            out[p + SIZE] *= BYTES_PER_TICK_UNIT;
             for (int i = 0; i < AccessHistory.DELTAS; i++) {
-                if (raw[(GAP + i) * capacity + r] < 0) {
+                if (raw[r * WIDTH + GAP + i] < 0) {
                     out[p + GAP + i] = -1f;
                 }
             }
         }
+        java.util.Arrays.fill(out, offset + n * WIDTH, offset + rows * WIDTH, 0f);
     }
 
     /**

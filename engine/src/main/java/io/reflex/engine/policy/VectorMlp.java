@@ -5,6 +5,7 @@ import io.reflex.engine.onnx.Dense;
 import io.reflex.engine.onnx.Layer;
 import io.reflex.engine.onnx.MlpGraph;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -368,6 +369,14 @@ final class VectorMlp {
         }
         for (int r0 = 0; r0 < rows; r0 += L) {
             int n = Math.min(L, rows - r0);
+            if (!fold && n <= L / 8) {
+                // A tail of one or two rows (the incoming object's row after K = 64 candidates) would
+                // cost a whole lane block; a row by itself takes about a tenth of that, same bits.
+                for (int r = r0; r < r0 + n; r++) {
+                    evaluateInLaneOrder(in, r * inputWidth, out, r * outputWidth, s.a, s.b);
+                }
+                continue;
+            }
             float[] x = s.a;
             transposeBlock(in, r0, n, x, skipFrom, skipTo);
             float[] y = s.b;
@@ -392,6 +401,45 @@ final class VectorMlp {
                 }
             }
         }
+    }
+
+    /**
+     * One row of a plain chain with exactly the arithmetic a lane of {@link #laneDense} gives it: each
+     * output starts from its bias and takes one fused multiply-add per input, inputs in order. The
+     * outputs run in vector lanes instead of the rows ({@code p} and {@code q} need
+     * {@code maxWidth} floats), so a row scored alone and a row scored in a block get the same bits.
+     */
+    private void evaluateInLaneOrder(float[] in, int inOff, float[] out, int outOff, float[] p, float[] q) {
+        float[] x = in;
+        int off = inOff;
+        float[] y = p;
+        for (Stage st : trunk) {
+            if (st.dense) {
+                for (int ob = 0; ob < st.outPadded; ob += L) {
+                    denseVectorInLaneOrder(st, x, off, y, ob);
+                }
+            } else {
+                for (int i = 0; i < st.in; i += L) {
+                    VectorMask<Float> m = SPECIES.indexInRange(i, st.in);
+                    activation(FloatVector.fromArray(SPECIES, x, off + i, m), st.activation, st.alpha).intoArray(y, i);
+                }
+            }
+            x = y;
+            off = 0;
+            y = y == p ? q : p;
+        }
+        System.arraycopy(x, off, out, outOff, outputWidth);
+    }
+
+    /** Outputs {@code ob .. ob+L} of a dense stage for one row: one accumulator, inputs in order. */
+    private static void denseVectorInLaneOrder(Stage st, float[] x, int xOff, float[] y, int ob) {
+        final float[] w = st.weightsT;
+        final int stride = st.outPadded;
+        FloatVector a = FloatVector.fromArray(SPECIES, st.bias, ob);
+        for (int i = 0, wi = ob; i < st.in; i++, wi += stride) {
+            a = FloatVector.broadcast(SPECIES, x[xOff + i]).fma(FloatVector.fromArray(SPECIES, w, wi), a);
+        }
+        activation(a, st.activation, st.alpha).intoArray(y, ob);
     }
 
     /** {@code bias + W[from..to) · row0[from..to)}: the shared columns' part of the first layer, once per call. */

@@ -74,6 +74,61 @@ class EvaluateRowsTest {
     }
 
     @Test
+    void aRowScoresTheSameBitsWhereverItFallsInACall() {
+        PropertyCheck.tries(40).forAll(
+                g -> new PlacementCase(g.ints(1, 24), g.ints(1, 40), g.ints(1, 3), g.ints(0, 4), g.ints(0, 3),
+                        g.anyLong()),
+                PlacementCase::check);
+    }
+
+    /**
+     * {@code blocks} whole lane blocks and a tail of one or two rows (the incoming object's row after
+     * K = 64 candidates, which the fast path scores by itself), each row's outputs then compared bit
+     * for bit with the same row scored inside a full block of other rows.
+     */
+    private record PlacementCase(int inputs, int hidden, int outputs, int blocks, int activation, long seed) {
+        void check() throws IOException {
+            int lanes = VectorMlp.lanes();
+            int rows = blocks * lanes + 1 + (int) Math.floorMod(seed, Math.max(1, lanes / 8));
+            Path file = Files.createTempFile("reflex-rows-placement", ".onnx");
+            try {
+                OnnxModelWriter.of(MlpGraph.randomChain(seed, HIDDEN[activation], inputs, hidden, hidden, outputs))
+                        .fixedBatch(1).write(file);
+                try (Policy fast = PolicyLoader.builder().backend(Backend.VECTOR).build().load(file);
+                     Policy.Evaluator e = fast.newEvaluator()) {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    float[] in = new float[rows * inputs];
+                    for (int i = 0; i < in.length; i++) {
+                        in[i] = (float) r.nextGaussian();
+                    }
+                    float[] all = new float[rows * outputs];
+                    e.evaluateRows(in, rows, all);
+                    float[] block = new float[lanes * inputs];
+                    float[] blockOut = new float[lanes * outputs];
+                    for (int k = 0; k < rows; k++) {
+                        for (int i = 0; i < block.length; i++) {
+                            block[i] = (float) r.nextGaussian();
+                        }
+                        int at = k % lanes;
+                        System.arraycopy(in, k * inputs, block, at * inputs, inputs);
+                        e.evaluateRows(block, lanes, blockOut);
+                        for (int o = 0; o < outputs; o++) {
+                            int row = k;
+                            int out = o;
+                            assertEquals(Float.floatToRawIntBits(blockOut[at * outputs + o]),
+                                    Float.floatToRawIntBits(all[k * outputs + o]),
+                                    () -> "row " + row + " of " + rows + ", output " + out + ": alone in its call's tail "
+                                            + "it scores other bits than inside a full lane block");
+                        }
+                    }
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    @Test
     void onnxRuntimeEvaluatesRowsOneByOneWithTheSameResults() throws IOException {
         Path file = Files.createTempFile("reflex-rows-ort", ".onnx");
         try {
