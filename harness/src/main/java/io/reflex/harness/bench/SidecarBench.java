@@ -10,8 +10,7 @@ import io.reflex.harness.nginx.SidecarProcess;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.nn.VectorCpuBackend;
-import io.reflex.trainer.rl.DqnConfig;
-import io.reflex.trainer.rl.EvictionTraining;
+import io.reflex.trainer.rl.NextAccessTraining;
 import io.reflex.trainer.workload.TrapWorkload;
 
 import java.io.IOException;
@@ -162,7 +161,7 @@ public final class SidecarBench {
                     (double) stockHits / stockRequests, activeNanos == 0 ? 0 : activeEvictions / (activeNanos / 1e9),
                     runNanos == 0 ? 0 : total.evictions() / (runNanos / 1e9), total.evictions(),
                     total.get("policy_evictions"), total.get("decisions"), total.roundTrips(), stockRps, reflexRps,
-                    o.model() != null ? o.model().toString() : "trained on trap seed " + (o.seed() + 1), o.maxSize(),
+                    o.model() != null ? o.model().toString() : "history-1, trained on trap seed " + (o.seed() + 1), o.maxSize(),
                     sidecarRequests, trace.objectCount(), Prometheus.percentile(sidecarLatency, 0.99) * 1e6, p99ByRound,
                     o.drain() == null ? null : new EvictionDrain(o.drain(), log).run(build, origin, model, work.resolve("drain")));
         } finally {
@@ -174,19 +173,22 @@ public final class SidecarBench {
         return NginxServer.options(build.stock(), dir, origin.port()).maxSize(o.maxSize()).managerSleep("10ms").start();
     }
 
-    /** Trains the eviction policy on the trap workload of the next seed (held out from the replay). */
+    /**
+     * Trains the default eviction policy ({@code history-1}, K = 64 sampled candidates: what
+     * {@code train eviction} writes by default) on the trap workload of the next seed, held out
+     * from the replay.
+     */
     private Path train(Path out) {
         long trainSeed = o.seed() + 1;
         log.printf(Locale.ROOT, "sidecar bench: training the eviction policy on trap seed %d (%d steps)%n", trainSeed,
                 o.trainSteps());
         log.flush();
         Trace train = TrapWorkload.builder().seed(trainSeed).requests(o.requests()).build().toTrace();
-        int[] widths = {EvictionTraining.K * 6, 64, 64, EvictionTraining.K + 1};
-        DqnConfig config = DqnConfig.builder().network(DqnConfig.Network.DUELING).widths(widths).steps(o.trainSteps())
-                .batchSize(128).gamma(0.9)
-                .cqlAlpha(0).learningRate(1e-3).semiMarkov(true).seed(trainSeed).build();
-        EvictionTraining.trainAndExport(train, List.of(Capacity.parse(o.maxSize().toUpperCase(Locale.ROOT) + "B")),
-                EvictionTraining.Behaviour.defaults(trainSeed), config, new VectorCpuBackend(), out, null);
+        NextAccessTraining.Settings d = NextAccessTraining.Settings.defaults(trainSeed);
+        NextAccessTraining.Settings settings = new NextAccessTraining.Settings(d.k(), d.candidates(), d.admission(),
+                d.rounds(), d.decisionsPerReplay(), d.hidden(), o.trainSteps(), d.batch(), d.learningRate(), d.seed());
+        NextAccessTraining.trainAndExport(train, List.of(Capacity.parse(o.maxSize().toUpperCase(Locale.ROOT) + "B")),
+                settings, new VectorCpuBackend(), out, null);
         return out;
     }
 
