@@ -87,6 +87,8 @@ public final class NextAccessLoop implements AutoCloseable {
         private final float[] scores = new float[k + 1];
         private boolean admit;
         private FallbackCause lastCause;
+        /** Candidates in the last decision (0 before any). */
+        private int decided;
 
         private Decider() {
         }
@@ -119,17 +121,54 @@ public final class NextAccessLoop implements AutoCloseable {
                     scores[r] += SIZE_WEIGHT * input[r * HistoryFeatures.WIDTH + HistoryFeatures.SIZE];
                 }
             }
-            // ties (a saturated network scores many rows alike) go to the least recently accessed,
-            // so the choice never depends on the order the candidates were drawn in
-            int victim = 0;
-            for (int i = 1; i < n; i++) {
-                if (scores[i] > scores[victim] || scores[i] == scores[victim]
+            decided = n;
+            int victim = best(n, 0L);
+            admit = !(incoming && admission && scores[n] > scores[victim]);
+            return victim;
+        }
+
+        /**
+         * The candidate to evict first among those not in {@code taken} (bit {@code i} for
+         * position {@code i}). Ties (a saturated network scores many rows alike) go to the least
+         * recently accessed, so the choice never depends on the order the candidates were drawn in.
+         */
+        private int best(int n, long taken) {
+            int victim = -1;
+            for (int i = 0; i < n; i++) {
+                if ((taken & (1L << i)) != 0) {
+                    continue;
+                }
+                if (victim < 0 || scores[i] > scores[victim] || scores[i] == scores[victim]
                         && features.raw(i, HistoryFeatures.RECENCY) > features.raw(victim, HistoryFeatures.RECENCY)) {
                     victim = i;
                 }
             }
-            admit = !(incoming && admission && scores[n] > scores[victim]);
             return victim;
+        }
+
+        /**
+         * The last decision's candidates in eviction order, for a host that frees room for several
+         * writes per decision: writes up to {@code max} positions into {@code out}, the
+         * {@link #decide} victim first, then the next farthest predicted (the next least recently
+         * accessed after a fallback), and returns how many. Allocation-free; O(n · max).
+         *
+         * @throws IllegalStateException if no decision was made yet
+         */
+        public int victims(int max, int[] out) {
+            if (decided == 0) {
+                throw new IllegalStateException("no decision yet");
+            }
+            if (max < 0 || max > out.length) {
+                throw new IllegalArgumentException("max " + max + " for " + out.length + " positions");
+            }
+            int count = Math.min(max, decided);
+            long taken = 0L;
+            for (int j = 0; j < count; j++) {
+                int v = best(decided, taken);
+                out[j] = v;
+                taken |= 1L << v;
+            }
+            return count;
         }
 
         /** Whether the last decision admits the incoming object (true when it had none). */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -120,6 +121,30 @@ class NextAccessLoopTest {
             assertEquals(FallbackCause.NO_POLICY, d.lastCause());
             assertEquals(0, victim);
             assertTrue(d.admit());
+        }
+    }
+
+    @Test
+    void victimsComeInEvictionOrderTheDecisionsVictimFirst() {
+        try (NextAccessLoop loop = loop(recencyModel("lru.onnx", 1f), false); NextAccessLoop.Decider d = loop.newDecider()) {
+            assertThrows(IllegalStateException.class, () -> d.victims(1, new int[1]), "no decision yet");
+            fill(d.features(), new AccessHistory(4));
+            int victim = d.decide(3, false);
+            int[] out = new int[4];
+
+            assertEquals(3, d.victims(4, out), "at most the candidates decided on");
+            assertArrayEquals(new int[] {0, 2, 1}, java.util.Arrays.copyOf(out, 3), "last accesses 10, 20, 30: oldest first");
+            assertEquals(victim, out[0]);
+            assertEquals(2, d.victims(2, out));
+            assertArrayEquals(new int[] {0, 2}, java.util.Arrays.copyOf(out, 2));
+            assertThrows(IllegalArgumentException.class, () -> d.victims(5, out));
+        }
+        try (NextAccessLoop loop = loop(recencyModel("mru.onnx", -1f), false); NextAccessLoop.Decider d = loop.newDecider()) {
+            fill(d.features(), new AccessHistory(4));
+            d.decide(3, false);
+            int[] out = new int[3];
+            d.victims(3, out);
+            assertArrayEquals(new int[] {1, 2, 0}, out, "under -recency the most recently used goes first");
         }
     }
 

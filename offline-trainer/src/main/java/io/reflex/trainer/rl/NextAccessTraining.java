@@ -11,6 +11,7 @@ import io.reflex.engine.runtime.SwapResult;
 import io.reflex.trainer.cache.CacheSimulator;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.SimulationOptions;
+import io.reflex.trainer.cache.SimulationResult;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.policy.learned.NextAccessPolicy;
 import io.reflex.trainer.nn.ComputeBackend;
@@ -108,10 +109,13 @@ public final class NextAccessTraining {
         double loss = Double.NaN;
         int rows = 0;
         for (int round = 0; round < settings.rounds(); round++) {
+            StringBuilder replays = new StringBuilder();
             for (int c = 0; c < capacities.size(); c++) {
                 NextAccessSamples samples = new NextAccessSamples(trace, settings.k(), settings.decisionsPerReplay(),
                         settings.seed() * 1_000_003L + round * 101L + c);
-                replay(trace, capacities.get(c), settings, round == 0 ? null : out, samples);
+                SimulationResult replayed = replay(trace, capacities.get(c), settings, round == 0 ? null : out, samples);
+                replays.append(String.format(java.util.Locale.ROOT, "%s%.4f at %s", c == 0 ? "" : ", ",
+                        replayed.hitRatio(), capacities.get(c)));
                 pool.add(samples);
             }
             rows = pool.stream().mapToInt(NextAccessSamples::rowCount).sum();
@@ -129,7 +133,8 @@ public final class NextAccessTraining {
             loss = fit(network, x, y, rows, settings);
             export(network, x, rows, settings.contract(), out);
             if (progress != null) {
-                progress.accept(String.format(java.util.Locale.ROOT, "round %d: %,d rows, loss %.5f", round + 1, rows, loss));
+                progress.accept(String.format(java.util.Locale.ROOT, "round %d: replayed under %s, hit ratio %s; %,d rows, loss %.5f",
+                        round + 1, round == 0 ? "LRU over the candidates" : "round " + round + "'s model", replays, rows, loss));
             }
         }
         return new Result(out, rows, (System.nanoTime() - start) / 1e9, loss);
@@ -144,7 +149,8 @@ public final class NextAccessTraining {
     }
 
     /** One replay under LRU over the candidates ({@code model} null) or under {@code model}, observed. */
-    private static void replay(Trace trace, Capacity capacity, Settings settings, Path model, NextAccessSamples samples) {
+    private static SimulationResult replay(Trace trace, Capacity capacity, Settings settings, Path model,
+                                           NextAccessSamples samples) {
         NextAccessLoop loop = null;
         if (model != null) {
             PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of(), Duration.ZERO);
@@ -156,7 +162,7 @@ public final class NextAccessTraining {
             loop = NextAccessLoop.builder().k(settings.k()).admission(settings.admission()).store(store).noDeadline().build();
         }
         try (NextAccessPolicy behaviour = new NextAccessPolicy(settings.contract(), loop, samples, 0)) {
-            CacheSimulator.replay(trace, capacity, behaviour, SimulationOptions.defaults());
+            return CacheSimulator.replay(trace, capacity, behaviour, SimulationOptions.defaults());
         }
     }
 
