@@ -2,10 +2,14 @@ package io.reflex.trainer.rl;
 
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
+import io.reflex.engine.eviction.NextAccessLoop;
+import io.reflex.engine.policy.PolicyLoader;
+import io.reflex.engine.runtime.PolicyStore;
 import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.trainer.cache.CacheSimulator;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.PolicySetup;
+import io.reflex.trainer.cache.SimulationResult;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.TraceBuilder;
 import io.reflex.trainer.cache.policy.PolicyCatalog;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -70,6 +75,40 @@ class NextAccessTrainingTest {
         double learned = hitRatio(model, test, c);
         assertTrue(r.rows() > 1_000, "rows " + r.rows());
         assertTrue(learned > lru + 0.15, "learned " + learned + " against LRU " + lru);
+    }
+
+    @Test
+    void aServedModelEvictingEightPerDecisionDecidesAnEighthAsOftenAndStillBeatsLru() {
+        Trace train = loopWithHotKeys(12_000, 1);
+        Trace test = loopWithHotKeys(12_000, 2);
+        Capacity c = Capacity.entries(100);
+        Path model = dir.resolve("loop8.onnx");
+        NextAccessTraining.Settings settings = small(1, false);
+        NextAccessTraining.trainAndExport(train, List.of(c), settings, new VectorCpuBackend(), model, null);
+
+        Served one = serve(model, settings, test, c, 1);
+        Served eight = serve(model, settings, test, c, 8);
+        double lru = CacheSimulator.replay(test, c, PolicyCatalog.create("lru", new PolicySetup(test, c, 1))).hitRatio();
+
+        long evictions = eight.result().evictions();
+        assertTrue(evictions <= 8 * eight.decisions() && eight.decisions() * 6 < one.decisions(),
+                "decisions " + one.decisions() + " (one victim each) and " + eight.decisions() + " (up to eight) for "
+                        + evictions + " evictions");
+        assertTrue(eight.result().hitRatio() > lru + 0.1, "eight per decision " + eight.result().hitRatio() + ", one "
+                + one.result().hitRatio() + ", LRU " + lru);
+    }
+
+    private record Served(SimulationResult result, long decisions) {
+    }
+
+    private static Served serve(Path model, NextAccessTraining.Settings s, Trace trace, Capacity c, int victims) {
+        PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of(), Duration.ZERO);
+        assertTrue(store.offer(model).accepted());
+        NextAccessLoop loop = NextAccessLoop.builder().k(s.k()).store(store).noDeadline().build();
+        try (NextAccessPolicy p = new NextAccessPolicy(s.contract(), loop, null, 0, victims)) {
+            SimulationResult r = CacheSimulator.replay(trace, c, p);
+            return new Served(r, p.decisions());
+        }
     }
 
     @Test

@@ -55,6 +55,8 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
     private AccessHistory history;
     private SampledCandidates sampler;
     private int[] admittedAt;
+    private final int victimsPerDecision;
+    private final int[] positions;
     private int pendingVictim = -1;
     private long declined;
 
@@ -65,6 +67,25 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
      * @param latencySamples decision latencies to keep
      */
     public NextAccessPolicy(EvictionModel model, NextAccessLoop loop, Observer observer, int latencySamples) {
+        this(model, loop, observer, latencySamples, 1);
+    }
+
+    /**
+     * As above, evicting up to {@code victimsPerDecision} candidates per decision, in the decider's
+     * eviction order ({@link NextAccessLoop.Decider#victims}), as a host that frees room for several
+     * writes with one decision does (the Caffeine adapter's {@code victimsPerDecision}); without a
+     * decider, one.
+     *
+     * @throws IllegalArgumentException if {@code victimsPerDecision} is not in [1, K]
+     */
+    public NextAccessPolicy(EvictionModel model, NextAccessLoop loop, Observer observer, int latencySamples,
+                            int victimsPerDecision) {
+        if (victimsPerDecision < 1 || victimsPerDecision > model.k()) {
+            throw new IllegalArgumentException("victims per decision must be in [1, " + model.k() + "], got "
+                    + victimsPerDecision);
+        }
+        this.victimsPerDecision = victimsPerDecision;
+        this.positions = new int[victimsPerDecision];
         if (!model.readsHistory()) {
             throw new IllegalArgumentException("a next-access policy serves " + HistoryFeatures.SCHEMA + " models, not "
                     + model.schema());
@@ -137,7 +158,14 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
         if (victim < 0 || !cache.isResident(victim)) {
             victim = decide(cache, false, -1);
         }
-        cache.evict(victim);
+        if (decider == null || victimsPerDecision == 1) {
+            cache.evict(victim);
+            return;
+        }
+        int count = decider.victims(victimsPerDecision, positions);
+        for (int j = 0; j < count; j++) {
+            cache.evict(objects[positions[j]]);
+        }
     }
 
     /**
