@@ -42,13 +42,19 @@ final class SidecarCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "0", description = "Candidates per decision; must match the model (default: the model's).")
     int k;
 
-    @Option(names = "--deadline", defaultValue = "250us", description = "Policy deadline; later decisions are LRU (default ${DEFAULT-VALUE}).")
+    @Option(names = "--deadline", defaultValue = SidecarConfig.DEFAULT_DEADLINE,
+            description = "Policy deadline; later decisions are LRU (default ${DEFAULT-VALUE}).")
     String deadline;
 
-    @Option(names = "--poll", defaultValue = "1s", description = "How often the model file is checked (default ${DEFAULT-VALUE}).")
+    @Option(names = "--poll", defaultValue = SidecarConfig.DEFAULT_POLL,
+            description = "How often the model file is checked (default ${DEFAULT-VALUE}).")
     String poll;
 
-    @Option(names = "--spin", defaultValue = "0us",
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "" + SidecarConfig.DEFAULT_WARMUP_REQUESTS,
+            description = "Round trips the sidecar makes to itself before publishing the socket, so NGINX's first requests meet compiled code (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--spin", defaultValue = SidecarConfig.DEFAULT_SPIN,
             description = "How long a connection is polled for the next frame before blocking (default ${DEFAULT-VALUE}: block at once; pays off only with a spare core).")
     String spin;
 
@@ -61,7 +67,7 @@ final class SidecarCommand implements Callable<Integer> {
         try {
             config = SidecarConfig.builder().socket(socket).model(model).metricsPort(metricsPort).k(k)
                     .deadline(SidecarConfig.parseDuration(deadline)).modelPollInterval(SidecarConfig.parseDuration(poll))
-                    .spin(SidecarConfig.parseDuration(spin)).build();
+                    .warmupRequests(warmup).spin(SidecarConfig.parseDuration(spin)).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reflex.engine.onnx.MlpGraph;
 import io.reflex.engine.onnx.OnnxModelWriter;
+import io.reflex.sidecar.SidecarMain;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -35,6 +37,17 @@ class SidecarCommandTest {
         StringWriter err = new StringWriter();
         int exit = ReflexCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void bothLaunchersTakeTheSameOptions() {
+        CommandLine sidecar = new CommandLine(new SidecarCommand());
+        List<String> cli = sidecar.getCommandSpec().options().stream()
+                .filter(o -> !o.usageHelp() && !o.versionHelp())
+                .map(CommandLine.Model.OptionSpec::longestName)
+                .sorted().toList();
+        assertEquals(SidecarMain.OPTIONS.stream().sorted().toList(), cli,
+                "./reflex sidecar and SidecarMain (how the tests and the bench start a sidecar) take one option list");
     }
 
     @Test

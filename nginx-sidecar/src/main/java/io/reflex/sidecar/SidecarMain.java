@@ -5,6 +5,7 @@ import io.reflex.sidecar.server.SidecarLog;
 import io.reflex.sidecar.server.SidecarServer;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,10 +15,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * plain {@code java -cp ... io.reflex.sidecar.SidecarMain --socket PATH --model FILE} (the
  * integration tests and {@code ./reflex sidecar bench} start it this way, as a process of its own).
  *
- * <p>Options: {@code --socket PATH --model FILE [--metrics-port P] [--k K] [--deadline 250us]
- * [--poll 1s] [--warmup N] [--spin 100us]}. A bad option exits 2 with one line naming it; a start-up failure exits 1.
+ * <p>Options: {@link #OPTIONS}, the same as {@code ./reflex sidecar}'s (a test holds the two
+ * launchers to one list), with the defaults of {@link SidecarConfig}. A bad option exits 2 with one
+ * line naming it; a start-up failure exits 1.
  */
 public final class SidecarMain {
+
+    /** Every option of both launchers, each taking a value. */
+    public static final List<String> OPTIONS = List.of("--socket", "--model", "--metrics-port", "--k", "--deadline",
+            "--poll", "--warmup", "--spin");
 
     private SidecarMain() {
     }
@@ -98,8 +104,8 @@ public final class SidecarMain {
                 case "--poll" -> b.modelPollInterval(SidecarConfig.parseDuration(v));
                 case "--warmup" -> b.warmupRequests(integer(name, v));
                 case "--spin" -> b.spin(SidecarConfig.parseDuration(v));
-                default -> throw new IllegalArgumentException("unknown option " + name
-                        + " (options: --socket --model --metrics-port --k --deadline --poll --warmup --spin)");
+                default -> throw new IllegalArgumentException("unknown option " + name + " (options: "
+                        + String.join(" ", OPTIONS) + ")");
             }
         }
         return b.build();

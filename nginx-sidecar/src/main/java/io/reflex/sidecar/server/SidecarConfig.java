@@ -1,5 +1,8 @@
 package io.reflex.sidecar.server;
 
+import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.runtime.DecisionDeadline;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +30,17 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
 
     /** Linux's {@code sun_path} holds 108 bytes including the terminating NUL. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
+    /**
+     * The default policy deadline, as both launchers print and parse it: half of NGINX's 500 µs
+     * {@code reflex_timeout}, leaving the rest to the socket round trip.
+     */
+    public static final String DEFAULT_DEADLINE = "250us";
+    /** The default model-file poll interval. */
+    public static final String DEFAULT_POLL = "1s";
+    /** The default spin before a handler blocks (none). */
+    public static final String DEFAULT_SPIN = "0us";
+    /** The default number of warm-up round trips before the socket is published. */
+    public static final int DEFAULT_WARMUP_REQUESTS = 20_000;
 
     public SidecarConfig {
         Objects.requireNonNull(socket, "socket");
@@ -35,12 +49,10 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
             throw new IllegalArgumentException("socket path " + socket.toAbsolutePath() + " is longer than "
                     + MAX_SOCKET_PATH_BYTES + " bytes (the Unix socket limit)");
         }
-        if (k < 0 || k > 64) {
-            throw new IllegalArgumentException("k must be in [1, 64] (or 0 for the model's), got " + k);
+        if (k != 0) {
+            EvictionModel.requireK(k);   // 0 is the model's own
         }
-        if (deadline.isNegative() || deadline.isZero() || deadline.compareTo(Duration.ofSeconds(1)) > 0) {
-            throw new IllegalArgumentException("deadline must be in (0, 1 s], got " + deadline);
-        }
+        DecisionDeadline.require(deadline);
         if (metricsPort < -1 || metricsPort > 65535) {
             throw new IllegalArgumentException("metrics port must be in [0, 65535] (or -1 for none), got " + metricsPort);
         }
@@ -99,13 +111,13 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
         private Path socket;
         private Path model;
         private int k;
-        private Duration deadline = Duration.ofNanos(250_000);
+        private Duration deadline = parseDuration(DEFAULT_DEADLINE);
         private int metricsPort = -1;
-        private Duration poll = Duration.ofSeconds(1);
+        private Duration poll = parseDuration(DEFAULT_POLL);
         private int maxConnections = 64;
         private Duration stall = Duration.ofSeconds(5);
-        private int warmup = 20_000;
-        private Duration spin = Duration.ZERO;
+        private int warmup = DEFAULT_WARMUP_REQUESTS;
+        private Duration spin = parseDuration(DEFAULT_SPIN);
 
         private Builder() {
         }
@@ -126,10 +138,7 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
             return this;
         }
 
-        /**
-         * The policy's deadline (default 250 µs: half of NGINX's 500 µs budget, leaving the rest to
-         * the socket round trip).
-         */
+        /** The policy's deadline ({@link #DEFAULT_DEADLINE}; validated by {@link DecisionDeadline#require}). */
         public Builder deadline(Duration deadline) {
             this.deadline = Objects.requireNonNull(deadline, "deadline");
             return this;
