@@ -59,8 +59,8 @@ final class BenchCaffeineCommand implements Callable<Integer> {
     @Option(names = "--headroom", description = "The adapter's headroom, a fraction of the capacity in [0, 0.25] (default 1/128; 0: each decision frees only its victim mask).")
     double headroom = ReflexCache.DEFAULT_HEADROOM;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the keys and the untrained model (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Option(names = "--resident", description = "Keys the read phase holds and reads, Zipf-skewed, in a cache of twice that capacity (default 50000).")
     int resident = CaffeineBench.DEFAULT_RESIDENT;
@@ -88,7 +88,7 @@ final class BenchCaffeineCommand implements Callable<Integer> {
 
     private Map<String, Object> inThisJvm(EvictionLoop.Layout untrained) throws Exception {
         spec.commandLine().getErr().println("bench caffeine: throughput rounds, then trap and zipf replays...");
-        CaffeineBench.Result r = new CaffeineBench(model, untrained, seed, rounds, headroom, resident).run();
+        CaffeineBench.Result r = new CaffeineBench(model, untrained, seedOption.value(), rounds, headroom, resident).run();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("read_throughput_ratio", round(r.readOpsReflex() / r.readOpsCaffeine()));
         out.put("write_throughput_ratio", round(r.writeOpsReflex() / r.writeOpsCaffeine()));
@@ -118,7 +118,7 @@ final class BenchCaffeineCommand implements Callable<Integer> {
 
     private Map<String, Object> medianOfForks() throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("bench", "caffeine", "--json", "--forks", "1", "--layout", layout,
-                "--rounds", Integer.toString(rounds), "--headroom", Double.toString(headroom), "--seed", Long.toString(seed),
+                "--rounds", Integer.toString(rounds), "--headroom", Double.toString(headroom), "--seed", Long.toString(seedOption.value()),
                 "--resident", Integer.toString(resident)));
         if (model != null) {
             args.addAll(List.of("--model", model.toAbsolutePath().toString()));

@@ -48,16 +48,16 @@ final class BenchCommand implements Runnable {
         @Option(names = "--warmup", defaultValue = "100000", description = "Untimed decisions first (default ${DEFAULT-VALUE}).")
         int warmup;
 
-        @Option(names = "--seed", defaultValue = "42", description = "Seed of the weights and inputs (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Override
         public Integer call() throws Exception {
             Args.require(spec.commandLine(), iterations >= 100 && warmup >= 0, "--iterations must be >= 100 and --warmup >= 0");
             PrintWriter out = spec.commandLine().getOut();
             spec.commandLine().getErr().println("bench inference: " + iterations + " decisions per backend per model...");
-            List<InferenceBench.Result> results = new InferenceBench(iterations, warmup, seed)
-                    .run(InferenceBench.referenceModels(seed));
+            List<InferenceBench.Result> results = new InferenceBench(iterations, warmup, seedOption.value())
+                    .run(InferenceBench.referenceModels(seedOption.value()));
             if (json.enabled()) {
                 List<Map<String, Object>> models = new ArrayList<>();
                 for (InferenceBench.Result r : results) {
@@ -77,7 +77,7 @@ final class BenchCommand implements Runnable {
                 Map<String, Object> root = new LinkedHashMap<>();
                 root.put("models", models);
                 root.put("iterations", iterations);
-                root.put("seed", seed);
+                root.put("seed", seedOption.value());
                 Json.print(out, root);
             } else {
                 out.printf("%-24s %-14s %10s %10s %10s %10s %8s %12s%n", "model", "layers", "vec p50", "vec p99",
@@ -111,14 +111,14 @@ final class BenchCommand implements Runnable {
         @Option(names = "--threads", defaultValue = "2", description = "Deciding threads during the swaps (default ${DEFAULT-VALUE}).")
         int threads;
 
-        @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Override
         public Integer call() throws Exception {
             Args.require(spec.commandLine(), swaps >= 1 && threads >= 1 && threads <= 64, "--swaps must be >= 1 and --threads in [1, 64]");
             spec.commandLine().getErr().println("bench runtime: " + swaps + " swaps under " + threads + " deciding threads...");
-            RuntimeBench.Result r = new RuntimeBench(swaps, threads, seed).run();
+            RuntimeBench.Result r = new RuntimeBench(swaps, threads, seedOption.value()).run();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("metrics_overhead_ns", Inference.round(r.metricsOverheadNs()));
             out.put("runtime_overhead_ns", Inference.round(r.runtimeOverheadNs()));
@@ -184,8 +184,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--iterations", defaultValue = "300000", description = "Decisions per phase (default ${DEFAULT-VALUE}).")
         int iterations;
 
-        @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Override
         public Integer call() throws Exception {
@@ -196,7 +196,7 @@ final class BenchCommand implements Runnable {
             int[] widths = hidden != null ? hidden : l == EvictionLoop.Layout.JOINT ? new int[] {64, 64} : new int[] {16, 16};
             Args.require(spec.commandLine(), k >= 1 && k <= 64 && iterations >= 1000 && widths.length > 0,
                     "--k must be in [1, 64], --iterations >= 1000, --hidden non-empty");
-            print(new EvictionBench(k, l, widths, iterations, seed).run());
+            print(new EvictionBench(k, l, widths, iterations, seedOption.value()).run());
             return 0;
         }
 
@@ -205,7 +205,7 @@ final class BenchCommand implements Runnable {
             Args.require(spec.commandLine(), k >= 1 && k <= 64 && iterations >= 1000 && widths.length > 0
                     && (candidates.equals("sampled") || candidates.equals("lru")),
                     "--k must be in [1, 64], --iterations >= 1000, --hidden non-empty, --candidates sampled or lru");
-            print(new NextAccessBench(k, candidates.equals("sampled"), widths, iterations, seed).run());
+            print(new NextAccessBench(k, candidates.equals("sampled"), widths, iterations, seedOption.value()).run());
             return 0;
         }
 

@@ -68,8 +68,8 @@ final class EvaluateCommand implements Runnable {
         @Option(names = "--threads", defaultValue = "0", description = "Replays at once (default: one per core).")
         int threads;
 
-        @Option(names = "--seed", defaultValue = "42", description = "Seed of randomised baselines (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Override
         public Integer call() throws Exception {
@@ -85,7 +85,7 @@ final class EvaluateCommand implements Runnable {
                     data.length(), data.objectCount(), capacities.size(), baselines.size());
             int pool = threads <= 0 ? Runtime.getRuntime().availableProcessors() : threads;
             long start = System.nanoTime();
-            EvictionEvaluation.Outcome o = EvictionEvaluation.run(model, data, capacities, baselines, seed, pool);
+            EvictionEvaluation.Outcome o = EvictionEvaluation.run(model, data, capacities, baselines, seedOption.value(), pool);
             double seconds = (System.nanoTime() - start) / 1e9;
             PrintWriter out = cli.getOut();
             if (json.enabled()) {

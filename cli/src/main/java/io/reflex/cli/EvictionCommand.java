@@ -61,8 +61,8 @@ final class EvictionCommand implements Runnable {
                 description = "Evaluate this model as reflex on every trace instead of training one per trace.")
         Path model;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of training and randomised policies (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Option(names = "--policies", split = ",", paramLabel = "P1,P2",
                 description = "Policies (default: the standard twelve and reflex); without reflex nothing is trained.")
@@ -104,7 +104,7 @@ final class EvictionCommand implements Runnable {
             int pool = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
             long start = System.nanoTime();
             EvictionSuite.Outcome o = EvictionSuite.run(suite, entries,
-                    new EvictionSuite.Settings(names, model, modelDir, SuiteTraining.standard(), seed, pool, err));
+                    new EvictionSuite.Settings(names, model, modelDir, SuiteTraining.standard(), seedOption.value(), pool, err));
             double seconds = (System.nanoTime() - start) / 1e9;
             err.printf(Locale.ROOT, "eviction suite: %d traces, %d cells in %.1f s%n", entries.size(), o.summary().cells(),
                     seconds);
@@ -175,7 +175,7 @@ final class EvictionCommand implements Runnable {
             root.put("manifest", suite.file().toString());
             root.put("name", suite.name());
             root.put("split", suite.split());
-            root.put("seed", seed);
+            root.put("seed", seedOption.value());
             root.put("policies", names);
             root.put("seconds", round(seconds));
             root.put("traces", rows);

@@ -104,8 +104,8 @@ final class MatchingCommand implements Runnable {
         @Option(names = "--save-models", paramLabel = "DIR", description = "Keep the exported ONNX scorers in DIR.")
         Path saveModels;
 
-        @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Seed of data, sampling and training (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Mixin
         JsonOption json;
@@ -117,7 +117,7 @@ final class MatchingCommand implements Runnable {
             try {
                 rule = ExpertRule.byName(expert);
                 settings = new MatchingExperiment.Settings(rhos, slack, rule, capacity,
-                        weightBound == null ? Double.NaN : weightBound, epochs, hidden, seed, candidateLimit, shortfallWeight, saveModels);
+                        weightBound == null ? Double.NaN : weightBound, epochs, hidden, seedOption.value(), candidateLimit, shortfallWeight, saveModels);
                 check(trainInstances >= 1 && trainInstances <= 10_000_000, "--train-instances must be in [1, 10000000]");
                 check(epochs >= 1 && epochs <= 100_000, "--epochs must be in [1, 100000]");
                 check(candidateLimit >= 0, "--candidate-limit must be >= 0");
@@ -162,11 +162,11 @@ final class MatchingCommand implements Runnable {
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
                 }
-                return MatchingExperiment.synthetic(g, instances == null ? 1000 : instances, trainInstances, seed);
+                return MatchingExperiment.synthetic(g, instances == null ? 1000 : instances, trainInstances, seedOption.value());
             }
             EdgeList edges = EdgeList.read(Path.of(data));   // a malformed file fails here, naming file and line
             try {
-                return MatchingExperiment.file(edges, offline, online, instances == null ? 1 : instances, trainInstances, seed);
+                return MatchingExperiment.file(edges, offline, online, instances == null ? 1 : instances, trainInstances, seedOption.value());
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }

@@ -85,8 +85,8 @@ final class OpeCommand implements Runnable {
         @Option(names = "--switch-tau", defaultValue = "10", paramLabel = "T", description = "Switch-DR's weight threshold (default ${DEFAULT-VALUE}).")
         double switchTau;
 
-        @Option(names = "--seed", defaultValue = "7", paramLabel = "S", description = "Seed of the simulators (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Mixin
         JsonOption json;
@@ -96,7 +96,7 @@ final class OpeCommand implements Runnable {
             OpeBenchmark.Settings settings;
             try {
                 settings = new OpeBenchmark.Settings(seeds, decisions, episodes,
-                        new OpeSettings(resamples, level, 0, switchTau, OpeSettings.DEFAULTS.ridge(), 1), sequenceResamples, seed);
+                        new OpeSettings(resamples, level, 0, switchTau, OpeSettings.DEFAULTS.ridge(), 1), sequenceResamples, seedOption.value());
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -210,8 +210,8 @@ final class OpeCommand implements Runnable {
         @Option(names = "--switch-tau", defaultValue = "10", paramLabel = "T", description = "Switch-DR's weight threshold (default ${DEFAULT-VALUE}).")
         double switchTau;
 
-        @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the bootstrap (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Mixin
         JsonOption json;
@@ -221,7 +221,7 @@ final class OpeCommand implements Runnable {
             OpeSettings settings;
             TargetRule rule;
             try {
-                settings = new OpeSettings(resamples, level, seed, switchTau, OpeSettings.DEFAULTS.ridge(), gamma);
+                settings = new OpeSettings(resamples, level, seedOption.value(), switchTau, OpeSettings.DEFAULTS.ridge(), gamma);
                 rule = TargetRule.parse(target);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -300,8 +300,8 @@ final class OpeCommand implements Runnable {
         @Option(names = "--epsilon", defaultValue = "0.3", paramLabel = "E", description = "Exploration of the bandit (default ${DEFAULT-VALUE}).")
         double epsilon;
 
-        @Option(names = "--seed", defaultValue = "7", paramLabel = "S", description = "Seed of the simulator and the log (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Mixin
         JsonTextOption json;
@@ -327,7 +327,7 @@ final class OpeCommand implements Runnable {
             root.put("log", logDir.toString());
             root.put("task", task);
             if (task.equals("bandit")) {
-                SyntheticBandit env = SyntheticBandit.standard(seed);
+                SyntheticBandit env = SyntheticBandit.standard(seedOption.value());
                 OnnxModelWriter.of(env.behaviourScorer().toGraph()).fixedBatch(1).write(incumbent);
                 OnnxModelWriter.of(env.targetScorer().toGraph()).fixedBatch(1).write(candidate);
                 OnnxModelWriter.of(env.behaviourScorer().negated().toGraph()).fixedBatch(1).write(worse);
@@ -343,8 +343,8 @@ final class OpeCommand implements Runnable {
                     if (!swap.accepted()) {
                         throw new IllegalStateException(incumbent + ": " + swap.reason());
                     }
-                    r = SimulatedTraffic.run(env, session, new EpsilonGreedy(epsilon, OpeBenchmark.mix(seed, 1)), writer.forLoop("bandit"),
-                            decisions, seed);
+                    r = SimulatedTraffic.run(env, session, new EpsilonGreedy(epsilon, OpeBenchmark.mix(seedOption.value(), 1)), writer.forLoop("bandit"),
+                            decisions, seedOption.value());
                 }
                 root.put("decisions", r.decisions());
                 root.put("mean_reward", OpeFormat.round(r.meanReward()));
@@ -353,11 +353,11 @@ final class OpeCommand implements Runnable {
                 root.put("true_value_candidate", OpeFormat.round(env.value(new TargetPolicy(env.targetScorer(), TargetRule.GREEDY))));
                 root.put("true_value_worse", OpeFormat.round(env.value(new TargetPolicy(env.behaviourScorer().negated(), TargetRule.GREEDY))));
             } else {
-                SequentialTask env = SequentialTask.standard(seed);
+                SequentialTask env = SequentialTask.standard(seedOption.value());
                 OnnxModelWriter.of(env.behaviourScorer().toGraph()).fixedBatch(1).write(incumbent);
                 OnnxModelWriter.of(env.targetScorer().toGraph()).fixedBatch(1).write(candidate);
                 OnnxModelWriter.of(env.behaviourScorer().negated().toGraph()).fixedBatch(1).write(worse);
-                var data = env.log(decisions, env.behaviourScorer(), new SoftmaxSelector(1.0, OpeBenchmark.mix(seed, 1)), seed);
+                var data = env.log(decisions, env.behaviourScorer(), new SoftmaxSelector(1.0, OpeBenchmark.mix(seedOption.value(), 1)), seedOption.value());
                 try (DecisionLogWriter writer = DecisionLogWriter.builder(logDir).capacity(1 << 16)
                         .maxFeatures(env.featureCount()).open()) {
                     SimulatedTraffic.write(data, writer.forLoop("sequential"), 1);

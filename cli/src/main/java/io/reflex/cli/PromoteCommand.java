@@ -65,8 +65,8 @@ final class PromoteCommand implements Callable<Integer> {
     @Option(names = "--switch-tau", defaultValue = "10", paramLabel = "T", description = "Switch-DR's weight threshold (default ${DEFAULT-VALUE}).")
     double switchTau;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the bootstrap (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Mixin
     JsonTextOption json;
@@ -76,7 +76,7 @@ final class PromoteCommand implements Callable<Integer> {
         PromotionGate gate;
         TargetRule rule;
         try {
-            gate = new PromotionGate(estimator, new OpeSettings(resamples, level, seed, switchTau,
+            gate = new PromotionGate(estimator, new OpeSettings(resamples, level, seedOption.value(), switchTau,
                     OpeSettings.DEFAULTS.ridge(), 1));
             rule = TargetRule.parse(target);
         } catch (IllegalArgumentException e) {

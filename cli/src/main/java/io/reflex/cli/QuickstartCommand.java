@@ -64,8 +64,8 @@ final class QuickstartCommand implements Callable<Integer> {
             description = "Where the models, the real trace and the report go (default ${DEFAULT-VALUE}).")
     Path outDir;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the training (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Option(names = "--train-seed", defaultValue = "1",
             description = "Seed of the trap training trace (default ${DEFAULT-VALUE}).")
@@ -111,9 +111,9 @@ final class QuickstartCommand implements Callable<Integer> {
         PrintWriter err = cli.getErr();
         long start = System.nanoTime();
         Files.createDirectories(outDir);
-        NextAccessTraining.Settings d = NextAccessTraining.Settings.defaults(seed);
+        NextAccessTraining.Settings d = NextAccessTraining.Settings.defaults(seedOption.value());
         NextAccessTraining.Settings settings = new NextAccessTraining.Settings(k, d.candidates(), d.admission(),
-                d.rounds(), d.decisionsPerReplay(), d.hidden(), steps, d.batch(), d.learningRate(), seed);
+                d.rounds(), d.decisionsPerReplay(), d.hidden(), steps, d.batch(), d.learningRate(), seedOption.value());
         int threads = Runtime.getRuntime().availableProcessors();
 
         Trace real = realTrace(err);
@@ -188,7 +188,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 widths(settings), k, settings.rounds(), steps, decisions, fallbacks);
         String version = String.join(" ", spec.root().version());
         String footer = String.format(Locale.ROOT, "./reflex quickstart --seed %d --train-seed %d --eval-seeds %s "
-                        + "--sizes %s --real-sizes %s --steps %d --k %d%s   (%s, %s)", seed, trainSeed,
+                        + "--sizes %s --real-sizes %s --steps %d --k %d%s   (%s, %s)", seedOption.value(), trainSeed,
                 join(evalSeeds), String.join(",", sizes), String.join(",", realSizes), steps, k,
                 requests > 0 ? " --requests " + requests : "", version, LocalDate.now(ZoneOffset.UTC));
         EvictionReport.write(report, intro, sections, List.of(), allLatencies, footer);

@@ -54,8 +54,8 @@ final class RecommendCommand implements Runnable {
                 description = "movielens-csv, movielens-udata or synthetic.")
         String format;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of every draw (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Option(names = "--users", defaultValue = "1000", description = "Synthetic users (default ${DEFAULT-VALUE}).")
         int users;
@@ -104,14 +104,14 @@ final class RecommendCommand implements Runnable {
                     default -> throw new IllegalArgumentException("--split must be pca or kmeans, got " + split);
                 };
                 RecommendEvaluation.Builder b = RecommendEvaluation.builder().depth(depth).branching(branching)
-                        .split(method).treePopularityWeight(treePopularityWeight).epochs(epochs).alpha(alpha).seed(seed);
+                        .split(method).treePopularityWeight(treePopularityWeight).epochs(epochs).alpha(alpha).seed(seedOption.value());
                 if (modelDir != null) {
                     b.modelDir(modelDir);
                 }
                 evaluation = b.build();
                 if (format.equals("synthetic")) {
                     data = SyntheticRatings.builder().users(users).items(items).ratingsPerUser(ratingsPerUser)
-                            .seed(seed).build().generate();
+                            .seed(seedOption.value()).build().generate();
                 } else {
                     RatingsFormat f = RatingsFormat.fromLabel(format);
                     if (ratings == null) {

@@ -91,8 +91,8 @@ final class SidecarCommand implements Callable<Integer> {
         @Option(names = "--requests", defaultValue = "30000", description = "Trap workload requests per run (default ${DEFAULT-VALUE}).")
         int requests;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Trap workload seed of the replay; the model trains on seed + 1 (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Option(names = "--model", paramLabel = "MODEL.onnx", description = "Serve this model instead of training one.")
         Path model;
@@ -151,7 +151,7 @@ final class SidecarCommand implements Callable<Integer> {
                 Args.require(cli, Files.isRegularFile(script), "--nginx-build-script: file not found: %s", script);
             }
             PrintWriter err = cli.getErr();
-            SidecarBench.Result r = new SidecarBench(new SidecarBench.Options(script, requests, seed, model,
+            SidecarBench.Result r = new SidecarBench(new SidecarBench.Options(script, requests, seedOption.value(), model,
                     maxSize.toLowerCase(Locale.ROOT), connections, rounds, timeout, trainSteps,
                     drainObjects == 0 ? null : new EvictionDrain.Settings(drainObjects, 1000, "2g", "4m", drainFiles,
                             drainSleep, timeout, connections, drainLoad)), err).run();
@@ -178,7 +178,7 @@ final class SidecarCommand implements Callable<Integer> {
             out.put("max_size", r.maxSize());
             out.put("objects", r.objects());
             out.put("rounds", rounds);
-            out.put("seed", seed);
+            out.put("seed", seedOption.value());
             out.put("model", r.model());
             EvictionDrain.Result d = r.drain();
             if (d != null) {

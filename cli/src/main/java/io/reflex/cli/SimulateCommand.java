@@ -68,8 +68,8 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Replays run at once (default: one per core).")
     int threads;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of randomised policies (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Option(names = "--window", defaultValue = "0", paramLabel = "N",
             description = "Also report the hit ratio of every window of N requests (JSON: window_hit_ratios).")
@@ -103,7 +103,7 @@ final class SimulateCommand implements Callable<Integer> {
         SimulationOptions options = SimulationOptions.builder().windowRequests(window > 0 ? window : 10_000).build();
         long start = System.nanoTime();
         List<SimulationResult> results = SimulationMatrix.run(data, names, capacities,
-                (name, capacity) -> PolicyCatalog.create(name, new PolicySetup(data, capacity, seed)), options, pool);
+                (name, capacity) -> PolicyCatalog.create(name, new PolicySetup(data, capacity, seedOption.value())), options, pool);
         double seconds = (System.nanoTime() - start) / 1e9;
         err.printf(Locale.ROOT, "simulate: %d replays (%d policies x %d sizes) on %d threads in %.1f s%n", results.size(),
                 names.size(), capacities.size(), Math.min(pool, results.size()), seconds);

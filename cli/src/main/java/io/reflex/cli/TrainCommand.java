@@ -70,8 +70,8 @@ final class TrainCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "MODEL.onnx", description = "Where to write the model.")
         Path out;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of exploration, initial weights and batches (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Mixin
         JsonTextOption json;
@@ -182,11 +182,11 @@ final class TrainCommand implements Runnable {
             DqnConfig config;
             EvictionTraining.Behaviour behaviour;
             try {
-                config = config(k, seed, steps, batch, network, hidden, gamma, cqlAlpha, learningRate, semiMarkov, hindsight);
+                config = config(k, seedOption.value(), steps, batch, network, hidden, gamma, cqlAlpha, learningRate, semiMarkov, hindsight);
                 if (!candidates.equals("lru") && !candidates.equals("sampled")) {
                     throw new IllegalArgumentException("--candidates must be lru or sampled, got '" + candidates + "'");
                 }
-                behaviour = new EvictionTraining.Behaviour(k, epsilon, costDiscount, sizeExponent, rounds, seed, hitHistory,
+                behaviour = new EvictionTraining.Behaviour(k, epsilon, costDiscount, sizeExponent, rounds, seedOption.value(), hitHistory,
                         candidates.equals("sampled"), evictionCost);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
@@ -216,7 +216,7 @@ final class TrainCommand implements Runnable {
         }
 
         private Integer nextAccess(CommandLine cli, TraceFormat traceFormat, List<Capacity> capacities) throws Exception {
-            NextAccessTraining.Settings d = NextAccessTraining.Settings.defaults(seed);
+            NextAccessTraining.Settings d = NextAccessTraining.Settings.defaults(seedOption.value());
             NextAccessTraining.Settings settings;
             try {
                 EvictionModel.Candidates c = candidates == null ? d.candidates() : switch (candidates) {
@@ -227,7 +227,7 @@ final class TrainCommand implements Runnable {
                 int[] widths = hidden == null ? d.hidden() : hidden.stream().mapToInt(Integer::intValue).toArray();
                 settings = new NextAccessTraining.Settings(k == null ? d.k() : k, c, admission,
                         rounds == null ? d.rounds() : rounds, decisions, widths, steps == null ? d.steps() : steps,
-                        batch == null ? d.batch() : batch, (float) learningRate, seed);
+                        batch == null ? d.batch() : batch, (float) learningRate, seedOption.value());
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
             }

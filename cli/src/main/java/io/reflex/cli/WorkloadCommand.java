@@ -33,8 +33,8 @@ final class WorkloadCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "KIND", description = "trap (Cold-RL's adversarial workload), zipf, bursts.")
     String kind;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of every draw (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    SeedOption seedOption;
 
     @Option(names = "--out", required = true, paramLabel = "FILE",
             description = "Output CSV (compressed when it ends in .gz, .xz or .zst).")
@@ -59,7 +59,7 @@ final class WorkloadCommand implements Callable<Integer> {
             if (requests < 0 || objects < 0) {
                 throw new IllegalArgumentException("--requests and --objects must be >= 0");
             }
-            workload = WorkloadKind.fromLabel(kind).create(seed, requests, objects);
+            workload = WorkloadKind.fromLabel(kind).create(seedOption.value(), requests, objects);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }
@@ -91,7 +91,7 @@ final class WorkloadCommand implements Callable<Integer> {
         if (json.enabled()) {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("kind", workload.kind());
-            root.put("seed", seed);
+            root.put("seed", seedOption.value());
             root.put("requests", written);
             root.put("objects", distinct.cardinality());
             root.put("out", out.toString());
@@ -99,7 +99,7 @@ final class WorkloadCommand implements Callable<Integer> {
             Json.print(stdout, root);
         } else {
             stdout.printf(Locale.ROOT, "wrote %s: %s workload, seed %d, %,d requests over %,d objects (%.1f s)%n", out,
-                    workload.kind(), seed, written, distinct.cardinality(), seconds);
+                    workload.kind(), seedOption.value(), written, distinct.cardinality(), seconds);
             stdout.flush();
         }
         return 0;
