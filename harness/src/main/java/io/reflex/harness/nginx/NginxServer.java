@@ -5,8 +5,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -234,15 +238,28 @@ public final class NginxServer implements AutoCloseable {
      * {@code max_size}: in file-system blocks).
      */
     public long cacheBytes() throws IOException {
-        try (Stream<Path> files = Files.walk(options.dir.resolve("cache"))) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return (Files.size(p) + 4095) / 4096 * 4096;
-                } catch (IOException gone) {
-                    return 0;     // deleted by the cache manager meanwhile
+        long[] bytes = {0};
+        // The cache manager deletes files (and NGINX renames temporary ones) while this walks: an
+        // entry gone between its listing and its attributes is simply not counted (Files.walk would
+        // throw NoSuchFileException for it).
+        Files.walkFileTree(options.dir.resolve("cache"), new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    bytes[0] += (attrs.size() + 4095) / 4096 * 4096;
                 }
-            }).sum();
-        }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        return bytes[0];
     }
 
     /**

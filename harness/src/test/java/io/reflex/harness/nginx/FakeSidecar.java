@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A misbehaving sidecar on a real Unix socket, for NGINX's side of the contract: it either answers
- * correct VICTIMS frames too late, or answers garbage (seeded) of many kinds.
+ * correct VICTIMS frames too late, or answers garbage of eight kinds, taken in a fixed rotation
+ * across all connections (an ERROR reply first, then noise, ...), so that however few decisions a
+ * loaded machine lets NGINX make, the first two replies already show both fallbacks a test counts.
+ * Only the noise's bytes are drawn (seeded).
  */
 final class FakeSidecar implements AutoCloseable {
 
@@ -29,6 +32,9 @@ final class FakeSidecar implements AutoCloseable {
     private final Path socket;
     final AtomicLong requests = new AtomicLong();
     final AtomicLong replies = new AtomicLong();
+    /** The garbage kinds in the order they are sent: an ERROR reply, noise, then the rest. */
+    private static final int[] ROTATION = {5, 0, 1, 2, 3, 4, 6, 7};
+    private final AtomicLong garbageSent = new AtomicLong();
 
     FakeSidecar(Path socket, Mode mode, long delayNanos, long seed) throws IOException {
         this.socket = socket;
@@ -66,7 +72,8 @@ final class FakeSidecar implements AutoCloseable {
                     }
                     write(ch, frame(8 + 8, 1, 2, in.count(), in.requestId()).putLong(1L).flip());
                 } else {
-                    write(ch, garbage(random, in.count(), in.requestId()));
+                    int kind = ROTATION[(int) (garbageSent.getAndIncrement() % ROTATION.length)];
+                    write(ch, garbage(kind, random, in.count(), in.requestId()));
                 }
                 replies.incrementAndGet();
             }
@@ -82,9 +89,9 @@ final class FakeSidecar implements AutoCloseable {
         return b.putInt(length).put((byte) version).put((byte) type).putShort((short) count).putInt((int) id);
     }
 
-    /** One of eight kinds of wrong reply. */
-    private static ByteBuffer garbage(SplittableRandom r, int k, long id) {
-        switch (r.nextInt(8)) {
+    /** Wrong reply {@code kind} of eight. */
+    private static ByteBuffer garbage(int kind, SplittableRandom r, int k, long id) {
+        switch (kind) {
             case 0: {                                   // noise
                 byte[] b = new byte[1 + r.nextInt(40)];
                 r.nextBytes(b);
