@@ -15,7 +15,7 @@ public sealed interface LogDamage permits LogDamage.Skipped, LogDamage.MissingSe
     /** One line naming the file, the offset and what was lost. */
     String describe();
 
-    private static String records(long n) {
+    private static String count(long n) {
         return n + (n == 1 ? " record" : " records");
     }
 
@@ -44,7 +44,7 @@ public sealed interface LogDamage permits LogDamage.Skipped, LogDamage.MissingSe
         public String describe() {
             return segment + " at byte " + offset + ": " + length + " bytes skipped ("
                     + (tornTail ? "torn tail" : "corrupt") + ": " + reason + ")"
-                    + (recordsLost > 0 ? ", " + records(recordsLost) + " lost" : "");
+                    + (recordsLost > 0 ? ", " + count(recordsLost) + " lost" : "");
         }
     }
 
@@ -66,7 +66,7 @@ public sealed interface LogDamage permits LogDamage.Skipped, LogDamage.MissingSe
 
         @Override
         public String describe() {
-            return segment + " at byte 0: missing; " + records(records) + " (sequences " + firstSequence + ".."
+            return segment + ": missing; " + count(records) + " (sequences " + firstSequence + ".."
                     + (firstSequence + records - 1) + ") are not in the log";
         }
     }
