@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -29,7 +30,8 @@ import java.util.zip.CRC32C;
  * continues right after the last record read; anything else is corruption. A gap between one
  * segment's last record and the next segment's name, with nothing skipped, is a missing segment.
  * Format 1 segments (before records were framed) are read too; there a failed record ends its
- * segment, as format 1 cannot resynchronise. Every damage is also logged as a warning.
+ * segment, as format 1 cannot resynchronise. Every damage is also logged as a warning, or handed to
+ * the listener given to {@link #onDamage}.
  *
  * <p>Not thread-safe. Segments are memory-mapped one at a time, never copied onto the heap; records
  * are allocated as they are delivered (this is the offline side).
@@ -45,6 +47,7 @@ public final class DecisionLogReader {
     private final Path dir;
     private final CRC32C crc = new CRC32C();
     private final List<LogDamage> damage = new ArrayList<>();
+    private Consumer<LogDamage> onDamage = d -> LOG.log(Level.WARNING, "decision log: " + d.describe());
     private long tornTails;
     private long records;
     private int segments;
@@ -67,6 +70,12 @@ public final class DecisionLogReader {
             throw new UncheckedIOException(new NoSuchFileException(dir.toString(), null, "decision log directory not found"));
         }
         return new DecisionLogReader(dir);
+    }
+
+    /** Sends each damage to {@code listener} as it is found, instead of logging it as a warning (the default). */
+    public DecisionLogReader onDamage(Consumer<LogDamage> listener) {
+        this.onDamage = Objects.requireNonNull(listener, "listener");
+        return this;
     }
 
     /** Delivers every valid record in sequence order; the counts and the damage then describe this pass. */
@@ -216,7 +225,7 @@ public final class DecisionLogReader {
 
     private void report(LogDamage d) {
         damage.add(d);
-        LOG.log(Level.WARNING, "decision log: " + d.describe());
+        onDamage.accept(d);
     }
 
     /** The segment's format (1 or 2), or 0 with {@link #problem} saying why its header is unreadable. */
