@@ -5,34 +5,60 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
  * Reads a decision log directory back, segment by segment in sequence order, checking every
- * record's length and CRC32C. A record that is cut short or fails its checksum ends its segment: the
- * rest of that segment is a torn tail (a crash mid-write), skipped with a warning and counted in
- * {@link #tornTailsSkipped()}; reading goes on with the next segment. A segment whose header is not a
- * Reflex log is skipped the same way.
+ * record's framing, length, CRC32C and sequence number, and reports what it could not read as
+ * {@link LogDamage}, each with its file and offset.
  *
- * <p>Not thread-safe. Segments are read whole into memory one at a time; records are allocated as
- * they are delivered (this is the offline side).
+ * <p>A record that fails a check is skipped: the reader scans forward for the next record magic
+ * whose record checks out and carries a later sequence number, so damage costs only the records it
+ * touches. The skipped range is a torn tail (what a crash mid-write leaves, counted in
+ * {@link #tornTailsSkipped()}) when it runs to the end of its segment and the next segment's name
+ * continues right after the last record read; anything else is corruption. A gap between one
+ * segment's last record and the next segment's name, with nothing skipped, is a missing segment.
+ * Format 1 segments (before records were framed) are read too; there a failed record ends its
+ * segment, as format 1 cannot resynchronise. Every damage is also logged as a warning, or handed to
+ * the listener given to {@link #onDamage}.
+ *
+ * <p>Not thread-safe. Segments are memory-mapped one at a time, never copied onto the heap; records
+ * are allocated as they are delivered (this is the offline side).
  */
 public final class DecisionLogReader {
 
     private static final System.Logger LOG = System.getLogger(DecisionLogReader.class.getName());
 
+    /** A skipped range running to its segment's end: torn tail or corruption, told by the next segment's name. */
+    private record Pending(Path segment, long offset, long length, String reason, boolean wholeSegment) {
+    }
+
     private final Path dir;
+    private final CRC32C crc = new CRC32C();
+    private final List<LogDamage> damage = new ArrayList<>();
+    private Consumer<LogDamage> onDamage = d -> LOG.log(Level.WARNING, "decision log: " + d.describe());
     private long tornTails;
     private long records;
+    private int segments;
     private long nextSequence;
+    /** The sequence the log should hold next, from the records read and the segments' names; -1 before the first. */
+    private long expected;
+    private Pending pending;
+    /** Why the last {@link #header} or {@link #record} call found nothing valid. */
+    private String problem;
+    /** The payload length of the last valid record. */
+    private int length;
 
     private DecisionLogReader(Path dir) {
         this.dir = dir;
@@ -46,24 +72,51 @@ public final class DecisionLogReader {
         return new DecisionLogReader(dir);
     }
 
-    /** Delivers every valid record in sequence order. */
+    /** Sends each damage to {@code listener} as it is found, instead of logging it as a warning (the default). */
+    public DecisionLogReader onDamage(Consumer<LogDamage> listener) {
+        this.onDamage = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** Delivers every valid record in sequence order; the counts and the damage then describe this pass. */
     public void forEach(Consumer<LogRecord> sink) {
+        damage.clear();
+        tornTails = 0;
+        records = 0;
+        segments = 0;
+        nextSequence = 0;
+        expected = -1;
+        pending = null;
         for (Path segment : segments(dir)) {
             readSegment(segment, sink);
         }
+        boundary(-1);
     }
 
-    /** Torn tails (and unreadable segment headers) skipped so far. */
+    /** Torn tails (a crash's partial writes) skipped in the last pass. */
     public long tornTailsSkipped() {
         return tornTails;
     }
 
-    /** Valid records delivered so far. */
+    /** Valid records delivered in the last pass. */
     public long records() {
         return records;
     }
 
-    /** One past the last valid record's sequence, after {@link #forEach}: where a writer resumes. */
+    /** Segment files read in the last pass. */
+    public int segments() {
+        return segments;
+    }
+
+    /** Every skipped range and missing segment of the last pass, in log order. */
+    public List<LogDamage> damage() {
+        return List.copyOf(damage);
+    }
+
+    /**
+     * One past the last valid record's sequence (or the first sequence of a later segment with a
+     * readable header), after {@link #forEach}: where a writer resumes.
+     */
     public long nextSequence() {
         return nextSequence;
     }
@@ -77,61 +130,220 @@ public final class DecisionLogReader {
     }
 
     private void readSegment(Path segment, Consumer<LogRecord> sink) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(segment);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read decision log segment " + segment, e);
+        long first = LogFormat.nameSequence(segment.getFileName().toString());
+        boundary(first);
+        segments++;
+        ByteBuffer b = map(segment);
+        int version = header(b, first);
+        if (version != 0) {
+            nextSequence = Math.max(nextSequence, first);
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < LogFormat.HEADER_BYTES
-                || !Arrays.equals(bytes, 0, 8, LogFormat.MAGIC, 0, 8)
-                || b.getInt(LogFormat.HEADER_VERSION) != LogFormat.FORMAT_VERSION) {
-            tornTails++;
-            LOG.log(Level.WARNING, "skipping {0}: not a Reflex decision log segment of format {1} ({2} bytes)",
-                    segment, LogFormat.FORMAT_VERSION, bytes.length);
-            return;
+        if (version == LogFormat.FORMAT_VERSION_1) {
+            readFormat1(segment, b, first, sink);
+        } else {
+            // An unreadable header may still precede framed records: look for them.
+            readFramed(segment, b, version == 0 ? 0 : LogFormat.HEADER_BYTES, version == 0 ? problem : null, sink);
         }
-        long sequence = b.getLong(LogFormat.HEADER_FIRST_SEQUENCE);
-        int pos = LogFormat.HEADER_BYTES;
-        CRC32C crc = new CRC32C();
-        while (pos < bytes.length) {
-            String problem = null;
-            int length = 0;
-            if (bytes.length - pos < LogFormat.RECORD_HEADER_BYTES) {
-                problem = "a record header cut short";
-            } else {
-                length = b.getInt(pos);
-                if (length < 2 || length > bytes.length - pos - LogFormat.RECORD_HEADER_BYTES) {
-                    problem = "a record of length " + length + " that does not fit";
-                } else {
-                    crc.reset();
-                    crc.update(bytes, pos + LogFormat.RECORD_HEADER_BYTES, length);
-                    if ((int) crc.getValue() != b.getInt(pos + LogFormat.RECORD_CRC)) {
-                        problem = "a record failing its CRC32C";
-                    }
+    }
+
+    private void readFramed(Path segment, ByteBuffer b, int pos, String headerProblem, Consumer<LogRecord> sink) {
+        int size = b.limit();
+        int skipFrom = headerProblem == null ? -1 : 0;
+        String reason = headerProblem;
+        while (pos < size) {
+            LogRecord r = record(b, pos);
+            if (r == null) {
+                if (skipFrom < 0) {
+                    skipFrom = pos;
+                    reason = problem;
                 }
+                pos = nextMagic(b, pos + 1);
+                continue;
             }
-            LogRecord record = null;
-            if (problem == null) {
-                try {
-                    record = parse(b, pos + LogFormat.RECORD_HEADER_BYTES, length, sequence);
-                } catch (RuntimeException e) {
-                    problem = "an unreadable record (" + e.getMessage() + ")";
-                }
+            if (skipFrom >= 0) {
+                skipped(new LogDamage.Skipped(segment, skipFrom, pos - skipFrom, false, r.sequence() - expected, reason));
+                skipFrom = -1;
             }
-            if (problem != null) {
-                tornTails++;
-                LOG.log(Level.WARNING, "skipping the torn tail of {0} at byte {1}: {2}; {3} bytes dropped",
-                        segment, pos, problem, bytes.length - pos);
-                break;
-            }
-            sink.accept(record);
-            records++;
-            sequence++;
+            deliver(r, sink);
             pos += LogFormat.RECORD_HEADER_BYTES + length;
         }
-        nextSequence = Math.max(nextSequence, sequence);
+        if (skipFrom >= 0) {
+            pending = new Pending(segment, skipFrom, size - skipFrom, reason,
+                    skipFrom == 0 && size >= LogFormat.HEADER_BYTES);
+        }
+    }
+
+    private void readFormat1(Path segment, ByteBuffer b, long first, Consumer<LogRecord> sink) {
+        int size = b.limit();
+        int pos = LogFormat.HEADER_BYTES;
+        for (long sequence = first; pos < size; sequence++) {
+            LogRecord r = recordFormat1(b, pos, sequence);
+            if (r == null) {
+                pending = new Pending(segment, pos, size - pos, problem, false);
+                return;
+            }
+            deliver(r, sink);
+            pos += LogFormat.V1_RECORD_HEADER_BYTES + length;
+        }
+    }
+
+    private void deliver(LogRecord r, Consumer<LogRecord> sink) {
+        sink.accept(r);
+        records++;
+        expected = r.sequence() + 1;
+        nextSequence = Math.max(nextSequence, expected);
+    }
+
+    /**
+     * Settles what lies between the records read so far and {@code nextFirst}, the next segment's
+     * first sequence (-1 at the end of the log): a pending skipped range is a torn tail when nothing
+     * is missing after it, and a gap with nothing skipped is a missing segment.
+     */
+    private void boundary(long nextFirst) {
+        if (expected < 0) {
+            expected = nextFirst;
+            return;
+        }
+        long gap = nextFirst < 0 ? 0 : nextFirst - expected;
+        if (pending != null) {
+            Pending p = pending;
+            pending = null;
+            boolean torn = gap <= 0 && !p.wholeSegment();
+            skipped(new LogDamage.Skipped(p.segment(), p.offset(), p.length(), torn, Math.max(0, gap), p.reason()));
+        } else if (gap > 0) {
+            report(new LogDamage.MissingSegment(dir.resolve(LogFormat.segmentName(expected)), expected, gap));
+        }
+        expected = Math.max(expected, nextFirst);
+    }
+
+    private void skipped(LogDamage.Skipped s) {
+        if (s.tornTail()) {
+            tornTails++;
+        }
+        report(s);
+    }
+
+    private void report(LogDamage d) {
+        damage.add(d);
+        onDamage.accept(d);
+    }
+
+    /** The segment's format (1 or 2), or 0 with {@link #problem} saying why its header is unreadable. */
+    private int header(ByteBuffer b, long nameFirst) {
+        if (b.limit() < LogFormat.HEADER_BYTES) {
+            problem = "a header cut short";
+            return 0;
+        }
+        for (int i = 0; i < LogFormat.MAGIC.length; i++) {
+            if (b.get(i) != LogFormat.MAGIC[i]) {
+                problem = "not a Reflex decision log header";
+                return 0;
+            }
+        }
+        int version = b.getInt(LogFormat.HEADER_VERSION);
+        int check = b.getInt(LogFormat.HEADER_CHECK);
+        long first = b.getLong(LogFormat.HEADER_FIRST_SEQUENCE);
+        boolean valid = version == LogFormat.FORMAT_VERSION ? check == LogFormat.headerCheck(first)
+                : version == LogFormat.FORMAT_VERSION_1 && check == 0;
+        if (!valid) {
+            problem = "a header of format " + version + " failing its check";
+            return 0;
+        }
+        if (first != nameFirst) {
+            problem = "a header naming first sequence " + first + ", not the file name's";
+            return 0;
+        }
+        return version;
+    }
+
+    /** The framed record at {@code pos}, or null with {@link #problem} saying why there is none. */
+    private LogRecord record(ByteBuffer b, int pos) {
+        int size = b.limit();
+        if (size - pos < LogFormat.RECORD_HEADER_BYTES) {
+            problem = "a record header cut short";
+            return null;
+        }
+        if (b.getInt(pos) != LogFormat.RECORD_MAGIC) {
+            problem = "no record magic";
+            return null;
+        }
+        int n = b.getInt(pos + LogFormat.RECORD_LENGTH);
+        if (n < 2 || n > LogFormat.MAX_PAYLOAD_BYTES || n > size - pos - LogFormat.RECORD_HEADER_BYTES) {
+            problem = "a record of length " + n + " that does not fit";
+            return null;
+        }
+        if (crc(b, pos + LogFormat.RECORD_LENGTH, pos + LogFormat.RECORD_HEADER_BYTES + n)
+                != b.getInt(pos + LogFormat.RECORD_CRC)) {
+            problem = "a record failing its CRC32C";
+            return null;
+        }
+        return checked(b, pos + LogFormat.RECORD_HEADER_BYTES, n, b.getLong(pos + LogFormat.RECORD_SEQUENCE));
+    }
+
+    /** The format 1 record at {@code pos}, or null with {@link #problem} saying why there is none. */
+    private LogRecord recordFormat1(ByteBuffer b, int pos, long sequence) {
+        int size = b.limit();
+        if (size - pos < LogFormat.V1_RECORD_HEADER_BYTES) {
+            problem = "a record header cut short";
+            return null;
+        }
+        int n = b.getInt(pos);
+        if (n < 2 || n > size - pos - LogFormat.V1_RECORD_HEADER_BYTES) {
+            problem = "a record of length " + n + " that does not fit";
+            return null;
+        }
+        int at = pos + LogFormat.V1_RECORD_HEADER_BYTES;
+        if (crc(b, at, at + n) != b.getInt(pos + LogFormat.V1_RECORD_CRC)) {
+            problem = "a record failing its CRC32C";
+            return null;
+        }
+        return checked(b, at, n, sequence);
+    }
+
+    /** The payload parsed, if its sequence comes after the records already read. */
+    private LogRecord checked(ByteBuffer b, int at, int n, long sequence) {
+        if (sequence < expected) {
+            problem = "a record of sequence " + sequence + " where " + expected + " or later was due";
+            return null;
+        }
+        try {
+            LogRecord r = parse(b, at, n, sequence);
+            length = n;
+            return r;
+        } catch (RuntimeException e) {
+            problem = "an unreadable record (" + e.getMessage() + ")";
+            return null;
+        }
+    }
+
+    private static int nextMagic(ByteBuffer b, int from) {
+        int last = b.limit() - Integer.BYTES;
+        for (int q = from; q <= last; q++) {
+            if (b.getInt(q) == LogFormat.RECORD_MAGIC) {
+                return q;
+            }
+        }
+        return b.limit();
+    }
+
+    private int crc(ByteBuffer b, int from, int to) {
+        crc.reset();
+        b.limit(to).position(from);
+        crc.update(b);
+        b.limit(b.capacity()).position(0);
+        return (int) crc.getValue();
+    }
+
+    private static ByteBuffer map(Path segment) {
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE) {
+                throw new IOException("a segment of " + size + " bytes; at most 2 GiB can be read");
+            }
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read decision log segment " + segment + ": " + e.getMessage(), e);
+        }
     }
 
     private static LogRecord parse(ByteBuffer b, int at, int length, long sequence) {
@@ -156,7 +368,9 @@ public final class DecisionLogReader {
         int nameLength = Short.toUnsignedInt(b.getShort(at + LogFormat.DECISION_NAME_LENGTH));
         int p = at + LogFormat.DECISION_NAME;
         require(p + nameLength + 2 <= end, "loop name length " + nameLength);
-        String loop = new String(b.array(), p, nameLength, StandardCharsets.UTF_8);
+        byte[] name = new byte[nameLength];
+        b.get(p, name);
+        String loop = new String(name, StandardCharsets.UTF_8);
         p += nameLength;
         int n = Short.toUnsignedInt(b.getShort(p));
         p += 2;

@@ -26,7 +26,8 @@ import java.util.zip.CRC32C;
  *
  * <p>Deciding threads copy a record into a preallocated ring of fixed-size slots (a CAS claims the
  * next sequence number, a release store publishes it); a single writer thread drains the ring in
- * sequence order, checksums each record with CRC32C, writes batches to the current segment, and
+ * sequence order, frames each record (magic, length, sequence) and checksums it with CRC32C, writes
+ * batches to the current segment, and
  * rotates segments by size. When the ring is full a record is dropped and counted
  * ({@link #dropped()}), never silently lost and never waited for. {@link #flushedSequence()} and the
  * flush listener report what has reached the operating system (or the disk, with
@@ -294,9 +295,7 @@ public final class DecisionLogWriter implements AutoCloseable {
                         tail = t;
                         writeBatch(t);
                     }
-                    crc.reset();
-                    crc.update(ring, slot * slotBytes, length);
-                    batch.putInt(length).putInt((int) crc.getValue()).put(ring, slot * slotBytes, length);
+                    frame(t, slot, length);
                     t++;
                 }
                 if (t != start || batch.position() > 0) {
@@ -315,6 +314,20 @@ public final class DecisionLogWriter implements AutoCloseable {
             failure = e;
             LOG.log(System.Logger.Level.ERROR, "decision log writer for " + dir + " stopped", e);
         }
+    }
+
+    /** Appends record {@code sequence} from its slot to the batch, framed and checksummed. */
+    private void frame(long sequence, int slot, int length) {
+        int start = batch.position();
+        batch.putInt(LogFormat.RECORD_MAGIC).putInt(0).putInt(length).putLong(sequence)
+                .put(ring, slot * slotBytes, length);
+        int end = batch.position();
+        // The CRC covers the length, the sequence and the payload: everything after the CRC field.
+        batch.limit(end).position(start + LogFormat.RECORD_LENGTH);
+        crc.reset();
+        crc.update(batch);
+        batch.limit(batch.capacity());
+        batch.putInt(start + LogFormat.RECORD_CRC, (int) crc.getValue());
     }
 
     private void writeBatch(long nextSequence) throws IOException {
@@ -345,8 +358,7 @@ public final class DecisionLogWriter implements AutoCloseable {
         Path file = dir.resolve(LogFormat.segmentName(first));
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            ByteBuffer h = ByteBuffer.allocate(LogFormat.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            h.put(LogFormat.MAGIC).putInt(LogFormat.FORMAT_VERSION).putInt(0).putLong(first).flip();
+            ByteBuffer h = LogFormat.header(first);
             while (h.hasRemaining()) {
                 channel.write(h);
             }
@@ -416,10 +428,10 @@ public final class DecisionLogWriter implements AutoCloseable {
             return this;
         }
 
-        /** Segment size at which the writer starts a new segment (default 64 MiB). */
+        /** Segment size at which the writer starts a new segment (default 64 MiB; readers map a segment whole). */
         public Builder segmentBytes(long bytes) {
-            if (bytes < 4096) {
-                throw new IllegalArgumentException("segment size must be >= 4096 bytes, got " + bytes);
+            if (bytes < 4096 || bytes > 1L << 30) {
+                throw new IllegalArgumentException("segment size must be in [4096, 1073741824] bytes, got " + bytes);
             }
             this.segmentBytes = bytes;
             return this;

@@ -143,8 +143,10 @@ class DecisionLogRoundTripTest {
                 assertThrows(IllegalArgumentException.class, () -> b.capacity(1)).getMessage());
         assertEquals("max features must be in [0, 65535], got 65536",
                 assertThrows(IllegalArgumentException.class, () -> b.maxFeatures(65_536)).getMessage());
-        assertEquals("segment size must be >= 4096 bytes, got 4095",
+        assertEquals("segment size must be in [4096, 1073741824] bytes, got 4095",
                 assertThrows(IllegalArgumentException.class, () -> b.segmentBytes(4095)).getMessage());
+        assertEquals("segment size must be in [4096, 1073741824] bytes, got 1073741825",
+                assertThrows(IllegalArgumentException.class, () -> b.segmentBytes((1L << 30) + 1)).getMessage());
         assertThrows(NullPointerException.class, () -> DecisionLogWriter.builder(null));
 
         DecisionLogWriter writer = b.maxFeatures(4).open();

@@ -5,14 +5,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -54,12 +54,17 @@ class TornTailTest {
         }
     }
 
-    private void assertEverythingBeforeIsReadAndTheTailSkipped(Written written, int valid) {
+    private void assertEverythingBeforeIsReadAndTheTailSkipped(Written written, int valid) throws IOException {
         DecisionLogReader reader = DecisionLogReader.open(dir);
         written.assertReadBack(Written.read(reader), valid);
         assertEquals(1, reader.tornTailsSkipped());
         assertEquals(valid, reader.records());
         assertEquals(valid, reader.nextSequence());
+        LogDamage.Skipped tail = assertInstanceOf(LogDamage.Skipped.class, Written.only(reader.damage()));
+        assertTrue(tail.tornTail(), tail.describe());
+        assertEquals(lastSegment(), tail.segment());
+        assertEquals(Files.size(lastSegment()), tail.offset() + tail.length(), "the tail runs to the end");
+        assertEquals(0, tail.recordsLost());
     }
 
     @Test
@@ -69,8 +74,8 @@ class TornTailTest {
         List<Integer> offsets = Written.recordOffsets(lastSegment());
         int start = offsets.get(offsets.size() - 2);
         int end = offsets.getLast();
-        // Cut anywhere after the record's length field and before its end.
-        truncate(lastSegment(), start + 4 + random.nextInt(end - start - 4));
+        // Cut anywhere after the record's first byte and before its end.
+        truncate(lastSegment(), start + 1 + random.nextInt(end - start - 1));
 
         assertEverythingBeforeIsReadAndTheTailSkipped(written, RECORDS - 1);
     }
@@ -85,25 +90,35 @@ class TornTailTest {
     }
 
     @Test
-    void aFlippedByteInTheLastRecordFailsItsChecksumAndIsSkipped() throws IOException {
+    void aFlippedByteAnywhereInTheLastRecordIsSkippedAsATornTail() throws IOException {
         SplittableRandom random = new SplittableRandom(324);
         Written written = writeLog(325, 8192);
         List<Integer> offsets = Written.recordOffsets(lastSegment());
-        int payload = offsets.get(offsets.size() - 2) + 8;
-        flipByte(lastSegment(), payload + random.nextInt(offsets.getLast() - payload));
+        int start = offsets.get(offsets.size() - 2);
+        flipByte(lastSegment(), start + random.nextInt(offsets.getLast() - start));
 
         assertEverythingBeforeIsReadAndTheTailSkipped(written, RECORDS - 1);
     }
 
     @Test
-    void aCorruptRecordInsideTheLastSegmentEndsItThere() throws IOException {
+    void aCorruptRecordInsideTheLastSegmentCostsOnlyThatRecord() throws IOException {
         Written written = writeLog(326, 64L << 20);
         assertEquals(1, Written.segments(dir).size());
         List<Integer> offsets = Written.recordOffsets(lastSegment());
         int victim = 250;
-        flipByte(lastSegment(), offsets.get(victim) + 8 + 3);
+        flipByte(lastSegment(), offsets.get(victim) + LogFormat.RECORD_HEADER_BYTES + 3);
 
-        assertEverythingBeforeIsReadAndTheTailSkipped(written, victim);
+        DecisionLogReader reader = DecisionLogReader.open(dir);
+        List<LogRecord> read = Written.read(reader);
+        assertEquals(RECORDS - 1, read.size());
+        written.assertReadBack(read.subList(0, victim), victim);
+        for (int i = victim + 1; i < RECORDS; i++) {
+            Written.assertSame(written.records.get(i), read.get(i - 1));
+        }
+        assertEquals(0, reader.tornTailsSkipped(), "corruption followed by valid records is no torn tail");
+        assertEquals(new LogDamage.Skipped(lastSegment(), offsets.get(victim), offsets.get(victim + 1) - offsets.get(victim),
+                false, 1, "a record failing its CRC32C"), Written.only(reader.damage()));
+        assertEquals(RECORDS, reader.nextSequence());
     }
 
     @Test
@@ -136,9 +151,7 @@ class TornTailTest {
         Written written = writeLog(329, 8192);
         // A crash right after a rotation: the next segment has a header, or part of one, and no record.
         Path empty = dir.resolve(LogFormat.segmentName(RECORDS));
-        ByteBuffer header = ByteBuffer.allocate(LogFormat.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN)
-                .put(LogFormat.MAGIC).putInt(LogFormat.FORMAT_VERSION).putInt(0).putLong(RECORDS);
-        Files.write(empty, java.util.Arrays.copyOf(header.array(), 13));
+        Files.write(empty, Arrays.copyOf(LogFormat.header(RECORDS).array(), 13));
         DecisionLogReader torn = DecisionLogReader.open(dir);
         written.assertReadBack(Written.read(torn), RECORDS);
         assertEquals(1, torn.tornTailsSkipped(), "a partial header is skipped like a torn tail");
@@ -159,14 +172,17 @@ class TornTailTest {
     }
 
     @Test
-    void aSegmentThatIsNotAReflexLogIsSkippedAndCounted() throws IOException {
+    void aSegmentThatIsNotAReflexLogIsSkippedAsCorruption() throws IOException {
         Written written = writeLog(331, 8192);
         byte[] foreign = new byte[300];
         new SplittableRandom(332).nextBytes(foreign);
-        Files.write(dir.resolve(LogFormat.segmentName(999_999)), foreign);
+        Path file = dir.resolve(LogFormat.segmentName(RECORDS));
+        Files.write(file, foreign);
 
         DecisionLogReader reader = DecisionLogReader.open(dir);
         written.assertReadBack(Written.read(reader), RECORDS);
-        assertEquals(1, reader.tornTailsSkipped());
+        assertEquals(0, reader.tornTailsSkipped(), "a whole segment with a bad header is no crash's tail");
+        assertEquals(new LogDamage.Skipped(file, 0, 300, false, 0, "not a Reflex decision log header"),
+                Written.only(reader.damage()));
     }
 }

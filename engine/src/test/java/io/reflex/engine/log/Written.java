@@ -119,6 +119,12 @@ final class Written {
         }
     }
 
+    /** The one damage a reader reported. */
+    static LogDamage only(List<LogDamage> damage) {
+        assertEquals(1, damage.size(), "one damage: " + damage);
+        return damage.getFirst();
+    }
+
     // ---- the on-disk layout, as LogFormat documents it ----
 
     static List<Path> segments(Path dir) {
@@ -133,7 +139,8 @@ final class Written {
         int pos = LogFormat.HEADER_BYTES;
         while (pos < bytes.length) {
             offsets.add(pos);
-            pos += LogFormat.RECORD_HEADER_BYTES + b.getInt(pos);
+            assertEquals(LogFormat.RECORD_MAGIC, b.getInt(pos), "a record magic at byte " + pos + " of " + segment);
+            pos += LogFormat.RECORD_HEADER_BYTES + b.getInt(pos + LogFormat.RECORD_LENGTH);
         }
         assertEquals(bytes.length, pos, "records end exactly at the end of " + segment);
         offsets.add(pos);
@@ -142,7 +149,7 @@ final class Written {
 
     /** The first sequence a segment's header names. */
     static long headerSequence(Path segment) {
-        return ByteBuffer.wrap(bytes(segment)).order(ByteOrder.LITTLE_ENDIAN).getLong(16);
+        return ByteBuffer.wrap(bytes(segment)).order(ByteOrder.LITTLE_ENDIAN).getLong(LogFormat.HEADER_FIRST_SEQUENCE);
     }
 
     static byte[] bytes(Path file) {
