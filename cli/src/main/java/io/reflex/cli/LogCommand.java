@@ -159,8 +159,8 @@ final class LogCommand implements Runnable {
         @Option(names = "--kills", defaultValue = "5", description = "Child JVMs to kill (default ${DEFAULT-VALUE}).")
         int kills;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of the kill moments and decisions (default ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Option(names = "--dir", description = "Log directory to use (default: a temporary one, deleted after).")
         Path dir;
@@ -182,7 +182,7 @@ final class LogCommand implements Runnable {
             Path logDir = temporary ? Files.createTempDirectory("reflex-crashtest") : dir;
             var err = spec.commandLine().getErr();
             try {
-                LogCrashTest.Result r = new LogCrashTest(logDir, kills, seed, minMs, maxMs, err::println).run();
+                LogCrashTest.Result r = new LogCrashTest(logDir, kills, seedOption.value(), minMs, maxMs, err::println).run();
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("kills", r.kills());
                 out.put("records_acknowledged", r.acknowledged());
@@ -220,14 +220,14 @@ final class LogCommand implements Runnable {
         @Option(names = "--dir", required = true)
         Path dir;
 
-        @Option(names = "--seed", defaultValue = "1")
-        long seed;
+        @Mixin
+        SeedOption seedOption;
 
         @Override
         public Integer call() throws Exception {
             PrintStream out = System.out;
             Path model = Files.createTempFile("reflex-crashtest-model", ".onnx");
-            OnnxModelWriter.of(MlpGraph.randomDueling(seed, 96, 128, 128, 17)).fixedBatch(1).write(model);
+            OnnxModelWriter.of(MlpGraph.randomDueling(seedOption.value(), 96, 128, 128, 17)).fixedBatch(1).write(model);
             try (Policy policy = PolicyLoader.defaults().load(model);
                  Policy.Evaluator evaluator = policy.newEvaluator();
                  DecisionLogWriter log = DecisionLogWriter.builder(dir).segmentBytes(8L << 20)
@@ -239,8 +239,8 @@ final class LogCommand implements Runnable {
                 out.println("start " + log.firstSequence());
                 out.flush();
                 DecisionLogWriter.LoopLog loop = log.forLoop("eviction");
-                EpsilonGreedy explore = new EpsilonGreedy(0.1, seed);
-                SplittableRandom random = new SplittableRandom(seed);
+                EpsilonGreedy explore = new EpsilonGreedy(0.1, seedOption.value());
+                SplittableRandom random = new SplittableRandom(seedOption.value());
                 float[] features = new float[96];
                 float[] q = new float[16];
                 for (long i = 0; ; i++) {
