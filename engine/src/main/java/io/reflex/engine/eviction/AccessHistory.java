@@ -12,10 +12,32 @@ import java.util.Arrays;
  * not wall time, so a model trained on one trace's request stream reads the same units on another.
  * On each access at tick {@code t} to a slot last accessed at {@code l}, with {@code Δ = t − l}:
  * the gaps shift ({@code gap[2] ← gap[1] ← gap[0] ← Δ}) and each counter decays and counts the
- * access, {@code edc[i] ← edc[i] · 2^(−Δ / W_i) + 1} with {@code W_i} = {@link #edcWindow(int)}
- * ticks. A first access sets every counter to 1 and leaves the gaps unknown ({@link #UNKNOWN}). The
- * decay is computed with {@link StrictMath#pow}, so every JVM gives the same bits (a C host matches
- * with {@code pow(2.0, -(double) d / w)} rounded to float to within an ulp).
+ * access, {@code edc[i] ← (float) ((double) edc[i] · decay(Δ, i) + 1.0)}, the product rounded to
+ * double before the add (no fused multiply-add). A first access sets every counter to 1 and leaves
+ * the gaps unknown ({@link #UNKNOWN}).
+ *
+ * <h2>The decay, exactly</h2>
+ * {@link #decay(long, int) decay(Δ, i)} is {@code 2^(−Δ / W)} for the window {@code W = 2^w}
+ * ({@link #edcWindow(int)}: {@code w} = 8, 11, 14, 17), computed from tables so that any IEEE-754
+ * host reproduces it bit for bit without a {@code pow} of its own (a libm's {@code pow} may differ
+ * from {@link StrictMath#pow} in the last bit, and costs far more):
+ * <ol>
+ *   <li>{@code q = Δ >> w} (whole windows) and {@code f = (Δ & (W − 1)) << (17 − w)}, the rest of
+ *       the window as a 17-bit fraction: {@code Δ / W = q + f / 2^17}.</li>
+ *   <li>If {@code q > }{@value #MAX_HALVINGS}, the decay is 0: the exact value is at most
+ *       {@code 2^−1022}, where {@code 2^−q} would leave the normal doubles, and far below anything a
+ *       float counter plus 1 can register.</li>
+ *   <li>Otherwise {@code decay = ((C[f >> 11] · M[(f >> 5) & 63]) · F[f & 31]) · 2^−q}, each product
+ *       a double rounded to nearest, in that order, with the tables {@code C[a] = 2^(−a/64)}
+ *       ({@code a < 64}), {@code M[b] = 2^(−b/4096)} ({@code b < 64}) and
+ *       {@code F[c] = 2^(−c/131072)} ({@code c < 32}) each entry {@link StrictMath#pow}'s double.
+ *       The scaling by {@code 2^−q} (a double built from its exponent bits) is exact: the product
+ *       before it lies in {@code (0.5, 1]}.</li>
+ * </ol>
+ * Hence {@code decay(0, i) = 1} and {@code decay(k·W, i) = 2^−k} exactly; elsewhere it is within a
+ * few ulps of {@code StrictMath.pow(2, −Δ / W)} (three table entries and two roundings). The NGINX
+ * patch's {@code ngx_http_file_cache_reflex.h} carries the same three tables as hexadecimal
+ * literals.
  *
  * <p>Not thread-safe: one writer, or external locking. Allocation-free after construction;
  * {@value #BYTES_PER_SLOT} bytes per slot.
@@ -33,6 +55,16 @@ public final class AccessHistory implements ResidentIndex.LastAccess {
 
     /** log2 of the counters' windows in ticks: 2^8 … 2^17 requests. */
     private static final int[] EDC_WINDOW_LOG2 = {8, 11, 14, 17};
+    /** Bits of the decay's fraction of a window: the largest window's log2. */
+    private static final int FRACTION_BITS = 17;
+    /** The most whole windows (halvings) a nonzero decay spans; beyond, the decay is 0. */
+    public static final int MAX_HALVINGS = 1021;
+    /** {@code 2^(−a/64)}: the fraction's top 6 bits. */
+    private static final double[] COARSE = powersOfHalf(64, 64);
+    /** {@code 2^(−b/4096)}: its middle 6 bits. */
+    private static final double[] MIDDLE = powersOfHalf(64, 4096);
+    /** {@code 2^(−c/131072)}: its low 5 bits. */
+    private static final double[] FINE = powersOfHalf(32, 1 << FRACTION_BITS);
 
     private final long[] last;
     private final long[] gaps;
@@ -53,6 +85,32 @@ public final class AccessHistory implements ResidentIndex.LastAccess {
     /** The window of counter {@code i} in ticks. */
     public static long edcWindow(int i) {
         return 1L << EDC_WINDOW_LOG2[i];
+    }
+
+    /**
+     * Counter {@code i}'s decay over a gap of {@code delta} ticks, {@code 2^(−delta / W_i)} as the
+     * class comment defines it, bit for bit. Allocation-free.
+     *
+     * @param delta a gap in ticks, {@code >= 0}
+     */
+    public static double decay(long delta, int i) {
+        int w = EDC_WINDOW_LOG2[i];
+        long q = delta >>> w;
+        if (q > MAX_HALVINGS) {
+            return 0;
+        }
+        int f = (int) (delta & ((1L << w) - 1)) << (FRACTION_BITS - w);
+        double fraction = COARSE[f >>> 11] * MIDDLE[(f >>> 5) & 63] * FINE[f & 31];
+        return fraction * Double.longBitsToDouble((1023 - q) << 52);
+    }
+
+    /** {@code 2^(−j/d)} for {@code j < n} by {@link StrictMath#pow} ({@code d} a power of two: exact division). */
+    private static double[] powersOfHalf(int n, int d) {
+        double[] t = new double[n];
+        for (int j = 0; j < n; j++) {
+            t[j] = StrictMath.pow(2.0, -(double) j / d);
+        }
+        return t;
     }
 
     public int slots() {
@@ -83,8 +141,7 @@ public final class AccessHistory implements ResidentIndex.LastAccess {
             }
             gaps[g] = delta;
             for (int i = 0; i < EDCS; i++) {
-                double decay = StrictMath.pow(2.0, -(double) delta / edcWindow(i));
-                edcs[e + i] = (float) (edcs[e + i] * decay + 1.0);
+                edcs[e + i] = (float) (edcs[e + i] * decay(delta, i) + 1.0);
             }
         }
         last[slot] = tick;
