@@ -66,20 +66,31 @@ public final class AccessHistory implements ResidentIndex.LastAccess {
     /** {@code 2^(−c/131072)}: its low 5 bits. */
     private static final double[] FINE = powersOfHalf(32, 1 << FRACTION_BITS);
 
-    private final long[] last;
-    private final long[] gaps;
-    private final float[] edcs;
+    private static final int LAST = 0;
+    private static final int GAP = 1;
+    private static final int EDC = GAP + DELTAS;
+    private static final int STRIDE = EDC + EDCS / 2;
+    /** Two counters of 1. */
+    private static final long ONES = pack(1f, 1f);
+
+    /**
+     * Every slot's state in one array, six longs per slot: the last tick, the gaps, and
+     * the counters as float bit patterns two to a long (counter {@code 2p} in the low half). One
+     * array rather than one per field, so that an access touches one or two adjacent cache lines,
+     * not three scattered ones: a host replaying hits over a large resident set spends most of a
+     * replay waiting for memory.
+     */
+    private final long[] state;
 
     /** A history of {@code slots} slots, all empty. */
     public AccessHistory(int slots) {
         if (slots < 1) {
             throw new IllegalArgumentException("slots must be >= 1, got " + slots);
         }
-        last = new long[slots];
-        gaps = new long[slots * DELTAS];
-        edcs = new float[slots * EDCS];
-        Arrays.fill(last, UNKNOWN);
-        Arrays.fill(gaps, UNKNOWN);
+        state = new long[Math.multiplyExact(slots, STRIDE)];
+        for (int s = 0; s < slots; s++) {
+            clear(s);
+        }
     }
 
     /** The window of counter {@code i} in ticks. */
@@ -114,7 +125,7 @@ public final class AccessHistory implements ResidentIndex.LastAccess {
     }
 
     public int slots() {
-        return last.length;
+        return state.length / STRIDE;
     }
 
     /**
@@ -123,12 +134,11 @@ public final class AccessHistory implements ResidentIndex.LastAccess {
      * @throws IllegalArgumentException if {@code tick} is before the slot's last access
      */
     public void record(int slot, long tick) {
-        long l = last[slot];
-        int g = slot * DELTAS;
-        int e = slot * EDCS;
+        int b = slot * STRIDE;
+        long l = state[b + LAST];
         if (l == UNKNOWN) {
-            for (int i = 0; i < EDCS; i++) {
-                edcs[e + i] = 1f;
+            for (int p = 0; p < EDCS / 2; p++) {
+                state[b + EDC + p] = ONES;
             }
         } else {
             long delta = tick - l;
@@ -137,36 +147,55 @@ public final class AccessHistory implements ResidentIndex.LastAccess {
                         + ", before its last access at " + l);
             }
             for (int i = DELTAS - 1; i > 0; i--) {
-                gaps[g + i] = gaps[g + i - 1];
+                state[b + GAP + i] = state[b + GAP + i - 1];
             }
-            gaps[g] = delta;
-            for (int i = 0; i < EDCS; i++) {
-                edcs[e + i] = (float) (edcs[e + i] * decay(delta, i) + 1.0);
+            state[b + GAP] = delta;
+            for (int p = 0; p < EDCS / 2; p++) {
+                long two = state[b + EDC + p];
+                state[b + EDC + p] = pack(decayed(low(two), delta, 2 * p), decayed(high(two), delta, 2 * p + 1));
             }
         }
-        last[slot] = tick;
+        state[b + LAST] = tick;
+    }
+
+    /** Counter {@code i} at {@code edc} decayed over {@code delta} ticks, plus this access. */
+    private static float decayed(float edc, long delta, int i) {
+        return (float) (edc * decay(delta, i) + 1.0);
+    }
+
+    private static long pack(float low, float high) {
+        return (Float.floatToRawIntBits(low) & 0xFFFF_FFFFL) | (long) Float.floatToRawIntBits(high) << 32;
+    }
+
+    private static float low(long two) {
+        return Float.intBitsToFloat((int) two);
+    }
+
+    private static float high(long two) {
+        return Float.intBitsToFloat((int) (two >>> 32));
     }
 
     /** Forgets everything about {@code slot} (a host reusing the slot for another object). */
     public void clear(int slot) {
-        last[slot] = UNKNOWN;
-        Arrays.fill(gaps, slot * DELTAS, slot * DELTAS + DELTAS, UNKNOWN);
-        Arrays.fill(edcs, slot * EDCS, slot * EDCS + EDCS, 0f);
+        int b = slot * STRIDE;
+        Arrays.fill(state, b, b + EDC, UNKNOWN);     // the last tick and the gaps
+        Arrays.fill(state, b + EDC, b + STRIDE, 0);  // counters of 0f
     }
 
     /** The tick of the slot's last access, or {@link #UNKNOWN}. */
     @Override
     public long lastAccess(int slot) {
-        return last[slot];
+        return state[slot * STRIDE + LAST];
     }
 
     /** The slot's {@code i}-th most recent gap between accesses (0 = the latest), or {@link #UNKNOWN}. */
     public long gap(int slot, int i) {
-        return gaps[slot * DELTAS + i];
+        return state[slot * STRIDE + GAP + i];
     }
 
     /** The slot's counter {@code i} as of its last access (0 before any). */
     public float edc(int slot, int i) {
-        return edcs[slot * EDCS + i];
+        long two = state[slot * STRIDE + EDC + (i >> 1)];
+        return (i & 1) == 0 ? low(two) : high(two);
     }
 }
