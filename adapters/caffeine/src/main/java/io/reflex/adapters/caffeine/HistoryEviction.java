@@ -76,8 +76,8 @@ import java.util.function.ToLongFunction;
  *
  * <h2>Allocation</h2>
  * A decision (candidates, features, inference, victim) allocates nothing; a hit and its replay
- * allocate nothing; a write allocates its node (and what Caffeine allocates for a write and a removal). The fallback
- * allocates Caffeine's {@code coldest} snapshot.
+ * allocate nothing; a write allocates its node (and what Caffeine allocates for a write and a
+ * removal). The fallback allocates Caffeine's {@code coldest} snapshot.
  */
 final class HistoryEviction<K, V> implements AutoCloseable {
 
