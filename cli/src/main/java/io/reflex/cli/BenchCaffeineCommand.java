@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 
 /**
@@ -105,6 +106,13 @@ final class BenchCaffeineCommand implements Callable<Integer> {
         out.put("read_throughput_ratio_caffeine_wrapped", round(r.readOpsCaffeineWrapped() / r.readOpsCaffeine()));
         out.put("read_cpu_throughput_ratio", round(r.readCpuOpsReflex() / r.readCpuOpsCaffeine()));
         out.put("write_cpu_cost_ratio", round(r.writeCpuOpsCaffeine() / r.writeCpuOpsReflex()));
+        out.put("read_overhead_ns_per_hit", Math.round(r.readOverheadNsPerHit() * 10) / 10.0);
+        OptionalDouble breakEven = r.breakEvenMissCostNs();
+        out.put("break_even_miss_cost_ns", breakEven.isPresent() ? (Object) Math.round(breakEven.getAsDouble()) : null);
+        if (breakEven.isEmpty()) {
+            out.put("break_even_miss_cost_reason", "no hit-ratio gain over plain Caffeine (mean of trap and Zipf: "
+                    + round(r.hitRatioGain()) + ")");
+        }
         out.put("evicting_writes_per_sec_reflex", Math.round(r.writeOpsReflex()));
         out.put("evicting_writes_per_sec_caffeine", Math.round(r.writeOpsCaffeine()));
         out.put("policy_evictions", r.policyEvictions());
@@ -149,15 +157,15 @@ final class BenchCaffeineCommand implements Callable<Integer> {
 
     /**
      * One result from the forks' results: each number is the median over the forks (the mean of
-     * the middle two for an even count), anything else is the first fork's; then {@code forks} and the
-     * forks' own read and write ratios, in fork order.
+     * the middle two for an even count), anything else is the first fork's (a null stays null); then
+     * {@code forks} and the forks' own read and write ratios, in fork order.
      */
     static Map<String, Object> medianOf(List<JsonNode> results) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> field : results.getFirst().properties()) {
             String name = field.getKey();
             if (!field.getValue().isNumber()) {
-                out.put(name, field.getValue().asText());
+                out.put(name, field.getValue().isNull() ? null : field.getValue().asText());
                 continue;
             }
             double[] values = results.stream().mapToDouble(r -> r.path(name).asDouble(Double.NaN)).sorted().toArray();

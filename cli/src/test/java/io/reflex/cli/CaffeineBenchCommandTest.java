@@ -38,6 +38,10 @@ class CaffeineBenchCommandTest {
         assertEquals(64, r.get("k").asInt(), r.toString());
         assertEquals("untrained-candidate-rows-k64", r.get("model").asText());
         assertEquals(50_000, r.get("resident").asInt(), r.toString());
+        assertTrue(r.path("read_overhead_ns_per_hit").isNumber(), r.toString());
+        JsonNode breakEven = r.path("break_even_miss_cost_ns");
+        assertTrue(breakEven.isNumber() || breakEven.isNull() && r.path("break_even_miss_cost_reason").isTextual(),
+                r.toString());
         // Every write evicts and the policy decides; a decision past its 5 ms deadline on a loaded
         // machine falls back to Caffeine, which is counted, and must stay rare.
         long decisions = r.get("policy_decisions").asLong();
@@ -78,6 +82,19 @@ class CaffeineBenchCommandTest {
         assertEquals(3, merged.get("forks"));
         assertEquals(List.of(0.9, 0.5, 0.7), merged.get("read_throughput_ratio_forks"));
         assertEquals(List.of(2.0, 3.0, 1.0), merged.get("write_cpu_cost_ratio_forks"));
+    }
+
+    @Test
+    void theMedianOfForksKeepsANullAsNull() throws Exception {
+        List<JsonNode> forks = List.of(
+                JSON.readTree("{\"break_even_miss_cost_ns\":null,\"break_even_miss_cost_reason\":\"no gain\"}"),
+                JSON.readTree("{\"break_even_miss_cost_ns\":null,\"break_even_miss_cost_reason\":\"no gain\"}"));
+
+        Map<String, Object> merged = BenchCaffeineCommand.medianOf(forks);
+
+        assertTrue(merged.containsKey("break_even_miss_cost_ns"));
+        assertEquals(null, merged.get("break_even_miss_cost_ns"));
+        assertEquals("no gain", merged.get("break_even_miss_cost_reason"));
     }
 
     @ParameterizedTest(name = "{0} {1}")

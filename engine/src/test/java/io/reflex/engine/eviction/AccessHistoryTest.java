@@ -37,13 +37,53 @@ class AccessHistoryTest {
         assertEquals(2048, h.gap(0, 1));
         assertEquals(256, h.gap(0, 2));
         for (int i = 0; i < AccessHistory.EDCS; i++) {
-            double w = AccessHistory.edcWindow(i);
             double e = 1;
             for (long d : new long[] {256, 2048, 10}) {
-                e = (float) (e * StrictMath.pow(2, -d / w) + 1);
+                e = (float) (e * AccessHistory.decay(d, i) + 1);
             }
-            assertEquals((float) e, h.edc(0, i), "counter " + i + " (window " + (long) w + ")");
+            assertEquals((float) e, h.edc(0, i), "counter " + i + " (window " + AccessHistory.edcWindow(i) + ")");
         }
+    }
+
+    @Test
+    void theDecayIsOneWithoutAGapAndExactlyAPowerOfAHalfOverWholeWindows() {
+        for (int i = 0; i < AccessHistory.EDCS; i++) {
+            long w = AccessHistory.edcWindow(i);
+            assertEquals(1.0, AccessHistory.decay(0, i), "counter " + i);
+            assertEquals(0.5, AccessHistory.decay(w, i), "counter " + i);
+            for (int k : new int[] {2, 3, 17, 64, 1000, AccessHistory.MAX_HALVINGS}) {
+                assertEquals(Math.scalb(1.0, -k), AccessHistory.decay(k * w, i), "counter " + i + ", " + k + " windows");
+            }
+        }
+    }
+
+    @Test
+    void theDecayIsZeroExactlyPastItsLastWholeWindow() {
+        for (int i = 0; i < AccessHistory.EDCS; i++) {
+            long edge = (AccessHistory.MAX_HALVINGS + 1L) * AccessHistory.edcWindow(i);
+            double last = AccessHistory.decay(edge - 1, i);
+            assertEquals(true, last > 0 && last <= Math.scalb(1.0, -AccessHistory.MAX_HALVINGS)
+                    && last >= Double.MIN_NORMAL, "counter " + i + ": " + last);
+            assertEquals(0.0, AccessHistory.decay(edge, i), "counter " + i);
+            assertEquals(0.0, AccessHistory.decay(Long.MAX_VALUE, i), "counter " + i);
+        }
+    }
+
+    /** Three table entries within an ulp each and two roundings: within 6 ulps of pow's own result. */
+    @Test
+    void theDecayIsWithinSixUlpsOfStrictMathPow() {
+        record Gap(int counter, int bits, long delta) {}
+        PropertyCheck.tries(20_000).forAll(g -> {
+            int counter = g.ints(0, AccessHistory.EDCS - 1);
+            int bits = g.ints(0, 17 + 3 * counter + 10);    // up to 1024 windows: the whole nonzero range
+            long delta = g.longs(0, Math.min((1L << bits) - 1,
+                    (AccessHistory.MAX_HALVINGS + 1L) * AccessHistory.edcWindow(counter) - 1));
+            return new Gap(counter, bits, delta);
+        }, gap -> {
+            double exact = StrictMath.pow(2.0, -(double) gap.delta() / AccessHistory.edcWindow(gap.counter()));
+            double decay = AccessHistory.decay(gap.delta(), gap.counter());
+            assertEquals(exact, decay, 6 * Math.ulp(exact));
+        });
     }
 
     @Test

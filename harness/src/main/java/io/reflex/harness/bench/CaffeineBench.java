@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 
 /**
@@ -68,6 +69,27 @@ public final class CaffeineBench {
                          long fallbackWrites, long policyDecisions, int k,
                          double readCpuOpsReflex, double readCpuOpsCaffeine, double writeCpuOpsReflex,
                          double writeCpuOpsCaffeine) {
+
+        /** What the adapter adds to a read (a hit of the read phase), in ns by the wall clock: its time per read minus plain Caffeine's. */
+        public double readOverheadNsPerHit() {
+            return 1e9 / readOpsReflex - 1e9 / readOpsCaffeine;
+        }
+
+        /** The adapter's hit ratio minus plain Caffeine's, the mean of the trap's and Zipf's. */
+        public double hitRatioGain() {
+            return (hitRatioReflexTrap - hitRatioCaffeineTrap + hitRatioReflexZipf - hitRatioCaffeineZipf) / 2;
+        }
+
+        /**
+         * The cost of a miss, in ns, above which the adapter pays for itself: the read overhead over
+         * the hit-ratio gain (per request, the gain saves {@code gain × missCost}; charging every
+         * request the overhead of a hit errs on the adapter's side of caution). Empty when there is
+         * no gain: then no miss cost pays for the overhead.
+         */
+        public OptionalDouble breakEvenMissCostNs() {
+            double gain = hitRatioGain();
+            return gain > 0 ? OptionalDouble.of(Math.max(0, readOverheadNsPerHit()) / gain) : OptionalDouble.empty();
+        }
     }
 
     /** K of the untrained joint policy generated when no model is given. */

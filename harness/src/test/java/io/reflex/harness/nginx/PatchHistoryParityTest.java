@@ -23,14 +23,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code nginx/reflex-eviction.patch}, compiled with a small driver, and fed a seeded stream of
  * accesses, fills and hits over request-counter ticks; every row it would send to the sidecar
  * (resident and incoming) must equal, column by column, what {@link AccessHistory} and
- * {@link HistoryFeatures} hold for the same stream. Needs a C compiler ({@code cc}), as the NGINX
+ * {@link HistoryFeatures} hold for the same stream. The counters' decay is checked on its own too,
+ * bit for bit over gaps in every window up to and past the underflow edge, and so is every entry of
+ * the header's decay tables against its definition. Needs a C compiler ({@code cc}), as the NGINX
  * tests do; fails naming it when there is none.
  */
 class PatchHistoryParityTest {
 
     static final String HEADER = "src/http/ngx_http_file_cache_reflex.h";
 
-    /** Reads commands on stdin and prints each asked row as 11 hexadecimal float bit patterns. */
+    /**
+     * Reads commands on stdin and prints each asked row as 11 hexadecimal float bit patterns, each
+     * asked decay or table entry as one hexadecimal double bit pattern.
+     */
     static final String DRIVER = """
             #include <stdio.h>
             #include <string.h>
@@ -48,6 +53,10 @@ class PatchHistoryParityTest {
                 float               row[NGX_HTTP_REFLEX_WIDTH];
                 int                 i;
                 uint32_t            v;
+                double              d;
+                uint64_t            dv;
+                const double       *tables[] = { ngx_http_reflex_coarse, ngx_http_reflex_middle,
+                                                 ngx_http_reflex_fine };
 
                 while (scanf(" %c %u %llu %llu", &cmd, &slot, &a, &b) == 4) {
                     switch (cmd) {
@@ -69,6 +78,12 @@ class PatchHistoryParityTest {
                             memcpy(&v, &row[i], 4);
                             printf("%08x%c", v, i + 1 < NGX_HTTP_REFLEX_WIDTH ? ' ' : '\\n');
                         }
+                        break;
+                    case 'd':                                   /* decay over a gap of a ticks, window 2^b */
+                    case 't':                                   /* entry a of table b */
+                        d = cmd == 'd' ? ngx_http_reflex_decay(a, (unsigned) b) : tables[b][a];
+                        memcpy(&dv, &d, 8);
+                        printf("%016llx\\n", (unsigned long long) dv);
                         break;
                     }
                 }
@@ -116,22 +131,82 @@ class PatchHistoryParityTest {
         return p.exitValue();
     }
 
-    @Test
-    void thePatchKeepsHistoryAndBuildsRowsBitForBitAsTheEngine() throws Exception {
+    /** Compiles the driver around the patch's header: no libm, as the patched NGINX links none for it. */
+    private void compileDriver() throws Exception {
         Path patch = NginxBuild.findScript(Path.of("")).resolveSibling("reflex-eviction.patch");
         Files.writeString(dir.resolve("ngx_http_file_cache_reflex.h"), headerFromPatch(patch));
         Files.writeString(dir.resolve("driver.c"), DRIVER);
         int rc;
         try {
-            rc = run(dir, "cc", "-O2", "-std=gnu99", "-Wall", "-Werror", "-o", "driver", "driver.c", "-lm");
+            rc = run(dir, "cc", "-O2", "-std=gnu99", "-Wall", "-Werror", "-o", "driver", "driver.c");
         } catch (IOException noCompiler) {
             throw new AssertionError("this test compiles the patch's C history code and needs a C compiler (cc): "
                     + noCompiler.getMessage());
         }
         assertEquals(0, rc, () -> "the patch's header does not compile: " + read(dir.resolve("cc.log")));
+    }
+
+    /** Runs the driver on {@code commands}; its output lines. */
+    private List<String> drive(CharSequence commands) throws Exception {
+        Files.writeString(dir.resolve("commands.txt"), commands);
+        Process p = new ProcessBuilder(dir.resolve("driver").toString()).directory(dir.toFile())
+                .redirectInput(dir.resolve("commands.txt").toFile()).redirectOutput(dir.resolve("out.txt").toFile())
+                .redirectErrorStream(false).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the driver finishes");
+        assertEquals(0, p.exitValue());
+        return Files.readAllLines(dir.resolve("out.txt"));
+    }
+
+    @Test
+    void theDecayAndEveryEntryOfItsTablesAreTheEnginesBitForBit() throws Exception {
+        compileDriver();
+        StringBuilder commands = new StringBuilder();
+        List<Double> expected = new ArrayList<>();
+        List<String> what = new ArrayList<>();
+        int[] entries = {64, 64, 32};
+        int[] divisors = {64, 4096, 131072};
+        for (int t = 0; t < entries.length; t++) {
+            for (int j = 0; j < entries[t]; j++) {
+                expected.add(StrictMath.pow(2.0, -(double) j / divisors[t]));
+                what.add("table " + t + " entry " + j + " (2^(-" + j + "/" + divisors[t] + "))");
+                commands.append("t 0 ").append(j).append(' ').append(t).append('\n');
+            }
+        }
+        SplittableRandom r = new SplittableRandom(20261219);
+        for (int i = 0; i < AccessHistory.EDCS; i++) {
+            long w = AccessHistory.edcWindow(i);
+            long edge = (AccessHistory.MAX_HALVINGS + 1L) * w;   // the first gap whose decay is 0
+            List<Long> gaps = new ArrayList<>(List.of(0L, 1L, 2L, w - 1, w, w + 1, 3 * w - 1, 64 * w + 5,
+                    edge - w, edge - 2, edge - 1, edge, edge + 1, 1L << 40, (1L << 53) + 1, Long.MAX_VALUE));
+            for (int k = 0; k < 5_000; k++) {
+                gaps.add(r.nextLong(1L << r.nextInt(1, 29 + 3 * i)));   // every window's range, to past the edge
+            }
+            for (long gap : gaps) {
+                expected.add(AccessHistory.decay(gap, i));
+                what.add("decay of counter " + i + " over " + gap + " ticks");
+                commands.append("d 0 ").append(gap).append(' ').append(Long.numberOfTrailingZeros(w)).append('\n');
+            }
+        }
+
+        List<String> out = drive(commands);
+
+        assertEquals(expected.size(), out.size(), "one line per question");
+        for (int n = 0; n < out.size(); n++) {
+            double patch = Double.longBitsToDouble(Long.parseUnsignedLong(out.get(n), 16));
+            double engine = expected.get(n);
+            int line = n;
+            assertEquals(Double.doubleToRawLongBits(engine), Double.doubleToRawLongBits(patch),
+                    () -> what.get(line) + ": engine " + Double.toHexString(engine) + ", patch " + Double.toHexString(patch));
+        }
+    }
+
+    @Test
+    void thePatchKeepsHistoryAndBuildsRowsBitForBitAsTheEngine() throws Exception {
+        compileDriver();
 
         // the stream: accesses over request-counter ticks to a skewed set of objects, fills and hits,
         // and rows asked at random moments; gaps from 0 to 2^31 ticks reach every counter's decay range
+        // and its underflow edge (1022 windows: 2^18 to 2^27 ticks), a few jumps far beyond
         int slots = 300;
         SplittableRandom r = new SplittableRandom(20261218);
         AccessHistory history = new AccessHistory(slots);
@@ -148,7 +223,7 @@ class PatchHistoryParityTest {
         HistoryFeatures f = new HistoryFeatures(1);
         long tick = r.nextLong(1L << 40);
         for (int step = 0; step < 40_000; step++) {
-            tick += r.nextInt(8) == 0 ? r.nextLong(1L << r.nextInt(32)) : 1;
+            tick += r.nextInt(8) == 0 ? r.nextLong(1L << r.nextInt(32)) : r.nextInt(5000) == 0 ? 1L << 45 : 1;
             int o = (int) Math.min(slots - 1, (long) (slots * Math.pow(r.nextDouble(), 3)));
             if (stored[o]) {
                 hits[o]++;
@@ -182,13 +257,7 @@ class PatchHistoryParityTest {
                 stored[r.nextInt(slots)] = false;       // evicted: the next access refills it
             }
         }
-        Files.writeString(dir.resolve("commands.txt"), commands);
-        Process p = new ProcessBuilder(dir.resolve("driver").toString()).directory(dir.toFile())
-                .redirectInput(dir.resolve("commands.txt").toFile()).redirectOutput(dir.resolve("rows.txt").toFile())
-                .redirectErrorStream(false).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the driver finishes");
-        assertEquals(0, p.exitValue());
-        List<String> rows = Files.readAllLines(dir.resolve("rows.txt"));
+        List<String> rows = drive(commands);
 
         assertEquals(expected.size(), rows.size(), "one row per question");
         assertTrue(rows.size() > 3_000, "rows compared: " + rows.size());

@@ -21,8 +21,10 @@ package io.reflex.adapters.caffeine;
  * read at 0.65 of plain Caffeine against 0.63 with it over 50,000 keys, 0.82 against 0.76 over 5,000
  * (medians of several JVMs, docs/measurements.md, "Caffeine adapter against plain Caffeine").
  *
- * <p>A history-1 cache ({@code HistoryEviction}) uses the value, the weight, the TTL and the slot;
- * its access statistics live in its bounded history, indexed by the slot.
+ * <p>A history-1 cache ({@code HistoryEviction}) uses the value, the weight, the TTL, the slot and
+ * {@code hits}, which it reads and writes only under its lock: the hits since admission, or
+ * {@link #RELEASED} once the node is no longer its slot's resident. Its other access statistics live
+ * in its bounded history, indexed by the slot.
  *
  * <p>Allocation: one instance per write.
  */
@@ -34,6 +36,8 @@ final class EntryNode<V> {
     static final long NO_TTL = Long.MAX_VALUE;
     /** Marks "no history slot" (a Cold-RL cache's entries). */
     static final int NO_SLOT = -1;
+    /** A history-1 node's {@code hits} once it is no longer its slot's resident. */
+    static final int RELEASED = -1;
 
     final V value;
     final int weight;

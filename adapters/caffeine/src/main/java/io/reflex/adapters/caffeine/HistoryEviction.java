@@ -9,6 +9,8 @@ import io.reflex.engine.eviction.NextAccessLoop;
 import io.reflex.engine.eviction.RecencyList;
 import io.reflex.engine.eviction.ResidentIndex;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,19 +26,22 @@ import java.util.function.ToLongFunction;
  * <ul>
  *   <li>The request clock: one tick per request that reaches an object, a hit ({@link #hit}) or a
  *       write ({@link #store}); a lookup that misses does not tick, so that a miss followed by its
- *       write (or {@code get(key, loader)}) is one request, as it is one request of a trace.</li>
+ *       write (or {@code get(key, loader)}) is one request, as it is one request of a trace. A hit
+ *       takes its tick when it is replayed from the hit buffer (below), in the buffer's order.</li>
  *   <li>A {@link BoundedHistory} keyed by the key's 64-bit fingerprint: every resident's history,
  *       and ghosts (evicted or declined objects) recycled least recently seen first.</li>
- *   <li>Per resident slot: its key and node (to evict it), the tick it was admitted at, its hits
- *       since (requests that found it resident, replacements included); the node's weight is its
- *       size.</li>
+ *   <li>Per resident slot: its key and node (to evict it), the tick it was admitted at; on the
+ *       node, its weight (the size) and its hits since admission (requests that found it resident,
+ *       replacements included, handed on to the replacing node), or {@link EntryNode#RELEASED} once
+ *       the node is no longer its slot's resident: a replayed hit reads the node it already holds,
+ *       not the slot's arrays.</li>
  *   <li>The candidate source the model was trained on: a {@link ResidentIndex} for {@code sampled}
  *       (seeded with the simulator's seed, {@value ResidentIndex#SAMPLING_SEED}, so a replay draws its samples),
  *       or a {@link RecencyList} for {@code lru}: the adapter's own exact recency order, not
  *       Caffeine's {@code coldest}, whose order is W-TinyLFU's (window, probation and protected
  *       merged by frequency), not the least recently used the model was trained on, and which
- *       allocates a snapshot under Caffeine's eviction lock per call. Every request takes this
- *       class's lock anyway, so keeping the order exact costs two array writes per hit.</li>
+ *       allocates a snapshot under Caffeine's eviction lock per call. Every hit is replayed under
+ *       this class's lock anyway, so keeping the order exact costs two array writes per hit.</li>
  * </ul>
  *
  * <h2>Decisions</h2>
@@ -51,23 +56,51 @@ import java.util.function.ToLongFunction;
  * order, are invalidated until the write fits, and the write is admitted.
  *
  * <h2>Threading</h2>
- * Every request and every decision runs under one lock: the clock and the histories must advance
- * in one order for the features to mean what they meant in training, so hits do not scale across
- * cores as plain Caffeine's do. Caffeine's own removals (expiry, and evictions where Caffeine runs
- * ahead of the adapter's count) reach {@link #evicted} on whatever thread Caffeine runs them,
- * possibly holding Caffeine's eviction lock: that method never takes the lock (the lock's holder
- * may be waiting for Caffeine's), it queues the node in a bounded array under a leaf lock, and the
- * next request under the lock releases its slot.
+ * The clock and the histories advance under one lock, in one order, for the features to mean what
+ * they meant in training. A hit does not take that lock: it appends its node to a bounded ring
+ * buffer of {@value #HIT_BUFFER} entries (claims an index by compare-and-set, then publishes the
+ * node), and the buffered hits are replayed under the lock, in buffer order, each taking the next
+ * tick: first thing by every write, invalidation and state read ({@link #checkInvariants}, a
+ * decision), so that a write sees every hit appended before it, and a single thread's requests
+ * are replayed exactly in their order, as the simulator replays a trace; and by a hit that finds
+ * {@value #HIT_DRAIN_THRESHOLD} hits waiting, if the lock is free. No hit is lost: a hit finding
+ * the buffer full waits for the lock and replays the buffer before appending. A hit appended
+ * between a write's replay and its tick is replayed after the write, as if it had come later.
+ * Concurrent hits contend on the buffer's index, not on the lock; a replay checks that the node is
+ * still its slot's resident, as the hit did when it ran under the lock. Caffeine's own removals
+ * (expiry, and evictions where Caffeine runs ahead of the adapter's count) reach {@link #evicted}
+ * on whatever thread Caffeine runs them, possibly holding Caffeine's eviction lock: that method
+ * never takes the lock (the lock's holder may be waiting for Caffeine's), it queues the node in a
+ * bounded array under a leaf lock, and the next write or invalidation, after replaying the hits,
+ * releases its slot.
  *
  * <h2>Allocation</h2>
- * A decision (candidates, features, inference, victim) allocates nothing; a hit allocates nothing;
- * a write allocates its node (and what Caffeine allocates for a write and a removal). The fallback
- * allocates Caffeine's {@code coldest} snapshot.
+ * A decision (candidates, features, inference, victim) allocates nothing; a hit and its replay
+ * allocate nothing; a write allocates its node (and what Caffeine allocates for a write and a
+ * removal). The fallback allocates Caffeine's {@code coldest} snapshot.
  */
 final class HistoryEviction<K, V> implements AutoCloseable {
 
     /** Caffeine's coldest entries read per round of a fallback. */
     private static final int FALLBACK_BATCH = 16;
+    /** Hits the buffer holds (a power of two). */
+    static final int HIT_BUFFER = 1024;
+    /** Hits waiting at which a hit replays them, when the lock is free. */
+    static final int HIT_DRAIN_THRESHOLD = HIT_BUFFER / 4;
+
+    private static final VarHandle HIT_TAIL;
+    private static final VarHandle HIT_HEAD;
+    private static final VarHandle HIT_SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HIT_TAIL = lookup.findVarHandle(HistoryEviction.class, "hitTail", long.class);
+            HIT_HEAD = lookup.findVarHandle(HistoryEviction.class, "hitHead", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ConcurrentMap<K, EntryNode<V>> map;
     private final Policy.Eviction<K, EntryNode<V>> eviction;
@@ -84,12 +117,18 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     private final Object[] keys;
     private final Object[] nodes;
     private final long[] admittedTick;
-    private final int[] hits;
     private final NextAccessLoop loop;
     private final NextAccessLoop.Decider decider;
     private final HistoryFeatures features;
     private final int[] candidates;
     private long clock;
+
+    /** Hits not yet replayed, at {@code [hitHead, hitTail)} modulo the length; null: claimed, not yet published. */
+    private final Object[] hitBuffer = new Object[HIT_BUFFER];
+    /** Hits appended (claimed) so far; advanced by compare-and-set. */
+    private volatile long hitTail;
+    /** Hits replayed so far; written only under the lock. */
+    private volatile long hitHead;
 
     private final ReentrantLock pendingLock = new ReentrantLock();
     private final Object[] pending;
@@ -126,7 +165,6 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         this.keys = new Object[slots];
         this.nodes = new Object[slots];
         this.admittedTick = new long[slots];
-        this.hits = new int[slots];
         this.decider = loop.newDecider();
         this.features = decider.features();
         this.candidates = new int[contract.k()];
@@ -138,25 +176,67 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         return loop;
     }
 
-    /** A request found {@code node} in the cache. */
+    /**
+     * A request found {@code node} in the cache: appended to the hit buffer, replayed later under
+     * the lock (class comment). Takes the lock only to replay: when {@value #HIT_DRAIN_THRESHOLD}
+     * hits wait and the lock is free, or, waiting for it, when the buffer is full. Allocation-free.
+     */
     void hit(EntryNode<V> node) {
-        lock.lock();
-        try {
-            long tick = ++clock;
-            int s = node.slot;
-            if (nodes[s] == node) {
-                accessResident(s, tick);
+        for (;;) {
+            long head = (long) HIT_HEAD.getAcquire(this);
+            long tail = (long) HIT_TAIL.getVolatile(this);
+            if (tail - head >= HIT_BUFFER) {
+                lock.lock();   // full: replay before appending, so that no hit is dropped
+                try {
+                    drainHits();
+                } finally {
+                    lock.unlock();
+                }
+            } else if (HIT_TAIL.compareAndSet(this, tail, tail + 1)) {
+                HIT_SLOT.setRelease(hitBuffer, (int) tail & (HIT_BUFFER - 1), (Object) node);   // exact type: no adaptation
+                if (tail + 1 - head >= HIT_DRAIN_THRESHOLD && lock.tryLock()) {
+                    try {
+                        drainHits();
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+                return;
             }
-        } finally {
-            lock.unlock();
         }
     }
 
-    private void accessResident(int slot, long tick) {
-        history.record(slot, tick);
-        hits[slot]++;
+    /**
+     * Replays the buffered hits in buffer order, each taking the next tick; under the lock. Stops
+     * at an index claimed but not yet published: that hit, and those after it, wait for the next
+     * replay (they are concurrent with this one, so either order is one the requests could have
+     * had).
+     */
+    private void drainHits() {
+        long head = hitHead;
+        long tail = (long) HIT_TAIL.getAcquire(this);
+        for (; head < tail; head++) {
+            int i = (int) head & (HIT_BUFFER - 1);
+            Object appended = HIT_SLOT.getAcquire(hitBuffer, i);   // exact type: no adaptation
+            if (appended == null) {
+                break;
+            }
+            @SuppressWarnings("unchecked")
+            EntryNode<V> node = (EntryNode<V>) appended;
+            hitBuffer[i] = null;   // published to the next claimer of i by the release of the head below
+            long tick = ++clock;
+            if (node.hits != EntryNode.RELEASED) {   // still its slot's resident: read off the hot node, not nodes[]
+                accessResident(node, tick);
+            }
+        }
+        HIT_HEAD.setRelease(this, head);
+    }
+
+    private void accessResident(EntryNode<V> node, long tick) {
+        history.record(node.slot, tick);
+        node.hits++;
         if (recency != null) {
-            recency.touch(slot);
+            recency.touch(node.slot);
         }
     }
 
@@ -170,6 +250,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         long fp = fingerprint.applyAsLong(key);
         lock.lock();
         try {
+            drainHits();
             drainPending();
             long tick = ++clock;
             int slot = bounded.find(fp);
@@ -179,7 +260,9 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                     return false;
                 }
                 if (map.containsKey(key)) {
-                    accessResident(slot, tick);
+                    @SuppressWarnings("unchecked")
+                    EntryNode<V> resident = (EntryNode<V>) nodes[slot];
+                    accessResident(resident, tick);
                     put(key, slot, new EntryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
                     makeRoom(0, 0, BoundedHistory.NO_SLOT);
                     return true;
@@ -214,7 +297,6 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             }
             keys[slot] = key;
             admittedTick[slot] = tick;
-            hits[slot] = 0;
             put(key, slot, new EntryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
             return true;
         } finally {
@@ -222,7 +304,14 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         }
     }
 
+    /** Stores {@code node} as {@code slot}'s resident; a replaced node hands its hits since admission on. */
     private void put(K key, int slot, EntryNode<V> node) {
+        @SuppressWarnings("unchecked")
+        EntryNode<V> replaced = (EntryNode<V>) nodes[slot];
+        if (replaced != null) {
+            node.hits = replaced.hits;
+            replaced.hits = EntryNode.RELEASED;
+        }
         nodes[slot] = node;
         EntryNode<V> previous = map.put(key, node);
         residentWeight.add(previous == null ? node.weight : node.weight - previous.weight);
@@ -232,6 +321,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     void invalidate(K key) {
         lock.lock();
         try {
+            drainHits();
             drainPending();
             EntryNode<V> removed = map.remove(key);
             if (removed != null) {
@@ -344,7 +434,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             int s = candidates[j];
             @SuppressWarnings("unchecked")
             EntryNode<V> node = (EntryNode<V>) nodes[s];
-            features.resident(j, history, s, now, node.weight, admittedTick[s], hits[s]);
+            features.resident(j, history, s, now, node.weight, admittedTick[s], node.hits);
         }
         boolean withIncoming = incoming != BoundedHistory.NO_SLOT;
         if (withIncoming) {
@@ -400,6 +490,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         } else {
             recency.remove(slot);
         }
+        ((EntryNode<?>) nodes[slot]).hits = EntryNode.RELEASED;
         keys[slot] = null;
         nodes[slot] = null;
     }
@@ -413,6 +504,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     int dryRunDecision() {
         lock.lock();
         try {
+            drainHits();
             return decide(BoundedHistory.NO_SLOT, 0);
         } finally {
             lock.unlock();
@@ -429,6 +521,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     void checkInvariants() {
         lock.lock();
         try {
+            drainHits();
             drainPending();
             for (Map.Entry<K, EntryNode<V>> e : map.entrySet()) {
                 EntryNode<V> node = e.getValue();
@@ -447,9 +540,10 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                 if (resident) {
                     residents++;
                     weight += ((EntryNode<?>) nodes[s]).weight;
-                    if (admittedTick[s] > history.lastAccess(s) || history.lastAccess(s) > clock) {
+                    if (admittedTick[s] > history.lastAccess(s) || history.lastAccess(s) > clock
+                            || ((EntryNode<?>) nodes[s]).hits < 0) {
                         throw new AssertionError("slot " + s + " admitted at " + admittedTick[s] + ", last access "
-                                + history.lastAccess(s) + ", clock " + clock);
+                                + history.lastAccess(s) + ", clock " + clock + ", hits " + ((EntryNode<?>) nodes[s]).hits);
                     }
                 }
             }
@@ -463,6 +557,39 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The request clock once the buffered hits are replayed (for tests: one tick per hit and write). */
+    long requests() {
+        lock.lock();
+        try {
+            drainHits();
+            return clock;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The hits of {@code key}'s resident since its admission, once the buffered hits are replayed; -1 when absent (for tests). */
+    int hitsSinceAdmission(K key) {
+        lock.lock();
+        try {
+            drainHits();
+            EntryNode<V> node = map.get(key);
+            return node == null || nodes[node.slot] != node ? -1 : node.hits;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The lock the state advances under (for tests that hold it to make hits wait). */
+    ReentrantLock lockForTests() {
+        return lock;
+    }
+
+    /** Hits appended and not yet replayed (for tests). */
+    long bufferedHits() {
+        return hitTail - hitHead;
     }
 
     long declines() {

@@ -141,9 +141,13 @@ import java.util.stream.Stream;
  *   <li><b>Collisions.</b> A write whose key's fingerprint a different resident key holds is not
  *       cached ({@link #fingerprintConflicts()}); at the ghost stage two such keys share one
  *       history.</li>
- *   <li><b>Threading.</b> Every request takes one lock (the clock and the histories must advance
- *       in one order): hits serialise, unlike Caffeine's. Caffeine's own removals (expiry) are
- *       queued without that lock and applied by the next request.</li>
+ *   <li><b>Threading.</b> The clock and the histories advance in one order, under one lock. A
+ *       hit does not take it: it appends the entry to a bounded buffer (one compare-and-set),
+ *       replayed under the lock in order by the next write or invalidation, or by a hit once a
+ *       batch waits and the lock is free; a hit finding the buffer full waits for the lock rather
+ *       than drop the hit. One thread's requests are replayed exactly in their order, as in
+ *       training. Writes serialise. Caffeine's own removals (expiry) are queued without that lock
+ *       and applied by the next write or invalidation.</li>
  *   <li><b>Allocation.</b> A hit and a decision allocate nothing; a write allocates its node; a
  *       fallback allocates Caffeine's {@code coldest} snapshot. Memory: about 110 bytes per history
  *       slot, {@code 1 + ghostsPerResident} slots per entry of the bound.</li>
