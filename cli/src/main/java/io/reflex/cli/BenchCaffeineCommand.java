@@ -1,5 +1,6 @@
 package io.reflex.cli;
 
+import io.reflex.engine.eviction.EvictionModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reflex.adapters.caffeine.ReflexCache;
@@ -60,6 +61,10 @@ final class BenchCaffeineCommand implements Callable<Integer> {
     @Option(names = "--headroom", description = "The adapter's headroom, a fraction of the capacity in [0, 0.25] (default 1/128; 0: each decision frees only its victim mask).")
     double headroom = ReflexCache.DEFAULT_HEADROOM;
 
+    @Option(names = "--victims-per-decision", paramLabel = "N", defaultValue = "1",
+            description = "With a history-1 model: candidates evicted per decision, the model's choice first (default ${DEFAULT-VALUE}, the adapter's default).")
+    int victimsPerDecision;
+
     @Mixin
     SeedOption seedOption;
 
@@ -76,6 +81,8 @@ final class BenchCaffeineCommand implements Callable<Integer> {
                 "--resident must be in [%s, %s]", CaffeineBench.MIN_RESIDENT, CaffeineBench.MAX_RESIDENT);
         Args.require(spec.commandLine(), forks >= 1 && forks <= MAX_FORKS, "--forks must be in [1, %s]", MAX_FORKS);
         Args.require(spec.commandLine(), headroom >= 0 && headroom <= 0.25, "--headroom must be in [0, 0.25]");
+        Args.require(spec.commandLine(), victimsPerDecision >= 1 && victimsPerDecision <= EvictionModel.MAX_K,
+                "--victims-per-decision must be in [1, %s]", EvictionModel.MAX_K);
         EvictionLoop.Layout untrained = BenchCommand.parseLayout(spec, layout);
         Args.require(spec.commandLine(), model == null || Files.isRegularFile(model), "--model: no such file %s", model);
         Map<String, Object> out = forks == 1 ? inThisJvm(untrained) : medianOfForks();
@@ -89,7 +96,8 @@ final class BenchCaffeineCommand implements Callable<Integer> {
 
     private Map<String, Object> inThisJvm(EvictionLoop.Layout untrained) throws Exception {
         spec.commandLine().getErr().println("bench caffeine: throughput rounds, then trap and zipf replays...");
-        CaffeineBench.Result r = new CaffeineBench(model, untrained, seedOption.value(), rounds, headroom, resident).run();
+        CaffeineBench.Result r = new CaffeineBench(model, untrained, seedOption.value(), rounds, headroom, victimsPerDecision,
+                resident).run();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("read_throughput_ratio", round(r.readOpsReflex() / r.readOpsCaffeine()));
         out.put("write_throughput_ratio", round(r.writeOpsReflex() / r.writeOpsCaffeine()));
@@ -120,13 +128,15 @@ final class BenchCaffeineCommand implements Callable<Integer> {
         out.put("policy_decisions", r.policyDecisions());
         out.put("k", r.k());
         out.put("headroom", headroom);
+        out.put("victims_per_decision", victimsPerDecision);
         out.put("resident", resident);
         return out;
     }
 
     private Map<String, Object> medianOfForks() throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of("bench", "caffeine", "--json", "--forks", "1", "--layout", layout,
-                "--rounds", Integer.toString(rounds), "--headroom", Double.toString(headroom), "--seed", Long.toString(seedOption.value()),
+                "--rounds", Integer.toString(rounds), "--headroom", Double.toString(headroom),
+                "--victims-per-decision", Integer.toString(victimsPerDecision), "--seed", Long.toString(seedOption.value()),
                 "--resident", Integer.toString(resident)));
         if (model != null) {
             args.addAll(List.of("--model", model.toAbsolutePath().toString()));

@@ -108,6 +108,7 @@ public final class CaffeineBench {
     private final long seed;
     private final int rounds;
     private final double headroom;
+    private final int victimsPerDecision;
     private final int resident;
 
     /**
@@ -116,9 +117,11 @@ public final class CaffeineBench {
      * @param seed            seed of the keys and of the untrained model
      * @param rounds          timed rounds per cache and operation
      * @param headroom        the adapter's headroom, a fraction of the capacity ({@link ReflexCache#DEFAULT_HEADROOM})
+     * @param victimsPerDecision a history-1 model's victims per decision (1 for a Cold-RL model)
      * @param resident        keys the read phase holds and reads, in [1,000, 2,000,000]
      */
-    public CaffeineBench(Path model, EvictionLoop.Layout untrainedLayout, long seed, int rounds, double headroom, int resident) {
+    public CaffeineBench(Path model, EvictionLoop.Layout untrainedLayout, long seed, int rounds, double headroom,
+                         int victimsPerDecision, int resident) {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
         }
@@ -131,6 +134,7 @@ public final class CaffeineBench {
         this.seed = seed;
         this.rounds = rounds;
         this.headroom = headroom;
+        this.victimsPerDecision = victimsPerDecision;
     }
 
     public Result run() throws IOException {
@@ -180,15 +184,19 @@ public final class CaffeineBench {
     private double[] hitRatios(Trace trace, Capacity capacity, Path file) {
         SimulationResult plain = CacheSimulator.replay(trace, capacity,
                 new CaffeineWTinyLfu(trace.objectCount(), capacity, trace.hasTtls()));
-        try (ReflexCaffeineCache adapter = new ReflexCaffeineCache(trace, capacity, file, headroom)) {
+        try (ReflexCaffeineCache adapter = new ReflexCaffeineCache(trace, capacity, file, headroom, victimsPerDecision)) {
             SimulationResult reflex = CacheSimulator.replay(trace, capacity, adapter);
             return new double[] {reflex.hitRatio(), plain.hitRatio()};
         }
     }
 
     private ReflexCache<Long, Long> adapter(Path file, long capacity) {
-        return ReflexCache.<Long, Long>builder().maximumSize(capacity).model(file).headroom(headroom)
-                .deadline(Duration.ofMillis(5)).name("bench").build();
+        ReflexCache.Builder<Long, Long> b = ReflexCache.<Long, Long>builder().maximumSize(capacity).model(file)
+                .headroom(headroom).deadline(Duration.ofMillis(5)).name("bench");
+        if (b.servesHistory()) {
+            b.victimsPerDecision(victimsPerDecision);
+        }
+        return b.build();
     }
 
     /**

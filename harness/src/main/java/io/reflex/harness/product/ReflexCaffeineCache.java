@@ -59,12 +59,23 @@ public final class ReflexCaffeineCache implements BlackBoxCache, AutoCloseable {
      * of the capacity; 0 frees only each decision's victim mask).
      */
     public ReflexCaffeineCache(Trace trace, Capacity capacity, Path model, double headroom) {
+        this(trace, capacity, model, headroom, 1);
+    }
+
+    /**
+     * As {@link #ReflexCaffeineCache(Trace, Capacity, Path, double)}, a history-1 model evicting up
+     * to {@code victimsPerDecision} candidates per decision ({@code ReflexCache.Builder#victimsPerDecision}).
+     */
+    public ReflexCaffeineCache(Trace trace, Capacity capacity, Path model, double headroom, int victimsPerDecision) {
         this.trace = trace;
         this.byteCapacity = capacity.isBytes();
         this.expiring = trace.hasTtls();
         ReflexCache.Builder<Integer, Integer> b = ReflexCache.<Integer, Integer>builder().model(model)
                 .executor(Runnable::run).ticker(() -> nowNanos).deadline(Duration.ofMillis(50)).name("simulator")
                 .headroom(headroom);
+        if (b.servesHistory()) {
+            b.victimsPerDecision(victimsPerDecision);
+        }
         if (byteCapacity) {
             b.maximumWeight(capacity.value()).weigher((Integer key, Integer weight) -> weight);
             if (b.servesHistory()) {

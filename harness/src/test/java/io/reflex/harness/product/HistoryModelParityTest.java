@@ -61,9 +61,13 @@ class HistoryModelParityTest {
 
     /** The adapter driven directly, as an application would, with {@code ghosts} per resident. */
     private static long directHits(Path model, Trace trace, Capacity c, int ghosts) {
+        return directHits(model, trace, c, ghosts, 1);
+    }
+
+    private static long directHits(Path model, Trace trace, Capacity c, int ghosts, int victimsPerDecision) {
         try (ReflexCache<Integer, Integer> cache = ReflexCache.<Integer, Integer>builder().model(model)
-                .maximumSize(c.value()).ghostsPerResident(ghosts).executor(Runnable::run)
-                .deadline(Duration.ofMillis(50)).build()) {
+                .maximumSize(c.value()).ghostsPerResident(ghosts).victimsPerDecision(victimsPerDecision)
+                .executor(Runnable::run).deadline(Duration.ofMillis(50)).build()) {
             long hits = 0;
             for (int i = 0; i < trace.length(); i++) {
                 Integer key = trace.object(i);
@@ -96,5 +100,25 @@ class HistoryModelParityTest {
             assertEquals(simulatedHits(model, trace, c), directHits(model, trace, c, everyObject),
                     candidates.value() + ": with a history for every object, the adapter makes the simulator's every decision");
         }
+    }
+
+    @Test
+    void evictingEightPerDecisionTheAdapterStillMakesTheSimulatorsEveryDecision() {
+        Trace trace = TraceFixtures.zipfWithScans(50_000, 7);
+        Capacity c = Capacity.entries(200);
+        int everyObject = (int) Math.ceil(trace.objectCount() / (double) c.value());
+        Path model = train(EvictionModel.Candidates.SAMPLED, true, "sampled8.onnx");
+        long simulated;
+        long decisions;
+        try (LearnedEvictionPolicy p = LearnedEvictionPolicy.load(model, 0, 8)) {
+            simulated = CacheSimulator.replay(trace, c, p).hits();
+            decisions = p.decisions();
+        }
+        long one = simulatedHits(model, trace, c);
+        System.out.printf("history-1 sampled, 8 victims per decision: %d hits (%d decisions), one per decision %d hits%n",
+                simulated, decisions, one);
+
+        assertEquals(simulated, directHits(model, trace, c, everyObject, 8),
+                "the adapter's victims per decision are the simulator's, decision for decision");
     }
 }

@@ -107,6 +107,8 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     private final LongAdder residentWeight;
     private final long maximum;
     private final int maxDecisionsPerWrite;
+    /** Candidate positions of one decision's victims, in eviction order (its length: victims per decision). */
+    private final int[] victims;
     private final ToLongFunction<? super K> fingerprint;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -143,10 +145,11 @@ final class HistoryEviction<K, V> implements AutoCloseable {
 
     HistoryEviction(EvictionModel contract, NextAccessLoop loop, ConcurrentMap<K, EntryNode<V>> map,
                     Policy.Eviction<K, EntryNode<V>> eviction, LongAdder residentWeight, long maximum,
-                    int residentBound, int ghostsPerResident, int maxDecisionsPerWrite,
+                    int residentBound, int ghostsPerResident, int maxDecisionsPerWrite, int victimsPerDecision,
                     ToLongFunction<? super K> fingerprint, LongAdder decisions, LongAdder evictions,
                     LongAdder fallbackWrites) {
         this.loop = loop;
+        this.victims = new int[victimsPerDecision];
         this.map = map;
         this.eviction = eviction;
         this.residentWeight = residentWeight;
@@ -412,6 +415,12 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             }
             ask = false;
             evict(victim);
+            // Further victims of the same decision free room for the next writes without a decision
+            // of their own: the simulator's NextAccessPolicy with the same victims per decision.
+            int count = victims.length == 1 ? 1 : decider.victims(victims.length, victims);
+            for (int j = 1; j < count; j++) {
+                evict(candidates[victims[j]]);
+            }
         }
         return true;
     }

@@ -1,6 +1,7 @@
 package io.reflex.trainer.cache.policy.learned;
 
 import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.eviction.HistoryFeatures;
 import io.reflex.engine.eviction.NextAccessLoop;
 import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.engine.policy.PolicyLoader;
@@ -44,12 +45,28 @@ public sealed interface LearnedEvictionPolicy extends EvictionPolicy, AutoClosea
      * @throws IllegalArgumentException naming the file when its metadata is invalid or the engine refuses it
      */
     static LearnedEvictionPolicy load(Path model, int latencySamples) {
+        return load(model, latencySamples, 1);
+    }
+
+    /**
+     * As {@link #load(Path, int)}, a {@code history-1} model evicting up to
+     * {@code victimsPerDecision} candidates per decision (a host freeing room for several writes at
+     * once, as the Caffeine adapter's {@code victimsPerDecision}).
+     *
+     * @throws IllegalArgumentException also when {@code victimsPerDecision} is not 1 for a Cold-RL
+     *                                  model, or exceeds a history-1 model's K
+     */
+    static LearnedEvictionPolicy load(Path model, int latencySamples, int victimsPerDecision) {
         Objects.requireNonNull(model, "model");
         if (latencySamples < 0) {
             throw new IllegalArgumentException("latency samples must be >= 0, got " + latencySamples);
         }
         EvictionModel contract = EvictionModel.of(OnnxModel.read(model).metadata(), model);
         if (!contract.readsHistory()) {
+            if (victimsPerDecision != 1) {
+                throw new IllegalArgumentException(model + ": victims per decision apply to " + HistoryFeatures.SCHEMA
+                        + " models; a " + contract.schema() + " model frees its own mask");
+            }
             return ReflexEvictionPolicy.load(model, contract.k(), latencySamples);
         }
         PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of(), Duration.ZERO);
@@ -60,6 +77,6 @@ public sealed interface LearnedEvictionPolicy extends EvictionPolicy, AutoClosea
         }
         NextAccessLoop loop = NextAccessLoop.builder().k(contract.k()).admission(contract.admission()).store(store)
                 .noDeadline().build();
-        return new NextAccessPolicy(contract, loop, null, latencySamples);
+        return new NextAccessPolicy(contract, loop, null, latencySamples, victimsPerDecision);
     }
 }
