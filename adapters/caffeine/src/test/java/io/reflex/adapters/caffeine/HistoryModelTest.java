@@ -226,6 +226,67 @@ class HistoryModelTest {
         }
     }
 
+    /**
+     * One thread's own keys read back what it wrote last, or nothing (evicted by a decision of
+     * another thread's write), never an older value, while three threads' writes force decisions and
+     * invalidate keys a decision may be choosing among; an invalidated key reads nothing until
+     * written again. Then the state is consistent.
+     */
+    @Test
+    void oneThreadReadsItsOwnWritesWhileOtherThreadsForceDecisionsAndInvalidate() throws Exception {
+        EvictionModel contract = new EvictionModel(HistoryFeatures.SCHEMA, EvictionModel.Candidates.SAMPLED, 16, false);
+        Path model = TestPolicies.randomHistory(dir.resolve("raw.onnx"), 11, contract);
+        try (ReflexCache<Integer, String> cache = ReflexCache.<Integer, String>builder().maximumSize(100).model(model)
+                .deadline(Duration.ofSeconds(5)).build()) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.List<java.util.concurrent.Future<?>> others = new java.util.ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                long seed = 100 + t;
+                others.add(pool.submit(() -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    while (!stop.get()) {
+                        int key = 1_000 + r.nextInt(2_000);   // never one of the checker's keys
+                        if (r.nextInt(5) == 0) {
+                            cache.invalidate(key);
+                        } else {
+                            cache.put(key, "other");
+                        }
+                    }
+                }));
+            }
+            java.util.concurrent.Future<int[]> checker = pool.submit(() -> {
+                SplittableRandom r = new SplittableRandom(7);
+                int[] outcome = new int[2];   // read back, evicted meanwhile
+                for (int i = 0; i < 30_000; i++) {
+                    int key = r.nextInt(50);
+                    String value = key + ":" + i;
+                    cache.put(key, value);
+                    String read = cache.getIfPresent(key);
+                    assertTrue(read == null || read.equals(value), "key " + key + " wrote " + value + ", read " + read);
+                    outcome[read == null ? 1 : 0]++;
+                    if (r.nextInt(4) == 0) {
+                        cache.invalidate(key);
+                        assertEquals(null, cache.getIfPresent(key), "key " + key + " invalidated");
+                    }
+                }
+                return outcome;
+            });
+            int[] outcome = checker.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            stop.set(true);
+            for (java.util.concurrent.Future<?> f : others) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            cache.cleanUp();
+            java.util.concurrent.ForkJoinPool.commonPool().awaitQuiescence(10, java.util.concurrent.TimeUnit.SECONDS);
+            cache.historyEviction().checkInvariants();
+            assertTrue(outcome[0] > 0, "reads that found the write: " + outcome[0] + ", evicted meanwhile: " + outcome[1]);
+            assertTrue(cache.policyDecisions() > 0, "the other threads' writes made decisions");
+            assertTrue(cache.weightedSize() <= 100);
+        }
+    }
+
     @Test
     void aDecisionAndAHitAllocateNothingOnceWarm() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
