@@ -91,6 +91,7 @@ class SidecarCommandTest {
         assertEquals(0, v.get("requests_failed").asLong());
         assertTrue(v.get("evictions").asLong() > 0, "the 4m cache evicted: " + r.out());
         assertTrue(v.get("round_trips").asLong() > 0, "NGINX asked the sidecar: " + r.out());
+        assertTrue(v.get("policy_evictions").asLong() > 0, "the sidecar's history-1 model chose victims: " + r.out());
         assertTrue(v.get("sidecar_requests").asLong() >= v.get("round_trips").asLong(), r.out());
         assertTrue(v.get("nginx_throughput_ratio").asDouble() > 0);
         double hit = v.get("hit_ratio_reflex").asDouble();
@@ -98,6 +99,7 @@ class SidecarCommandTest {
         JsonNode drain = v.get("drain");
         assertTrue(drain.get("evictions").asLong() >= 3000 - 1024, "the drain evicted down to 4m of one-block files: " + r.out());
         assertTrue(drain.get("round_trips").asLong() > 0, "the drain asked the sidecar: " + r.out());
+        assertTrue(drain.get("policy_evictions").asLong() > 0, "the model chose the drain's victims: " + r.out());
         assertTrue(drain.get("evictions_per_sec").asLong() > 0, r.out());
         assertTrue(drain.get("round_trip_p99_us").asLong() >= drain.get("round_trip_p50_us").asLong(), r.out());
         assertTrue(drain.get("http_requests").asLong() > 0, "HTTP traffic was served while the cache drained: " + r.out());

@@ -1,5 +1,6 @@
 package io.reflex.harness.bench;
 
+import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.harness.nginx.HttpLoad;
 import io.reflex.harness.nginx.NginxBuild;
 import io.reflex.harness.nginx.NginxServer;
@@ -65,13 +66,13 @@ public final class EvictionDrain {
         this.log = log;
     }
 
-    Result run(NginxBuild build, Origin origin, Path model, Path dir) throws Exception {
+    Result run(NginxBuild build, Origin origin, Path model, EvictionModel contract, Path dir) throws Exception {
         Files.createDirectories(dir);
         Path socket = dir.resolve("s.sock");
         try (SidecarProcess sidecar = SidecarProcess.start(socket, model, freePort(), dir.resolve("sidecar.log"));
              NginxServer nginx = NginxServer.options(build.patched(), dir.resolve("nginx"), origin.port())
                      .maxSize(s.fillMaxSize()).managerFiles(s.managerFiles()).managerSleep(s.managerSleep())
-                     .reflex(socket, s.timeout(), 16).start()) {
+                     .reflex(socket, s.timeout(), contract).start()) {
             List<String> paths = new ArrayList<>(s.objects());
             for (int i = 0; i < s.objects(); i++) {
                 paths.add("/o/drain-" + i + "?s=" + s.bodyBytes());

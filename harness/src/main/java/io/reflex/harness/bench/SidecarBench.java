@@ -1,5 +1,7 @@
 package io.reflex.harness.bench;
 
+import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.harness.nginx.HttpLoad;
 import io.reflex.harness.nginx.NginxBuild;
 import io.reflex.harness.nginx.NginxServer;
@@ -81,6 +83,7 @@ public final class SidecarBench {
         Path work = Files.createTempDirectory("reflex-sidecar-bench");
         try (Origin origin = new Origin(4)) {
             Path model = o.model() != null ? o.model() : train(work.resolve("eviction.onnx"));
+            EvictionModel contract = EvictionModel.of(OnnxModel.read(model).metadata(), model);
             // Warm-up of the load generator, the origin and the page cache (not measured).
             log.println("sidecar bench: warm-up on stock NGINX");
             log.flush();
@@ -125,7 +128,7 @@ public final class SidecarBench {
                         Path socket = dir.resolve("s.sock");
                         try (SidecarProcess sidecar = SidecarProcess.start(socket, model, metricsPort, dir.resolve("sidecar.log"));
                              NginxServer nginx = NginxServer.options(build.patched(), dir.resolve("nginx"), origin.port())
-                                     .maxSize(o.maxSize()).managerSleep("10ms").reflex(socket, o.timeout(), 16).start()) {
+                                     .maxSize(o.maxSize()).managerSleep("10ms").reflex(socket, o.timeout(), contract).start()) {
                             Thread.sleep(SETTLE_MILLIS);
                             EvictionRateSampler sampler = new EvictionRateSampler(nginx);
                             HttpLoad.Result res = new HttpLoad(nginx.port(), paths, o.connections()).run();
@@ -163,7 +166,7 @@ public final class SidecarBench {
                     total.get("policy_evictions"), total.get("decisions"), total.roundTrips(), stockRps, reflexRps,
                     o.model() != null ? o.model().toString() : "history-1, trained on trap seed " + (o.seed() + 1), o.maxSize(),
                     sidecarRequests, trace.objectCount(), Prometheus.percentile(sidecarLatency, 0.99) * 1e6, p99ByRound,
-                    o.drain() == null ? null : new EvictionDrain(o.drain(), log).run(build, origin, model, work.resolve("drain")));
+                    o.drain() == null ? null : new EvictionDrain(o.drain(), log).run(build, origin, model, contract, work.resolve("drain")));
         } finally {
             deleteTree(work);
         }

@@ -1,5 +1,6 @@
 package io.reflex.harness.nginx;
 
+import io.reflex.engine.eviction.EvictionModel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -72,6 +73,20 @@ public final class NginxServer implements AutoCloseable {
             this.reflexSocket = socket;
             this.reflexTimeout = timeout;
             this.reflexK = k;
+            return this;
+        }
+
+        /**
+         * Ask the sidecar at this socket for decisions of {@code model}'s contract: its K, and for a
+         * {@code history-1} model the schema and candidate set NGINX must gather (the NGINX side of
+         * {@link EvictionModel}, written once for the bench and the tests).
+         */
+        public Options reflex(Path socket, String timeout, EvictionModel model) {
+            reflex(socket, timeout, model.k());
+            if (model.readsHistory()) {
+                reflexSchema(model.schema());
+                reflexCandidates(model.candidates().value());
+            }
             return this;
         }
 
