@@ -1,7 +1,5 @@
 package io.reflex.engine.eviction;
 
-import java.util.Arrays;
-
 /**
  * {@link AccessHistory} slots for a host that cannot keep a history for every object it ever saw:
  * one slot per resident object plus a bounded number of <em>ghosts</em>, evicted (or declined)
@@ -29,11 +27,8 @@ import java.util.Arrays;
  * detect the one harmful case, two different keys resident at once, and keep the second out.
  *
  * <h2>Layout</h2>
- * Open addressing with linear probing over {@code table}, a power of two of at least twice the
- * slots ({@code table[i]} is {@code slot + 1}, 0 empty), indexed by the top bits of
- * {@code fingerprint × 0x9e3779b97f4a7c15}; removal shifts the probe run back (no tombstones).
- * Per slot: its fingerprint, its state, and the ghost list's two links. About
- * {@value #BYTES_PER_SLOT} bytes per slot with its {@link AccessHistory}.
+ * A {@link FingerprintTable} from fingerprints to slots; per slot its state and the ghost list's
+ * two links. About {@value #BYTES_PER_SLOT} bytes per slot with its {@link AccessHistory}.
  *
  * <p>Not thread-safe: one writer, or external locking. Allocation-free after construction.
  */
@@ -47,17 +42,13 @@ public final class BoundedHistory {
     private static final byte FREE = 0;
     private static final byte GHOST = 1;
     private static final byte RESIDENT = 2;
-    private static final long PHI = 0x9e3779b97f4a7c15L;
 
     private final AccessHistory history;
     private final int residentBound;
-    private final long[] fingerprints;
+    private final FingerprintTable table;
     private final byte[] state;
     private final int[] older;
     private final int[] newer;
-    private final int[] table;
-    private final int shift;
-    private final int mask;
     private int used;
     private int residents;
     private int ghosts;
@@ -83,14 +74,10 @@ public final class BoundedHistory {
         int n = (int) slots;
         this.residentBound = residentBound;
         history = new AccessHistory(n);
-        fingerprints = new long[n];
+        table = new FingerprintTable(n);
         state = new byte[n];
         older = new int[n];
         newer = new int[n];
-        int tableSize = Integer.highestOneBit(2 * n - 1) << 1;
-        table = new int[tableSize];
-        mask = tableSize - 1;
-        shift = 64 - Integer.numberOfTrailingZeros(tableSize);
     }
 
     /** The histories, indexed by the slots this class hands out. */
@@ -100,7 +87,7 @@ public final class BoundedHistory {
 
     /** Slots in all: residents and ghosts. */
     public int capacity() {
-        return fingerprints.length;
+        return state.length;
     }
 
     /** The most residents at once. */
@@ -128,7 +115,7 @@ public final class BoundedHistory {
 
     /** The fingerprint a used slot holds. */
     public long fingerprint(int slot) {
-        return fingerprints[slot];
+        return table.fingerprint(slot);
     }
 
     /** The oldest ghost (the next recycled), or {@link #NO_SLOT}. */
@@ -143,15 +130,7 @@ public final class BoundedHistory {
 
     /** The slot of {@code fingerprint}, resident or ghost, or {@link #NO_SLOT}. */
     public int find(long fingerprint) {
-        for (int i = home(fingerprint); ; i = (i + 1) & mask) {
-            int e = table[i];
-            if (e == 0) {
-                return NO_SLOT;
-            }
-            if (fingerprints[e - 1] == fingerprint) {
-                return e - 1;
-            }
-        }
+        return table.find(fingerprint);
     }
 
     /**
@@ -162,40 +141,26 @@ public final class BoundedHistory {
      * @throws IllegalStateException if every slot is resident (the host broke its resident bound)
      */
     public int touch(long fingerprint) {
-        int i = home(fingerprint);
-        for (; ; i = (i + 1) & mask) {
-            int e = table[i];
-            if (e == 0) {
-                break;
+        int slot = table.find(fingerprint);
+        if (slot != NO_SLOT) {
+            if (state[slot] == GHOST) {
+                unlinkGhost(slot);
+                linkNewestGhost(slot);
             }
-            int slot = e - 1;
-            if (fingerprints[slot] == fingerprint) {
-                if (state[slot] == GHOST) {
-                    unlinkGhost(slot);
-                    linkNewestGhost(slot);
-                }
-                return slot;
-            }
+            return slot;
         }
-        int slot;
-        if (used < fingerprints.length) {
+        if (used < state.length) {
             slot = used++;
         } else if (oldestGhost != NO_SLOT) {
             slot = oldestGhost;
             unlinkGhost(slot);
             ghosts--;
-            removeFromTable(fingerprints[slot]);
+            table.remove(slot);
             history.clear(slot);
-            // The removal may have shifted entries into the probe run of the new fingerprint.
-            i = home(fingerprint);
-            while (table[i] != 0) {
-                i = (i + 1) & mask;
-            }
         } else {
-            throw new IllegalStateException("all " + fingerprints.length + " history slots hold residents");
+            throw new IllegalStateException("all " + state.length + " history slots hold residents");
         }
-        fingerprints[slot] = fingerprint;
-        table[i] = slot + 1;
+        table.put(fingerprint, slot);
         state[slot] = GHOST;
         ghosts++;
         linkNewestGhost(slot);
@@ -237,10 +202,6 @@ public final class BoundedHistory {
         linkNewestGhost(slot);
     }
 
-    private int home(long fingerprint) {
-        return (int) ((fingerprint * PHI) >>> shift);
-    }
-
     private void linkNewestGhost(int slot) {
         older[slot] = newestGhost;
         newer[slot] = NO_SLOT;
@@ -267,36 +228,10 @@ public final class BoundedHistory {
         }
     }
 
-    /** Deletes {@code fingerprint}'s entry, shifting later entries of its probe run back into the hole. */
-    private void removeFromTable(long fingerprint) {
-        int hole = home(fingerprint);
-        while (fingerprints[table[hole] - 1] != fingerprint) {
-            hole = (hole + 1) & mask;
-        }
-        for (int j = (hole + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
-            int h = home(fingerprints[table[j] - 1]);
-            // The entry at j may move into the hole only if its home is not in (hole, j], cyclically.
-            boolean stays = hole <= j ? hole < h && h <= j : hole < h || h <= j;
-            if (!stays) {
-                table[hole] = table[j];
-                hole = j;
-            }
-        }
-        table[hole] = 0;
-    }
-
     /** Checks every invariant (for tests): table ↔ slots, counts, the ghost list. O(capacity). */
     void checkInvariants() {
-        int inTable = 0;
-        for (int i = 0; i < table.length; i++) {
-            if (table[i] != 0) {
-                inTable++;
-                int slot = table[i] - 1;
-                if (find(fingerprints[slot]) != slot) {
-                    throw new AssertionError("slot " + slot + " not found by its fingerprint");
-                }
-            }
-        }
+        table.checkEntries();
+        int inTable = table.entries();
         int r = 0;
         int g = 0;
         for (int s = 0; s < used; s++) {
@@ -319,7 +254,7 @@ public final class BoundedHistory {
             throw new AssertionError("table " + inTable + ", used " + used + ", residents " + r + "/" + residents
                     + ", ghosts " + g + "/" + ghosts + "/" + listed);
         }
-        if (Arrays.stream(fingerprints, 0, used).distinct().count() != used) {
+        if (java.util.stream.IntStream.range(0, used).mapToLong(table::fingerprint).distinct().count() != used) {
             throw new AssertionError("a fingerprint holds two slots");
         }
     }
