@@ -124,6 +124,24 @@ public final class ChallengerSwitch {
         }
     }
 
+    /**
+     * Forgets the evidence (the window and the open block) and serves {@code arm}: for a host that
+     * changes what an arm is, such as starting a trial of a demoted challenger, whose old losses
+     * should not count against it. Counts of samples and switches are kept.
+     */
+    public void reset(Arm arm) {
+        serving = Objects.requireNonNull(arm, "arm");
+        java.util.Arrays.fill(blockLead, 0);
+        java.util.Arrays.fill(blockDiscordant, 0);
+        blocks = 0;
+        next = 0;
+        inBlock = 0;
+        lead = 0;
+        discordant = 0;
+        windowLead = 0;
+        windowDiscordant = 0;
+    }
+
     /** The arm that should serve now. */
     public Arm serving() {
         return serving;

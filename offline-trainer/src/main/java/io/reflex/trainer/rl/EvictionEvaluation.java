@@ -43,6 +43,12 @@ public final class EvictionEvaluation {
      */
     public static Outcome run(Path model, Trace trace, List<Capacity> capacities, List<String> baselines, long seed,
                               int threads) throws InterruptedException {
+        return run(model, trace, capacities, baselines, seed, threads, false);
+    }
+
+    /** As above, the learned policy serving with an LRU floor when {@code lruFloor} (history-1 models). */
+    public static Outcome run(Path model, Trace trace, List<Capacity> capacities, List<String> baselines, long seed,
+                              int threads, boolean lruFloor) throws InterruptedException {
         SimulationOptions options = SimulationOptions.defaults();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, capacities.size())), r -> {
             Thread t = new Thread(r, "reflex-evaluate");
@@ -57,7 +63,7 @@ public final class EvictionEvaluation {
             List<Future<Object[]>> futures = new ArrayList<>();
             for (Capacity c : capacities) {
                 futures.add(pool.submit(() -> {
-                    try (LearnedEvictionPolicy policy = LearnedEvictionPolicy.load(model, 20_000)) {
+                    try (LearnedEvictionPolicy policy = LearnedEvictionPolicy.load(model, 20_000, 1, lruFloor)) {
                         SimulationResult r = CacheSimulator.replay(trace, c, policy, options);
                         return new Object[] {r, policy.decisions(), policy.fallbacks(), policy.latencies()};
                     }

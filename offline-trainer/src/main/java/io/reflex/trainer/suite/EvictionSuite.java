@@ -56,9 +56,17 @@ public final class EvictionSuite {
      * @param seed      seed of training and of randomised policies
      * @param threads   replays at once, at least 1
      * @param progress  where progress lines go (null: nowhere)
+     * @param lruFloor  whether {@code reflex} serves with an LRU floor ({@code NextAccessPolicy}'s)
      */
     public record Settings(List<String> policies, Path model, Path modelDir, SuiteTraining training, long seed,
-                           int threads, PrintWriter progress) {
+                           int threads, PrintWriter progress, boolean lruFloor) {
+
+        /** Settings without the LRU floor. */
+        public Settings(List<String> policies, Path model, Path modelDir, SuiteTraining training, long seed, int threads,
+                        PrintWriter progress) {
+            this(policies, model, modelDir, training, seed, threads, progress, false);
+        }
+
         public Settings {
             policies = List.copyOf(policies);
             if (policies.isEmpty()) {
@@ -182,7 +190,7 @@ public final class EvictionSuite {
         long fallbacks = 0;
         if (settings.evaluatesReflex()) {
             EvictionEvaluation.Outcome o = EvictionEvaluation.run(model, evaluation, entry.sizes(), baselines,
-                    settings.seed(), settings.threads());
+                    settings.seed(), settings.threads(), settings.lruFloor());
             results = o.results();
             fallbacks = o.fallbacks();
         } else {

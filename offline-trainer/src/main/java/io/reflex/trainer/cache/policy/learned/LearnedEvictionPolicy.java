@@ -57,6 +57,15 @@ public sealed interface LearnedEvictionPolicy extends EvictionPolicy, AutoClosea
      *                                  model, or exceeds a history-1 model's K
      */
     static LearnedEvictionPolicy load(Path model, int latencySamples, int victimsPerDecision) {
+        return load(model, latencySamples, victimsPerDecision, false);
+    }
+
+    /**
+     * As {@link #load(Path, int, int)}, a {@code history-1} model serving with an LRU floor when
+     * {@code lruFloor} ({@link NextAccessPolicy}'s; ignored for a Cold-RL model, which has its own
+     * fallback).
+     */
+    static LearnedEvictionPolicy load(Path model, int latencySamples, int victimsPerDecision, boolean lruFloor) {
         Objects.requireNonNull(model, "model");
         if (latencySamples < 0) {
             throw new IllegalArgumentException("latency samples must be >= 0, got " + latencySamples);
@@ -77,6 +86,6 @@ public sealed interface LearnedEvictionPolicy extends EvictionPolicy, AutoClosea
         }
         NextAccessLoop loop = NextAccessLoop.builder().k(contract.k()).admission(contract.admission()).store(store)
                 .noDeadline().build();
-        return new NextAccessPolicy(contract, loop, null, latencySamples, victimsPerDecision);
+        return new NextAccessPolicy(contract, loop, null, latencySamples, victimsPerDecision, lruFloor);
     }
 }
