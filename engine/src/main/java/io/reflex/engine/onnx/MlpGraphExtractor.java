@@ -74,14 +74,20 @@ final class MlpGraphExtractor {
             throw new UnsupportedGraphException("input '" + input.name() + "' has shape " + input.shapeString()
                     + "; the fast path needs [batch, features...] with known feature dimensions");
         }
-        Path p = trace(output);
-        if (!p.flat) {
-            throw new UnsupportedGraphException("output '" + output + "' is not a [batch, width] tensor");
+        try {
+            Path p = trace(output);
+            if (!p.flat) {
+                throw new UnsupportedGraphException("output '" + output + "' is not a [batch, width] tensor");
+            }
+            if (p.dueling) {
+                return duelingGraph;
+            }
+            return MlpGraph.chain((int) input.rowWidth(), layers(p.steps));
+        } catch (IllegalArgumentException e) {
+            // The layers check the values they are built from (a finite LeakyRelu alpha, widths of at
+            // least 1); read from a file, a value they refuse makes a graph the fast path cannot serve.
+            throw new UnsupportedGraphException("the graph's values do not make a valid network: " + e.getMessage());
         }
-        if (p.dueling) {
-            return duelingGraph;
-        }
-        return MlpGraph.chain((int) input.rowWidth(), layers(p.steps));
     }
 
     private MlpGraph duelingGraph;

@@ -21,8 +21,9 @@ import java.util.zip.GZIPOutputStream;
  * The compression of a trace file, chosen by its extension ({@code .gz}, {@code .xz},
  * {@code .zst}/{@code .zstd}; anything else is read as is), so that every reader and writer handles
  * compressed files transparently. Codecs: the JDK's gzip (concatenated members included), XZ for
- * Java, and zstd-jni (libzstd; windows up to 2 GiB accepted, as libCacheSim's long-window traces
- * need). Streams come back buffered. Stateless and thread-safe.
+ * Java (dictionaries up to {@value #XZ_MEMORY_LIMIT_KIB} KiB), and zstd-jni (libzstd; windows up to
+ * 2 GiB accepted, as libCacheSim's long-window traces need). Streams come back buffered. Stateless
+ * and thread-safe.
  */
 public enum Compression {
     NONE,
@@ -31,6 +32,15 @@ public enum Compression {
     ZSTD;
 
     private static final int BUFFER = 1 << 16;
+    /**
+     * The most memory an .xz file may ask of its decoder, in KiB: 256 MiB, four times what the
+     * largest xz preset needs ({@code -9}, a 64 MiB dictionary). XZ for Java allocates, on the Java
+     * heap and before decoding a byte, the dictionary a file's header declares (up to 1.5 GiB), so a
+     * 56-byte file could otherwise take 1.5 GiB or end the read with an OutOfMemoryError; over the
+     * limit the read fails with an IOException saying how much was asked. (libzstd allocates its
+     * window outside the heap and only as data fills it.)
+     */
+    static final int XZ_MEMORY_LIMIT_KIB = 256 << 10;
 
     /** The compression a file's name implies. */
     public static Compression of(Path file) {
@@ -54,7 +64,7 @@ public enum Compression {
             return switch (of(file)) {
                 case NONE -> raw;
                 case GZIP -> new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER);
-                case XZ -> new BufferedInputStream(new XZInputStream(raw), BUFFER);
+                case XZ -> new BufferedInputStream(new XZInputStream(raw, XZ_MEMORY_LIMIT_KIB), BUFFER);
                 case ZSTD -> new BufferedInputStream(new ZstdInputStream(raw).setLongMax(31), BUFFER);
             };
         } catch (IOException | RuntimeException e) {

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -345,6 +346,27 @@ class TraceReadersTest {
         IOException e = assertThrows(IOException.class, () -> TraceFormat.CSV.read(file, Strictness.STRICT));
 
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void anXzFileDeclaringAHugeDictionaryIsRefusedBeforeTheHeapIsAskedForIt() throws IOException {
+        Path file = write("huge-dictionary.lirs.xz", "1\n2\n");
+        byte[] b = Files.readAllBytes(file);
+        // The block header follows the 12-byte stream header: its size, flags, the LZMA2 filter
+        // (id 0x21, one property byte: the dictionary size) and a CRC32. 37 declares 1.5 GiB.
+        int header = 12;
+        int headerSize = ((b[header] & 0xFF) + 1) * 4;
+        assertEquals(0x21, b[header + 2], "LZMA2 filter");
+        b[header + 4] = 37;
+        CRC32 crc = new CRC32();
+        crc.update(b, header, headerSize - 4);
+        ByteBuffer.wrap(b, header + headerSize - 4, 4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
+        Files.write(file, b);
+
+        IOException e = assertThrows(IOException.class, () -> TraceFormat.LIRS.read(file, Strictness.LENIENT));
+
+        assertTrue(e.getMessage().startsWith(file + ": ") && e.getMessage().contains("limit was "
+                + Compression.XZ_MEMORY_LIMIT_KIB + " KiB"), e.getMessage());
     }
 
     // ---- traces without requests, damaged compressed data, binary garbage
