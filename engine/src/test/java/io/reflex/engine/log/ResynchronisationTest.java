@@ -26,11 +26,7 @@ class ResynchronisationTest {
     Path dir;
 
     private Written writeLog(long seed, long segmentBytes) {
-        Written written = new Written(seed);
-        try (DecisionLogWriter writer = DecisionLogWriter.builder(dir).maxFeatures(16).segmentBytes(segmentBytes).open()) {
-            written.mixed(writer, RECORDS, 16);
-        }
-        return written;
+        return Written.log(dir, seed, RECORDS, segmentBytes);
     }
 
     /** Asserts that {@code read} is exactly the written records but those of {@code lost}, in order. */

@@ -28,11 +28,7 @@ class TornTailTest {
     Path dir;
 
     private Written writeLog(long seed, long segmentBytes) {
-        Written written = new Written(seed);
-        try (DecisionLogWriter writer = DecisionLogWriter.builder(dir).maxFeatures(16).segmentBytes(segmentBytes).open()) {
-            written.mixed(writer, RECORDS, 16);
-        }
-        return written;
+        return Written.log(dir, seed, RECORDS, segmentBytes);
     }
 
     private Path lastSegment() {

@@ -127,6 +127,18 @@ final class Written {
 
     // ---- the on-disk layout, as LogFormat documents it ----
 
+    /**
+     * Writes {@code records} mixed records (16 features at most) into a new log in {@code dir},
+     * segments of {@code segmentBytes}; returns what was written.
+     */
+    static Written log(Path dir, long seed, int records, long segmentBytes) {
+        Written written = new Written(seed);
+        try (DecisionLogWriter writer = DecisionLogWriter.builder(dir).maxFeatures(16).segmentBytes(segmentBytes).open()) {
+            written.mixed(writer, records, 16);
+        }
+        return written;
+    }
+
     static List<Path> segments(Path dir) {
         return DecisionLogReader.segments(dir);
     }
