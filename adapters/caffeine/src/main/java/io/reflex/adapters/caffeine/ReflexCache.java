@@ -17,6 +17,7 @@ import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.NextAccessLoop;
 import io.reflex.engine.runtime.CircuitBreaker;
+import io.reflex.engine.runtime.DecisionDeadline;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.FallbackCause;
 import io.reflex.engine.runtime.PolicyStore;
@@ -701,7 +702,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         private Weigher<? super K, ? super V> weigher;
         private int k = 16;
         private PolicyStore store;
-        private Duration deadline = Duration.ofNanos(500_000);
+        private Duration deadline = DecisionDeadline.DEFAULT;
         private CircuitBreaker breaker;
         private MeterRegistry registry;
         private String name = "reflex";
@@ -915,13 +916,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             return (int) (maximumIsWeight ? maximumEntries : maximum);
         }
 
-        /** The decision deadline (default 500 µs); later decisions fall back to Caffeine. */
+        /** The decision deadline ({@link DecisionDeadline#DEFAULT}, validated by {@link DecisionDeadline#require}); later decisions fall back to Caffeine. */
         public Builder<K, V> deadline(Duration deadline) {
-            Objects.requireNonNull(deadline, "deadline");
-            if (deadline.isNegative() || deadline.isZero()) {
-                throw new IllegalArgumentException("deadline must be positive, got " + deadline);
-            }
-            this.deadline = deadline;
+            this.deadline = DecisionDeadline.require(deadline);
             return this;
         }
 
