@@ -202,11 +202,27 @@ public final class OnnxModel {
     }
 
     /**
-     * Checks that every floating-point weight is finite.
+     * Checks that every floating-point weight is finite: the initializers, and the float attributes
+     * of the nodes (a LeakyRelu's alpha, a Gemm's alpha and beta), which scale the computation as
+     * much as a weight does.
      *
-     * @throws ModelLoadException naming the first initializer and element that is NaN or infinite
+     * @throws ModelLoadException naming the first initializer and element, or node and attribute,
+     *                            that is NaN or infinite
      */
     public void requireFiniteWeights() {
+        for (ai.onnx.proto.OnnxMl.NodeProto n : proto.getGraph().getNodeList()) {
+            for (ai.onnx.proto.OnnxMl.AttributeProto a : n.getAttributeList()) {
+                boolean finite = a.getType() != ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.FLOAT
+                        || Float.isFinite(a.getF());
+                for (int i = 0; finite && i < a.getFloatsCount(); i++) {
+                    finite = Float.isFinite(a.getFloats(i));
+                }
+                if (!finite) {
+                    throw new ModelLoadException(file, "node '" + n.getName() + "' (" + n.getOpType() + ") has a non-finite "
+                            + "attribute '" + a.getName() + "' (" + (a.getFloatsCount() > 0 ? a.getFloatsList() : a.getF()) + ")");
+                }
+            }
+        }
         for (TensorProto t : proto.getGraph().getInitializerList()) {
             if (t.getDataType() != TensorProto.DataType.FLOAT.getNumber()) {
                 continue;

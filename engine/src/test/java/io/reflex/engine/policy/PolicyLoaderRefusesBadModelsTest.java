@@ -151,6 +151,23 @@ class PolicyLoaderRefusesBadModelsTest {
     }
 
     @Test
+    void refusesAModelWithANaNAttributeNamingTheNode() throws Exception {
+        byte[] written = OnnxModelWriter.of(MlpGraph.randomChain(4, Activation.leakyRelu(0.1f), 8, 8, 2)).toBytes();
+        ai.onnx.proto.OnnxMl.ModelProto.Builder m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(written).toBuilder();
+        int edited = 0;
+        for (ai.onnx.proto.OnnxMl.NodeProto.Builder n : m.getGraphBuilder().getNodeBuilderList()) {
+            if (n.getOpType().equals("LeakyRelu")) {
+                n.getAttributeBuilder(0).setF(Float.NaN);
+                edited++;
+            }
+        }
+        assertTrue(edited > 0, "the chain has a LeakyRelu to edit");
+        Path file = Files.write(dir.resolve("nan-alpha.onnx"), m.build().toByteArray());
+
+        assertRefused(file, () -> loader.load(file), "(LeakyRelu)", "non-finite attribute 'alpha'", "NaN");
+    }
+
+    @Test
     void refusesAModelWhoseInputWidthIsNotTheDeclaredOne() {
         Path file = dir.resolve("wide.onnx");
         OnnxModelWriter.of(MlpGraph.randomDueling(3, 96, 128, 128, 17)).write(file);
