@@ -237,6 +237,8 @@ final class OpeCommand implements Runnable {
             root.put("decisions_without_outcome", logged.withoutOutcome());
             root.put("orphan_outcomes", logged.orphanOutcomes());
             root.put("torn_tails_skipped", logged.tornTailsSkipped());
+            root.put("log_damage", logged.damage().size());
+            root.put("log_records_lost", logged.recordsLost());
             List<Estimate> estimates;
             try (OnnxActionScorer scorer = OpeInputs.loadModel(policy, logged)) {
                 TargetPolicy targetPolicy = new TargetPolicy(scorer, rule);

@@ -24,6 +24,9 @@ final class OpeInputs {
             throw new IllegalArgumentException("decision log " + dir + " holds no decision"
                     + (logged.tornTailsSkipped() > 0 ? " (" + logged.tornTailsSkipped() + " torn tails skipped)" : ""));
         }
+        for (var d : logged.damage()) {
+            spec.commandLine().getErr().println("warning: the estimates leave out what this damage lost: " + d.describe());
+        }
         return logged;
     }
 

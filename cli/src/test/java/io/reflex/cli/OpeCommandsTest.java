@@ -84,6 +84,36 @@ class OpeCommandsTest {
     }
 
     @Test
+    void evaluateOnADamagedLogSaysWhatTheEstimatesLeaveOut() throws Exception {
+        Path copy = shared.resolve("damaged");
+        Files.createDirectories(copy);
+        try (var files = Files.list(bandit.resolve("log"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Path segment;
+        try (var files = Files.list(copy)) {
+            segment = files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(segment);
+        for (int i = bytes.length / 2; i < bytes.length / 2 + 16; i++) {
+            bytes[i] ^= (byte) 0xA5;
+        }
+        Files.write(segment, bytes);
+
+        Run r = run("ope", "evaluate", "--log", copy.toString(), "--policy", bandit.resolve("candidate.onnx").toString(),
+                "--resamples", "50", "--json");
+
+        assertEquals(0, r.exit(), r.err());
+        JsonNode v = r.json();
+        assertTrue(v.get("log_damage").asInt() >= 1, r.out());
+        assertTrue(v.get("log_records_lost").asLong() >= 1, r.out());
+        assertTrue(v.get("decisions").asInt() < 5000, "the damaged records are left out: " + r.out());
+        assertTrue(r.err().contains("leave out what this damage lost"), r.err());
+    }
+
+    @Test
     void evaluateIsDeterministicForASeed() {
         String[] args = {"ope", "evaluate", "--log", bandit.resolve("log").toString(), "--policy",
                 bandit.resolve("incumbent.onnx").toString(), "--resamples", "50", "--seed", "9", "--json"};

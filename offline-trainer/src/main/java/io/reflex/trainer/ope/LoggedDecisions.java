@@ -1,6 +1,7 @@
 package io.reflex.trainer.ope;
 
 import io.reflex.engine.log.DecisionLogReader;
+import io.reflex.engine.log.LogDamage;
 import io.reflex.engine.log.LogRecord;
 
 import java.io.UncheckedIOException;
@@ -40,15 +41,17 @@ public final class LoggedDecisions {
     private final Map<Long, Double> rewards;
     private final long orphanOutcomes;
     private final long tornTails;
+    private final List<LogDamage> damage;
     private final List<String> loops;
 
     private LoggedDecisions(Path dir, List<LogRecord.Decision> decisions, Map<Long, Double> rewards,
-                            long orphanOutcomes, long tornTails, List<String> loops) {
+                            long orphanOutcomes, long tornTails, List<LogDamage> damage, List<String> loops) {
         this.dir = dir;
         this.decisions = decisions;
         this.rewards = rewards;
         this.orphanOutcomes = orphanOutcomes;
         this.tornTails = tornTails;
+        this.damage = damage;
         this.loops = loops;
     }
 
@@ -120,7 +123,7 @@ public final class LoggedDecisions {
             rewards.merge(o.decisionId(), (double) o.reward(), Double::sum);
         }
         return new LoggedDecisions(dir, List.copyOf(decisions), rewards, orphans, reader.tornTailsSkipped(),
-                List.copyOf(seen));
+                reader.damage().stream().filter(LogDamage::isCorruption).toList(), List.copyOf(seen));
     }
 
     /** The log directory. */
@@ -146,6 +149,26 @@ public final class LoggedDecisions {
     /** Outcomes naming a decision the log does not hold. */
     public long orphanOutcomes() {
         return orphanOutcomes;
+    }
+
+    /**
+     * Corruption and missing segments the reader reported (torn tails aside): estimates from a
+     * damaged log rest on the records that survived, which a report should say.
+     */
+    public List<LogDamage> damage() {
+        return damage;
+    }
+
+    /** Records lost to {@link #damage()}, as the sequence numbers around each damage tell. */
+    public long recordsLost() {
+        long lost = 0;
+        for (LogDamage d : damage) {
+            lost += switch (d) {
+                case LogDamage.Skipped s -> s.recordsLost();
+                case LogDamage.MissingSegment m -> m.records();
+            };
+        }
+        return lost;
     }
 
     /** Torn segment tails the reader skipped. */
