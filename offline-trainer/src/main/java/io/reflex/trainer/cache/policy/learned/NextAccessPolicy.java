@@ -31,6 +31,9 @@ import io.reflex.trainer.cache.SampledCandidates;
  * decision's victim is then the first evicted; further room (byte capacities) is made by decisions
  * without an incoming row.
  *
+ * <p>With an LRU floor ({@link LruFloor}, opt-in), a sampled LRU shadow beside the cache demotes
+ * the model to LRU while it loses with confidence and tries it again after a probation.
+ *
  * <p>One instance per replay, one thread. Allocates only when the first callback sizes its arrays.
  */
 public final class NextAccessPolicy implements LearnedEvictionPolicy {
@@ -46,6 +49,16 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
                      AccessHistory history);
     }
 
+    /** Objects a shadow of the LRU floor holds at most: its sampling rate is this over the cache's entries. */
+    static final int SHADOW_ENTRIES = 4_096;
+
+    /**
+     * The switch's z for the floor: 4, not the switch's default 3. On the development suite's
+     * orm-busy, orm-night and w106 traces z = 3 with a probation of four windows demoted models that
+     * win overall during phases where they lost (w106 at 2,800 entries fell 2.1 points); z = 4 with
+     * one window cost less (1.6 points there) and still lifted w106 at 28,000 entries above LRU.
+     */
+    static final double FLOOR_Z = 4;
 
     private final EvictionModel model;
     private final NextAccessLoop loop;
@@ -152,17 +165,6 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
             floor.request(object, cache.capacity().isBytes() ? Math.max(1, cache.incomingCharge()) : 1, false);
         }
     }
-
-    /** Objects a shadow of the LRU floor holds at most: its sampling rate is this over the cache's entries. */
-    static final int SHADOW_ENTRIES = 4_096;
-
-    /**
-     * The switch's z for the floor: 4, not the switch's default 3. On the development suite's
-     * orm-busy, orm-night and w106 traces z = 3 with a probation of four windows demoted models that
-     * win overall during phases where they lost (w106 at 2,800 entries fell 2.1 points); z = 4 with
-     * one window cost less (1.6 points there) and still lifted w106 at 28,000 entries above LRU.
-     */
-    static final double FLOOR_Z = 4;
 
     /**
      * The floor for a cache of {@code capacity} over {@code objects} objects: the shadow samples
