@@ -70,20 +70,12 @@ final class OpeCommand implements Runnable {
                 description = "Logged episodes (of 5 steps) per sequential log (default ${DEFAULT-VALUE}).")
         int episodes;
 
-        @Option(names = "--resamples", defaultValue = "1000", paramLabel = "B",
-                description = "Bootstrap resamples on the bandit (default ${DEFAULT-VALUE}; at 200 the 2.5%% and 97.5%% "
-                        + "quantiles rest on ~5 resamples each, and their noise costs coverage).")
-        int resamples;
-
         @Option(names = "--sequence-resamples", defaultValue = "200", paramLabel = "B",
                 description = "Bootstrap resamples on the sequential task, where FQE refits per resample (default ${DEFAULT-VALUE}).")
         int sequenceResamples;
 
-        @Option(names = "--level", defaultValue = "0.95", paramLabel = "L", description = "Interval confidence level (default ${DEFAULT-VALUE}).")
-        double level;
-
-        @Option(names = "--switch-tau", defaultValue = "10", paramLabel = "T", description = "Switch-DR's weight threshold (default ${DEFAULT-VALUE}).")
-        double switchTau;
+        @Mixin
+        IntervalOptions intervals;
 
         @Mixin
         SeedOption seedOption;
@@ -96,7 +88,7 @@ final class OpeCommand implements Runnable {
             OpeBenchmark.Settings settings;
             try {
                 settings = new OpeBenchmark.Settings(seeds, decisions, episodes,
-                        new OpeSettings(resamples, level, 0, switchTau, OpeSettings.DEFAULTS.ridge(), 1), sequenceResamples, seedOption.value());
+                        intervals.settings(0, 1), sequenceResamples, seedOption.value());
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -201,14 +193,8 @@ final class OpeCommand implements Runnable {
         @Option(names = "--gamma", defaultValue = "1", paramLabel = "G", description = "Discount for --sequence (default ${DEFAULT-VALUE}).")
         double gamma;
 
-        @Option(names = "--resamples", defaultValue = "1000", paramLabel = "B", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
-        int resamples;
-
-        @Option(names = "--level", defaultValue = "0.95", paramLabel = "L", description = "Interval confidence level (default ${DEFAULT-VALUE}).")
-        double level;
-
-        @Option(names = "--switch-tau", defaultValue = "10", paramLabel = "T", description = "Switch-DR's weight threshold (default ${DEFAULT-VALUE}).")
-        double switchTau;
+        @Mixin
+        IntervalOptions intervals;
 
         @Mixin
         SeedOption seedOption;
@@ -221,7 +207,7 @@ final class OpeCommand implements Runnable {
             OpeSettings settings;
             TargetRule rule;
             try {
-                settings = new OpeSettings(resamples, level, seedOption.value(), switchTau, OpeSettings.DEFAULTS.ridge(), gamma);
+                settings = intervals.settings(seedOption.value(), gamma);
                 rule = TargetRule.parse(target);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -256,8 +242,8 @@ final class OpeCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(log + ": " + e.getMessage(), e);
             }
-            root.put("resamples", resamples);
-            root.put("level", level);
+            root.put("resamples", intervals.resamples);
+            root.put("level", intervals.level);
             root.put("estimates", estimates.stream().map(OpeInputs::toJson).toList());
             if (json.enabled()) {
                 Json.print(spec.commandLine().getOut(), root);
@@ -267,7 +253,7 @@ final class OpeCommand implements Runnable {
                         logged.decisions(), logged.withOutcome(), logged.withoutOutcome(), logged.orphanOutcomes(),
                         logged.tornTailsSkipped(), sequence ? "; " + root.get("episodes") + " complete episodes, "
                                 + root.get("incomplete_episodes") + " incomplete" : "");
-                out.printf("policy %s, target %s; %d resamples, %.0f%% intervals%n", policy, rule, resamples, 100 * level);
+                out.printf("policy %s, target %s; %d resamples, %.0f%% intervals%n", policy, rule, intervals.resamples, 100 * intervals.level);
                 out.printf("%-10s %10s %10s %10s%n", "estimator", "value", "ci low", "ci high");
                 for (Estimate e : estimates) {
                     out.printf("%-10s %10.4f %10.4f %10.4f%n", e.name(), e.value(), e.ciLow(), e.ciHigh());

@@ -4,7 +4,6 @@ import io.reflex.trainer.ope.BanditDataset;
 import io.reflex.trainer.ope.Estimate;
 import io.reflex.trainer.ope.LoggedDecisions;
 import io.reflex.trainer.ope.OnnxActionScorer;
-import io.reflex.trainer.ope.OpeSettings;
 import io.reflex.trainer.ope.PromotionGate;
 import io.reflex.trainer.ope.TargetPolicy;
 import io.reflex.trainer.ope.TargetRule;
@@ -56,14 +55,8 @@ final class PromoteCommand implements Callable<Integer> {
             description = "How both models' scores become action probabilities (default ${DEFAULT-VALUE}).")
     String target;
 
-    @Option(names = "--resamples", defaultValue = "1000", paramLabel = "B", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
-    int resamples;
-
-    @Option(names = "--level", defaultValue = "0.95", paramLabel = "L", description = "Confidence level of the lower bound (default ${DEFAULT-VALUE}).")
-    double level;
-
-    @Option(names = "--switch-tau", defaultValue = "10", paramLabel = "T", description = "Switch-DR's weight threshold (default ${DEFAULT-VALUE}).")
-    double switchTau;
+    @Mixin
+    IntervalOptions intervals;
 
     @Mixin
     SeedOption seedOption;
@@ -76,8 +69,7 @@ final class PromoteCommand implements Callable<Integer> {
         PromotionGate gate;
         TargetRule rule;
         try {
-            gate = new PromotionGate(estimator, new OpeSettings(resamples, level, seedOption.value(), switchTau,
-                    OpeSettings.DEFAULTS.ridge(), 1));
+            gate = new PromotionGate(estimator, intervals.settings(seedOption.value(), 1));
             rule = TargetRule.parse(target);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
@@ -103,7 +95,7 @@ final class PromoteCommand implements Callable<Integer> {
             root.put("promoted", verdict.promoted());
             root.put("reason", verdict.reason());
             root.put("estimator", verdict.estimator());
-            root.put("level", level);
+            root.put("level", intervals.level);
             root.put("target", rule.toString());
             root.put("log", log.toString());
             root.put("decisions", logged.decisions());
