@@ -17,7 +17,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -139,20 +138,11 @@ final class SimulateCommand implements Callable<Integer> {
     private void print(Trace data, List<SimulationResult> results, double seconds, int usedThreads, List<Path> charts) {
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (SimulationResult r : results) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("policy", r.policy());
-                row.put("size", r.capacity().label());
-                row.put("hit_ratio", r.hitRatio());
-                row.put("byte_hit_ratio", r.byteHitRatio());
-                row.put("requests_per_sec", Math.round(r.requestsPerSecond()));
-                row.put("hits", r.hits());
-                row.put("evictions", r.evictions());
-                if (window > 0) {
-                    row.put("window_hit_ratios", r.windowHitRatios());
+            List<Map<String, Object>> rows = EvaluateCommand.rows(results);
+            if (window > 0) {
+                for (int i = 0; i < rows.size(); i++) {
+                    rows.get(i).put("window_hit_ratios", results.get(i).windowHitRatios());
                 }
-                rows.add(row);
             }
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("trace", trace.toString());
