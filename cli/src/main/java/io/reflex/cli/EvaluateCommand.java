@@ -71,6 +71,9 @@ final class EvaluateCommand implements Runnable {
         @Mixin
         SeedOption seedOption;
 
+        @Mixin
+        LruFloorOption lruFloor;
+
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
@@ -85,7 +88,8 @@ final class EvaluateCommand implements Runnable {
                     data.length(), data.objectCount(), capacities.size(), baselines.size());
             int pool = threads <= 0 ? Runtime.getRuntime().availableProcessors() : threads;
             long start = System.nanoTime();
-            EvictionEvaluation.Outcome o = EvictionEvaluation.run(model, data, capacities, baselines, seedOption.value(), pool);
+            EvictionEvaluation.Outcome o = EvictionEvaluation.run(model, data, capacities, baselines, seedOption.value(), pool,
+                    lruFloor.enabled());
             double seconds = (System.nanoTime() - start) / 1e9;
             PrintWriter out = cli.getOut();
             if (json.enabled()) {
@@ -97,6 +101,9 @@ final class EvaluateCommand implements Runnable {
                 root.put("seconds", Math.round(seconds * 1000) / 1000.0);
                 root.put("reflex_decisions", o.decisions());
                 root.put("reflex_fallbacks", o.fallbacks());
+                root.put("lru_floor", lruFloor.enabled());
+                root.put("reflex_floor_demotions", o.floorDemotions());
+                root.put("reflex_floor_promotions", o.floorPromotions());
                 root.put("results", rows(o.results()));
                 Json.print(out, root);
             } else {

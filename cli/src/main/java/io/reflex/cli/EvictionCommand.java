@@ -79,9 +79,8 @@ final class EvictionCommand implements Runnable {
         @Option(names = "--threads", defaultValue = "0", paramLabel = "N", description = "Replays at once (default: one per core).")
         int threads;
 
-        @Option(names = "--lru-floor",
-                description = "Serve reflex with an LRU floor: a sampled LRU shadow demotes a history-1 model to LRU while it loses with confidence, and tries it again after a probation.")
-        boolean lruFloor;
+        @Mixin
+        LruFloorOption lruFloor;
 
         @Override
         public Integer call() throws Exception {
@@ -109,7 +108,7 @@ final class EvictionCommand implements Runnable {
             long start = System.nanoTime();
             EvictionSuite.Outcome o = EvictionSuite.run(suite, entries,
                     new EvictionSuite.Settings(names, model, modelDir, SuiteTraining.standard(), seedOption.value(), pool, err,
-                            lruFloor));
+                            lruFloor.enabled()));
             double seconds = (System.nanoTime() - start) / 1e9;
             err.printf(Locale.ROOT, "eviction suite: %d traces, %d cells in %.1f s%n", entries.size(), o.summary().cells(),
                     seconds);

@@ -256,7 +256,8 @@ final class QuickstartCommand implements Callable<Integer> {
         List<EvictionEvaluation.Outcome> outcomes = new ArrayList<>();
         for (Trace t : traces) {
             long begin = System.nanoTime();
-            outcomes.add(EvictionEvaluation.run(run.model(), t, capacities, PolicyCatalog.STANDARD, 42, threads));
+            // reflex as the suite measures it: with its LRU floor (LruFloorOption's default)
+            outcomes.add(EvictionEvaluation.run(run.model(), t, capacities, PolicyCatalog.STANDARD, 42, threads, true));
             err.printf(Locale.ROOT, "quickstart: %s: evaluated %,d held-out requests at %s in %.1f s%n", run.workload(),
                     t.length(), run.sizes(), (System.nanoTime() - begin) / 1e9);
         }

@@ -1,5 +1,8 @@
 package io.reflex.engine.adapt;
 
+import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.eviction.NextAccessLoop;
+
 import java.util.Objects;
 
 /**
@@ -7,28 +10,45 @@ import java.util.Objects;
  * SHARDS-sampled keys ({@link SpatialSampler}, {@link MiniatureLru}) runs beside the live cache,
  * and on each sampled request the live cache's outcome (the learned policy serving) is paired with
  * the shadow's; a {@link ChallengerSwitch} demotes the learned policy when it loses with
- * confidence, and the host then evicts by LRU. A demoted policy serves again on trial after a
- * probation of {@code probation} requests, doubled after each demotion up to
- * {@code maxProbation}, with its evidence reset: while the host evicts by LRU the live cache says
- * nothing about the learned policy, so a trial is how it gets the chance to show it wins again.
+ * confidence, and the host then evicts by LRU.
+ *
+ * <p>While the host evicts by LRU the live cache says nothing about the learned policy, so how a
+ * demoted policy comes back depends on what else runs beside the cache:
+ * <ul>
+ *   <li><b>on evidence</b> ({@link #withLearnedShadow}): a miniature of the learned policy
+ *       ({@link MiniatureNextAccess}) runs on the same sampled keys, always, so it is warm when
+ *       needed; while demoted, its outcome is paired with the live cache's (LRU serving) and the
+ *       switch promotes the policy when it wins with confidence. The switch's hysteresis keeps a
+ *       policy that neither wins nor loses from flapping. The cost is a model decision per
+ *       eviction of the miniature, about {@code rate} of the live cache's.</li>
+ *   <li><b>on trust</b> (the constructor): the policy serves again on trial after a probation of
+ *       {@code probation} requests, doubled after each demotion up to {@code maxProbation}, with
+ *       its evidence reset.</li>
+ * </ul>
  *
  * <p>Deterministic: request counts, never the clock; the same requests give the same switches.
  * Not thread-safe (call it where the host's requests are ordered, as their ticks are);
- * allocation-free per request after construction.
+ * allocation-free per request after construction. The miniature's ticks are this floor's request
+ * count, the full stream's as the live cache's history counts them.
  */
-public final class LruFloor {
+public final class LruFloor implements AutoCloseable {
 
     private final SpatialSampler sampler;
     private final MiniatureLru shadow;
+    /** The learned policy's miniature, or null: promotion on trust. */
+    private final MiniatureNextAccess learnedShadow;
     private final ChallengerSwitch rule;
     private final long maxProbation;
     private long probation;
     private long requests;
     private long trialAt = -1;
     private long demotions;
+    private long promotions;
     private long trials;
 
     /**
+     * A floor whose demoted policy serves again on trial, after a probation.
+     *
      * @param rate         the fraction of keys the shadow sees (its capacity and entries scaled by it)
      * @param capacity     the live cache's capacity (entries, or bytes with weights)
      * @param maxEntries   the most entries the live cache holds at once
@@ -38,7 +58,32 @@ public final class LruFloor {
      */
     public LruFloor(double rate, long capacity, long maxEntries, ChallengerSwitch rule, long probation,
                     long maxProbation) {
-        this.sampler = new SpatialSampler(rate);
+        this(new SpatialSampler(rate), capacity, maxEntries, rule, probation, maxProbation, null, null, 0);
+    }
+
+    /**
+     * A floor whose demoted policy is promoted again when its miniature, on the sampled keys, beats
+     * the live cache's LRU with confidence.
+     *
+     * @param rate              the fraction of keys the shadows see
+     * @param capacity          the live cache's capacity (entries, or bytes with weights)
+     * @param maxEntries        the most entries the live cache holds at once
+     * @param rule              the switch (its listener hears demotions and promotions)
+     * @param loop              the loop serving the learned policy (its miniature takes a decider)
+     * @param candidates        the model's candidate set
+     * @param ghostsPerResident histories the miniature keeps per resident for keys it evicted
+     */
+    public static LruFloor withLearnedShadow(double rate, long capacity, long maxEntries, ChallengerSwitch rule,
+                                             NextAccessLoop loop, EvictionModel.Candidates candidates,
+                                             int ghostsPerResident) {
+        return new LruFloor(new SpatialSampler(rate), capacity, maxEntries, rule, 1, 1,
+                Objects.requireNonNull(loop, "loop"), candidates, ghostsPerResident);
+    }
+
+    private LruFloor(SpatialSampler sampler, long capacity, long maxEntries, ChallengerSwitch rule, long probation,
+                     long maxProbation, NextAccessLoop loop, EvictionModel.Candidates candidates,
+                     int ghostsPerResident) {
+        this.sampler = sampler;
         long entries = sampler.scale(maxEntries);
         if (entries > 1 << 28) {
             throw new IllegalArgumentException("a shadow of " + entries + " entries is more than 2^28");
@@ -51,6 +96,8 @@ public final class LruFloor {
         }
         this.maxProbation = maxProbation;
         this.probation = probation;
+        this.learnedShadow = loop == null ? null
+                : new MiniatureNextAccess(loop, candidates, sampler.scale(capacity), (int) entries, ghostsPerResident);
     }
 
     /**
@@ -59,7 +106,7 @@ public final class LruFloor {
      */
     public void request(long fingerprint, long weight, boolean liveHit) {
         requests++;
-        if (rule.serving() == ChallengerSwitch.Arm.BASELINE) {
+        if (learnedShadow == null && rule.serving() == ChallengerSwitch.Arm.BASELINE) {
             if (requests >= trialAt) {
                 trials++;
                 rule.reset(ChallengerSwitch.Arm.CHALLENGER);
@@ -69,12 +116,18 @@ public final class LruFloor {
             return;
         }
         boolean shadowHit = shadow.access(fingerprint, weight);
+        boolean learnedHit = learnedShadow != null && learnedShadow.access(fingerprint, weight, requests);
         if (rule.serving() == ChallengerSwitch.Arm.CHALLENGER) {
             rule.record(liveHit, shadowHit);
             if (rule.serving() == ChallengerSwitch.Arm.BASELINE) {
                 demotions++;
                 trialAt = requests + probation;
                 probation = Math.min(maxProbation, 2 * probation);
+            }
+        } else if (learnedShadow != null) {
+            rule.record(learnedHit, liveHit);
+            if (rule.serving() == ChallengerSwitch.Arm.CHALLENGER) {
+                promotions++;
             }
         }
     }
@@ -89,7 +142,12 @@ public final class LruFloor {
         return demotions;
     }
 
-    /** Trials of a demoted policy so far. */
+    /** Promotions of a demoted policy on its miniature's evidence so far (0 on trust). */
+    public long promotions() {
+        return promotions;
+    }
+
+    /** Trials of a demoted policy so far (0 on evidence). */
     public long trials() {
         return trials;
     }
@@ -97,6 +155,19 @@ public final class LruFloor {
     /** The shadow LRU (its hit ratio on the sampled requests, for reports). */
     public MiniatureLru shadow() {
         return shadow;
+    }
+
+    /** The learned policy's miniature, or null when a demoted policy comes back on trust. */
+    public MiniatureNextAccess learnedShadow() {
+        return learnedShadow;
+    }
+
+    /** Closes the learned policy's miniature, if any. */
+    @Override
+    public void close() {
+        if (learnedShadow != null) {
+            learnedShadow.close();
+        }
     }
 
     /** The probation the next demotion will impose, in requests. */

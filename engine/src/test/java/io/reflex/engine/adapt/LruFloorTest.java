@@ -1,7 +1,12 @@
 package io.reflex.engine.adapt;
 
+import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.eviction.NextAccessLoop;
+import io.reflex.engine.testing.RecencyModels;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The LRU floor: a live cache that loses to LRU is demoted, tried again after its probation, and one as good as LRU never is. */
 class LruFloorTest {
+
+    @TempDir
+    Path dir;
 
     private static ChallengerSwitch rule() {
         return ChallengerSwitch.builder().block(256).window(8).build();
@@ -59,5 +67,46 @@ class LruFloorTest {
         assertThrows(IllegalArgumentException.class, () -> new LruFloor(0.5, 100, 100, rule(), 0, 10));
         assertThrows(IllegalArgumentException.class, () -> new LruFloor(0.5, 100, 100, rule(), 20, 10));
         assertThrows(NullPointerException.class, () -> new LruFloor(0.5, 100, 100, null, 10, 10));
+    }
+
+    @Test
+    void aDemotedPolicyWhoseMiniatureBeatsTheLiveLruIsPromotedOnThatEvidence() {
+        // A loop one larger than the cache: the live cache, serving LRU, never hits; the model
+        // (MRU over 64 sampled candidates) would keep most of it.
+        try (NextAccessLoop loop = RecencyModels.loop(RecencyModels.write(dir.resolve("mru.onnx"), -1f), 64, false);
+             LruFloor floor = LruFloor.withLearnedShadow(1, 100, 100,
+                     ChallengerSwitch.builder().block(256).window(8).initial(ChallengerSwitch.Arm.BASELINE).build(),
+                     loop, EvictionModel.Candidates.SAMPLED, 2)) {
+            MiniatureLru live = new MiniatureLru(100, 100);
+            long promotedAt = -1;
+            for (long i = 0; i < 20_000 && !floor.learnedServes(); i++) {
+                long key = i % 101;
+                floor.request(key, 1, live.access(key, 1));
+                promotedAt = i + 1;
+            }
+            assertTrue(floor.learnedServes(), "promoted");
+            assertEquals(1, floor.promotions());
+            assertEquals(0, floor.trials(), "on evidence, not on trial");
+            assertTrue(promotedAt <= 2 * 8 * 256, "promoted after " + promotedAt + " requests");
+        }
+    }
+
+    @Test
+    void aDemotedPolicyThatOnlyTiesTheLiveLruIsNeverPromoted() {
+        try (NextAccessLoop loop = RecencyModels.loop(RecencyModels.write(dir.resolve("lru.onnx"), 1f), 8, false);
+             LruFloor floor = LruFloor.withLearnedShadow(1, 1_000, 1_000,
+                     ChallengerSwitch.builder().block(256).window(8).initial(ChallengerSwitch.Arm.BASELINE).build(),
+                     loop, EvictionModel.Candidates.LRU, 2)) {
+            MiniatureLru live = new MiniatureLru(1_000, 1_000);
+            SplittableRandom r = new SplittableRandom(4);
+            for (int i = 0; i < 200_000; i++) {
+                long key = (long) Math.floor(Math.pow(r.nextDouble(), 3) * 20_000);
+                floor.request(key, 1, live.access(key, 1));
+            }
+            assertFalse(floor.learnedServes());
+            assertEquals(0, floor.promotions());
+            assertEquals(0, floor.trials(), "no trial without evidence either");
+            assertEquals(live.hits(), floor.learnedShadow().hits(), "LRU over the LRU tail is LRU");
+        }
     }
 }

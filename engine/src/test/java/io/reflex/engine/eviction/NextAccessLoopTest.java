@@ -1,17 +1,11 @@
 package io.reflex.engine.eviction;
 
-import io.reflex.engine.onnx.Dense;
-import io.reflex.engine.onnx.MlpGraph;
-import io.reflex.engine.onnx.OnnxModelWriter;
-import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.FallbackCause;
-import io.reflex.engine.runtime.PolicyStore;
+import io.reflex.engine.testing.RecencyModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,20 +22,11 @@ class NextAccessLoopTest {
 
     /** A linear model whose prediction is {@code sign} times a row's encoded recency. */
     private Path recencyModel(String name, float sign) {
-        float[] w = new float[HistoryFeatures.WIDTH];
-        w[HistoryFeatures.RECENCY] = sign;
-        Path file = dir.resolve(name);
-        OnnxModelWriter.of(MlpGraph.chain(HistoryFeatures.WIDTH, List.of(new Dense(HistoryFeatures.WIDTH, 1, w, new float[1]))))
-                .fixedBatch(1).write(file);
-        return file;
+        return RecencyModels.write(dir.resolve(name), sign);
     }
 
     private static NextAccessLoop loop(Path model, boolean admission) {
-        PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of(), Duration.ZERO);
-        if (model != null) {
-            assertTrue(store.offer(model).accepted());
-        }
-        return NextAccessLoop.builder().k(4).admission(admission).store(store).noDeadline().build();
+        return RecencyModels.loop(model, 4, admission);
     }
 
     /** Candidates last accessed at ticks 10, 30, 20 (positions 0..2), the incoming object at now = 100. */

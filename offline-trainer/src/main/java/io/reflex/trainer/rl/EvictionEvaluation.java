@@ -28,8 +28,13 @@ import java.util.concurrent.Future;
  */
 public final class EvictionEvaluation {
 
-    /** The results (learned rows first per capacity, then the baselines) and what the engine did. */
-    public record Outcome(List<SimulationResult> results, long decisions, long fallbacks, long[] latencies) {
+    /**
+     * The results (learned rows first per capacity, then the baselines) and what the engine did:
+     * its decisions, fallbacks and latencies, and its LRU floor's demotions and promotions (0
+     * without a floor), summed over the capacities.
+     */
+    public record Outcome(List<SimulationResult> results, long decisions, long fallbacks, long[] latencies,
+                          long floorDemotions, long floorPromotions) {
     }
 
     private EvictionEvaluation() {
@@ -58,6 +63,8 @@ public final class EvictionEvaluation {
         List<SimulationResult> learned = new ArrayList<>();
         long decisions = 0;
         long fallbacks = 0;
+        long demotions = 0;
+        long promotions = 0;
         List<long[]> latencies = new ArrayList<>();
         try {
             List<Future<Object[]>> futures = new ArrayList<>();
@@ -65,7 +72,8 @@ public final class EvictionEvaluation {
                 futures.add(pool.submit(() -> {
                     try (LearnedEvictionPolicy policy = LearnedEvictionPolicy.load(model, 20_000, 1, lruFloor)) {
                         SimulationResult r = CacheSimulator.replay(trace, c, policy, options);
-                        return new Object[] {r, policy.decisions(), policy.fallbacks(), policy.latencies()};
+                        return new Object[] {r, policy.decisions(), policy.fallbacks(), policy.latencies(),
+                                policy.floorDemotions(), policy.floorPromotions()};
                     }
                 }));
             }
@@ -83,6 +91,8 @@ public final class EvictionEvaluation {
                 decisions += (Long) o[1];
                 fallbacks += (Long) o[2];
                 latencies.add((long[]) o[3]);
+                demotions += (Long) o[4];
+                promotions += (Long) o[5];
             }
         } finally {
             pool.shutdownNow();
@@ -92,6 +102,6 @@ public final class EvictionEvaluation {
         List<SimulationResult> all = new ArrayList<>(learned);
         all.addAll(base);
         long[] merged = latencies.stream().flatMapToLong(java.util.Arrays::stream).toArray();
-        return new Outcome(List.copyOf(all), decisions, fallbacks, merged);
+        return new Outcome(List.copyOf(all), decisions, fallbacks, merged, demotions, promotions);
     }
 }

@@ -193,6 +193,10 @@ public final class EvictionSuite {
                     settings.seed(), settings.threads(), settings.lruFloor());
             results = o.results();
             fallbacks = o.fallbacks();
+            if (settings.lruFloor()) {
+                progress(settings, label, "reflex's LRU floor: %,d demotions, %,d promotions over %d sizes", 0,
+                        o.floorDemotions(), o.floorPromotions(), entry.sizes().size());
+            }
         } else {
             results = SimulationMatrix.run(evaluation, baselines, entry.sizes(),
                     (name, capacity) -> PolicyCatalog.create(name, new PolicySetup(evaluation, capacity, settings.seed())),

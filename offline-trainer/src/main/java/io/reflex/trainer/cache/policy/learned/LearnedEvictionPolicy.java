@@ -34,6 +34,16 @@ public sealed interface LearnedEvictionPolicy extends EvictionPolicy, AutoClosea
     /** The decision latencies kept (nanoseconds), in order. */
     long[] latencies();
 
+    /** Demotions of the model to LRU by its floor (0 without one). */
+    default long floorDemotions() {
+        return 0;
+    }
+
+    /** Promotions of the model back from LRU by its floor (0 without one). */
+    default long floorPromotions() {
+        return 0;
+    }
+
     /** Closes the engine loop and the loaded model. */
     @Override
     void close();

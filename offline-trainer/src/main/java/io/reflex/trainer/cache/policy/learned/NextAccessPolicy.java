@@ -52,6 +52,9 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
     /** Objects a shadow of the LRU floor holds at most: its sampling rate is this over the cache's entries. */
     static final int SHADOW_ENTRIES = 4_096;
 
+    /** Ghost histories per resident in the floor's miniature of the model. */
+    static final int SHADOW_GHOSTS = 4;
+
     /**
      * The switch's z for the floor: 4, not the switch's default 3. On the development suite's
      * orm-busy, orm-night and w106 traces z = 3 with a probation of four windows demoted models that
@@ -139,7 +142,7 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
         if (history == null) {
             int n = cache.objectCount();
             if (lruFloor) {
-                floor = newFloor(cache.capacity(), n);
+                floor = newFloor(cache.capacity(), n, loop, model.candidates());
             }
             history = new AccessHistory(Math.max(1, n));
             admittedAt = new int[n];
@@ -167,22 +170,28 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
     }
 
     /**
-     * The floor for a cache of {@code capacity} over {@code objects} objects: the shadow samples
+     * The floor for a cache of {@code capacity} over {@code objects} objects: the shadows sample
      * {@value #SHADOW_ENTRIES} / entries of the keys (all of them for a smaller cache), the switch
-     * at z = {@value #FLOOR_Z} with its default window (16 blocks of 1,024 sampled requests); a first
-     * probation of one window of requests, at most sixteen.
+     * at z = {@value #FLOOR_Z} with its default window (16 blocks of 1,024 sampled requests), and a
+     * demoted model promoted again when its miniature beats the live LRU with confidence. The
+     * miniature keeps {@value #SHADOW_GHOSTS} ghost histories per resident: the simulator's own
+     * cache never forgets a history, so the miniature forgets little.
      */
-    private static LruFloor newFloor(Capacity capacity, int objects) {
+    private static LruFloor newFloor(Capacity capacity, int objects, NextAccessLoop loop,
+                                     EvictionModel.Candidates candidates) {
         long entries = capacity.isBytes() ? objects : Math.min(capacity.value(), objects);
         double rate = Math.min(1, SHADOW_ENTRIES / (double) Math.max(1, entries));
-        long window = 16L * 1_024;
-        long probation = (long) Math.ceil(window / rate);
-        return new LruFloor(rate, capacity.value(), Math.max(1, entries), ChallengerSwitch.builder().z(FLOOR_Z).build(),
-                probation, 16 * probation);
+        return LruFloor.withLearnedShadow(rate, capacity.value(), Math.max(1, entries),
+                ChallengerSwitch.builder().z(FLOOR_Z).build(), loop, candidates, SHADOW_GHOSTS);
     }
 
-    /** Demotions to LRU by the floor (0 without one). */
-    public long demotions() {
+    @Override
+    public long floorPromotions() {
+        return floor == null ? 0 : floor.promotions();
+    }
+
+    @Override
+    public long floorDemotions() {
         return floor == null ? 0 : floor.demotions();
     }
 
@@ -327,6 +336,9 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
 
     @Override
     public void close() {
+        if (floor != null) {
+            floor.close();
+        }
         if (decider != null) {
             decider.close();
         }
