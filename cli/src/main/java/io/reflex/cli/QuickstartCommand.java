@@ -113,7 +113,7 @@ final class QuickstartCommand implements Callable<Integer> {
         Files.createDirectories(outDir);
         NextAccessTraining.Settings d = NextAccessTraining.Settings.defaults(seedOption.value());
         NextAccessTraining.Settings settings = new NextAccessTraining.Settings(k, d.candidates(), d.admission(),
-                d.rounds(), d.decisionsPerReplay(), d.hidden(), steps, d.batch(), d.learningRate(), seedOption.value());
+                d.rounds(), d.selectRound(), d.decisionsPerReplay(), d.hidden(), steps, d.batch(), d.learningRate(), seedOption.value());
         int threads = Runtime.getRuntime().availableProcessors();
 
         Trace real = realTrace(err);

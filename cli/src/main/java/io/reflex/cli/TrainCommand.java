@@ -226,7 +226,7 @@ final class TrainCommand implements Runnable {
                 };
                 int[] widths = hidden == null ? d.hidden() : hidden.stream().mapToInt(Integer::intValue).toArray();
                 settings = new NextAccessTraining.Settings(k == null ? d.k() : k, c, admission,
-                        rounds == null ? d.rounds() : rounds, decisions, widths, steps == null ? d.steps() : steps,
+                        rounds == null ? d.rounds() : rounds, d.selectRound(), decisions, widths, steps == null ? d.steps() : steps,
                         batch == null ? d.batch() : batch, (float) learningRate, seedOption.value());
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
@@ -253,6 +253,8 @@ final class TrainCommand implements Runnable {
                 root.put("objective", "next-access");
                 root.put("layers", layers);
                 root.put("final_loss", r.finalLoss());
+                root.put("selected_round", r.selectedRound());
+                root.put("round_hit_ratios", java.util.Arrays.stream(r.roundHitRatios()).boxed().toList());
                 Json.print(cli.getOut(), root);
             } else {
                 cli.getOut().printf(Locale.ROOT, "model %s (next-access %s): %,d training rows, %.1f s%n", r.model(), layers,

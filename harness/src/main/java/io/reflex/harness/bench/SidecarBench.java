@@ -189,7 +189,7 @@ public final class SidecarBench {
         Trace train = TrapWorkload.builder().seed(trainSeed).requests(o.requests()).build().toTrace();
         NextAccessTraining.Settings d = NextAccessTraining.Settings.defaults(trainSeed);
         NextAccessTraining.Settings settings = new NextAccessTraining.Settings(d.k(), d.candidates(), d.admission(),
-                d.rounds(), d.decisionsPerReplay(), d.hidden(), o.trainSteps(), d.batch(), d.learningRate(), d.seed());
+                d.rounds(), d.selectRound(), d.decisionsPerReplay(), d.hidden(), o.trainSteps(), d.batch(), d.learningRate(), d.seed());
         NextAccessTraining.trainAndExport(train, List.of(Capacity.parse(o.maxSize().toUpperCase(Locale.ROOT) + "B")),
                 settings, new VectorCpuBackend(), out, null);
         return out;

@@ -40,7 +40,7 @@ class HistoryModelParityTest {
         Trace train = TraceFixtures.zipfWithScans(30_000, 101);
         Path model = dir.resolve(name);
         NextAccessTraining.trainAndExport(train, List.of(Capacity.entries(200)), new NextAccessTraining.Settings(16,
-                candidates, admission, 2, 400, new int[] {16, 16}, 400, 128, 3e-3f, 1), new VectorCpuBackend(), model, null);
+                candidates, admission, 2, false, 400, new int[] {16, 16}, 400, 128, 3e-3f, 1), new VectorCpuBackend(), model, null);
         return model;
     }
 

@@ -50,7 +50,7 @@ class NextAccessTrainingTest {
     }
 
     private static NextAccessTraining.Settings small(long seed, boolean admission) {
-        return new NextAccessTraining.Settings(16, EvictionModel.Candidates.SAMPLED, admission, 2, 400, new int[] {16, 16},
+        return new NextAccessTraining.Settings(16, EvictionModel.Candidates.SAMPLED, admission, 2, false, 400, new int[] {16, 16},
                 400, 128, 3e-3f, seed);
     }
 
@@ -133,6 +133,39 @@ class NextAccessTrainingTest {
                 tiny, List.of(Capacity.entries(10_000)), small(1, true), new VectorCpuBackend(), dir.resolve("x.onnx"), null));
         assertTrue(e.getMessage().contains("no eviction decisions"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new NextAccessTraining.Settings(65,
-                EvictionModel.Candidates.LRU, false, 1, 1, new int[] {8}, 1, 1, 1e-3f, 1));
+                EvictionModel.Candidates.LRU, false, 1, false, 1, new int[] {8}, 1, 1, 1e-3f, 1));
+    }
+
+    @Test
+    void withRoundSelectionTheExportedModelIsTheRoundWhoseModelReplayedBest() {
+        Trace train = loopWithHotKeys(12_000, 3);
+        Capacity c = Capacity.entries(100);
+        NextAccessTraining.Settings d = small(1, false);
+        NextAccessTraining.Settings settings = new NextAccessTraining.Settings(d.k(), d.candidates(), d.admission(), 3,
+                true, d.decisionsPerReplay(), d.hidden(), d.steps(), d.batch(), d.learningRate(), d.seed());
+        Path model = dir.resolve("selected.onnx");
+
+        NextAccessTraining.Result r = NextAccessTraining.trainAndExport(train, List.of(c), settings,
+                new VectorCpuBackend(), model, null);
+
+        double[] perRound = r.roundHitRatios();
+        assertEquals(3, perRound.length);
+        double best = java.util.Arrays.stream(perRound).max().orElseThrow();
+        assertEquals(best, perRound[r.selectedRound() - 1], "the selected round replayed best: "
+                + java.util.Arrays.toString(perRound));
+        // this trace and seed make round 2's model the better one, so an earlier round is written back
+        assertEquals(2, r.selectedRound(), java.util.Arrays.toString(perRound));
+        assertEquals(perRound[r.selectedRound() - 1], hitRatio(model, train, c),
+                "the file is that round's model: it replays the training trace to the same hit ratio");
+    }
+
+    @Test
+    void withoutRoundSelectionTheLastRoundIsExportedAndOnlyTheEarlierRoundsAreReplayed() {
+        NextAccessTraining.Result r = NextAccessTraining.trainAndExport(loopWithHotKeys(6_000, 4),
+                List.of(Capacity.entries(100)), small(1, false), new VectorCpuBackend(), dir.resolve("last.onnx"), null);
+
+        assertEquals(2, r.selectedRound());
+        assertTrue(r.roundHitRatios()[0] > 0, java.util.Arrays.toString(r.roundHitRatios()));
+        assertTrue(Double.isNaN(r.roundHitRatios()[1]), "the last round's model is not replayed");
     }
 }
