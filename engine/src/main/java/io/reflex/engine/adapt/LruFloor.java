@@ -6,11 +6,12 @@ import io.reflex.engine.eviction.NextAccessLoop;
 import java.util.Objects;
 
 /**
- * Keeps a learned eviction policy from serving below LRU, the rule it replaces: an LRU shadow over
- * SHARDS-sampled keys ({@link SpatialSampler}, {@link MiniatureLru}) runs beside the live cache,
- * and on each sampled request the live cache's outcome (the learned policy serving) is paired with
- * the shadow's; a {@link ChallengerSwitch} demotes the learned policy when it loses with
- * confidence, and the host then evicts by LRU.
+ * Keeps a learned eviction policy from serving below the classical rule it replaces, LRU unless
+ * the host names another: a shadow of that rule over SHARDS-sampled keys ({@link SpatialSampler};
+ * {@link MiniatureLru}, or the host's {@link ShadowCache}, such as the Caffeine adapter's
+ * W-TinyLFU) runs beside the live cache, and on each sampled request the live cache's outcome (the
+ * learned policy serving) is paired with the shadow's; a {@link ChallengerSwitch} demotes the
+ * learned policy when it loses with confidence, and the host then evicts by its classical rule.
  *
  * <p>While the host evicts by LRU the live cache says nothing about the learned policy, so how a
  * demoted policy comes back depends on what else runs beside the cache:
@@ -33,8 +34,21 @@ import java.util.Objects;
  */
 public final class LruFloor implements AutoCloseable {
 
+    /** Hears every switch, on the thread that made the request which caused it. */
+    @FunctionalInterface
+    public interface Listener {
+        /**
+         * @param learnedServes whether the learned policy serves from now on (false: demoted)
+         * @param atRequest     the requests this floor has seen, the one causing the switch included
+         */
+        void switched(boolean learnedServes, long atRequest);
+    }
+
+    private static final Listener NONE = (learnedServes, atRequest) -> { };
+
     private final SpatialSampler sampler;
-    private final MiniatureLru shadow;
+    private final ShadowCache shadow;
+    private final Listener listener;
     /** The learned policy's miniature, or null: promotion on trust. */
     private final MiniatureNextAccess learnedShadow;
     private final ChallengerSwitch rule;
@@ -45,6 +59,8 @@ public final class LruFloor implements AutoCloseable {
     private long demotions;
     private long promotions;
     private long trials;
+    private long sampled;
+    private long shadowHits;
 
     /**
      * A floor whose demoted policy serves again on trial, after a probation.
@@ -58,7 +74,8 @@ public final class LruFloor implements AutoCloseable {
      */
     public LruFloor(double rate, long capacity, long maxEntries, ChallengerSwitch rule, long probation,
                     long maxProbation) {
-        this(new SpatialSampler(rate), capacity, maxEntries, rule, probation, maxProbation, null, null, 0);
+        this(new SpatialSampler(rate), capacity, maxEntries, MiniatureLru::new, rule, probation, maxProbation, null,
+                null, 0, NONE);
     }
 
     /**
@@ -76,19 +93,36 @@ public final class LruFloor implements AutoCloseable {
     public static LruFloor withLearnedShadow(double rate, long capacity, long maxEntries, ChallengerSwitch rule,
                                              NextAccessLoop loop, EvictionModel.Candidates candidates,
                                              int ghostsPerResident) {
-        return new LruFloor(new SpatialSampler(rate), capacity, maxEntries, rule, 1, 1,
-                Objects.requireNonNull(loop, "loop"), candidates, ghostsPerResident);
+        return withLearnedShadow(rate, capacity, maxEntries, MiniatureLru::new, rule, loop, candidates,
+                ghostsPerResident, NONE);
     }
 
-    private LruFloor(SpatialSampler sampler, long capacity, long maxEntries, ChallengerSwitch rule, long probation,
-                     long maxProbation, NextAccessLoop loop, EvictionModel.Candidates candidates,
-                     int ghostsPerResident) {
+    /**
+     * As {@link #withLearnedShadow(double, long, long, ChallengerSwitch, NextAccessLoop,
+     * EvictionModel.Candidates, int)}, with the host's classical rule in place of LRU and a listener.
+     *
+     * @param baseline makes the classical rule's shadow, given the capacity and entries scaled by
+     *                 {@code rate}
+     * @param listener hears each demotion and promotion
+     */
+    public static LruFloor withLearnedShadow(double rate, long capacity, long maxEntries,
+                                             ShadowCache.Factory baseline, ChallengerSwitch rule,
+                                             NextAccessLoop loop, EvictionModel.Candidates candidates,
+                                             int ghostsPerResident, Listener listener) {
+        return new LruFloor(new SpatialSampler(rate), capacity, maxEntries, baseline, rule, 1, 1,
+                Objects.requireNonNull(loop, "loop"), candidates, ghostsPerResident, listener);
+    }
+
+    private LruFloor(SpatialSampler sampler, long capacity, long maxEntries, ShadowCache.Factory baseline,
+                     ChallengerSwitch rule, long probation, long maxProbation, NextAccessLoop loop,
+                     EvictionModel.Candidates candidates, int ghostsPerResident, Listener listener) {
         this.sampler = sampler;
         long entries = sampler.scale(maxEntries);
         if (entries > 1 << 28) {
             throw new IllegalArgumentException("a shadow of " + entries + " entries is more than 2^28");
         }
-        this.shadow = new MiniatureLru(sampler.scale(capacity), (int) entries);
+        this.shadow = Objects.requireNonNull(baseline.create(sampler.scale(capacity), (int) entries), "baseline shadow");
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.rule = Objects.requireNonNull(rule, "rule");
         if (probation < 1 || maxProbation < probation) {
             throw new IllegalArgumentException("probation must be >= 1 and at most the max, got " + probation
@@ -110,12 +144,17 @@ public final class LruFloor implements AutoCloseable {
             if (requests >= trialAt) {
                 trials++;
                 rule.reset(ChallengerSwitch.Arm.CHALLENGER);
+                listener.switched(true, requests);
             }
         }
         if (!sampler.sampled(fingerprint)) {
             return;
         }
         boolean shadowHit = shadow.access(fingerprint, weight);
+        sampled++;
+        if (shadowHit) {
+            shadowHits++;
+        }
         boolean learnedHit = learnedShadow != null && learnedShadow.access(fingerprint, weight, requests);
         if (rule.serving() == ChallengerSwitch.Arm.CHALLENGER) {
             rule.record(liveHit, shadowHit);
@@ -123,11 +162,13 @@ public final class LruFloor implements AutoCloseable {
                 demotions++;
                 trialAt = requests + probation;
                 probation = Math.min(maxProbation, 2 * probation);
+                listener.switched(false, requests);
             }
         } else if (learnedShadow != null) {
             rule.record(learnedHit, liveHit);
             if (rule.serving() == ChallengerSwitch.Arm.CHALLENGER) {
                 promotions++;
+                listener.switched(true, requests);
             }
         }
     }
@@ -152,9 +193,24 @@ public final class LruFloor implements AutoCloseable {
         return trials;
     }
 
-    /** The shadow LRU (its hit ratio on the sampled requests, for reports). */
-    public MiniatureLru shadow() {
+    /** The classical rule's shadow. */
+    public ShadowCache shadow() {
         return shadow;
+    }
+
+    /** Requests seen, sampled or not. */
+    public long requests() {
+        return requests;
+    }
+
+    /** Requests the shadows saw (the sampled ones). */
+    public long sampledRequests() {
+        return sampled;
+    }
+
+    /** The classical rule's hit ratio on the sampled requests, or NaN before any. */
+    public double baselineHitRatio() {
+        return sampled == 0 ? Double.NaN : shadowHits / (double) sampled;
     }
 
     /** The learned policy's miniature, or null when a demoted policy comes back on trust. */

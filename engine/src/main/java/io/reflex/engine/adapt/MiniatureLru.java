@@ -15,7 +15,7 @@ import io.reflex.engine.eviction.RecencyList;
  *
  * <p>Not thread-safe: one writer, or external locking. Allocation-free after construction.
  */
-public final class MiniatureLru {
+public final class MiniatureLru implements ShadowCache {
 
     private final long capacity;
     private final FingerprintTable table;
@@ -54,6 +54,7 @@ public final class MiniatureLru {
      *
      * @throws IllegalArgumentException if {@code weight < 1}
      */
+    @Override
     public boolean access(long fingerprint, long weight) {
         if (weight < 1) {
             throw new IllegalArgumentException("weight must be >= 1, got " + weight);

@@ -59,7 +59,7 @@ class LruFloorTest {
         }
         assertTrue(floor.learnedServes());
         assertEquals(0, floor.demotions());
-        assertTrue(floor.shadow().hitRatio() > 0.1, "the shadow hit: " + floor.shadow().hitRatio());
+        assertTrue(floor.baselineHitRatio() > 0.1, "the shadow hit: " + floor.baselineHitRatio());
     }
 
     @Test
@@ -107,6 +107,39 @@ class LruFloorTest {
             assertEquals(0, floor.promotions());
             assertEquals(0, floor.trials(), "no trial without evidence either");
             assertEquals(live.hits(), floor.learnedShadow().hits(), "LRU over the LRU tail is LRU");
+        }
+    }
+
+    @Test
+    void aHostBaselineReplacesLruAndTheListenerHearsEachSwitchAtItsRequest() {
+        // The host's rule hits every request (a stand-in for a better classical rule); the live
+        // cache never hits: demoted. Then, on a loop one larger than the cache, the live cache
+        // serving the host's rule still never hits while the model's miniature (MRU) does: promoted.
+        java.util.List<String> heard = new java.util.ArrayList<>();
+        long[] sizes = new long[2];
+        try (NextAccessLoop loop = RecencyModels.loop(RecencyModels.write(dir.resolve("mru.onnx"), -1f), 64, false);
+             LruFloor floor = LruFloor.withLearnedShadow(0.5, 200, 200, (capacity, entries) -> {
+                 sizes[0] = capacity;
+                 sizes[1] = entries;
+                 return (fingerprint, weight) -> true;
+             }, rule(), loop, EvictionModel.Candidates.SAMPLED, 2,
+                     (learned, at) -> heard.add(learned + "@" + at))) {
+            assertEquals(100, sizes[0], "capacity scaled by the rate");
+            assertEquals(100, sizes[1], "entries scaled by the rate");
+            long demotedAt = -1;
+            for (long i = 0; i < 10_000 && floor.learnedServes(); i++) {
+                floor.request(i % 201, 1, false);
+                demotedAt = i + 1;
+            }
+            assertFalse(floor.learnedServes(), "demoted");
+            long promotedAt = -1;
+            for (long i = demotedAt; i < 40_000 && !floor.learnedServes(); i++) {
+                floor.request(i % 201, 1, false);
+                promotedAt = i + 1;
+            }
+            assertTrue(floor.learnedServes(), "promoted");
+            assertEquals(java.util.List.of("false@" + demotedAt, "true@" + promotedAt), heard);
+            assertEquals(1.0, floor.baselineHitRatio());
         }
     }
 }

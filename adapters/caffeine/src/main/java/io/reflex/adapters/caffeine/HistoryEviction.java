@@ -55,6 +55,14 @@ import java.util.function.ToLongFunction;
  * error, non-finite output) leaves the choice to Caffeine: its coldest entries, in its own eviction
  * order, are invalidated until the write fits, and the write is admitted.
  *
+ * <h2>Floor</h2>
+ * With a {@link PolicyFloor}, every request that reaches an object is reported to it under the
+ * lock, with its outcome (a replayed hit, a write's replacement: hit; a write's miss: not), in
+ * replay order. While it says the learned policy is demoted, a write that needs room evicts as the
+ * fallback does, Caffeine's coldest entries in its own order, and admits the write; such writes are
+ * counted by the floor, not as fallbacks. A replayed hit whose node was replaced or evicted
+ * meanwhile is not reported (it has no slot to name its key by): rare, and only under concurrency.
+ *
  * <h2>Threading</h2>
  * The clock and the histories advance under one lock, in one order, for the features to mean what
  * they meant in training. A hit does not take that lock: it appends its node to a bounded ring
@@ -142,13 +150,16 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     private final LongAdder fallbackWrites;
     private final LongAdder declines = new LongAdder();
     private final LongAdder conflicts = new LongAdder();
+    /** The floor under the learned policy, or null. */
+    private final PolicyFloor floor;
 
     HistoryEviction(EvictionModel contract, NextAccessLoop loop, ConcurrentMap<K, EntryNode<V>> map,
                     Policy.Eviction<K, EntryNode<V>> eviction, LongAdder residentWeight, long maximum,
                     int residentBound, int ghostsPerResident, int maxDecisionsPerWrite, int victimsPerDecision,
                     ToLongFunction<? super K> fingerprint, LongAdder decisions, LongAdder evictions,
-                    LongAdder fallbackWrites) {
+                    LongAdder fallbackWrites, PolicyFloor floor) {
         this.loop = loop;
+        this.floor = floor;
         this.victims = new int[victimsPerDecision];
         this.map = map;
         this.eviction = eviction;
@@ -230,6 +241,9 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             long tick = ++clock;
             if (node.hits != EntryNode.RELEASED) {   // still its slot's resident: read off the hot node, not nodes[]
                 accessResident(node, tick);
+                if (floor != null) {
+                    floor.request(bounded.fingerprint(node.slot), node.weight, true);
+                }
             }
         }
         HIT_HEAD.setRelease(this, head);
@@ -266,6 +280,9 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                     @SuppressWarnings("unchecked")
                     EntryNode<V> resident = (EntryNode<V>) nodes[slot];
                     accessResident(resident, tick);
+                    if (floor != null) {
+                        floor.request(fp, weight, true);
+                    }
                     put(key, slot, new EntryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
                     makeRoom(0, 0, BoundedHistory.NO_SLOT);
                     return true;
@@ -282,6 +299,9 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             }
             slot = bounded.touch(fp);
             history.record(slot, tick);
+            if (floor != null) {
+                floor.request(fp, weight, false);
+            }
             if (weight > maximum) {
                 return false;   // nothing evicted could make room: Caffeine would refuse it
             }
@@ -393,6 +413,13 @@ final class HistoryEviction<K, V> implements AutoCloseable {
      * @return false when the model declined the incoming object
      */
     private boolean makeRoom(long weight, int entries, int incoming) {
+        if (floor != null && !floor.learnedServes()) {
+            if (needsRoom(weight, entries)) {
+                floor.countWrite();
+                byCaffeine(weight, entries);
+            }
+            return true;
+        }
         boolean ask = incoming != BoundedHistory.NO_SLOT;
         for (int round = 0; needsRoom(weight, entries); round++) {
             drainPending();
@@ -621,6 +648,9 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
+            if (floor != null) {
+                floor.close();   // its miniature's decider is the loop's
+            }
             decider.close();
             loop.close();
         } finally {

@@ -149,6 +149,12 @@ import java.util.stream.Stream;
  *       than drop the hit. One thread's requests are replayed exactly in their order, as in
  *       training. Writes serialise. Caffeine's own removals (expiry) are queued without that lock
  *       and applied by the next write or invalidation.</li>
+ *   <li><b>Floor</b> ({@link Builder#floor}, off by default). Caffeine's W-TinyLFU and the learned
+ *       policy run in miniature beside the cache over sampled keys; a learned policy that loses to
+ *       W-TinyLFU with confidence is demoted (Caffeine's own order evicts, every write admitted),
+ *       and promoted when its miniature beats the cache. Each switch is logged, counted
+ *       ({@link #floorDemotions()}, {@link #floorPromotions()}) and heard by a
+ *       {@link FloorListener}.</li>
  *   <li><b>Allocation.</b> A hit and a decision allocate nothing; a write allocates its node; a
  *       fallback allocates Caffeine's {@code coldest} snapshot. Memory: about 110 bytes per history
  *       slot, {@code 1 + ghostsPerResident} slots per entry of the bound.</li>
@@ -206,6 +212,8 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     private final ReentrantLock decisionLock = new ReentrantLock();
     /** The history-1 path's state and decisions; null on the Cold-RL path. */
     private final HistoryEviction<K, V> history;
+    /** The floor under a history-1 model, or null. */
+    private final PolicyFloor floor;
     private final EvictionModel model;
     private final EvictionLoop loop;
     private final EvictionLoop.Decider decider;
@@ -261,10 +269,13 @@ public final class ReflexCache<K, V> implements AutoCloseable {
                 nb.meterRegistry(b.registry);
             }
             ToLongFunction<? super K> fingerprint = b.fingerprint != null ? b.fingerprint : KeyFingerprint::of;
-            this.history = new HistoryEviction<>(b.model, nb.build(), map, eviction, residentWeight, b.maximum,
+            NextAccessLoop nextAccess = nb.build();
+            this.floor = b.floor ? new PolicyFloor(name, nextAccess, b.model, b.maximum, b.residentBound(), weighted,
+                    b.floorListener) : null;
+            this.history = new HistoryEviction<>(b.model, nextAccess, map, eviction, residentWeight, b.maximum,
                     b.residentBound(), b.ghostsPerResident, b.maxDecisionsPerWrite, b.victimsPerDecision, fingerprint,
                     policyDecisions,
-                    policyEvictions, fallbackWrites);
+                    policyEvictions, fallbackWrites, floor);
             this.loop = null;
             this.decider = null;
             this.candidateKeys = null;
@@ -273,6 +284,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             this.scores = null;
         } else {
             this.history = null;
+            this.floor = null;
             EvictionLoop.Builder lb = EvictionLoop.builder().k(b.k).store(b.store).deadline(b.deadline).breaker(b.breaker)
                     .mode(DecisionRuntime.Mode.INLINE).loopName("caffeine-" + name);
             if (b.registry != null) {
@@ -300,6 +312,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
                 FunctionCounter.builder("reflex.caffeine.fingerprint.conflicts", history.conflictsAdder(), LongAdder::sum)
                         .description("writes not cached because another resident key has the same fingerprint")
                         .tag("cache", name).register(b.registry);
+            }
+            if (floor != null) {
+                floor.register(b.registry, name);
             }
         }
     }
@@ -485,6 +500,26 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     /** Writes that needed room but whose decision fell back, leaving the eviction to Caffeine. */
     public long fallbackWrites() {
         return fallbackWrites.sum();
+    }
+
+    /** Times the floor ({@link Builder#floor}) demoted the learned policy; 0 without a floor. */
+    public long floorDemotions() {
+        return floor == null ? 0 : floor.demotions();
+    }
+
+    /** Times the floor promoted a demoted learned policy back; 0 without a floor. */
+    public long floorPromotions() {
+        return floor == null ? 0 : floor.promotions();
+    }
+
+    /** Writes that needed room while the learned policy was demoted, evicted in Caffeine's order. */
+    public long floorWrites() {
+        return floor == null ? 0 : floor.writes();
+    }
+
+    /** Whether the learned policy makes the evictions (true without a floor), as of the latest switch. */
+    public boolean learnedPolicyServes() {
+        return floor == null || floor.learnedServing();
     }
 
     /**
@@ -719,6 +754,8 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         private int ghostsPerResident = DEFAULT_GHOSTS_PER_RESIDENT;
         private int victimsPerDecision = 1;
         private ToLongFunction<? super K> fingerprint;
+        private boolean floor;
+        private FloorListener floorListener;
 
         private Builder() {
         }
@@ -894,6 +931,27 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         }
 
         /**
+         * With a {@code history-1} model: a floor under the learned policy (default off). Caffeine's
+         * own policy, W-TinyLFU, runs in miniature beside the cache over a sample of the keys
+         * (4,096 / entries of them), and so does the learned policy; when the cache loses to the
+         * miniature W-TinyLFU with confidence, the learned policy is demoted and Caffeine's own
+         * order evicts (every write admitted), until the learned policy's miniature beats the
+         * cache with confidence. Costs a sampled request's shadow accesses, under 3 MiB, and
+         * about 1 in {@code 1 / rate} writes a model decision in the miniature. Refused with a
+         * Cold-RL model. See {@code docs/caffeine-adapter.md}, "The floor".
+         */
+        public Builder<K, V> floor(boolean on) {
+            this.floor = on;
+            return this;
+        }
+
+        /** Hears each switch of the {@link #floor}; needs the floor on. */
+        public Builder<K, V> floorListener(FloorListener listener) {
+            this.floorListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
          * With a {@code history-1} model: the 64-bit fingerprint by which the bounded history knows a
          * key after its entry is gone (default: exact for {@code Long}, {@code Integer} and the other
          * integral boxes, a 64-bit FNV-1a hash for {@code String}, the spread {@code hashCode()}
@@ -1014,6 +1072,12 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             }
             if (model.readsHistory()) {
                 validateHistory();
+            } else if (floor) {
+                throw new IllegalStateException("floor(true) needs a history-1 model: the floor compares it with "
+                        + "Caffeine's own eviction on sampled keys; this cache serves " + model.schema());
+            }
+            if (floorListener != null && !floor) {
+                throw new IllegalStateException("floorListener(..) needs floor(true)");
             }
             if (trainedK.isPresent()) {
                 if (kSet && k != trainedK.getAsInt()) {

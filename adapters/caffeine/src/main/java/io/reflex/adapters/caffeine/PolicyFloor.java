@@ -1,0 +1,132 @@
+package io.reflex.adapters.caffeine;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.reflex.engine.adapt.ChallengerSwitch;
+import io.reflex.engine.adapt.LruFloor;
+import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.eviction.NextAccessLoop;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The floor under a history-1 {@link ReflexCache}'s learned policy: an {@link LruFloor} whose
+ * classical rule is Caffeine's own ({@link CaffeineShadow}), sized as the simulator sizes its
+ * floor, with the switches counted, logged and handed to the user's {@link FloorListener}.
+ *
+ * <h2>Settings</h2>
+ * The shadows see {@value #SHADOW_ENTRIES} / entries of the keys (all of them for a smaller
+ * cache); the switch decides at z = {@value #Z} at the end of each block of 1,024 sampled
+ * requests, over a window of 16 blocks; the learned policy's miniature keeps {@value #GHOSTS}
+ * ghost histories per resident. A learned policy that loses to W-TinyLFU on the sampled requests
+ * by clearly more than {@code z·√(p / 16,384)} (p the fraction of sampled requests only one of
+ * them hits) is demoted within a window and a block of sampled requests, 17,408 / rate requests,
+ * and most often at the first block ends: a policy far below W-TinyLFU, at the first, 1,024 / rate
+ * requests (1,024 for caches up to 4,096 entries).
+ *
+ * <p>Memory: the W-TinyLFU shadow, about 130 bytes per scaled entry, and the learned policy's
+ * miniature, {@code (1 + ghosts) × BoundedHistory.BYTES_PER_SLOT} per scaled entry: at most 4,096
+ * scaled entries, under 3 MiB in all, whatever the cache's size.
+ *
+ * <p>Not thread-safe: {@code HistoryEviction} calls {@link #request} under its lock, in request
+ * order. The counters and the serving flag are read from any thread.
+ */
+final class PolicyFloor implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(PolicyFloor.class.getName());
+
+    /** Entries the shadows hold, at most: the sampling rate is this over the cache's entries. */
+    static final int SHADOW_ENTRIES = 4_096;
+    /** The switch's confidence, in standard deviations (the simulator's floor's). */
+    static final double Z = 4;
+    /** Ghost histories per resident of the learned policy's miniature. */
+    static final int GHOSTS = 4;
+
+    private final String cacheName;
+    private final FloorListener listener;
+    private final LruFloor floor;
+    private final LongAdder demotions = new LongAdder();
+    private final LongAdder promotions = new LongAdder();
+    private final LongAdder writes = new LongAdder();
+    private volatile boolean learnedServes = true;
+
+    /**
+     * @param capacity the cache's capacity (entries, or weight under a weigher)
+     * @param entries  the most entries resident at once
+     * @param listener hears each switch, or null
+     */
+    PolicyFloor(String cacheName, NextAccessLoop loop, EvictionModel model, long capacity, long entries,
+                boolean weighted, FloorListener listener) {
+        this.cacheName = cacheName;
+        this.listener = listener;
+        double rate = Math.min(1, SHADOW_ENTRIES / (double) Math.max(1, entries));
+        this.floor = LruFloor.withLearnedShadow(rate, capacity, Math.max(1, entries), CaffeineShadow.factory(weighted),
+                ChallengerSwitch.builder().z(Z).build(), loop, model.candidates(), GHOSTS, this::switched);
+    }
+
+    /** One request that reached an object (a hit, or a write), after the live cache served it; under the host's lock. */
+    void request(long fingerprint, long weight, boolean liveHit) {
+        floor.request(fingerprint, Math.max(1, weight), liveHit);
+    }
+
+    /** Whether the learned policy makes the next eviction (else Caffeine's order); under the host's lock. */
+    boolean learnedServes() {
+        return floor.learnedServes();
+    }
+
+    /** A write needing room while demoted, evicted by Caffeine's order. */
+    void countWrite() {
+        writes.increment();
+    }
+
+    private void switched(boolean learned, long atRequest) {
+        (learned ? promotions : demotions).increment();
+        learnedServes = learned;
+        LOG.log(learned ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                "cache '" + cacheName + "': learned eviction policy " + (learned
+                        ? "promoted: its miniature beats Caffeine's own eviction on the sampled keys"
+                        : "demoted to Caffeine's own eviction: it loses to W-TinyLFU on the sampled keys")
+                        + ", at request " + atRequest);
+        if (listener != null) {
+            listener.switched(learned, atRequest);
+        }
+    }
+
+    long demotions() {
+        return demotions.sum();
+    }
+
+    long promotions() {
+        return promotions.sum();
+    }
+
+    long writes() {
+        return writes.sum();
+    }
+
+    /** Whether the learned policy serves, as of the latest switch (any thread). */
+    boolean learnedServing() {
+        return learnedServes;
+    }
+
+    void register(MeterRegistry registry, String name) {
+        FunctionCounter.builder("reflex.caffeine.floor.demotions", demotions, LongAdder::sum)
+                .description("times the learned policy was demoted to Caffeine's own eviction").tag("cache", name)
+                .register(registry);
+        FunctionCounter.builder("reflex.caffeine.floor.promotions", promotions, LongAdder::sum)
+                .description("times a demoted learned policy was promoted back").tag("cache", name)
+                .register(registry);
+        FunctionCounter.builder("reflex.caffeine.floor.writes", writes, LongAdder::sum)
+                .description("writes needing room while demoted, evicted in Caffeine's order").tag("cache", name)
+                .register(registry);
+        Gauge.builder("reflex.caffeine.floor.learned.serving", this, f -> f.learnedServes ? 1 : 0)
+                .description("1 while the learned policy evicts, 0 while demoted").tag("cache", name)
+                .register(registry);
+    }
+
+    @Override
+    public void close() {
+        floor.close();
+    }
+}
