@@ -63,6 +63,29 @@ public final class LruFloor implements AutoCloseable {
     private long shadowHits;
 
     /**
+     * The most entries a host's shadows hold by default: the sampling rate is this over the cache's
+     * entries ({@link #defaultRate}), so a shadow costs the same whatever the cache's size.
+     */
+    public static final int DEFAULT_SHADOW_ENTRIES = 4_096;
+
+    /**
+     * The switch's z for a host's floor: 4, not the switch's default 3. On the development suite's
+     * orm-busy, orm-night and w106 traces, z = 3 with promotion on trust (a probation of four
+     * windows) demoted models that win overall during phases where they lost (w106 at 2,800 entries
+     * fell 2.1 points); with promotion on evidence, z = 3 and z = 5 moved the suite's mean by less
+     * than 0.0001 either way.
+     */
+    public static final double DEFAULT_Z = 4;
+
+    /** Ghost histories per resident in the learned policy's miniature, by default. */
+    public static final int DEFAULT_GHOSTS_PER_RESIDENT = 4;
+
+    /** The default sampling rate for a cache of at most {@code entries} entries: all keys up to {@value #DEFAULT_SHADOW_ENTRIES}. */
+    public static double defaultRate(long entries) {
+        return Math.min(1, DEFAULT_SHADOW_ENTRIES / (double) Math.max(1, entries));
+    }
+
+    /**
      * A floor whose demoted policy serves again on trial, after a probation.
      *
      * @param rate         the fraction of keys the shadow sees (its capacity and entries scaled by it)

@@ -42,7 +42,7 @@ import java.util.function.Consumer;
  * ties go to the later round). A fit on few rows can land on a worse model than the round before
  * it; which one a short trace gets moves with the seed by more than the designs differ, and the
  * replay is the evidence the training has anyway. On the development suite it lifted the mean hit
- * ratio from 0.4489 to 0.4522 (seed 1) and from 0.4527 to 0.45xx (seed 2), docs/measurements.md.
+ * ratio from 0.4489 to 0.4522 (seed 1) and from 0.4527 to 0.4528 (seed 2), docs/measurements.md.
  *
  * <p>Deterministic: the same trace, capacities and settings give the same model bytes. Stateless
  * and thread-safe; each call allocates its own buffers.

@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.LongAdder;
  * floor, with the switches counted, logged and handed to the user's {@link FloorListener}.
  *
  * <h2>Settings</h2>
- * The shadows see {@value #SHADOW_ENTRIES} / entries of the keys (all of them for a smaller
- * cache); the switch decides at z = {@value #Z} at the end of each block of 1,024 sampled
- * requests, over a window of 16 blocks; the learned policy's miniature keeps {@value #GHOSTS}
- * ghost histories per resident. A learned policy that loses to W-TinyLFU on the sampled requests
+ * The engine's defaults, as the simulator's floor: the shadows see
+ * {@value LruFloor#DEFAULT_SHADOW_ENTRIES} / entries of the keys (all of them for a smaller cache);
+ * the switch decides at z = {@value LruFloor#DEFAULT_Z} at the end of each block of 1,024 sampled
+ * requests, over a window of 16 blocks; the learned policy's miniature keeps
+ * {@value LruFloor#DEFAULT_GHOSTS_PER_RESIDENT} ghost histories per resident. A learned policy that loses to W-TinyLFU on the sampled requests
  * by clearly more than {@code z·√(p / 16,384)} (p the fraction of sampled requests only one of
  * them hits) is demoted within a window and a block of sampled requests, 17,408 / rate requests,
  * and most often at the first block ends: a policy far below W-TinyLFU, at the first, 1,024 / rate
@@ -35,13 +36,6 @@ import java.util.concurrent.atomic.LongAdder;
 final class PolicyFloor implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PolicyFloor.class.getName());
-
-    /** Entries the shadows hold, at most: the sampling rate is this over the cache's entries. */
-    static final int SHADOW_ENTRIES = 4_096;
-    /** The switch's confidence, in standard deviations (the simulator's floor's). */
-    static final double Z = 4;
-    /** Ghost histories per resident of the learned policy's miniature. */
-    static final int GHOSTS = 4;
 
     private final String cacheName;
     private final FloorListener listener;
@@ -60,9 +54,9 @@ final class PolicyFloor implements AutoCloseable {
                 boolean weighted, FloorListener listener) {
         this.cacheName = cacheName;
         this.listener = listener;
-        double rate = Math.min(1, SHADOW_ENTRIES / (double) Math.max(1, entries));
-        this.floor = LruFloor.withLearnedShadow(rate, capacity, Math.max(1, entries), CaffeineShadow.factory(weighted),
-                ChallengerSwitch.builder().z(Z).build(), loop, model.candidates(), GHOSTS, this::switched);
+        this.floor = LruFloor.withLearnedShadow(LruFloor.defaultRate(entries), capacity, Math.max(1, entries),
+                CaffeineShadow.factory(weighted), ChallengerSwitch.builder().z(LruFloor.DEFAULT_Z).build(), loop,
+                model.candidates(), LruFloor.DEFAULT_GHOSTS_PER_RESIDENT, this::switched);
     }
 
     /** One request that reached an object (a hit, or a write), after the live cache served it; under the host's lock. */

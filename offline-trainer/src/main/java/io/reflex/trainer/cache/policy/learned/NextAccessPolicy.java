@@ -49,20 +49,6 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
                      AccessHistory history);
     }
 
-    /** Objects a shadow of the LRU floor holds at most: its sampling rate is this over the cache's entries. */
-    static final int SHADOW_ENTRIES = 4_096;
-
-    /** Ghost histories per resident in the floor's miniature of the model. */
-    static final int SHADOW_GHOSTS = 4;
-
-    /**
-     * The switch's z for the floor: 4, not the switch's default 3. On the development suite's
-     * orm-busy, orm-night and w106 traces z = 3 with a probation of four windows demoted models that
-     * win overall during phases where they lost (w106 at 2,800 entries fell 2.1 points); z = 4 with
-     * one window cost less (1.6 points there) and still lifted w106 at 28,000 entries above LRU.
-     */
-    static final double FLOOR_Z = 4;
-
     private final EvictionModel model;
     private final NextAccessLoop loop;
     private final NextAccessLoop.Decider decider;
@@ -106,7 +92,7 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
 
     /**
      * As above, with {@code lruFloor}: an {@link LruFloor} beside the cache (a sampled LRU shadow,
-     * {@value #SHADOW_ENTRIES} entries or the whole cache if smaller) demotes the model to LRU
+     * {@value LruFloor#DEFAULT_SHADOW_ENTRIES} entries or the whole cache if smaller) demotes the model to LRU
      * while it loses to LRU with confidence, and tries it again after a probation. Ignored without
      * a decider.
      */
@@ -170,19 +156,19 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
     }
 
     /**
-     * The floor for a cache of {@code capacity} over {@code objects} objects: the shadows sample
-     * {@value #SHADOW_ENTRIES} / entries of the keys (all of them for a smaller cache), the switch
-     * at z = {@value #FLOOR_Z} with its default window (16 blocks of 1,024 sampled requests), and a
-     * demoted model promoted again when its miniature beats the live LRU with confidence. The
-     * miniature keeps {@value #SHADOW_GHOSTS} ghost histories per resident: the simulator's own
-     * cache never forgets a history, so the miniature forgets little.
+     * The floor for a cache of {@code capacity} over {@code objects} objects, with the engine's
+     * defaults: the shadows sample {@value LruFloor#DEFAULT_SHADOW_ENTRIES} / entries of the keys
+     * (all of them for a smaller cache), the switch at z = {@value LruFloor#DEFAULT_Z} with its
+     * default window (16 blocks of 1,024 sampled requests), and a demoted model promoted again when
+     * its miniature, with {@value LruFloor#DEFAULT_GHOSTS_PER_RESIDENT} ghost histories per
+     * resident, beats the live LRU with confidence.
      */
     private static LruFloor newFloor(Capacity capacity, int objects, NextAccessLoop loop,
                                      EvictionModel.Candidates candidates) {
         long entries = capacity.isBytes() ? objects : Math.min(capacity.value(), objects);
-        double rate = Math.min(1, SHADOW_ENTRIES / (double) Math.max(1, entries));
-        return LruFloor.withLearnedShadow(rate, capacity.value(), Math.max(1, entries),
-                ChallengerSwitch.builder().z(FLOOR_Z).build(), loop, candidates, SHADOW_GHOSTS);
+        return LruFloor.withLearnedShadow(LruFloor.defaultRate(entries), capacity.value(), Math.max(1, entries),
+                ChallengerSwitch.builder().z(LruFloor.DEFAULT_Z).build(), loop, candidates,
+                LruFloor.DEFAULT_GHOSTS_PER_RESIDENT);
     }
 
     @Override
