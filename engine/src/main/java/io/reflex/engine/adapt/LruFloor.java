@@ -59,8 +59,7 @@ public final class LruFloor implements AutoCloseable {
     private long demotions;
     private long promotions;
     private long trials;
-    private long sampled;
-    private long shadowHits;
+    private final HitCount baseline = new HitCount();
 
     /**
      * The most entries a host's shadows hold by default: the sampling rate is this over the cache's
@@ -173,11 +172,7 @@ public final class LruFloor implements AutoCloseable {
         if (!sampler.sampled(fingerprint)) {
             return;
         }
-        boolean shadowHit = shadow.access(fingerprint, weight);
-        sampled++;
-        if (shadowHit) {
-            shadowHits++;
-        }
+        boolean shadowHit = baseline.record(shadow.access(fingerprint, weight));
         boolean learnedHit = learnedShadow != null && learnedShadow.access(fingerprint, weight, requests);
         if (rule.serving() == ChallengerSwitch.Arm.CHALLENGER) {
             rule.record(liveHit, shadowHit);
@@ -226,14 +221,9 @@ public final class LruFloor implements AutoCloseable {
         return requests;
     }
 
-    /** Requests the shadows saw (the sampled ones). */
-    public long sampledRequests() {
-        return sampled;
-    }
-
-    /** The classical rule's hit ratio on the sampled requests, or NaN before any. */
-    public double baselineHitRatio() {
-        return sampled == 0 ? Double.NaN : shadowHits / (double) sampled;
+    /** The requests the shadows saw (the sampled ones), and the classical rule's hits among them. */
+    public HitCount baselineHits() {
+        return baseline;
     }
 
     /** The learned policy's miniature, or null when a demoted policy comes back on trust. */

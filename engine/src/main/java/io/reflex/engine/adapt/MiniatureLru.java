@@ -24,8 +24,7 @@ public final class MiniatureLru implements ShadowCache {
     private final int[] free;
     private int freeCount;
     private long used;
-    private long requests;
-    private long hits;
+    private final HitCount hits = new HitCount();
 
     /**
      * @param capacity   the total weight the cache holds, at least 1
@@ -59,13 +58,12 @@ public final class MiniatureLru implements ShadowCache {
         if (weight < 1) {
             throw new IllegalArgumentException("weight must be >= 1, got " + weight);
         }
-        requests++;
         int slot = table.find(fingerprint);
         if (slot != FingerprintTable.NO_SLOT) {
             recency.touch(slot);
-            hits++;
-            return true;
+            return hits.record(true);
         }
+        hits.record(false);
         if (weight > capacity) {
             return false;
         }
@@ -107,18 +105,8 @@ public final class MiniatureLru implements ShadowCache {
         return capacity;
     }
 
-    /** Requests seen since construction. */
-    public long requests() {
-        return requests;
-    }
-
-    /** Hits among {@link #requests()}. */
-    public long hits() {
+    /** Requests seen since construction, and their hits. */
+    public HitCount hits() {
         return hits;
-    }
-
-    /** {@link #hits()} over {@link #requests()}, or NaN before any request. */
-    public double hitRatio() {
-        return requests == 0 ? Double.NaN : hits / (double) requests;
     }
 }

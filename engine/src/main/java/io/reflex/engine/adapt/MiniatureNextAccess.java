@@ -46,8 +46,7 @@ public final class MiniatureNextAccess implements AutoCloseable {
     private final int[] hitsSinceAdmission;
     private final int[] candidates;
     private long used;
-    private long requests;
-    private long hits;
+    private final HitCount hits = new HitCount();
 
     /**
      * @param loop              the loop serving the model (a decider of its own is taken from it)
@@ -90,7 +89,6 @@ public final class MiniatureNextAccess implements AutoCloseable {
         if (weight < 1) {
             throw new IllegalArgumentException("weight must be >= 1, got " + weight);
         }
-        requests++;
         int slot = slots.find(fingerprint);
         if (slot != BoundedHistory.NO_SLOT && slots.isResident(slot)) {
             history.record(slot, tick);
@@ -98,9 +96,9 @@ public final class MiniatureNextAccess implements AutoCloseable {
             if (recency != null) {
                 recency.touch(slot);
             }
-            hits++;
-            return true;
+            return hits.record(true);
         }
+        hits.record(false);
         slot = slots.touch(fingerprint);
         history.record(slot, tick);
         if (weight > capacity) {
@@ -173,19 +171,9 @@ public final class MiniatureNextAccess implements AutoCloseable {
         return capacity;
     }
 
-    /** Requests seen since construction. */
-    public long requests() {
-        return requests;
-    }
-
-    /** Hits among {@link #requests()}. */
-    public long hits() {
+    /** Requests seen since construction, and their hits. */
+    public HitCount hits() {
         return hits;
-    }
-
-    /** {@link #hits()} over {@link #requests()}, or NaN before any request. */
-    public double hitRatio() {
-        return requests == 0 ? Double.NaN : hits / (double) requests;
     }
 
     /** Closes the decider (the loop stays the caller's). */

@@ -59,7 +59,7 @@ class LruFloorTest {
         }
         assertTrue(floor.learnedServes());
         assertEquals(0, floor.demotions());
-        assertTrue(floor.baselineHitRatio() > 0.1, "the shadow hit: " + floor.baselineHitRatio());
+        assertTrue(floor.baselineHits().ratio() > 0.1, "the shadow hit: " + floor.baselineHits().ratio());
     }
 
     @Test
@@ -106,7 +106,7 @@ class LruFloorTest {
             assertFalse(floor.learnedServes());
             assertEquals(0, floor.promotions());
             assertEquals(0, floor.trials(), "no trial without evidence either");
-            assertEquals(live.hits(), floor.learnedShadow().hits(), "LRU over the LRU tail is LRU");
+            assertEquals(live.hits().hits(), floor.learnedShadow().hits().hits(), "LRU over the LRU tail is LRU");
         }
     }
 
@@ -139,7 +139,7 @@ class LruFloorTest {
             }
             assertTrue(floor.learnedServes(), "promoted");
             assertEquals(java.util.List.of("false@" + demotedAt, "true@" + promotedAt), heard);
-            assertEquals(1.0, floor.baselineHitRatio());
+            assertEquals(1.0, floor.baselineHits().ratio());
         }
     }
 }

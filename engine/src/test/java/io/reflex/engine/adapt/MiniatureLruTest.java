@@ -62,7 +62,7 @@ class MiniatureLruTest {
                 assertEquals(reference.used, lru.used());
                 assertTrue(lru.used() <= capacity && lru.size() <= maxEntries);
             }
-            assertEquals(20_000, lru.requests());
+            assertEquals(20_000, lru.hits().requests());
         }
     }
 
@@ -109,10 +109,10 @@ class MiniatureLruTest {
                     fullHitsOnSample += hit ? 1 : 0;
                 }
             }
-            double onSample = fullHitsOnSample / (double) shadow.requests();
-            assertEquals(onSample, shadow.hitRatio(), 0.01, "capacity " + capacity + ": full cache on the sampled "
-                    + "requests " + onSample + " (on all " + full.hitRatio() + "), shadow of " + scaled + " over "
-                    + shadow.requests() + " sampled requests " + shadow.hitRatio());
+            double onSample = fullHitsOnSample / (double) shadow.hits().requests();
+            assertEquals(onSample, shadow.hits().ratio(), 0.01, "capacity " + capacity + ": full cache on the sampled "
+                    + "requests " + onSample + " (on all " + full.hits().ratio() + "), shadow of " + scaled + " over "
+                    + shadow.hits().requests() + " sampled requests " + shadow.hits().ratio());
         }
     }
 

@@ -31,7 +31,7 @@ class MiniatureNextAccessTest {
                 assertEquals(lru.access(key, 1), learned.access(key, 1, tick), "request " + tick + " for key " + key);
             }
             assertEquals(300, learned.size());
-            assertTrue(learned.hitRatio() > 0.2, "it hit: " + learned.hitRatio());
+            assertTrue(learned.hits().ratio() > 0.2, "it hit: " + learned.hits().ratio());
         }
     }
 
@@ -45,8 +45,8 @@ class MiniatureNextAccessTest {
                 lru.access(key, 1);
                 learned.access(key, 1, tick);
             }
-            assertEquals(0, lru.hits(), "a loop one larger than the cache defeats LRU");
-            assertTrue(learned.hitRatio() > 0.5, "sampled MRU keeps most of the loop: " + learned.hitRatio());
+            assertEquals(0, lru.hits().hits(), "a loop one larger than the cache defeats LRU");
+            assertTrue(learned.hits().ratio() > 0.5, "sampled MRU keeps most of the loop: " + learned.hits().ratio());
         }
     }
 

@@ -71,25 +71,22 @@ class FloorTest {
 
     /** Hits of {@code cache} over {@code keys}: a lookup, and a write on a miss. */
     private static long hits(ReflexCache<Integer, Integer> cache, int[] keys) {
-        long hits = 0;
-        for (int key : keys) {
-            if (cache.getIfPresent(key) != null) {
-                hits++;
-            } else {
-                cache.put(key, key);
-            }
-        }
-        return hits;
+        return hits(cache::getIfPresent, cache::put, keys);
     }
 
     private static long caffeineHits(int[] keys) {
         Cache<Integer, Integer> cache = Caffeine.newBuilder().maximumSize(ENTRIES).executor(Runnable::run).build();
+        return hits(cache::getIfPresent, cache::put, keys);
+    }
+
+    private static long hits(java.util.function.Function<Integer, Integer> lookup,
+                             java.util.function.BiConsumer<Integer, Integer> write, int[] keys) {
         long hits = 0;
         for (int key : keys) {
-            if (cache.getIfPresent(key) != null) {
+            if (lookup.apply(key) != null) {
                 hits++;
             } else {
-                cache.put(key, key);
+                write.accept(key, key);
             }
         }
         return hits;
