@@ -28,7 +28,7 @@ package io.reflex.adapters.caffeine;
  *
  * <p>Allocation: one instance per write.
  */
-final class EntryNode<V> {
+sealed class EntryNode<V> permits HistoryNode {
 
     /** Marks "never read since written". */
     static final long NEVER = Long.MIN_VALUE;

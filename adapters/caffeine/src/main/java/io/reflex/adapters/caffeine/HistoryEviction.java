@@ -118,7 +118,8 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     private final RecencyList recency;
     private final Object[] keys;
     private final Object[] nodes;
-    private final long[] admittedTick;
+    /** The candidates' histories, copied off their nodes for a decision's features (row j at slot j). */
+    private final AccessHistory scratch;
     private final NextAccessLoop loop;
     private final NextAccessLoop.Decider decider;
     private final HistoryFeatures features;
@@ -167,10 +168,10 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         this.recency = lru ? new RecencyList(slots) : null;
         this.keys = new Object[slots];
         this.nodes = new Object[slots];
-        this.admittedTick = new long[slots];
         this.decider = loop.newDecider();
         this.features = decider.features();
         this.candidates = new int[contract.k()];
+        this.scratch = new AccessHistory(contract.k());
         this.pending = new Object[residentBound + 64];
         this.draining = new Object[pending.length];
     }
@@ -224,8 +225,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             if (appended == null) {
                 break;
             }
-            @SuppressWarnings("unchecked")
-            EntryNode<V> node = (EntryNode<V>) appended;
+            HistoryNode<?> node = (HistoryNode<?>) appended;
             hitBuffer[i] = null;   // published to the next claimer of i by the release of the head below
             long tick = ++clock;
             if (node.hits != EntryNode.RELEASED) {   // still its slot's resident: read off the hot node, not nodes[]
@@ -235,8 +235,8 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         HIT_HEAD.setRelease(this, head);
     }
 
-    private void accessResident(EntryNode<V> node, long tick) {
-        history.record(node.slot, tick);
+    private void accessResident(HistoryNode<?> node, long tick) {
+        node.record(tick);
         node.hits++;
         if (recency != null) {
             recency.touch(node.slot);
@@ -263,10 +263,8 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                     return false;
                 }
                 if (map.containsKey(key)) {
-                    @SuppressWarnings("unchecked")
-                    EntryNode<V> resident = (EntryNode<V>) nodes[slot];
-                    accessResident(resident, tick);
-                    put(key, slot, new EntryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
+                    accessResident((HistoryNode<?>) nodes[slot], tick);
+                    put(key, slot, new HistoryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
                     makeRoom(0, 0, BoundedHistory.NO_SLOT);
                     return true;
                 }
@@ -299,20 +297,24 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                 recency.add(slot);
             }
             keys[slot] = key;
-            admittedTick[slot] = tick;
-            put(key, slot, new EntryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
+            HistoryNode<V> node = new HistoryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot);
+            node.loadFrom(history, slot);
+            node.admittedTick = tick;
+            put(key, slot, node);
             return true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Stores {@code node} as {@code slot}'s resident; a replaced node hands its hits since admission on. */
-    private void put(K key, int slot, EntryNode<V> node) {
-        @SuppressWarnings("unchecked")
-        EntryNode<V> replaced = (EntryNode<V>) nodes[slot];
+    /**
+     * Stores {@code node} as {@code slot}'s resident; a replaced node hands its history, admission
+     * and hits since on.
+     */
+    private void put(K key, int slot, HistoryNode<V> node) {
+        HistoryNode<?> replaced = (HistoryNode<?>) nodes[slot];
         if (replaced != null) {
-            node.hits = replaced.hits;
+            node.takeOver(replaced);
             replaced.hits = EntryNode.RELEASED;
         }
         nodes[slot] = node;
@@ -441,9 +443,9 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         long now = clock;
         for (int j = 0; j < n; j++) {
             int s = candidates[j];
-            @SuppressWarnings("unchecked")
-            EntryNode<V> node = (EntryNode<V>) nodes[s];
-            features.resident(j, history, s, now, node.weight, admittedTick[s], node.hits);
+            HistoryNode<?> node = (HistoryNode<?>) nodes[s];
+            node.storeTo(scratch, j);
+            features.resident(j, scratch, j, now, node.weight, node.admittedTick, node.hits);
         }
         boolean withIncoming = incoming != BoundedHistory.NO_SLOT;
         if (withIncoming) {
@@ -491,15 +493,17 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         }
     }
 
-    /** The resident at {@code slot} left: its slot becomes a ghost, keeping its history. */
+    /** The resident at {@code slot} left: its slot becomes a ghost, keeping its history (handed back by its node). */
     private void release(int slot) {
+        HistoryNode<?> node = (HistoryNode<?>) nodes[slot];
+        node.storeTo(history, slot);
         bounded.release(slot);
         if (sampled != null) {
             sampled.remove(slot);
         } else {
             recency.remove(slot);
         }
-        ((EntryNode<?>) nodes[slot]).hits = EntryNode.RELEASED;
+        node.hits = EntryNode.RELEASED;
         keys[slot] = null;
         nodes[slot] = null;
     }
@@ -548,11 +552,11 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                 }
                 if (resident) {
                     residents++;
-                    weight += ((EntryNode<?>) nodes[s]).weight;
-                    if (admittedTick[s] > history.lastAccess(s) || history.lastAccess(s) > clock
-                            || ((EntryNode<?>) nodes[s]).hits < 0) {
-                        throw new AssertionError("slot " + s + " admitted at " + admittedTick[s] + ", last access "
-                                + history.lastAccess(s) + ", clock " + clock + ", hits " + ((EntryNode<?>) nodes[s]).hits);
+                    HistoryNode<?> node = (HistoryNode<?>) nodes[s];
+                    weight += node.weight;
+                    if (node.admittedTick > node.lastTick() || node.lastTick() > clock || node.hits < 0) {
+                        throw new AssertionError("slot " + s + " admitted at " + node.admittedTick + ", last access "
+                                + node.lastTick() + ", clock " + clock + ", hits " + node.hits);
                     }
                 }
             }
