@@ -28,13 +28,18 @@ import java.util.function.ToLongFunction;
  *       write ({@link #store}); a lookup that misses does not tick, so that a miss followed by its
  *       write (or {@code get(key, loader)}) is one request, as it is one request of a trace. A hit
  *       takes its tick when it is replayed from the hit buffer (below), in the buffer's order.</li>
- *   <li>A {@link BoundedHistory} keyed by the key's 64-bit fingerprint: every resident's history,
- *       and ghosts (evicted or declined objects) recycled least recently seen first.</li>
- *   <li>Per resident slot: its key and node (to evict it), the tick it was admitted at; on the
- *       node, its weight (the size) and its hits since admission (requests that found it resident,
- *       replacements included, handed on to the replacing node), or {@link EntryNode#RELEASED} once
- *       the node is no longer its slot's resident: a replayed hit reads the node it already holds,
- *       not the slot's arrays.</li>
+ *   <li>A {@link BoundedHistory} keyed by the key's 64-bit fingerprint: a slot per resident and
+ *       the ghosts (evicted or declined objects, recycled least recently seen first), whose
+ *       histories it holds. A resident's history is not in its slot while it is resident: it moves
+ *       onto its {@link HistoryNode} at admission and back into the slot when the node leaves
+ *       ({@link #release}); a decision copies its candidates' histories into a K-slot scratch
+ *       history for the features. So a replayed hit updates the node the lookup has just loaded,
+ *       not a slot of a table of megabytes whose line missed the cache on nearly every hit.</li>
+ *   <li>Per resident slot: its key and node (to evict it); on the node, its history, the tick it
+ *       was admitted at, its weight (the size) and its hits since admission (requests that found
+ *       it resident, replacements included; all handed on to a replacing node), or
+ *       {@link EntryNode#RELEASED} once the node is no longer its slot's resident: a replayed hit
+ *       reads the node it already holds, not the slot's arrays.</li>
  *   <li>The candidate source the model was trained on: a {@link ResidentIndex} for {@code sampled}
  *       (seeded with the simulator's seed, {@value ResidentIndex#SAMPLING_SEED}, so a replay draws its samples),
  *       or a {@link RecencyList} for {@code lru}: the adapter's own exact recency order, not
