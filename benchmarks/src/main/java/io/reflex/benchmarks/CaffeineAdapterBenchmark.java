@@ -4,6 +4,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.reflex.adapters.caffeine.ReflexCache;
 import io.reflex.engine.eviction.EvictionLoop;
+import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.eviction.HistoryFeatures;
+import io.reflex.engine.onnx.Activation;
+import io.reflex.engine.onnx.MlpGraph;
+import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.harness.bench.CaffeineBench;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -23,7 +28,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,10 +65,12 @@ public class CaffeineAdapterBenchmark {
     /**
      * The adapter's policy (untrained, seeded): {@code joint16}, a dueling 96-64-64-17 network over
      * K = 16; {@code rows64}, the layout {@code train eviction --objective dqn} exports by default, a
-     * 12-16-16-2 row network shared by K = 64 candidates ({@code reflex.k} = 64). Ignored by the
-     * plain caches.
+     * 12-16-16-2 row network shared by K = 64 candidates ({@code reflex.k} = 64); {@code history64},
+     * a {@code history-1} network (11-16-1) over 64 sampled candidates with admission, as
+     * {@code train eviction} exports by default, whose hits are replayed into per-entry histories.
+     * Ignored by the plain caches.
      */
-    @Param({"joint16", "rows64"})
+    @Param({"joint16", "rows64", "history64"})
     public String policy;
 
     private static final int RESIDENT = 50_000;
@@ -90,8 +99,12 @@ public class CaffeineAdapterBenchmark {
         }
         if (cache.equals("reflex")) {
             model = Files.createTempFile("reflex-jmh-caffeine", ".onnx");
-            CaffeineBench.writeUntrainedPolicy(policy.equals("rows64") ? EvictionLoop.Layout.CANDIDATE_ROWS
-                    : EvictionLoop.Layout.JOINT, 42, model);
+            if (policy.equals("history64")) {
+                writeUntrainedHistoryPolicy(model);
+            } else {
+                CaffeineBench.writeUntrainedPolicy(policy.equals("rows64") ? EvictionLoop.Layout.CANDIDATE_ROWS
+                        : EvictionLoop.Layout.JOINT, 42, model);
+            }
             reflexRead = ReflexCache.<Long, Long>builder().maximumSize(2L * RESIDENT).model(model)
                     .deadline(Duration.ofMillis(5)).name("read").build();
             reflexWrite = ReflexCache.<Long, Long>builder().maximumSize(WRITE_CAPACITY).model(model)
@@ -121,6 +134,18 @@ public class CaffeineAdapterBenchmark {
                 plainWrite.put(k, k);
             }
         }
+    }
+
+    /** An untrained, seeded {@code history-1} network with the metadata of 64 sampled candidates and admission. */
+    private static void writeUntrainedHistoryPolicy(Path out) {
+        EvictionModel contract = new EvictionModel(HistoryFeatures.SCHEMA, EvictionModel.Candidates.SAMPLED,
+                EvictionModel.MAX_K, true);
+        OnnxModelWriter w = OnnxModelWriter.of(MlpGraph.randomChain(42, Activation.RELU, HistoryFeatures.WIDTH, 16, 1))
+                .fixedBatch(1);
+        for (Map.Entry<String, String> e : new TreeMap<>(contract.toMetadata()).entrySet()) {
+            w = w.metadata(e.getKey(), e.getValue());
+        }
+        w.write(out);
     }
 
     @TearDown(Level.Trial)

@@ -70,8 +70,8 @@ public final class AccessHistory implements ResidentIndex.LastAccess {
     private static final int GAP = 1;
     private static final int EDC = GAP + DELTAS;
     private static final int STRIDE = EDC + EDCS / 2;
-    /** Two counters of 1. */
-    private static final long ONES = pack(1f, 1f);
+    /** The counter pairs after a first access: two counters of 1, packed as {@link #counterPair} holds them. */
+    public static final long FIRST_COUNTERS = pack(1f, 1f);
 
     /**
      * Every slot's state in one array, six longs per slot: the last tick, the gaps, and
@@ -138,7 +138,7 @@ public final class AccessHistory implements ResidentIndex.LastAccess {
         long l = state[b + LAST];
         if (l == UNKNOWN) {
             for (int p = 0; p < EDCS / 2; p++) {
-                state[b + EDC + p] = ONES;
+                state[b + EDC + p] = FIRST_COUNTERS;
             }
         } else {
             long delta = tick - l;
@@ -151,11 +151,23 @@ public final class AccessHistory implements ResidentIndex.LastAccess {
             }
             state[b + GAP] = delta;
             for (int p = 0; p < EDCS / 2; p++) {
-                long two = state[b + EDC + p];
-                state[b + EDC + p] = pack(decayed(low(two), delta, 2 * p), decayed(high(two), delta, 2 * p + 1));
+                state[b + EDC + p] = recordedPair(state[b + EDC + p], delta, p);
             }
         }
         state[b + LAST] = tick;
+    }
+
+    /**
+     * Counters {@code 2p} and {@code 2p + 1}, packed as {@link #counterPair} holds them, each decayed
+     * over {@code delta} ticks and counting one access: the step {@link #record} takes, for a host
+     * that keeps a resident's history beside its entry rather than in a slot (and moves it in and
+     * out with {@link #counterPair} and {@link #set}), so that both reach the same bits.
+     * Allocation-free.
+     *
+     * @param delta ticks since the previous access, {@code >= 0}
+     */
+    public static long recordedPair(long pair, long delta, int p) {
+        return pack(decayed(low(pair), delta, 2 * p), decayed(high(pair), delta, 2 * p + 1));
     }
 
     /** Counter {@code i} at {@code edc} decayed over {@code delta} ticks, plus this access. */
@@ -197,5 +209,28 @@ public final class AccessHistory implements ResidentIndex.LastAccess {
     public float edc(int slot, int i) {
         long two = state[slot * STRIDE + EDC + (i >> 1)];
         return (i & 1) == 0 ? low(two) : high(two);
+    }
+
+    /**
+     * The slot's counters {@code 2p} (low 32 bits) and {@code 2p + 1} (high 32 bits) as float bit
+     * patterns, {@code p < }{@value #EDCS}{@code  / 2}.
+     */
+    public long counterPair(int slot, int p) {
+        return state[slot * STRIDE + EDC + p];
+    }
+
+    /**
+     * Sets the slot's whole history: its last access, its gaps (latest first) and its counter pairs
+     * as {@link #counterPair} returns them. For a host that kept the history elsewhere while the
+     * object was resident and hands it back here (or to a scratch history a decision reads).
+     */
+    public void set(int slot, long lastAccess, long gap0, long gap1, long gap2, long counters01, long counters23) {
+        int b = slot * STRIDE;
+        state[b + LAST] = lastAccess;
+        state[b + GAP] = gap0;
+        state[b + GAP + 1] = gap1;
+        state[b + GAP + 2] = gap2;
+        state[b + EDC] = counters01;
+        state[b + EDC + 1] = counters23;
     }
 }

@@ -125,4 +125,41 @@ class AccessHistoryTest {
         assertEquals(0f, h.edc(1, 0));
         assertThrows(IllegalArgumentException.class, () -> new AccessHistory(0));
     }
+
+    @Test
+    void aHistoryMovedOutAndBackByItsPartsRecordsOnAsIfItHadStayed() {
+        AccessHistory stayed = new AccessHistory(1);
+        AccessHistory moved = new AccessHistory(2);
+        for (long t : new long[] {5, 300, 2_000, 2_001}) {
+            stayed.record(0, t);
+            moved.record(0, t);
+        }
+
+        moved.set(1, moved.lastAccess(0), moved.gap(0, 0), moved.gap(0, 1), moved.gap(0, 2),
+                moved.counterPair(0, 0), moved.counterPair(0, 1));
+        stayed.record(0, 90_000);
+        moved.record(1, 90_000);
+
+        assertEquals(stayed.lastAccess(0), moved.lastAccess(1));
+        for (int i = 0; i < AccessHistory.DELTAS; i++) {
+            assertEquals(stayed.gap(0, i), moved.gap(1, i));
+        }
+        for (int i = 0; i < AccessHistory.EDCS; i++) {
+            assertEquals(Float.floatToRawIntBits(stayed.edc(0, i)), Float.floatToRawIntBits(moved.edc(1, i)));
+        }
+    }
+
+    @Test
+    void aCounterPairAdvancedOnItsOwnMatchesTheSlotsRecord() {
+        AccessHistory h = new AccessHistory(1);
+        h.record(0, 0);
+        long pair0 = h.counterPair(0, 0);
+        long pair1 = h.counterPair(0, 1);
+
+        h.record(0, 5_000);
+
+        assertEquals(AccessHistory.FIRST_COUNTERS, pair0);
+        assertEquals(h.counterPair(0, 0), AccessHistory.recordedPair(pair0, 5_000, 0));
+        assertEquals(h.counterPair(0, 1), AccessHistory.recordedPair(pair1, 5_000, 1));
+    }
 }

@@ -21,14 +21,14 @@ package io.reflex.adapters.caffeine;
  * read at 0.65 of plain Caffeine against 0.63 with it over 50,000 keys, 0.82 against 0.76 over 5,000
  * (medians of several JVMs, docs/measurements.md, "Caffeine adapter against plain Caffeine").
  *
- * <p>A history-1 cache ({@code HistoryEviction}) uses the value, the weight, the TTL, the slot and
- * {@code hits}, which it reads and writes only under its lock: the hits since admission, or
- * {@link #RELEASED} once the node is no longer its slot's resident. Its other access statistics live
- * in its bounded history, indexed by the slot.
+ * <p>A history-1 cache ({@code HistoryEviction}) stores the subclass {@link HistoryNode}, which
+ * carries the resident's access history; of this class it uses the value, the weight, the TTL, the
+ * slot and {@code hits}, which it reads and writes only under its lock: the hits since admission,
+ * or {@link #RELEASED} once the node is no longer its slot's resident.
  *
  * <p>Allocation: one instance per write.
  */
-final class EntryNode<V> {
+sealed class EntryNode<V> permits HistoryNode {
 
     /** Marks "never read since written". */
     static final long NEVER = Long.MIN_VALUE;

@@ -28,13 +28,18 @@ import java.util.function.ToLongFunction;
  *       write ({@link #store}); a lookup that misses does not tick, so that a miss followed by its
  *       write (or {@code get(key, loader)}) is one request, as it is one request of a trace. A hit
  *       takes its tick when it is replayed from the hit buffer (below), in the buffer's order.</li>
- *   <li>A {@link BoundedHistory} keyed by the key's 64-bit fingerprint: every resident's history,
- *       and ghosts (evicted or declined objects) recycled least recently seen first.</li>
- *   <li>Per resident slot: its key and node (to evict it), the tick it was admitted at; on the
- *       node, its weight (the size) and its hits since admission (requests that found it resident,
- *       replacements included, handed on to the replacing node), or {@link EntryNode#RELEASED} once
- *       the node is no longer its slot's resident: a replayed hit reads the node it already holds,
- *       not the slot's arrays.</li>
+ *   <li>A {@link BoundedHistory} keyed by the key's 64-bit fingerprint: a slot per resident and
+ *       the ghosts (evicted or declined objects, recycled least recently seen first), whose
+ *       histories it holds. A resident's history is not in its slot while it is resident: it moves
+ *       onto its {@link HistoryNode} at admission and back into the slot when the node leaves
+ *       ({@link #release}); a decision copies its candidates' histories into a K-slot scratch
+ *       history for the features. So a replayed hit updates the node the lookup has just loaded,
+ *       not a slot of a table of megabytes whose line missed the cache on nearly every hit.</li>
+ *   <li>Per resident slot: its key and node (to evict it); on the node, its history, the tick it
+ *       was admitted at, its weight (the size) and its hits since admission (requests that found
+ *       it resident, replacements included; all handed on to a replacing node), or
+ *       {@link EntryNode#RELEASED} once the node is no longer its slot's resident: a replayed hit
+ *       reads the node it already holds, not the slot's arrays.</li>
  *   <li>The candidate source the model was trained on: a {@link ResidentIndex} for {@code sampled}
  *       (seeded with the simulator's seed, {@value ResidentIndex#SAMPLING_SEED}, so a replay draws its samples),
  *       or a {@link RecencyList} for {@code lru}: the adapter's own exact recency order, not
@@ -126,7 +131,8 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     private final RecencyList recency;
     private final Object[] keys;
     private final Object[] nodes;
-    private final long[] admittedTick;
+    /** The candidates' histories, copied off their nodes for a decision's features (row j at slot j). */
+    private final AccessHistory scratch;
     private final NextAccessLoop loop;
     private final NextAccessLoop.Decider decider;
     private final HistoryFeatures features;
@@ -178,10 +184,10 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         this.recency = lru ? new RecencyList(slots) : null;
         this.keys = new Object[slots];
         this.nodes = new Object[slots];
-        this.admittedTick = new long[slots];
         this.decider = loop.newDecider();
         this.features = decider.features();
         this.candidates = new int[contract.k()];
+        this.scratch = new AccessHistory(contract.k());
         this.pending = new Object[residentBound + 64];
         this.draining = new Object[pending.length];
     }
@@ -235,8 +241,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             if (appended == null) {
                 break;
             }
-            @SuppressWarnings("unchecked")
-            EntryNode<V> node = (EntryNode<V>) appended;
+            HistoryNode<?> node = (HistoryNode<?>) appended;
             hitBuffer[i] = null;   // published to the next claimer of i by the release of the head below
             long tick = ++clock;
             if (node.hits != EntryNode.RELEASED) {   // still its slot's resident: read off the hot node, not nodes[]
@@ -249,8 +254,8 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         HIT_HEAD.setRelease(this, head);
     }
 
-    private void accessResident(EntryNode<V> node, long tick) {
-        history.record(node.slot, tick);
+    private void accessResident(HistoryNode<?> node, long tick) {
+        node.record(tick);
         node.hits++;
         if (recency != null) {
             recency.touch(node.slot);
@@ -277,13 +282,11 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                     return false;
                 }
                 if (map.containsKey(key)) {
-                    @SuppressWarnings("unchecked")
-                    EntryNode<V> resident = (EntryNode<V>) nodes[slot];
-                    accessResident(resident, tick);
+                    accessResident((HistoryNode<?>) nodes[slot], tick);
                     if (floor != null) {
                         floor.request(fp, weight, true);
                     }
-                    put(key, slot, new EntryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
+                    put(key, slot, new HistoryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
                     makeRoom(0, 0, BoundedHistory.NO_SLOT);
                     return true;
                 }
@@ -319,20 +322,24 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                 recency.add(slot);
             }
             keys[slot] = key;
-            admittedTick[slot] = tick;
-            put(key, slot, new EntryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
+            HistoryNode<V> node = new HistoryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot);
+            node.loadFrom(history, slot);
+            node.admittedTick = tick;
+            put(key, slot, node);
             return true;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Stores {@code node} as {@code slot}'s resident; a replaced node hands its hits since admission on. */
-    private void put(K key, int slot, EntryNode<V> node) {
-        @SuppressWarnings("unchecked")
-        EntryNode<V> replaced = (EntryNode<V>) nodes[slot];
+    /**
+     * Stores {@code node} as {@code slot}'s resident; a replaced node hands its history, admission
+     * and hits since on.
+     */
+    private void put(K key, int slot, HistoryNode<V> node) {
+        HistoryNode<?> replaced = (HistoryNode<?>) nodes[slot];
         if (replaced != null) {
-            node.hits = replaced.hits;
+            node.takeOver(replaced);
             replaced.hits = EntryNode.RELEASED;
         }
         nodes[slot] = node;
@@ -468,9 +475,9 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         long now = clock;
         for (int j = 0; j < n; j++) {
             int s = candidates[j];
-            @SuppressWarnings("unchecked")
-            EntryNode<V> node = (EntryNode<V>) nodes[s];
-            features.resident(j, history, s, now, node.weight, admittedTick[s], node.hits);
+            HistoryNode<?> node = (HistoryNode<?>) nodes[s];
+            node.storeTo(scratch, j);
+            features.resident(j, scratch, j, now, node.weight, node.admittedTick, node.hits);
         }
         boolean withIncoming = incoming != BoundedHistory.NO_SLOT;
         if (withIncoming) {
@@ -518,15 +525,17 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         }
     }
 
-    /** The resident at {@code slot} left: its slot becomes a ghost, keeping its history. */
+    /** The resident at {@code slot} left: its slot becomes a ghost, keeping its history (handed back by its node). */
     private void release(int slot) {
+        HistoryNode<?> node = (HistoryNode<?>) nodes[slot];
+        node.storeTo(history, slot);
         bounded.release(slot);
         if (sampled != null) {
             sampled.remove(slot);
         } else {
             recency.remove(slot);
         }
-        ((EntryNode<?>) nodes[slot]).hits = EntryNode.RELEASED;
+        node.hits = EntryNode.RELEASED;
         keys[slot] = null;
         nodes[slot] = null;
     }
@@ -575,11 +584,11 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                 }
                 if (resident) {
                     residents++;
-                    weight += ((EntryNode<?>) nodes[s]).weight;
-                    if (admittedTick[s] > history.lastAccess(s) || history.lastAccess(s) > clock
-                            || ((EntryNode<?>) nodes[s]).hits < 0) {
-                        throw new AssertionError("slot " + s + " admitted at " + admittedTick[s] + ", last access "
-                                + history.lastAccess(s) + ", clock " + clock + ", hits " + ((EntryNode<?>) nodes[s]).hits);
+                    HistoryNode<?> node = (HistoryNode<?>) nodes[s];
+                    weight += node.weight;
+                    if (node.admittedTick > node.lastTick() || node.lastTick() > clock || node.hits < 0) {
+                        throw new AssertionError("slot " + s + " admitted at " + node.admittedTick + ", last access "
+                                + node.lastTick() + ", clock " + clock + ", hits " + node.hits);
                     }
                 }
             }

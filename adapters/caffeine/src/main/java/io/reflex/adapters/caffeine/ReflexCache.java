@@ -123,7 +123,8 @@ import java.util.stream.Stream;
  *       {@link Builder#ghostsPerResident} (default {@value #DEFAULT_GHOSTS_PER_RESIDENT}) evicted or
  *       declined objects per resident, the least recently seen forgotten first. Entries are bounded
  *       by {@code maximumSize}, or by {@link Builder#maximumEntries} over {@code maximumWeight}. Per
- *       resident slot: the admission tick and the hits since; the weight is the size.</li>
+ *       resident, on its node: its history (moved there from its slot while it is resident), the
+ *       admission tick and the hits since; the weight is the size.</li>
  *   <li><b>Candidates.</b> {@code sampled}: K residents drawn uniformly by an
  *       {@link io.reflex.engine.eviction.ResidentIndex} seeded as the simulator's, least recently
  *       used first. {@code lru}: the K least recently used by the adapter's own
@@ -156,8 +157,9 @@ import java.util.stream.Stream;
  *       ({@link #floorDemotions()}, {@link #floorPromotions()}) and heard by a
  *       {@link FloorListener}.</li>
  *   <li><b>Allocation.</b> A hit and a decision allocate nothing; a write allocates its node; a
- *       fallback allocates Caffeine's {@code coldest} snapshot. Memory: about 110 bytes per history
- *       slot, {@code 1 + ghostsPerResident} slots per entry of the bound.</li>
+ *       fallback allocates Caffeine's {@code coldest} snapshot. Memory: about 100 bytes per history
+ *       slot, {@code 1 + ghostsPerResident} slots per entry of the bound, and 56 bytes of history
+ *       on each resident's node.</li>
  * </ul>
  *
  * <h2>What of Caffeine's API it offers</h2>
@@ -904,7 +906,8 @@ public final class ReflexCache<K, V> implements AutoCloseable {
          * resident entry (1 to 64; default {@value ReflexCache#DEFAULT_GHOSTS_PER_RESIDENT}); the
          * least recently seen is forgotten first. Each slot, resident or ghost, costs about
          * {@value io.reflex.engine.eviction.BoundedHistory#BYTES_PER_SLOT} bytes of history plus about
-         * 30 of the adapter's. Ignored by a Cold-RL model.
+         * 20 of the adapter's; a resident's node carries 56 more (its history and admission). Ignored by a
+         * Cold-RL model.
          */
         public Builder<K, V> ghostsPerResident(int ghosts) {
             if (ghosts < 1 || ghosts > 64) {
