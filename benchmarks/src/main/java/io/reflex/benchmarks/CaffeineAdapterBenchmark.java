@@ -73,6 +73,14 @@ public class CaffeineAdapterBenchmark {
     @Param({"joint16", "rows64", "history64"})
     public String policy;
 
+    /**
+     * Whether the adapter serves with its floor ({@code ReflexCache.Builder#floor}), for the cost of
+     * adaptation: compare {@code -p floor=false,true} in one run. {@code history64} only; the other
+     * policies ignore it.
+     */
+    @Param({"false"})
+    public boolean floor;
+
     private static final int RESIDENT = 50_000;
     private static final int WRITE_CAPACITY = 10_000;
 
@@ -105,10 +113,11 @@ public class CaffeineAdapterBenchmark {
                 CaffeineBench.writeUntrainedPolicy(policy.equals("rows64") ? EvictionLoop.Layout.CANDIDATE_ROWS
                         : EvictionLoop.Layout.JOINT, 42, model);
             }
+            boolean withFloor = floor && policy.equals("history64");
             reflexRead = ReflexCache.<Long, Long>builder().maximumSize(2L * RESIDENT).model(model)
-                    .deadline(Duration.ofMillis(5)).name("read").build();
+                    .deadline(Duration.ofMillis(5)).floor(withFloor).name("read").build();
             reflexWrite = ReflexCache.<Long, Long>builder().maximumSize(WRITE_CAPACITY).model(model)
-                    .deadline(Duration.ofMillis(5)).name("write").build();
+                    .deadline(Duration.ofMillis(5)).floor(withFloor).name("write").build();
             for (Long k : resident) {
                 reflexRead.put(k, k);
             }
