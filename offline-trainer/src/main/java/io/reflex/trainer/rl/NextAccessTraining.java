@@ -1,5 +1,6 @@
 package io.reflex.trainer.rl;
 
+import io.reflex.engine.adapt.FeatureProfile;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
 import io.reflex.engine.eviction.NextAccessLoop;
@@ -31,7 +32,8 @@ import java.util.function.Consumer;
  * replay the trace at each capacity, record the rows of sampled decisions with the log time to each
  * object's next request as the label ({@link NextAccessSamples}), fit a small ReLU network to them
  * ({@link RegressionNetwork}), and export it as ONNX ({@code rows [1, 11] → next [1, 1]}) with the
- * {@link EvictionModel} contract and golden pairs in its metadata.
+ * {@link EvictionModel} contract, golden pairs and the {@link FeatureProfile} of the rows it met in
+ * its own replay (the rows of every round without one) in its metadata.
  *
  * <p>The first round replays under LRU over the candidates; each later round replays under the
  * model the previous round wrote (served by the engine, admission included), pools its rows and
@@ -127,18 +129,22 @@ public final class NextAccessTraining {
         double[] modelHitRatio = new double[rounds + 1];
         Arrays.fill(modelHitRatio, Double.NaN);
         OnnxModelWriter[] models = new OnnxModelWriter[rounds + 1];
+        // replayed[m]: the rows of the replays under round m's model (0: LRU over the candidates)
+        List<List<NextAccessSamples>> replayed = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             StringBuilder replays = new StringBuilder();
             double sum = 0;
+            List<NextAccessSamples> thisRound = new ArrayList<>();
             for (int c = 0; c < capacities.size(); c++) {
-                NextAccessSamples samples = new NextAccessSamples(trace, settings.k(), settings.decisionsPerReplay(),
-                        settings.seed() * 1_000_003L + round * 101L + c);
-                SimulationResult replayed = replay(trace, capacities.get(c), settings, round == 0 ? null : out, samples);
-                sum += replayed.hitRatio();
+                NextAccessSamples samples = samples(trace, settings, round, c);
+                SimulationResult result = replay(trace, capacities.get(c), settings, round == 0 ? null : out, samples);
+                sum += result.hitRatio();
                 replays.append(String.format(java.util.Locale.ROOT, "%s%.4f at %s", c == 0 ? "" : ", ",
-                        replayed.hitRatio(), capacities.get(c)));
-                pool.add(samples);
+                        result.hitRatio(), capacities.get(c)));
+                thisRound.add(samples);
             }
+            pool.addAll(thisRound);
+            replayed.add(thisRound);
             if (round > 0) {
                 modelHitRatio[round] = sum / capacities.size();
             }
@@ -165,17 +171,18 @@ public final class NextAccessTraining {
         int selected = rounds;
         if (settings.selectRound()) {
             double sum = 0;
-            for (Capacity c : capacities) {
-                sum += replay(trace, c, settings, out, null).hitRatio();
+            List<NextAccessSamples> last = new ArrayList<>();
+            for (int c = 0; c < capacities.size(); c++) {
+                NextAccessSamples samples = samples(trace, settings, rounds, c);
+                sum += replay(trace, capacities.get(c), settings, out, samples).hitRatio();
+                last.add(samples);
             }
+            replayed.add(last);
             modelHitRatio[rounds] = sum / capacities.size();
             for (int r = rounds - 1; r >= 1; r--) {
                 if (modelHitRatio[r] > modelHitRatio[selected]) {
                     selected = r;
                 }
-            }
-            if (selected != rounds) {
-                models[selected].write(out);
             }
             if (progress != null) {
                 progress.accept(String.format(java.util.Locale.ROOT,
@@ -183,8 +190,32 @@ public final class NextAccessTraining {
                         Arrays.toString(Arrays.copyOfRange(modelHitRatio, 1, rounds + 1))));
             }
         }
+        // The profile a host checks live inputs against: the rows the exported model met in its own
+        // replay (a policy shapes what is resident, so rows made under another policy would read as
+        // drift), else every training row.
+        List<NextAccessSamples> profiled = selected < replayed.size()
+                && replayed.get(selected).stream().mapToInt(NextAccessSamples::rowCount).sum() > 0
+                ? replayed.get(selected) : pool;
+        models[selected].metadata(FeatureProfile.METADATA, profile(profiled).format()).write(out);
         return new Result(out, rows, (System.nanoTime() - start) / 1e9, loss, selected,
                 Arrays.copyOfRange(modelHitRatio, 1, rounds + 1));
+    }
+
+    private static NextAccessSamples samples(Trace trace, Settings settings, int round, int capacity) {
+        return new NextAccessSamples(trace, settings.k(), settings.decisionsPerReplay(),
+                settings.seed() * 1_000_003L + round * 101L + capacity);
+    }
+
+    /** The profile of every row the samples kept (at least one). */
+    private static FeatureProfile profile(List<NextAccessSamples> samples) {
+        int n = samples.stream().mapToInt(NextAccessSamples::rowCount).sum();
+        float[] x = new float[n * HistoryFeatures.WIDTH];
+        float[] y = new float[n];
+        int r = 0;
+        for (NextAccessSamples s : samples) {
+            r = s.copyTo(x, y, r);
+        }
+        return FeatureProfile.of(x, n, HistoryFeatures.WIDTH, FeatureProfile.DEFAULT_BINS);
     }
 
     private static int[] widths(Settings s) {

@@ -168,4 +168,56 @@ class NextAccessTrainingTest {
         assertTrue(r.roundHitRatios()[0] > 0, java.util.Arrays.toString(r.roundHitRatios()));
         assertTrue(Double.isNaN(r.roundHitRatios()[1]), "the last round's model is not replayed");
     }
+
+    @Test
+    void theModelCarriesTheProfileOfTheRowsItMetInItsOwnReplay() {
+        Trace train = loopWithHotKeys(12_000, 5);
+        Capacity c = Capacity.entries(100);
+        NextAccessTraining.Settings d = small(1, false);
+        NextAccessTraining.Settings settings = new NextAccessTraining.Settings(d.k(), d.candidates(), d.admission(), 2,
+                true, d.decisionsPerReplay(), d.hidden(), d.steps(), d.batch(), d.learningRate(), d.seed());
+        Path model = dir.resolve("profiled.onnx");
+        NextAccessTraining.trainAndExport(train, List.of(c), settings, new VectorCpuBackend(), model, null);
+        io.reflex.engine.adapt.FeatureProfile profile = io.reflex.engine.adapt.FeatureProfile
+                .fromMetadata(OnnxModel.read(model).metadata(), model).orElseThrow();
+        assertEquals(HistoryFeatures.WIDTH, profile.columns());
+
+        // every row of every decision the served model makes on its trace, in one window
+        float[] rows = new float[(d.k() + 1) * HistoryFeatures.WIDTH];
+        io.reflex.engine.adapt.InputDrift served = io.reflex.engine.adapt.InputDrift.builder(profile).window(100)
+                .build();
+        io.reflex.engine.adapt.InputDrift[] whole = new io.reflex.engine.adapt.InputDrift[1];
+        List<float[]> seen = new java.util.ArrayList<>();
+        NextAccessPolicy.Observer observer = (tick, objects, n, incoming, in, features, history) -> {
+            int total = incoming ? n + 1 : n;
+            features.encode(total, total, rows, 0);
+            for (int r = 0; r < total; r++) {
+                seen.add(java.util.Arrays.copyOfRange(rows, r * HistoryFeatures.WIDTH, (r + 1) * HistoryFeatures.WIDTH));
+            }
+        };
+        try (NextAccessLoop loop = NextAccessLoop.builder().k(d.k()).store(store(model)).noDeadline().build();
+             NextAccessPolicy p = new NextAccessPolicy(settings.contract(), loop, observer, 0)) {
+            CacheSimulator.replay(train, c, p);
+        }
+        whole[0] = io.reflex.engine.adapt.InputDrift.builder(profile).window(seen.size()).build();
+        seen.forEach(row -> whole[0].observe(row, 0));
+        for (int col = 0; col < profile.columns(); col++) {
+            // under 0.1, the common reading of "stable"; the profile is a reservoir of 400 decisions
+            assertTrue(whole[0].psi(col) < 0.1, "column " + col + ": PSI " + whole[0].psi(col));
+        }
+        // the rows of another workload sit elsewhere
+        seen.clear();
+        try (NextAccessLoop loop = NextAccessLoop.builder().k(d.k()).store(store(model)).noDeadline().build();
+             NextAccessPolicy p = new NextAccessPolicy(settings.contract(), loop, observer, 0)) {
+            CacheSimulator.replay(io.reflex.trainer.cache.TraceFixtures.zipfWithScans(12_000, 6), c, p);
+        }
+        seen.forEach(row -> served.observe(row, 0));
+        assertTrue(served.alarms() > 0, "another workload drifts");
+    }
+
+    private static PolicyStore store(Path model) {
+        PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of(), Duration.ZERO);
+        assertTrue(store.offer(model).accepted());
+        return store;
+    }
 }
