@@ -430,7 +430,7 @@ public final class SidecarSoak {
         out.put("kills", kills);
         out.put("restarts", all.size() - 1);
         out.put("failed_starts", failedStarts);
-        out.put("downtime_ms_median", downs.isEmpty() ? null : downs.get(downs.size() / 2));
+        out.put("downtime_ms_median", downs.isEmpty() ? null : downs.get((downs.size() - 1) / 2));
         out.put("downtime_ms_max", downs.isEmpty() ? null : downs.getLast());
         out.put("sidecar_starts_in_metrics", all.stream().mapToDouble(l -> l.startTimeSeconds).filter(t -> t > 0).distinct().count());
         out.put("kills_seen_by_nginx", killsSeenByNginx);
