@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  * <p>Passed: no client request failed, NGINX stayed up, every fault showed in metrics (each restart
  * as a new {@code process_start_time_seconds}, each corruption as a counted refusal, the outages in
  * NGINX's connection fallbacks) and memory stayed flat: NGINX's mean RSS over the last quarter of
- * the run at most {@link #GROWTH} above the first quarter's, and the last sidecar life's peak RSS at
+ * the run at most 10% plus 8 MiB above the first quarter's, and the last sidecar life's peak RSS at
  * most that above the first life's.
  *
  * <p>Not thread-safe: one {@link #run} per instance; it runs the load, the supervisor and the
@@ -70,8 +70,6 @@ public final class SidecarSoak {
         }
     }
 
-    /** Allowed memory growth, first to last: 10% plus 8 MiB. */
-    static final String GROWTH = "10% + 8 MiB";
     private static final int K = 16;
     private static final String POLL = "250ms";
     private static final Duration REFUSAL_WAIT = Duration.ofSeconds(20);
@@ -89,7 +87,6 @@ public final class SidecarSoak {
         volatile long refused;
         volatile long maxRssKb;
         volatile long maxHeapBytes;
-        volatile int samples;
 
         Life(SidecarProcess process, int metricsPort, long startedMs) {
             this.process = process;
@@ -369,7 +366,6 @@ public final class SidecarSoak {
                 l.refused = Math.max(l.refused, (long) Prometheus.sum(text, "reflex_sidecar_model_reloads_refused_total"));
                 l.maxHeapBytes = Math.max(l.maxHeapBytes, (long) Prometheus.sum(text, "jvm_memory_used_bytes", "area=\"heap\""));
                 l.maxRssKb = Math.max(l.maxRssKb, rssKb(l.process.pid()));
-                l.samples++;
                 return;
             } catch (IOException | RuntimeException e) {
                 if (!l.process.alive()) {
@@ -460,7 +456,7 @@ public final class SidecarSoak {
         return out;
     }
 
-    /** Whether {@code last} is at most 10% plus 8 MiB above {@code first} ({@link #GROWTH}). */
+    /** Whether {@code last} is at most 10% plus 8 MiB above {@code first}: flat, allowing for sampling noise. */
     static boolean within(double firstMib, double lastMib) {
         return lastMib <= firstMib * 1.10 + 8;
     }
