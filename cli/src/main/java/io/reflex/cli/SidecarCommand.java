@@ -5,6 +5,7 @@ import io.reflex.harness.nginx.NginxBuild;
 import io.reflex.sidecar.server.SidecarConfig;
 import io.reflex.harness.bench.EvictionDrain;
 import io.reflex.harness.bench.SidecarBench;
+import io.reflex.harness.bench.SidecarSoak;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,9 +22,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code ./reflex sidecar}: runs the NGINX eviction sidecar until SIGTERM; {@code ./reflex sidecar
- * bench}: drives the real stock and patched NGINX with and without it.
+ * bench}: drives the real stock and patched NGINX with and without it; {@code ./reflex sidecar soak}:
+ * the patched NGINX under load while its sidecar is killed and fed corrupt models.
  */
-@Command(name = "sidecar", mixinStandardHelpOptions = true, subcommands = {SidecarCommand.Bench.class},
+@Command(name = "sidecar", mixinStandardHelpOptions = true, subcommands = {SidecarCommand.Bench.class, SidecarCommand.Soak.class},
         description = "Runs the NGINX eviction sidecar on a Unix socket until SIGTERM (protocol: docs/reference.md).")
 final class SidecarCommand implements Callable<Integer> {
 
@@ -212,6 +215,89 @@ final class SidecarCommand implements Callable<Integer> {
         private static double round(double v, int digits) {
             double f = Math.pow(10, digits);
             return Math.round(v * f) / f;
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = "Real patched NGINX + sidecar under a paced load while the sidecar is SIGKILLed (and restarted by a supervisor loop) and corrupt models are dropped into its model path; exit 0 when no request failed, every fault showed in metrics and memory stayed flat.")
+    static final class Soak implements Callable<Integer> {
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Mixin
+        JsonOption json;
+
+        @Option(names = "--nginx-build-script", paramLabel = "FILE",
+                description = "The NGINX build script (default: nginx-sidecar/nginx/build-nginx.sh above the working directory).")
+        Path buildScript;
+
+        @Option(names = "--duration", defaultValue = "30m", description = "How long to run, e.g. 30s, 30m, 2h (default ${DEFAULT-VALUE}).")
+        String duration;
+
+        @Option(names = "--kill-every", defaultValue = "3m", description = "SIGKILL the sidecar this often (default ${DEFAULT-VALUE}).")
+        String killEvery;
+
+        @Option(names = "--corrupt-every", defaultValue = "5m", description = "Drop a corrupt model into the watched path this often (default ${DEFAULT-VALUE}).")
+        String corruptEvery;
+
+        @Option(names = "--sample-every", defaultValue = "10s", description = "Memory sampling interval (default ${DEFAULT-VALUE}).")
+        String sampleEvery;
+
+        @Option(names = "--rate", defaultValue = "200", description = "HTTP requests per second, paced (default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--connections", defaultValue = "4", description = "Load generator connections (default ${DEFAULT-VALUE}).")
+        int connections;
+
+        @Mixin
+        SeedOption seedOption;
+
+        @Override
+        public Integer call() throws Exception {
+            CommandLine cli = spec.commandLine();
+            Args.require(cli, rate > 0 && rate <= 20_000 && connections >= 1 && connections <= 64,
+                    "--rate must be in (0, 20000], --connections in [1, 64]");
+            Path script = buildScript;
+            if (script == null) {
+                try {
+                    script = NginxBuild.findScript(Path.of(""));
+                } catch (IllegalStateException e) {
+                    throw new CommandLine.ParameterException(cli, e.getMessage());
+                }
+            } else {
+                Args.require(cli, Files.isRegularFile(script), "--nginx-build-script: file not found: %s", script);
+            }
+            SidecarSoak.Options options;
+            try {
+                options = new SidecarSoak.Options(script, duration(duration), duration(killEvery), duration(corruptEvery),
+                        duration(sampleEvery), rate, connections, seedOption.value());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(cli, e.getMessage());
+            }
+            Map<String, Object> out = new SidecarSoak(options, cli.getErr()).run();
+            if (json.enabled()) {
+                Json.print(cli.getOut(), out);
+            } else {
+                out.forEach((key, v) -> cli.getOut().printf("%-32s %s%n", key, v));
+                cli.getOut().flush();
+            }
+            return Boolean.TRUE.equals(out.get("passed")) ? 0 : 1;
+        }
+
+        /** {@code 500ms}, {@code 10s}, {@code 3m}, {@code 2h}. */
+        static Duration duration(String text) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)(ms|s|m|h)").matcher(text.trim());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("not a duration: '" + text + "' (write e.g. 30s, 3m, 1h)");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
         }
     }
 }

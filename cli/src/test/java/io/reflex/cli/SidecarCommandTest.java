@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code ./reflex sidecar} and {@code ./reflex sidecar bench} per contracts.md. The bench runs for
+ * {@code ./reflex sidecar}, {@code ./reflex sidecar bench} and {@code ./reflex sidecar soak}'s arguments per contracts.md. The bench runs for
  * real (NGINX built by build-nginx.sh, stock and patched, the sidecar as a process of its own) on a
  * small replay, to hold the JSON contract; the full-size figures come from the command itself.
  */
@@ -73,6 +73,16 @@ class SidecarCommandTest {
         r = run("sidecar", "bench", "--max-size", "25MB");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--max-size"), r.err());
+
+        r = run("sidecar", "soak", "--kill-every", "3 minutes");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("not a duration: '3 minutes'"), r.err());
+        r = run("sidecar", "soak", "--duration", "0s");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("must be positive"), r.err());
+        r = run("sidecar", "soak", "--rate", "0");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--rate must be in (0, 20000]"), r.err());
     }
 
     @Test

@@ -46,6 +46,8 @@ public final class DecisionLogWriter implements AutoCloseable {
         FSYNC
     }
 
+    /** The bit of {@link #head} that close sets (sequences never reach it). */
+    private static final long CLOSED = Long.MIN_VALUE;
     private static final System.Logger LOG = System.getLogger(DecisionLogWriter.class.getName());
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -63,18 +65,18 @@ public final class DecisionLogWriter implements AutoCloseable {
     private final byte[] ring;
     private final int[] lengths;
     private final AtomicLongArray published;
+    /**
+     * The next sequence to claim, with {@link #CLOSED} set once close has begun. Closing is part of
+     * the word every claim CASes, so a claim either lands before close (and close's writer drains
+     * it) or sees the bit and is refused: no append can slip between a check and its claim.
+     */
     private final AtomicLong head;
     private volatile long tail;
     private volatile long flushed;
     private final LongAdder dropped = new LongAdder();
-    /** Appends between their check of {@code closing} and their publish: close waits for them. */
-    private final LongAdder inFlight = new LongAdder();
     private final long firstSequence;
 
     private final Thread writer;
-    private volatile boolean closing;
-    /** Set by close once no append is in flight: the writer may stop when it has caught up. */
-    private volatile boolean drained;
     private volatile Throwable failure;
 
     // Writer-thread state.
@@ -137,21 +139,21 @@ public final class DecisionLogWriter implements AutoCloseable {
 
     /** Records accepted into the ring so far. */
     public long appended() {
-        return head.get() - firstSequence;
+        return (head.get() & ~CLOSED) - firstSequence;
     }
 
     /** Drains what is queued, writes and syncs it, and closes the segment. */
     @Override
     public void close() {
-        if (closing) {
+        long h = head.get();
+        while ((h & CLOSED) == 0 && !head.compareAndSet(h, h | CLOSED)) {
+            h = head.get();
+        }
+        if ((h & CLOSED) != 0) {
             return;
         }
-        closing = true;
-        // Appends that passed their closing check before it was set still publish; wait for them.
-        while (inFlight.sum() > 0) {
-            Thread.onSpinWait();
-        }
-        drained = true;
+        // Every sequence below h was claimed before the bit was set; its claimant publishes it
+        // (nothing between a claim and its publish can fail), and the writer drains up to h.
         LockSupport.unpark(writer);
         try {
             writer.join();
@@ -235,20 +237,19 @@ public final class DecisionLogWriter implements AutoCloseable {
 
     /**
      * Claims the next sequence, or returns -1 (counted as dropped) when the ring is full. A successful
-     * claim must be followed by {@link #publish}; until then the append is in flight, and
-     * {@link #close()} waits for it, so a record claimed before close is always written.
+     * claim must be followed by {@link #publish}: {@link #close()} has the writer drain every sequence
+     * claimed before it, so a record claimed before close is always written.
+     *
+     * @throws IllegalStateException once close has begun
      */
     private long claim() {
-        inFlight.increment();
-        if (closing) {
-            inFlight.decrement();
-            throw new IllegalStateException("decision log " + dir + " is closed");
-        }
         for (;;) {
             long h = head.get();
+            if ((h & CLOSED) != 0) {
+                throw new IllegalStateException("decision log " + dir + " is closed");
+            }
             if (h - tail >= capacity) {
                 dropped.increment();
-                inFlight.decrement();
                 return -1;
             }
             if (head.compareAndSet(h, h + 1)) {
@@ -260,7 +261,6 @@ public final class DecisionLogWriter implements AutoCloseable {
     private void publish(int slot, long seq, int length) {
         lengths[slot] = length;
         published.setRelease(slot, seq);
-        inFlight.decrement();
     }
 
     /** The payload's common start: record version, type, the decision id, and the time. */
@@ -302,7 +302,7 @@ public final class DecisionLogWriter implements AutoCloseable {
                     // The slots are copied: producers may reuse them before the write completes.
                     tail = t;
                     writeBatch(t);
-                } else if (drained && head.get() == t) {
+                } else if (head.get() == (t | CLOSED)) {
                     break;
                 } else {
                     LockSupport.parkNanos(50_000);

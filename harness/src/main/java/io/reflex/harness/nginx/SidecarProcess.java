@@ -88,6 +88,11 @@ public final class SidecarProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The process id (for sampling its memory). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,7 +57,7 @@ class NginxSidecarIntegrationTest {
         build = NginxBuild.build(NginxBuild.findScript(Path.of("")));
         origin = new Origin(4);
         model = TestModels.write(shared.resolve("eviction.onnx"), 5, K);
-        workload = workload(6_000, 400, 1);
+        workload = ZipfPaths.of(6_000, 400, 1);
     }
 
     @AfterAll
@@ -76,35 +75,6 @@ class NginxSidecarIntegrationTest {
         for (AutoCloseable c : toClose) {
             c.close();
         }
-    }
-
-    /** {@code n} request paths over {@code keys} keys, Zipf-like popularity, per-key sizes 2-48 KB. */
-    static List<String> workload(int n, int keys, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int[] size = new int[keys];
-        double[] cumulative = new double[keys];
-        double total = 0;
-        for (int i = 0; i < keys; i++) {
-            size[i] = 2048 + r.nextInt(46 * 1024);
-            total += 1 / Math.pow(i + 1, 0.9);
-            cumulative[i] = total;
-        }
-        List<String> paths = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            double u = r.nextDouble() * total;
-            int lo = 0;
-            int hi = keys - 1;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (cumulative[mid] < u) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            paths.add("/o/" + lo + "?s=" + size[lo]);
-        }
-        return paths;
     }
 
     static int freePort() throws IOException {

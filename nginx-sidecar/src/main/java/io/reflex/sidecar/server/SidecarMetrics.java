@@ -26,7 +26,12 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code reflex_sidecar_admissions_total{answer=admit|decline}}: admission answers to version-2
  *       EVICT frames that carried the incoming object</li>
  *   <li>{@code reflex_sidecar_request_latency_seconds}: from a whole frame read to its reply written</li>
+ *   <li>{@code reflex_sidecar_model_reloads_refused_total}: changed model files refused at hot reload, by
+ *       the schema check or by the store; {@code reflex_sidecar_model_watch_failures_total}: polls that
+ *       failed (registered by the server, which owns the watcher)</li>
  * </ul>
+ * The server also binds Micrometer's {@code process_start_time_seconds} and {@code process_uptime_seconds}
+ * (a restart by a supervisor shows as a new start time) and {@code jvm_memory_used_bytes{area,id}}.
  *
  * <p>Thread-safe. Counting is a {@link LongAdder} add (read by Micrometer at scrape time); the
  * latency timer records every request and allocates nothing.

@@ -1,5 +1,8 @@
 package io.reflex.sidecar.server;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.reflex.engine.eviction.EvictionLoop;
@@ -119,6 +122,9 @@ public final class SidecarServer implements AutoCloseable {
         try {
             this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             this.metrics = new SidecarMetrics(registry);
+            // A restart shows as a new process_start_time_seconds, and heap growth in jvm_memory_used_bytes.
+            new UptimeMetrics().bindTo(registry);
+            new JvmMemoryMetrics().bindTo(registry);
             opened = Serving.open(config, model, registry);
             this.serving = opened;
             this.k = serving.k();
@@ -162,6 +168,12 @@ public final class SidecarServer implements AutoCloseable {
             watchdog.scheduleWithFixedDelay(this::dropStalled, tick, tick, TimeUnit.MILLISECONDS);
             watching = new ModelWatcher(model, serving.runtime().store(), config.modelPollInterval(), serving::refusal);
             this.watcher = watching;
+            // The store counts only what it was offered (reflex_model_swaps_total); a file refused by the
+            // schema check before that, or a poll that failed, would show in no metric without these.
+            FunctionCounter.builder("reflex.sidecar.model.reloads.refused", watching, ModelWatcher::refused)
+                    .description("Changed model files refused at hot reload (schema check or store)").register(registry);
+            FunctionCounter.builder("reflex.sidecar.model.watch.failures", watching, ModelWatcher::failures)
+                    .description("Model file polls that failed (logged; the next poll runs)").register(registry);
             MetricsEndpoint e = null;
             if (config.metricsPort() >= 0) {
                 e = new MetricsEndpoint(registry, config.metricsPort());

@@ -202,6 +202,11 @@ class HistorySidecarTest {
             ModelHotReloadTest.await(() -> s.refusedReloads() == 3, "another candidate set to be refused");
             assertEquals(2, s.runtime().store().version().orElseThrow().sequence(), "the recency model still serves");
             assertEquals(1L, c.evictV2(3, 3, WireV2.FLAG_SAMPLED, rows));
+            // Refused by the schema check, never offered to the store: still counted in the metrics.
+            assertEquals(3.0, s.registry().get("reflex.sidecar.model.reloads.refused").functionCounter().count(),
+                    "every refusal is visible in the metrics");
+            assertEquals(0.0, s.registry().get("reflex.model.swaps").tag("result", "rejected").functionCounter().count(),
+                    "the store was offered none of them");
         }
     }
 
