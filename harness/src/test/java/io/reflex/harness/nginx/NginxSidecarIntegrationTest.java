@@ -313,6 +313,7 @@ class NginxSidecarIntegrationTest {
         assertEquals("sampled", s.text("candidates"));
         assertEquals(r.requests(), s.get("tick"), () -> "one tick per request looked up in the cache: " + s);
         assertTrue(s.get("residents") > 0 && s.get("untracked") == 0, () -> "every node has its history: " + s);
+        assertTrue(s.get("ghosts") > 0, () -> "deleted nodes left their histories as ghosts: " + s);
         assertEquals(0, Prometheus.sum(metrics, "reflex_sidecar_errors_total"), "every v2 frame NGINX sent was valid");
         assertTrue(s.get("policy_evictions") > 100, () -> "the policy evicted: " + s);
         assertTrue(s.get("policy_evictions") >= 0.9 * s.evictions(), () -> "at least 90% of evictions from the policy: " + s);
@@ -324,6 +325,14 @@ class NginxSidecarIntegrationTest {
         assertTrue(atRest <= MAX_SIZE, "cache after the manager's run " + atRest + " <= max_size " + MAX_SIZE);
         assertTrue(nginx.alive());
         assertEquals(0, nginx.errorLogCount("exited on signal"));
+
+        // the evicted keys requested again: their nodes take up the histories their ghosts kept
+        HttpLoad.Result again = new HttpLoad(nginx.port(), workload.subList(0, 1_000), 4).run();
+        ReflexStats after = afterManagerRun();
+        System.err.printf("scenario 6, the first 1,000 requests again: %s%n", after);
+        assertAllSucceeded(again);
+        assertTrue(after.get("ghosts_restored") > 0, () -> "evicted keys came back to their ghosts' histories: " + after);
+        assertEquals(0, after.get("untracked"), () -> "every node has its history: " + after);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.reflex.harness.nginx;
 
 import io.reflex.engine.eviction.AccessHistory;
+import io.reflex.engine.eviction.BoundedHistory;
 import io.reflex.engine.eviction.HistoryFeatures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +26,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (resident and incoming) must equal, column by column, what {@link AccessHistory} and
  * {@link HistoryFeatures} hold for the same stream. The counters' decay is checked on its own too,
  * bit for bit over gaps in every window up to and past the underflow edge, and so is every entry of
- * the header's decay tables against its definition. Needs a C compiler ({@code cc}), as the NGINX
- * tests do; fails naming it when there is none.
+ * the header's decay tables against its definition. The header's slots (a node's record, and the
+ * ghosts that keep a deleted node's history for its key's next node) are checked against
+ * {@link BoundedHistory} the same way, over a stream of more keys than slots. Needs a C compiler
+ * ({@code cc}), as the NGINX tests do; fails naming it when there is none.
  */
 class PatchHistoryParityTest {
 
@@ -91,6 +94,84 @@ class PatchHistoryParityTest {
             }
             """;
 
+    /**
+     * The slots as the patch drives them, on commands over small key numbers, each a node of the
+     * zone while it has one: {@code g} prints the ghosts per record; {@code c k fp t} creates key
+     * k's node (fingerprint fp) at tick t; {@code a k t} is a later access to it; {@code s k} stores
+     * its file; {@code e k} deletes the node; {@code r k t size} and {@code i k size} print its
+     * resident and incoming rows; {@code z} prints records, ghosts, restored, recycled.
+     */
+    static final String GHOST_DRIVER = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <string.h>
+            #include "ngx_http_file_cache_reflex.h"
+
+            #define KEYS 100000
+
+            static uint32_t  rec[KEYS];
+            static int       stored[KEYS];
+            static char      node[KEYS];
+
+            static void print_row(const float *row) {
+                int       i;
+                uint32_t  v;
+                for (i = 0; i < NGX_HTTP_REFLEX_WIDTH; i++) {
+                    memcpy(&v, &row[i], 4);
+                    printf("%08x%c", v, i + 1 < NGX_HTTP_REFLEX_WIDTH ? ' ' : '\\n');
+                }
+            }
+
+            int main(int argc, char **argv) {
+                char                     cmd;
+                unsigned                 k;
+                unsigned long long       a, b;
+                float                    row[NGX_HTTP_REFLEX_WIDTH];
+                uint32_t                 capacity = (uint32_t) atoi(argv[1]);
+                ngx_http_reflex_slots_t  t;
+                ngx_http_reflex_hist_t  *h;
+
+                for (k = 0; k < KEYS; k++) { rec[k] = NGX_HTTP_REFLEX_NO_SLOT; }
+                ngx_http_reflex_slots_init(&t, malloc(capacity * sizeof(ngx_http_reflex_slot_t)),
+                                           malloc(2 * capacity * sizeof(uint32_t)), capacity);
+
+                while (scanf(" %c %u %llu %llu", &cmd, &k, &a, &b) == 4) {
+                    h = rec[k] == NGX_HTTP_REFLEX_NO_SLOT ? NULL : &t.slot[rec[k]].hist;
+                    switch (cmd) {
+                    case 'g':
+                        printf("%d\\n", NGX_HTTP_REFLEX_GHOSTS);
+                        break;
+                    case 'c':                                   /* the node is created by an access */
+                        rec[k] = ngx_http_reflex_slots_acquire(&t, a, &node[k], b);
+                        stored[k] = 0;
+                        break;
+                    case 'a':                                   /* as the patch's lookup of a node */
+                        if (stored[k]) { h->hits++; }
+                        ngx_http_reflex_hist_record(h, a);
+                        break;
+                    case 's':
+                        h->admitted = h->last; h->hits = 0; stored[k] = 1;
+                        break;
+                    case 'e':
+                        ngx_http_reflex_slots_release(&t, rec[k]);
+                        rec[k] = NGX_HTTP_REFLEX_NO_SLOT;
+                        break;
+                    case 'r':
+                    case 'i':
+                        if (cmd == 'r') { ngx_http_reflex_hist_row(h, a, b, row); }
+                        else { ngx_http_reflex_hist_incoming(h, b, row); }
+                        print_row(row);
+                        break;
+                    case 'z':
+                        printf("%u %u %llu %llu\\n", t.records, t.ghosts,
+                               (unsigned long long) t.restored, (unsigned long long) t.recycled);
+                        break;
+                    }
+                }
+                return 0;
+            }
+            """;
+
     @TempDir
     Path dir;
 
@@ -133,9 +214,13 @@ class PatchHistoryParityTest {
 
     /** Compiles the driver around the patch's header: no libm, as the patched NGINX links none for it. */
     private void compileDriver() throws Exception {
+        compileDriver(DRIVER);
+    }
+
+    private void compileDriver(String source) throws Exception {
         Path patch = NginxBuild.findScript(Path.of("")).resolveSibling("reflex-eviction.patch");
         Files.writeString(dir.resolve("ngx_http_file_cache_reflex.h"), headerFromPatch(patch));
-        Files.writeString(dir.resolve("driver.c"), DRIVER);
+        Files.writeString(dir.resolve("driver.c"), source);
         int rc;
         try {
             rc = run(dir, "cc", "-O2", "-std=gnu99", "-Wall", "-Werror", "-o", "driver", "driver.c");
@@ -147,9 +232,11 @@ class PatchHistoryParityTest {
     }
 
     /** Runs the driver on {@code commands}; its output lines. */
-    private List<String> drive(CharSequence commands) throws Exception {
+    private List<String> drive(CharSequence commands, String... args) throws Exception {
         Files.writeString(dir.resolve("commands.txt"), commands);
-        Process p = new ProcessBuilder(dir.resolve("driver").toString()).directory(dir.toFile())
+        List<String> command = new ArrayList<>(List.of(dir.resolve("driver").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectInput(dir.resolve("commands.txt").toFile()).redirectOutput(dir.resolve("out.txt").toFile())
                 .redirectErrorStream(false).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the driver finishes");
@@ -273,6 +360,110 @@ class PatchHistoryParityTest {
                         + Float.intBitsToFloat(engineBits) + ", patch " + Float.intBitsToFloat(patchBits));
             }
         }
+    }
+
+    @Test
+    void aDeletedNodesHistorySurvivesAsAGhostExactlyAsTheEnginesBoundedHistoryKeepsIt() throws Exception {
+        compileDriver(GHOST_DRIVER);
+        int ghostsPerRecord = Integer.parseInt(drive("g 0 0 0\n", "1").get(0));
+
+        // the stream: a cache of at most R files over five times as many keys as slots
+        // (R x (1 + ghosts)), skewed so that keys come back after their node was deleted, some
+        // while their ghost lives and some after it was recycled. A miss creates the key's node
+        // (the engine: touch, record), deletes a resident when R are stored (release) and stores
+        // the file (admit); now and then a resident is deleted with no miss (expiry), so that fewer
+        // than R are stored and the ghosts outnumber R x ghosts, as BoundedHistory allows
+        int bound = 200;
+        BoundedHistory bounded = new BoundedHistory(bound, ghostsPerRecord);
+        AccessHistory history = bounded.history();
+        int keys = 5 * bounded.capacity();
+        SplittableRandom r = new SplittableRandom(20261220);
+        long[] fingerprint = new long[keys];
+        long[] size = new long[keys];
+        for (int k = 0; k < keys; k++) {
+            fingerprint[k] = r.nextLong();
+            size[k] = 1 + r.nextLong(1L << 20);
+        }
+        int[] slotOf = new int[keys];
+        java.util.Arrays.fill(slotOf, BoundedHistory.NO_SLOT);
+        long[] admitted = new long[keys];
+        int[] hits = new int[keys];
+        List<Integer> stored = new ArrayList<>();
+        StringBuilder commands = new StringBuilder();
+        List<float[]> expected = new ArrayList<>();
+        List<String> what = new ArrayList<>();
+        HistoryFeatures f = new HistoryFeatures(1);
+        long restored = 0;
+        long fresh = 0;
+        long tick = r.nextLong(1L << 30);
+        for (int step = 0; step < 60_000; step++) {
+            tick += r.nextInt(20) == 0 ? r.nextLong(1L << r.nextInt(24)) : 1;
+            int k = (int) Math.min(keys - 1, (long) (keys * Math.pow(r.nextDouble(), 2.5)));
+            if (slotOf[k] != BoundedHistory.NO_SLOT) {
+                history.record(slotOf[k], tick);
+                hits[k]++;
+                commands.append("a ").append(k).append(' ').append(tick).append(" 0\n");
+            } else {
+                if (bounded.find(fingerprint[k]) != BoundedHistory.NO_SLOT) {
+                    restored++;
+                } else {
+                    fresh++;
+                }
+                int slot = bounded.touch(fingerprint[k]);
+                history.record(slot, tick);
+                commands.append("c ").append(k).append(' ').append(Long.toUnsignedString(fingerprint[k]))
+                        .append(' ').append(tick).append('\n');
+                if (r.nextInt(4) == 0) {
+                    f.incoming(0, history, slot, tick, size[k]);
+                    expected.add(raw(f));
+                    what.add("incoming " + k + " at " + tick);
+                    commands.append("i ").append(k).append(" 0 ").append(size[k]).append('\n');
+                }
+                if (stored.size() == bound) {
+                    delete(stored.remove(r.nextInt(stored.size())), bounded, slotOf, commands);
+                }
+                bounded.admit(slot);
+                slotOf[k] = slot;
+                admitted[k] = tick;
+                hits[k] = 0;
+                stored.add(k);
+                commands.append("s ").append(k).append(" 0 0\n");
+            }
+            f.resident(0, history, slotOf[k], tick, size[k], admitted[k], hits[k]);
+            expected.add(raw(f));
+            what.add("resident " + k + " at " + tick + " (step " + step + ")");
+            commands.append("r ").append(k).append(' ').append(tick).append(' ').append(size[k]).append('\n');
+            if (r.nextInt(25) == 0 && !stored.isEmpty()) {
+                delete(stored.remove(r.nextInt(stored.size())), bounded, slotOf, commands);
+            }
+        }
+        commands.append("z 0 0 0\n");
+        List<String> out = drive(commands, Integer.toString(bounded.capacity()));
+
+        assertEquals(expected.size() + 1, out.size(), "one row per question, then the counts");
+        assertTrue(restored > 5_000 && fresh - bounded.capacity() > 5_000,
+                "the stream restores ghosts (" + restored + ") and recycles them (" + (fresh - bounded.capacity()) + ")");
+        assertEquals(bounded.residents() + " " + bounded.ghosts() + " " + restored + " " + (fresh - bounded.capacity()),
+                out.get(out.size() - 1), "records, ghosts, ghosts restored, ghosts recycled");
+        for (int i = 0; i < expected.size(); i++) {
+            String[] bits = out.get(i).split(" ");
+            assertEquals(HistoryFeatures.WIDTH, bits.length);
+            for (int c = 0; c < HistoryFeatures.WIDTH; c++) {
+                int patchBits = Integer.parseUnsignedInt(bits[c], 16);
+                int engineBits = Float.floatToRawIntBits(expected.get(i)[c]);
+                int column = c;
+                int row = i;
+                assertEquals(engineBits, patchBits, () -> what.get(row) + ", column " + column + ": engine "
+                        + Float.intBitsToFloat(engineBits) + ", patch " + Float.intBitsToFloat(patchBits));
+            }
+        }
+    }
+
+    /** Key {@code k}'s node is deleted: its slot becomes a ghost in both. */
+    private static void delete(int k, BoundedHistory bounded, int[] slotOf, StringBuilder commands) {
+        bounded.release(slotOf[k]);
+        slotOf[k] = BoundedHistory.NO_SLOT;
+        commands.append("e ").append(k).append(" 0 0\n");
     }
 
     private static float[] raw(HistoryFeatures f) {
