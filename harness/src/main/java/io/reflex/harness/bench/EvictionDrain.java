@@ -2,6 +2,7 @@ package io.reflex.harness.bench;
 
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.harness.nginx.HttpLoad;
+import io.reflex.harness.nginx.LocalResources;
 import io.reflex.harness.nginx.NginxBuild;
 import io.reflex.harness.nginx.NginxServer;
 import io.reflex.harness.nginx.Origin;
@@ -10,7 +11,6 @@ import io.reflex.harness.nginx.SidecarProcess;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +69,7 @@ public final class EvictionDrain {
     Result run(NginxBuild build, Origin origin, Path model, EvictionModel contract, Path dir) throws Exception {
         Files.createDirectories(dir);
         Path socket = dir.resolve("s.sock");
-        try (SidecarProcess sidecar = SidecarProcess.start(socket, model, freePort(), dir.resolve("sidecar.log"));
+        try (SidecarProcess sidecar = SidecarProcess.start(socket, model, LocalResources.freePort(), dir.resolve("sidecar.log"));
              NginxServer nginx = NginxServer.options(build.patched(), dir.resolve("nginx"), origin.port())
                      .maxSize(s.fillMaxSize()).managerFiles(s.managerFiles()).managerSleep(s.managerSleep())
                      .reflex(socket, s.timeout(), contract).start()) {
@@ -177,9 +177,4 @@ public final class EvictionDrain {
         return Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1)) * unit;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -3,6 +3,7 @@ package io.reflex.harness.bench;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.harness.nginx.HttpLoad;
+import io.reflex.harness.nginx.LocalResources;
 import io.reflex.harness.nginx.NginxBuild;
 import io.reflex.harness.nginx.NginxServer;
 import io.reflex.harness.nginx.Origin;
@@ -17,15 +18,12 @@ import io.reflex.trainer.workload.TrapWorkload;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * The benchmark behind {@code ./reflex sidecar bench}: the real stock NGINX (LRU) and the real
@@ -124,7 +122,7 @@ public final class SidecarBench {
                         }
                     } else {
                         Files.createDirectories(dir);
-                        int metricsPort = freePort();
+                        int metricsPort = LocalResources.freePort();
                         Path socket = dir.resolve("s.sock");
                         try (SidecarProcess sidecar = SidecarProcess.start(socket, model, metricsPort, dir.resolve("sidecar.log"));
                              NginxServer nginx = NginxServer.options(build.patched(), dir.resolve("nginx"), origin.port())
@@ -168,7 +166,7 @@ public final class SidecarBench {
                     sidecarRequests, trace.objectCount(), Prometheus.percentile(sidecarLatency, 0.99) * 1e6, p99ByRound,
                     o.drain() == null ? null : new EvictionDrain(o.drain(), log).run(build, origin, model, contract, work.resolve("drain")));
         } finally {
-            deleteTree(work);
+            LocalResources.deleteTree(work);
         }
     }
 
@@ -221,19 +219,4 @@ public final class SidecarBench {
         return b.minus(zero.minus(a));
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // best effort: a temporary directory
-        }
-    }
 }

@@ -3,6 +3,7 @@ package io.reflex.harness.bench;
 import io.reflex.engine.onnx.MlpGraph;
 import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.harness.nginx.HttpLoad;
+import io.reflex.harness.nginx.LocalResources;
 import io.reflex.harness.nginx.NginxBuild;
 import io.reflex.harness.nginx.NginxServer;
 import io.reflex.harness.nginx.Origin;
@@ -13,14 +14,12 @@ import io.reflex.harness.nginx.ZipfPaths;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -206,7 +205,7 @@ public final class SidecarSoak {
             if (l != null) {
                 l.process.close();
             }
-            deleteTree(work);
+            LocalResources.deleteTree(work);
         }
     }
 
@@ -217,7 +216,7 @@ public final class SidecarSoak {
             try {
                 Life l = current;
                 if (l == null || !l.process.alive()) {
-                    int port = freePort();
+                    int port = LocalResources.freePort();
                     SidecarProcess p = SidecarProcess.start(socket, model, port, work.resolve("sidecar-" + n++ + ".log"),
                             "--poll", POLL);
                     Life life = new Life(p, port, millis());
@@ -491,19 +490,4 @@ public final class SidecarSoak {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // best effort: a temporary directory
-        }
-    }
 }

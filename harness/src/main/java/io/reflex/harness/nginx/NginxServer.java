@@ -3,7 +3,6 @@ package io.reflex.harness.nginx;
 import io.reflex.engine.eviction.EvictionModel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -130,7 +129,7 @@ public final class NginxServer implements AutoCloseable {
         Files.createDirectories(o.dir.resolve("logs"));
         Files.createDirectories(o.dir.resolve("cache"));
         Files.createDirectories(o.dir.resolve("temp"));
-        this.port = freePort();
+        this.port = LocalResources.freePort();
         Path conf = o.dir.resolve("conf/nginx.conf");
         Files.writeString(conf, config(o, port), StandardCharsets.UTF_8);
         this.process = new ProcessBuilder(o.binary.toString(), "-p", o.dir.toString(), "-c", conf.toString())
@@ -194,12 +193,6 @@ public final class NginxServer implements AutoCloseable {
                 }
                 """.formatted(o.workers, root ? "user root root;" : "", d, d, d, d, d, o.maxSize, o.managerFiles,
                 o.managerSleep, reflex, o.originPort, port);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     /** The HTTP port on 127.0.0.1. */
