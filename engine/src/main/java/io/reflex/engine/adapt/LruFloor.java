@@ -21,7 +21,9 @@ import java.util.Objects;
  *       needed; while demoted, its outcome is paired with the live cache's (LRU serving) and the
  *       switch promotes the policy when it wins with confidence. The switch's hysteresis keeps a
  *       policy that neither wins nor loses from flapping. The cost is a model decision per
- *       eviction of the miniature, about {@code rate} of the live cache's.</li>
+ *       eviction of the miniature, about {@code rate} of the live cache's. A host may run the
+ *       miniature only while the policy is demoted ({@link #withLearnedShadowWhileDemoted}): no
+ *       model decision while it serves, and promotion a warm-up later.</li>
  *   <li><b>on trust</b> (the constructor): the policy serves again on trial after a probation of
  *       {@code probation} requests, doubled after each demotion up to {@code maxProbation}, with
  *       its evidence reset.</li>
@@ -47,6 +49,12 @@ public final class LruFloor implements AutoCloseable {
     private static final Listener NONE = (learnedServes, atRequest) -> { };
 
     private final SpatialSampler sampler;
+    /** Whether the learned miniature runs while the learned policy serves too (else only while demoted). */
+    private final boolean learnedAlways;
+    /** Sampled requests a resumed miniature takes before its outcomes count (0 when it always runs). */
+    private final long warmup;
+    /** Sampled requests the miniature has taken since it last resumed. */
+    private long learnedSinceResume;
     private final ShadowCache shadow;
     private final Listener listener;
     /** The learned policy's miniature, or null: promotion on trust. */
@@ -96,8 +104,8 @@ public final class LruFloor implements AutoCloseable {
      */
     public LruFloor(double rate, long capacity, long maxEntries, ChallengerSwitch rule, long probation,
                     long maxProbation) {
-        this(new SpatialSampler(rate), capacity, maxEntries, MiniatureLru::new, rule, probation, maxProbation, null,
-                null, 0, NONE);
+        this(new SpatialSampler(rate), true, 0, capacity, maxEntries, MiniatureLru::new, rule, probation, maxProbation,
+                null, null, 0, NONE);
     }
 
     /**
@@ -131,14 +139,42 @@ public final class LruFloor implements AutoCloseable {
                                              ShadowCache.Factory baseline, ChallengerSwitch rule,
                                              NextAccessLoop loop, EvictionModel.Candidates candidates,
                                              int ghostsPerResident, Listener listener) {
-        return new LruFloor(new SpatialSampler(rate), capacity, maxEntries, baseline, rule, 1, 1,
+        return new LruFloor(new SpatialSampler(rate), true, 0, capacity, maxEntries, baseline, rule, 1, 1,
                 Objects.requireNonNull(loop, "loop"), candidates, ghostsPerResident, listener);
     }
 
-    private LruFloor(SpatialSampler sampler, long capacity, long maxEntries, ShadowCache.Factory baseline,
-                     ChallengerSwitch rule, long probation, long maxProbation, NextAccessLoop loop,
+    /**
+     * As {@link #withLearnedShadow(double, long, long, ShadowCache.Factory, ChallengerSwitch,
+     * NextAccessLoop, EvictionModel.Candidates, int, Listener)}, with the learned policy's miniature
+     * run only while the policy is demoted, when its evidence is needed: while the policy serves,
+     * the floor makes no model decision at all (the miniature's decisions, about {@code rate} of
+     * the live cache's, are the floor's largest cost on writes). Demoted, the live cache makes no
+     * model decision either, so the miniature's cost less. A resumed miniature is cold (empty at
+     * the first demotion, its residents' histories stale after a promotion), so its first
+     * {@code warmup} sampled requests are not paired: promotion comes that many sampled requests
+     * later than with a miniature that always runs. A host's option; the simulator's floor runs
+     * it always.
+     *
+     * @param warmup sampled requests a resumed miniature takes before its outcomes count, at least 0
+     * @throws IllegalArgumentException if {@code warmup < 0}
+     */
+    public static LruFloor withLearnedShadowWhileDemoted(double rate, long capacity, long maxEntries,
+                                                         ShadowCache.Factory baseline, ChallengerSwitch rule,
+                                                         NextAccessLoop loop, EvictionModel.Candidates candidates,
+                                                         int ghostsPerResident, long warmup, Listener listener) {
+        if (warmup < 0) {
+            throw new IllegalArgumentException("warmup must be >= 0 sampled requests, got " + warmup);
+        }
+        return new LruFloor(new SpatialSampler(rate), false, warmup, capacity, maxEntries, baseline, rule, 1, 1,
+                Objects.requireNonNull(loop, "loop"), candidates, ghostsPerResident, listener);
+    }
+
+    private LruFloor(SpatialSampler sampler, boolean learnedAlways, long warmup, long capacity, long maxEntries,
+                     ShadowCache.Factory baseline, ChallengerSwitch rule, long probation, long maxProbation, NextAccessLoop loop,
                      EvictionModel.Candidates candidates, int ghostsPerResident, Listener listener) {
         this.sampler = sampler;
+        this.learnedAlways = learnedAlways;
+        this.warmup = warmup;
         long entries = sampler.scale(maxEntries);
         if (entries > 1 << 28) {
             throw new IllegalArgumentException("a shadow of " + entries + " entries is more than 2^28");
@@ -161,6 +197,34 @@ public final class LruFloor implements AutoCloseable {
      * under a capacity in entries) and whether it hit.
      */
     public void request(long fingerprint, long weight, boolean liveHit) {
+        count();
+        if (sampler.sampled(fingerprint)) {
+            sampledRequest(fingerprint, weight, liveHit);
+        }
+    }
+
+    /**
+     * Whether the shadows see requests for the key with this fingerprint: a host may decide it
+     * once, when it admits the key, and report the key's later requests by {@link #requestSampled}
+     * or {@link #requestUnsampled} without the fingerprint (whose lookup and hash are then all an
+     * unsampled request would have cost).
+     */
+    public boolean sampled(long fingerprint) {
+        return sampler.sampled(fingerprint);
+    }
+
+    /** As {@link #request}, for a key {@link #sampled} said is sampled. */
+    public void requestSampled(long fingerprint, long weight, boolean liveHit) {
+        count();
+        sampledRequest(fingerprint, weight, liveHit);
+    }
+
+    /** As {@link #request}, for a key {@link #sampled} said is not sampled: counted, nothing more. */
+    public void requestUnsampled() {
+        count();
+    }
+
+    private void count() {
         requests++;
         if (learnedShadow == null && rule.serving() == ChallengerSwitch.Arm.BASELINE) {
             if (requests >= trialAt) {
@@ -169,20 +233,23 @@ public final class LruFloor implements AutoCloseable {
                 listener.switched(true, requests);
             }
         }
-        if (!sampler.sampled(fingerprint)) {
-            return;
-        }
+    }
+
+    private void sampledRequest(long fingerprint, long weight, boolean liveHit) {
         boolean shadowHit = baseline.record(shadow.access(fingerprint, weight));
-        boolean learnedHit = learnedShadow != null && learnedShadow.access(fingerprint, weight, requests);
+        boolean learnedRuns = learnedShadow != null
+                && (learnedAlways || rule.serving() == ChallengerSwitch.Arm.BASELINE);
+        boolean learnedHit = learnedRuns && learnedShadow.access(fingerprint, weight, requests);
         if (rule.serving() == ChallengerSwitch.Arm.CHALLENGER) {
             rule.record(liveHit, shadowHit);
             if (rule.serving() == ChallengerSwitch.Arm.BASELINE) {
                 demotions++;
+                learnedSinceResume = 0;
                 trialAt = requests + probation;
                 probation = Math.min(maxProbation, 2 * probation);
                 listener.switched(false, requests);
             }
-        } else if (learnedShadow != null) {
+        } else if (learnedRuns && (learnedAlways || ++learnedSinceResume > warmup)) {
             rule.record(learnedHit, liveHit);
             if (rule.serving() == ChallengerSwitch.Arm.CHALLENGER) {
                 promotions++;

@@ -142,4 +142,76 @@ class LruFloorTest {
             assertEquals(1.0, floor.baselineHits().ratio());
         }
     }
+
+    @Test
+    void aHostThatDecidesSamplingOnceReportsTheSameRequestsAsTheFingerprintPath() {
+        // The host's rule hits everything, the model's miniature much of the loop, the live cache
+        // nothing: switches both ways, at the same requests whichever way the requests are reported.
+        java.util.List<String> byFingerprint = new java.util.ArrayList<>();
+        java.util.List<String> byFlag = new java.util.ArrayList<>();
+        try (NextAccessLoop loop = RecencyModels.loop(RecencyModels.write(dir.resolve("mru.onnx"), -1f), 64, false);
+             LruFloor a = LruFloor.withLearnedShadow(0.5, 200, 200, (c, e) -> (f, w) -> true, rule(), loop,
+                     EvictionModel.Candidates.SAMPLED, 2, (learned, at) -> byFingerprint.add(learned + "@" + at));
+             LruFloor b = LruFloor.withLearnedShadow(0.5, 200, 200, (c, e) -> (f, w) -> true, rule(), loop,
+                     EvictionModel.Candidates.SAMPLED, 2, (learned, at) -> byFlag.add(learned + "@" + at))) {
+            for (long i = 0; i < 40_000; i++) {
+                long key = i % 201;
+                a.request(key, 1, false);
+                if (b.sampled(key)) {
+                    b.requestSampled(key, 1, false);
+                } else {
+                    b.requestUnsampled();
+                }
+            }
+            assertTrue(byFingerprint.size() >= 2, "demoted and promoted (the live cache never hits: it flaps): " + byFingerprint);
+            assertEquals(byFingerprint, byFlag);
+            assertEquals(a.requests(), b.requests());
+            assertEquals(a.baselineHits().requests(), b.baselineHits().requests());
+            assertEquals(a.learnedShadow().hits().hits(), b.learnedShadow().hits().hits());
+        }
+    }
+
+    @Test
+    void aMiniatureRunOnlyWhileDemotedDecidesNothingWhileThePolicyServesAndPairsAfterItsWarmup() {
+        // As above: the host's rule hits everything, the live cache nothing (demoted); then the
+        // model's miniature (MRU) keeps much of the loop (promoted); then the live cache hits as
+        // the host's rule does, and the miniature, stopped, takes no request.
+        try (NextAccessLoop loop = RecencyModels.loop(RecencyModels.write(dir.resolve("mru.onnx"), -1f), 64, false);
+             LruFloor floor = LruFloor.withLearnedShadowWhileDemoted(0.5, 200, 200, (c, e) -> (f, w) -> true, rule(),
+                     loop, EvictionModel.Candidates.SAMPLED, 2, 2_000, (learned, at) -> { })) {
+            long demotedAt = -1;
+            for (long i = 0; i < 10_000 && floor.learnedServes(); i++) {
+                floor.request(i % 201, 1, false);
+                demotedAt = i + 1;
+            }
+            assertFalse(floor.learnedServes(), "demoted");
+            assertEquals(0, floor.learnedShadow().hits().requests(), "no request, so no decision, while it served");
+            long sampledAtDemotion = floor.baselineHits().requests();
+            long promotedAt = -1;
+            for (long i = demotedAt; i < 40_000 && !floor.learnedServes(); i++) {
+                floor.request(i % 201, 1, false);
+                promotedAt = i + 1;
+            }
+            assertTrue(floor.learnedServes(), "promoted");
+            long sampledWhileDemoted = floor.baselineHits().requests() - sampledAtDemotion;
+            assertEquals(sampledWhileDemoted, floor.learnedShadow().hits().requests(), "it ran on every sampled request");
+            assertTrue(sampledWhileDemoted > 2_000, "not paired before its warm-up: promoted after " + sampledWhileDemoted);
+            long taken = floor.learnedShadow().hits().requests();
+            for (long i = promotedAt; i < promotedAt + 10_000; i++) {
+                floor.request(i % 201, 1, true);
+            }
+            assertTrue(floor.learnedServes());
+            assertEquals(taken, floor.learnedShadow().hits().requests(), "stopped while the policy serves");
+        }
+    }
+
+    @Test
+    void refusesANegativeWarmup() {
+        try (NextAccessLoop loop = RecencyModels.loop(RecencyModels.write(dir.resolve("mru.onnx"), -1f), 64, false)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> LruFloor.withLearnedShadowWhileDemoted(0.5, 100, 100, MiniatureLru::new, rule(), loop,
+                            EvictionModel.Candidates.SAMPLED, 2, -1, (learned, at) -> { }));
+            assertTrue(e.getMessage().contains("-1"), e.getMessage());
+        }
+    }
 }

@@ -63,10 +63,12 @@ import java.util.function.ToLongFunction;
  * <h2>Floor</h2>
  * With a {@link PolicyFloor}, every request that reaches an object is reported to it under the
  * lock, with its outcome (a replayed hit, a write's replacement: hit; a write's miss: not), in
- * replay order. While it says the learned policy is demoted, a write that needs room evicts as the
- * fallback does, Caffeine's coldest entries in its own order, and admits the write; such writes are
- * counted by the floor, not as fallbacks. A replayed hit whose node was replaced or evicted
- * meanwhile is not reported (it has no slot to name its key by): rare, and only under concurrency.
+ * replay order; whether the floor samples a key is decided at its write and kept on its node, so a
+ * replayed hit of an unsampled key is only counted. While it says the learned policy is demoted, a
+ * write that needs room evicts as the fallback does, Caffeine's coldest entries in its own order,
+ * and admits the write; such writes are counted by the floor, not as fallbacks. A replayed hit
+ * whose node was replaced or evicted meanwhile is not reported (it has no slot to name its key
+ * by): rare, and only under concurrency.
  *
  * <h2>Threading</h2>
  * The clock and the histories advance under one lock, in one order, for the features to mean what
@@ -247,7 +249,13 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             if (node.hits != EntryNode.RELEASED) {   // still its slot's resident: read off the hot node, not nodes[]
                 accessResident(node, tick);
                 if (floor != null) {
-                    floor.request(bounded.fingerprint(node.slot), node.weight, true);
+                    // Sampling was decided at the write: an unsampled hit, nearly all of them at
+                    // large sizes, reads neither the fingerprint table nor a hash.
+                    if (node.sampled) {
+                        floor.sampledHit(bounded.fingerprint(node.slot), node.weight);
+                    } else {
+                        floor.unsampledHit();
+                    }
                 }
             }
         }
@@ -286,7 +294,9 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                     if (floor != null) {
                         floor.request(fp, weight, true);
                     }
-                    put(key, slot, new HistoryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot));
+                    HistoryNode<V> node = new HistoryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot);
+                    node.sampled = floor != null && floor.sampled(fp);
+                    put(key, slot, node);
                     makeRoom(0, 0, BoundedHistory.NO_SLOT);
                     return true;
                 }
@@ -325,6 +335,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             HistoryNode<V> node = new HistoryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot);
             node.loadFrom(history, slot);
             node.admittedTick = tick;
+            node.sampled = floor != null && floor.sampled(fp);
             put(key, slot, node);
             return true;
         } finally {
