@@ -3,6 +3,7 @@ package io.reflex.adapters.caffeine;
 import io.reflex.engine.eviction.BoundedHistory;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -288,6 +289,7 @@ class HistoryModelTest {
     }
 
     @Test
+    @Tag("allocation")   // in a JVM of its own (the parent pom says why)
     void aDecisionAndAHitAllocateNothingOnceWarm() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         EvictionModel contract = new EvictionModel(HistoryFeatures.SCHEMA, EvictionModel.Candidates.SAMPLED, 64, true);
