@@ -160,14 +160,17 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     private final LongAdder conflicts = new LongAdder();
     /** The floor under the learned policy, or null. */
     private final PolicyFloor floor;
+    /** The hit stream's change test, or null. */
+    private final OutcomeDrift outcomes;
 
     HistoryEviction(EvictionModel contract, NextAccessLoop loop, ConcurrentMap<K, EntryNode<V>> map,
                     Policy.Eviction<K, EntryNode<V>> eviction, LongAdder residentWeight, long maximum,
                     int residentBound, int ghostsPerResident, int maxDecisionsPerWrite, int victimsPerDecision,
                     ToLongFunction<? super K> fingerprint, LongAdder decisions, LongAdder evictions,
-                    LongAdder fallbackWrites, PolicyFloor floor) {
+                    LongAdder fallbackWrites, PolicyFloor floor, OutcomeDrift outcomes) {
         this.loop = loop;
         this.floor = floor;
+        this.outcomes = outcomes;
         this.victims = new int[victimsPerDecision];
         this.map = map;
         this.eviction = eviction;
@@ -257,6 +260,9 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                         floor.unsampledHit();
                     }
                 }
+                if (outcomes != null) {
+                    outcomes.request(true);
+                }
             }
         }
         HIT_HEAD.setRelease(this, head);
@@ -294,6 +300,9 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                     if (floor != null) {
                         floor.request(fp, weight, true);
                     }
+                    if (outcomes != null) {
+                        outcomes.request(true);
+                    }
                     HistoryNode<V> node = new HistoryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot);
                     node.sampled = floor != null && floor.sampled(fp);
                     put(key, slot, node);
@@ -314,6 +323,9 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             history.record(slot, tick);
             if (floor != null) {
                 floor.request(fp, weight, false);
+            }
+            if (outcomes != null) {
+                outcomes.request(false);
             }
             if (weight > maximum) {
                 return false;   // nothing evicted could make room: Caffeine would refuse it

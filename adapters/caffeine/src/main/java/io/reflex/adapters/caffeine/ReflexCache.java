@@ -216,6 +216,8 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     private final HistoryEviction<K, V> history;
     /** The floor under a history-1 model, or null. */
     private final PolicyFloor floor;
+    /** The hit stream's change test under a history-1 model, or null. */
+    private final OutcomeDrift outcomes;
     private final EvictionModel model;
     private final EvictionLoop loop;
     private final EvictionLoop.Decider decider;
@@ -274,10 +276,11 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             NextAccessLoop nextAccess = nb.build();
             this.floor = b.floor ? new PolicyFloor(name, nextAccess, b.model, b.maximum, b.residentBound(), weighted,
                     b.floorListener) : null;
+            this.outcomes = b.outcomeDrift ? new OutcomeDrift(name) : null;
             this.history = new HistoryEviction<>(b.model, nextAccess, map, eviction, residentWeight, b.maximum,
                     b.residentBound(), b.ghostsPerResident, b.maxDecisionsPerWrite, b.victimsPerDecision, fingerprint,
                     policyDecisions,
-                    policyEvictions, fallbackWrites, floor);
+                    policyEvictions, fallbackWrites, floor, outcomes);
             this.loop = null;
             this.decider = null;
             this.candidateKeys = null;
@@ -287,6 +290,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         } else {
             this.history = null;
             this.floor = null;
+            this.outcomes = null;
             EvictionLoop.Builder lb = EvictionLoop.builder().k(b.k).store(b.store).deadline(b.deadline).breaker(b.breaker)
                     .mode(DecisionRuntime.Mode.INLINE).loopName("caffeine-" + name);
             if (b.registry != null) {
@@ -317,6 +321,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             }
             if (floor != null) {
                 floor.register(b.registry, name);
+            }
+            if (outcomes != null) {
+                outcomes.register(b.registry, name);
             }
         }
     }
@@ -502,6 +509,16 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     /** Writes that needed room but whose decision fell back, leaving the eviction to Caffeine. */
     public long fallbackWrites() {
         return fallbackWrites.sum();
+    }
+
+    /** Lasting changes of the hit ratio signalled ({@link Builder#outcomeDrift}); 0 without the test. */
+    public long hitRatioChanges() {
+        return outcomes == null ? 0 : outcomes.changes();
+    }
+
+    /** Of {@link #hitRatioChanges()}, the falls. */
+    public long hitRatioFalls() {
+        return outcomes == null ? 0 : outcomes.falls();
     }
 
     /** Times the floor ({@link Builder#floor}) demoted the learned policy; 0 without a floor. */
@@ -758,6 +775,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         private ToLongFunction<? super K> fingerprint;
         private boolean floor;
         private FloorListener floorListener;
+        private boolean outcomeDrift;
 
         private Builder() {
         }
@@ -941,10 +959,22 @@ public final class ReflexCache<K, V> implements AutoCloseable {
          * order evicts (every write admitted), until the learned policy's miniature beats the
          * cache with confidence. Costs a sampled request's shadow accesses, under 3 MiB, and
          * about 1 in {@code 1 / rate} writes a model decision in the miniature. Refused with a
-         * Cold-RL model. See {@code docs/caffeine-adapter.md}, "The floor".
+         * Cold-RL model. See {@code docs/caffeine-history-models.md}, "The floor".
          */
         public Builder<K, V> floor(boolean on) {
             this.floor = on;
+            return this;
+        }
+
+        /**
+         * With a {@code history-1} model: watch the hit ratio for lasting changes (default off), a
+         * Page-Hinkley test on the hit stream; each change is logged, counted
+         * ({@code reflex.caffeine.hit.ratio.changes}, tagged {@code change=rose|fell}) and shown by
+         * {@link ReflexCache#hitRatioChanges()}. Costs a few arithmetic operations per request,
+         * under the lock that replays hits. Refused with a Cold-RL model.
+         */
+        public Builder<K, V> outcomeDrift(boolean on) {
+            this.outcomeDrift = on;
             return this;
         }
 
@@ -1078,6 +1108,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             } else if (floor) {
                 throw new IllegalStateException("floor(true) needs a history-1 model: the floor compares it with "
                         + "Caffeine's own eviction on sampled keys; this cache serves " + model.schema());
+            } else if (outcomeDrift) {
+                throw new IllegalStateException("outcomeDrift(true) needs a history-1 model, whose adapter sees every "
+                        + "request in order; this cache serves " + model.schema());
             }
             if (floorListener != null && !floor) {
                 throw new IllegalStateException("floorListener(..) needs floor(true)");
