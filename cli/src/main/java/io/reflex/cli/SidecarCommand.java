@@ -1,7 +1,6 @@
 package io.reflex.cli;
 
 import io.reflex.sidecar.SidecarMain;
-import io.reflex.harness.nginx.NginxBuild;
 import io.reflex.sidecar.server.SidecarConfig;
 import io.reflex.harness.bench.EvictionDrain;
 import io.reflex.harness.bench.SidecarBench;
@@ -12,7 +11,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -87,9 +85,8 @@ final class SidecarCommand implements Callable<Integer> {
         @Mixin
         JsonOption json;
 
-        @Option(names = "--nginx-build-script", paramLabel = "FILE",
-                description = "The NGINX build script (default: nginx-sidecar/nginx/build-nginx.sh above the working directory).")
-        Path buildScript;
+        @Mixin
+        NginxBuildScriptOption buildScript;
 
         @Option(names = "--requests", defaultValue = "30000", description = "Trap workload requests per run (default ${DEFAULT-VALUE}).")
         int requests;
@@ -143,16 +140,7 @@ final class SidecarCommand implements Callable<Integer> {
             if (model != null) {
                 ReplayArguments.requireFile(cli, model, "model");
             }
-            Path script = buildScript;
-            if (script == null) {
-                try {
-                    script = NginxBuild.findScript(Path.of(""));
-                } catch (IllegalStateException e) {
-                    throw new CommandLine.ParameterException(cli, e.getMessage());
-                }
-            } else {
-                Args.require(cli, Files.isRegularFile(script), "--nginx-build-script: file not found: %s", script);
-            }
+            Path script = buildScript.resolve(cli);
             PrintWriter err = cli.getErr();
             SidecarBench.Result r = new SidecarBench(new SidecarBench.Options(script, requests, seedOption.value(), model,
                     maxSize.toLowerCase(Locale.ROOT), connections, rounds, timeout, trainSteps,
@@ -228,9 +216,8 @@ final class SidecarCommand implements Callable<Integer> {
         @Mixin
         JsonOption json;
 
-        @Option(names = "--nginx-build-script", paramLabel = "FILE",
-                description = "The NGINX build script (default: nginx-sidecar/nginx/build-nginx.sh above the working directory).")
-        Path buildScript;
+        @Mixin
+        NginxBuildScriptOption buildScript;
 
         @Option(names = "--duration", defaultValue = "30m", description = "How long to run, e.g. 30s, 30m, 2h (default ${DEFAULT-VALUE}).")
         String duration;
@@ -258,16 +245,7 @@ final class SidecarCommand implements Callable<Integer> {
             CommandLine cli = spec.commandLine();
             Args.require(cli, rate > 0 && rate <= 20_000 && connections >= 1 && connections <= 64,
                     "--rate must be in (0, 20000], --connections in [1, 64]");
-            Path script = buildScript;
-            if (script == null) {
-                try {
-                    script = NginxBuild.findScript(Path.of(""));
-                } catch (IllegalStateException e) {
-                    throw new CommandLine.ParameterException(cli, e.getMessage());
-                }
-            } else {
-                Args.require(cli, Files.isRegularFile(script), "--nginx-build-script: file not found: %s", script);
-            }
+            Path script = buildScript.resolve(cli);
             SidecarSoak.Options options;
             try {
                 options = new SidecarSoak.Options(script, duration(duration), duration(killEvery), duration(corruptEvery),

@@ -13,21 +13,16 @@ import java.util.Objects;
  * learned policy serving) is paired with the shadow's; a {@link ChallengerSwitch} demotes the
  * learned policy when it loses with confidence, and the host then evicts by its classical rule.
  *
- * <p>While the host evicts by LRU the live cache says nothing about the learned policy, so how a
- * demoted policy comes back depends on what else runs beside the cache:
- * <ul>
- *   <li><b>on evidence</b> ({@link #withLearnedShadow}): a miniature of the learned policy
- *       ({@link MiniatureNextAccess}) runs on the same sampled keys, always, so it is warm when
- *       needed; while demoted, its outcome is paired with the live cache's (LRU serving) and the
- *       switch promotes the policy when it wins with confidence. The switch's hysteresis keeps a
- *       policy that neither wins nor loses from flapping. The cost is a model decision per
- *       eviction of the miniature, about {@code rate} of the live cache's. A host may run the
- *       miniature only while the policy is demoted ({@link #withLearnedShadowWhileDemoted}): no
- *       model decision while it serves, and promotion a warm-up later.</li>
- *   <li><b>on trust</b> (the constructor): the policy serves again on trial after a probation of
- *       {@code probation} requests, doubled after each demotion up to {@code maxProbation}, with
- *       its evidence reset.</li>
- * </ul>
+ * <p>While the host evicts by its classical rule the live cache says nothing about the learned
+ * policy, so a demoted policy comes back on the evidence of its miniature
+ * ({@link MiniatureNextAccess}) on the same sampled keys: while demoted, its outcome is paired with
+ * the live cache's and the switch promotes the policy when it wins with confidence. The switch's
+ * hysteresis keeps a policy that neither wins nor loses from flapping. The miniature runs always
+ * ({@link #withLearnedShadow}), so it is warm when needed, at the cost of a model decision per
+ * eviction of its own, about {@code rate} of the live cache's; or only while the policy is demoted
+ * ({@link #withLearnedShadowWhileDemoted}): no model decision while it serves, and promotion a
+ * warm-up later. (A first version promoted on trust, after a doubling probation; it cost more hit
+ * ratio on the development suite, docs/learned-eviction.md.)
  *
  * <p>Deterministic: request counts, never the clock; the same requests give the same switches.
  * Not thread-safe (call it where the host's requests are ordered, as their ticks are);
@@ -57,16 +52,11 @@ public final class LruFloor implements AutoCloseable {
     private long learnedSinceResume;
     private final ShadowCache shadow;
     private final Listener listener;
-    /** The learned policy's miniature, or null: promotion on trust. */
     private final MiniatureNextAccess learnedShadow;
     private final ChallengerSwitch rule;
-    private final long maxProbation;
-    private long probation;
     private long requests;
-    private long trialAt = -1;
     private long demotions;
     private long promotions;
-    private long trials;
     private final HitCount baseline = new HitCount();
 
     /**
@@ -90,22 +80,6 @@ public final class LruFloor implements AutoCloseable {
     /** The default sampling rate for a cache of at most {@code entries} entries: all keys up to {@value #DEFAULT_SHADOW_ENTRIES}. */
     public static double defaultRate(long entries) {
         return Math.min(1, DEFAULT_SHADOW_ENTRIES / (double) Math.max(1, entries));
-    }
-
-    /**
-     * A floor whose demoted policy serves again on trial, after a probation.
-     *
-     * @param rate         the fraction of keys the shadow sees (its capacity and entries scaled by it)
-     * @param capacity     the live cache's capacity (entries, or bytes with weights)
-     * @param maxEntries   the most entries the live cache holds at once
-     * @param rule         the switch (its listener hears demotions and trials as switches)
-     * @param probation    requests a demoted policy waits before its first trial
-     * @param maxProbation the longest wait, after repeated demotions
-     */
-    public LruFloor(double rate, long capacity, long maxEntries, ChallengerSwitch rule, long probation,
-                    long maxProbation) {
-        this(new SpatialSampler(rate), true, 0, capacity, maxEntries, MiniatureLru::new, rule, probation, maxProbation,
-                null, null, 0, NONE);
     }
 
     /**
@@ -139,8 +113,8 @@ public final class LruFloor implements AutoCloseable {
                                              ShadowCache.Factory baseline, ChallengerSwitch rule,
                                              NextAccessLoop loop, EvictionModel.Candidates candidates,
                                              int ghostsPerResident, Listener listener) {
-        return new LruFloor(new SpatialSampler(rate), true, 0, capacity, maxEntries, baseline, rule, 1, 1,
-                Objects.requireNonNull(loop, "loop"), candidates, ghostsPerResident, listener);
+        return new LruFloor(new SpatialSampler(rate), true, 0, capacity, maxEntries, baseline, rule, loop, candidates,
+                ghostsPerResident, listener);
     }
 
     /**
@@ -165,12 +139,12 @@ public final class LruFloor implements AutoCloseable {
         if (warmup < 0) {
             throw new IllegalArgumentException("warmup must be >= 0 sampled requests, got " + warmup);
         }
-        return new LruFloor(new SpatialSampler(rate), false, warmup, capacity, maxEntries, baseline, rule, 1, 1,
-                Objects.requireNonNull(loop, "loop"), candidates, ghostsPerResident, listener);
+        return new LruFloor(new SpatialSampler(rate), false, warmup, capacity, maxEntries, baseline, rule, loop,
+                candidates, ghostsPerResident, listener);
     }
 
     private LruFloor(SpatialSampler sampler, boolean learnedAlways, long warmup, long capacity, long maxEntries,
-                     ShadowCache.Factory baseline, ChallengerSwitch rule, long probation, long maxProbation, NextAccessLoop loop,
+                     ShadowCache.Factory baseline, ChallengerSwitch rule, NextAccessLoop loop,
                      EvictionModel.Candidates candidates, int ghostsPerResident, Listener listener) {
         this.sampler = sampler;
         this.learnedAlways = learnedAlways;
@@ -182,14 +156,8 @@ public final class LruFloor implements AutoCloseable {
         this.shadow = Objects.requireNonNull(baseline.create(sampler.scale(capacity), (int) entries), "baseline shadow");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.rule = Objects.requireNonNull(rule, "rule");
-        if (probation < 1 || maxProbation < probation) {
-            throw new IllegalArgumentException("probation must be >= 1 and at most the max, got " + probation
-                    + " and " + maxProbation);
-        }
-        this.maxProbation = maxProbation;
-        this.probation = probation;
-        this.learnedShadow = loop == null ? null
-                : new MiniatureNextAccess(loop, candidates, sampler.scale(capacity), (int) entries, ghostsPerResident);
+        this.learnedShadow = new MiniatureNextAccess(Objects.requireNonNull(loop, "loop"), candidates,
+                sampler.scale(capacity), (int) entries, ghostsPerResident);
     }
 
     /**
@@ -226,27 +194,17 @@ public final class LruFloor implements AutoCloseable {
 
     private void count() {
         requests++;
-        if (learnedShadow == null && rule.serving() == ChallengerSwitch.Arm.BASELINE) {
-            if (requests >= trialAt) {
-                trials++;
-                rule.reset(ChallengerSwitch.Arm.CHALLENGER);
-                listener.switched(true, requests);
-            }
-        }
     }
 
     private void sampledRequest(long fingerprint, long weight, boolean liveHit) {
         boolean shadowHit = baseline.record(shadow.access(fingerprint, weight));
-        boolean learnedRuns = learnedShadow != null
-                && (learnedAlways || rule.serving() == ChallengerSwitch.Arm.BASELINE);
+        boolean learnedRuns = learnedAlways || rule.serving() == ChallengerSwitch.Arm.BASELINE;
         boolean learnedHit = learnedRuns && learnedShadow.access(fingerprint, weight, requests);
         if (rule.serving() == ChallengerSwitch.Arm.CHALLENGER) {
             rule.record(liveHit, shadowHit);
             if (rule.serving() == ChallengerSwitch.Arm.BASELINE) {
                 demotions++;
                 learnedSinceResume = 0;
-                trialAt = requests + probation;
-                probation = Math.min(maxProbation, 2 * probation);
                 listener.switched(false, requests);
             }
         } else if (learnedRuns && (learnedAlways || ++learnedSinceResume > warmup)) {
@@ -268,14 +226,9 @@ public final class LruFloor implements AutoCloseable {
         return demotions;
     }
 
-    /** Promotions of a demoted policy on its miniature's evidence so far (0 on trust). */
+    /** Promotions of a demoted policy on its miniature's evidence so far. */
     public long promotions() {
         return promotions;
-    }
-
-    /** Trials of a demoted policy so far (0 on evidence). */
-    public long trials() {
-        return trials;
     }
 
     /** The classical rule's shadow. */
@@ -293,21 +246,14 @@ public final class LruFloor implements AutoCloseable {
         return baseline;
     }
 
-    /** The learned policy's miniature, or null when a demoted policy comes back on trust. */
+    /** The learned policy's miniature. */
     public MiniatureNextAccess learnedShadow() {
         return learnedShadow;
     }
 
-    /** Closes the learned policy's miniature, if any. */
+    /** Closes the learned policy's miniature. */
     @Override
     public void close() {
-        if (learnedShadow != null) {
-            learnedShadow.close();
-        }
-    }
-
-    /** The probation the next demotion will impose, in requests. */
-    public long nextProbation() {
-        return probation;
+        learnedShadow.close();
     }
 }

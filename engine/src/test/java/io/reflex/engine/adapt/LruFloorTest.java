@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The LRU floor: a live cache that loses to LRU is demoted, tried again after its probation, and one as good as LRU never is. */
+/** The LRU floor: a live cache that loses to LRU is demoted and promoted again on its miniature's evidence; one as good as LRU never is. */
 class LruFloorTest {
 
     @TempDir
@@ -24,49 +24,51 @@ class LruFloorTest {
         return ChallengerSwitch.builder().block(256).window(8).build();
     }
 
-    @Test
-    void aLiveCacheThatLosesToLruIsDemotedThenTriedAgainAfterADoublingProbation() {
-        LruFloor floor = new LruFloor(1, 100, 100, rule(), 10_000, 40_000);
-        SplittableRandom r = new SplittableRandom(1);
-        long demotedAt = -1;
-        for (long i = 0; i < 5_000 && floor.learnedServes(); i++) {
-            floor.request(r.nextInt(50), 1, false);   // 50 keys fit the LRU; the live cache never hits
-            demotedAt = i + 1;
-        }
-        assertFalse(floor.learnedServes(), "demoted");
-        assertEquals(1, floor.demotions());
-        assertTrue(demotedAt <= 2 * 8 * 256, "demoted after " + demotedAt + " requests");
+    /** A floor over a cache of {@code entries} whose model's miniature evicts by LRU over its LRU tail. */
+    private LruFloor lruModelFloor(int entries) {
+        NextAccessLoop loop = RecencyModels.loop(RecencyModels.write(dir.resolve("lru-" + entries + ".onnx"), 1f), 8,
+                false);
+        return LruFloor.withLearnedShadow(1, entries, entries, rule(), loop, EvictionModel.Candidates.LRU, 2);
+    }
 
-        for (int i = 0; i < 9_999; i++) {
-            floor.request(r.nextInt(50), 1, true);    // while LRU serves the live cache says nothing of the model
+    @Test
+    void aLiveCacheThatLosesToLruIsDemotedWithinTwoWindows() {
+        try (LruFloor floor = lruModelFloor(100)) {
+            SplittableRandom r = new SplittableRandom(1);
+            long demotedAt = -1;
+            for (long i = 0; i < 5_000 && floor.learnedServes(); i++) {
+                floor.request(r.nextInt(50), 1, false);   // 50 keys fit the LRU; the live cache never hits
+                demotedAt = i + 1;
+            }
+            assertFalse(floor.learnedServes(), "demoted");
+            assertEquals(1, floor.demotions());
+            assertTrue(demotedAt <= 2 * 8 * 256, "demoted after " + demotedAt + " requests");
         }
-        assertFalse(floor.learnedServes(), "still on probation");
-        floor.request(r.nextInt(50), 1, true);
-        floor.request(r.nextInt(50), 1, true);
-        assertTrue(floor.learnedServes(), "tried again after 10,000 requests");
-        assertEquals(1, floor.trials());
-        assertEquals(20_000, floor.nextProbation(), "doubled for the next demotion");
     }
 
     @Test
     void aLiveCacheThatHitsAsLruDoesIsNeverDemoted() {
-        LruFloor floor = new LruFloor(1, 1_000, 1_000, rule(), 10_000, 40_000);
-        MiniatureLru live = new MiniatureLru(1_000, 1_000);
-        SplittableRandom r = new SplittableRandom(2);
-        for (int i = 0; i < 300_000; i++) {
-            long key = (long) Math.floor(Math.pow(r.nextDouble(), 3) * 20_000);
-            floor.request(key, 1, live.access(key, 1));
+        try (LruFloor floor = lruModelFloor(1_000)) {
+            MiniatureLru live = new MiniatureLru(1_000, 1_000);
+            SplittableRandom r = new SplittableRandom(2);
+            for (int i = 0; i < 300_000; i++) {
+                long key = (long) Math.floor(Math.pow(r.nextDouble(), 3) * 20_000);
+                floor.request(key, 1, live.access(key, 1));
+            }
+            assertTrue(floor.learnedServes());
+            assertEquals(0, floor.demotions());
+            assertTrue(floor.baselineHits().ratio() > 0.1, "the shadow hit: " + floor.baselineHits().ratio());
         }
-        assertTrue(floor.learnedServes());
-        assertEquals(0, floor.demotions());
-        assertTrue(floor.baselineHits().ratio() > 0.1, "the shadow hit: " + floor.baselineHits().ratio());
     }
 
     @Test
-    void refusesAProbationThatIsNotOne() {
-        assertThrows(IllegalArgumentException.class, () -> new LruFloor(0.5, 100, 100, rule(), 0, 10));
-        assertThrows(IllegalArgumentException.class, () -> new LruFloor(0.5, 100, 100, rule(), 20, 10));
-        assertThrows(NullPointerException.class, () -> new LruFloor(0.5, 100, 100, null, 10, 10));
+    void refusesAMissingSwitchOrLoop() {
+        NextAccessLoop loop = RecencyModels.loop(RecencyModels.write(dir.resolve("lru.onnx"), 1f), 8, false);
+        assertThrows(NullPointerException.class, () -> LruFloor.withLearnedShadow(0.5, 100, 100, null, loop,
+                EvictionModel.Candidates.LRU, 2));
+        assertThrows(NullPointerException.class, () -> LruFloor.withLearnedShadow(0.5, 100, 100, rule(), null,
+                EvictionModel.Candidates.LRU, 2));
+        loop.close();
     }
 
     @Test
@@ -86,7 +88,6 @@ class LruFloorTest {
             }
             assertTrue(floor.learnedServes(), "promoted");
             assertEquals(1, floor.promotions());
-            assertEquals(0, floor.trials(), "on evidence, not on trial");
             assertTrue(promotedAt <= 2 * 8 * 256, "promoted after " + promotedAt + " requests");
         }
     }
@@ -105,7 +106,6 @@ class LruFloorTest {
             }
             assertFalse(floor.learnedServes());
             assertEquals(0, floor.promotions());
-            assertEquals(0, floor.trials(), "no trial without evidence either");
             assertEquals(live.hits().hits(), floor.learnedShadow().hits().hits(), "LRU over the LRU tail is LRU");
         }
     }

@@ -348,18 +348,7 @@ class PatchHistoryParityTest {
 
         assertEquals(expected.size(), rows.size(), "one row per question");
         assertTrue(rows.size() > 3_000, "rows compared: " + rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            String[] bits = rows.get(i).split(" ");
-            assertEquals(HistoryFeatures.WIDTH, bits.length);
-            for (int c = 0; c < HistoryFeatures.WIDTH; c++) {
-                int patchBits = Integer.parseUnsignedInt(bits[c], 16);
-                int engineBits = Float.floatToRawIntBits(expected.get(i)[c]);
-                int column = c;
-                int row = i;
-                assertEquals(engineBits, patchBits, () -> what.get(row) + ", column " + column + ": engine "
-                        + Float.intBitsToFloat(engineBits) + ", patch " + Float.intBitsToFloat(patchBits));
-            }
-        }
+        assertSameRows(expected, rows, what);
     }
 
     @Test
@@ -445,6 +434,14 @@ class PatchHistoryParityTest {
                 "the stream restores ghosts (" + restored + ") and recycles them (" + (fresh - bounded.capacity()) + ")");
         assertEquals(bounded.residents() + " " + bounded.ghosts() + " " + restored + " " + (fresh - bounded.capacity()),
                 out.get(out.size() - 1), "records, ghosts, ghosts restored, ghosts recycled");
+        assertSameRows(expected, out, what);
+    }
+
+    /**
+     * Row {@code i} of the driver's output, 11 hexadecimal float bit patterns, is the engine's row
+     * {@code expected[i]} bit for bit, for every expected row (the output may hold more lines after).
+     */
+    private static void assertSameRows(List<float[]> expected, List<String> out, List<String> what) {
         for (int i = 0; i < expected.size(); i++) {
             String[] bits = out.get(i).split(" ");
             assertEquals(HistoryFeatures.WIDTH, bits.length);

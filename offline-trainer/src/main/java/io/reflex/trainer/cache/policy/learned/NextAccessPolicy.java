@@ -31,8 +31,9 @@ import io.reflex.trainer.cache.SampledCandidates;
  * decision's victim is then the first evicted; further room (byte capacities) is made by decisions
  * without an incoming row.
  *
- * <p>With an LRU floor ({@link LruFloor}, opt-in), a sampled LRU shadow beside the cache demotes
- * the model to LRU while it loses with confidence and tries it again after a probation.
+ * <p>With an LRU floor ({@link LruFloor}), a sampled LRU shadow beside the cache demotes the model
+ * to LRU while it loses with confidence, and the model's own miniature promotes it again when it
+ * wins.
  *
  * <p>One instance per replay, one thread. Allocates only when the first callback sizes its arrays.
  */
@@ -93,8 +94,8 @@ public final class NextAccessPolicy implements LearnedEvictionPolicy {
     /**
      * As above, with {@code lruFloor}: an {@link LruFloor} beside the cache (a sampled LRU shadow,
      * {@value LruFloor#DEFAULT_SHADOW_ENTRIES} entries or the whole cache if smaller) demotes the model to LRU
-     * while it loses to LRU with confidence, and tries it again after a probation. Ignored without
-     * a decider.
+     * while it loses to LRU with confidence, and promotes it again when its miniature wins. Ignored
+     * without a decider.
      */
     public NextAccessPolicy(EvictionModel model, NextAccessLoop loop, Observer observer, int latencySamples,
                             int victimsPerDecision, boolean lruFloor) {
