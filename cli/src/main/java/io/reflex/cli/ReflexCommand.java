@@ -14,7 +14,7 @@ import java.io.PrintWriter;
         description = "Learned policies in microsecond decision loops.",
         subcommands = {BenchCommand.class, ModelCommand.class, LogCommand.class, SimulateCommand.class, WorkloadCommand.class,
                 TrainCommand.class, EvaluateCommand.class, QuickstartCommand.class, MatchingCommand.class, RecommendCommand.class,
-                OpeCommand.class, PromoteCommand.class, SidecarCommand.class, EvictionCommand.class})
+                OpeCommand.class, PromoteCommand.class, SidecarCommand.class, EvictionCommand.class, AdaptCommand.class})
 public final class ReflexCommand implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,199 @@
+package io.reflex.cli;
+
+import io.reflex.trainer.adapt.AdaptState;
+import io.reflex.trainer.adapt.LogAdaptation;
+import io.reflex.trainer.adapt.RetrainRound;
+import io.reflex.trainer.cache.Capacity;
+import io.reflex.trainer.cache.trace.TraceFormat;
+import io.reflex.trainer.nn.VectorCpuBackend;
+import io.reflex.trainer.rl.NextAccessTraining;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ./reflex adapt}: follows a growing NGINX access log, retrains on its trailing window and
+ * replaces the served model file, atomically, only when the new model beats the served one and LRU
+ * on recent requests it never saw ({@link LogAdaptation}).
+ */
+@Command(name = "adapt", mixinStandardHelpOptions = true,
+        description = {"Follow a growing NGINX access log, retrain the eviction model on its trailing window, and "
+                + "replace the served model file (atomically; the sidecar hot-reloads it) only when the new model "
+                + "beats the served one and LRU on the most recent requests, which it was not trained on.",
+                "The position in the log and the window live in --state: a restart resumes there. Survives log "
+                        + "rotation (rename or copytruncate), a partial last line and restarts."})
+final class AdaptCommand implements Callable<Integer> {
+
+    /** Default trailing window, in requests. */
+    static final int DEFAULT_WINDOW = 200_000;
+    /** Default new requests between rounds. */
+    static final long DEFAULT_EVERY = 50_000;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--source", required = true, paramLabel = "ACCESS_LOG",
+            description = "The access log to follow (it need not exist yet).")
+    Path source;
+
+    @Option(names = "--format", defaultValue = "nginx", paramLabel = "FMT",
+            description = "The log's format: nginx (NGINX's combined layout or Reflex's extended one; default).")
+    String format;
+
+    @Option(names = "--sizes", required = true, split = ",", paramLabel = "S1,S2",
+            description = "The cache's size(s), as for train eviction (e.g. 256m or 50000).")
+    List<String> sizes;
+
+    @Option(names = "--model-out", required = true, paramLabel = "MODEL.onnx",
+            description = "The served model file: replaced only by a model that wins.")
+    Path modelOut;
+
+    @Option(names = "--state", required = true, paramLabel = "DIR",
+            description = "Where the log position, the window and the latest candidate are kept.")
+    Path state;
+
+    @Option(names = "--window", defaultValue = "" + DEFAULT_WINDOW, paramLabel = "N",
+            description = "Trailing requests retrained on (default ${DEFAULT-VALUE}; 32 bytes each in memory and in --state).")
+    int window;
+
+    @Option(names = "--every", defaultValue = "" + DEFAULT_EVERY, paramLabel = "N",
+            description = "New requests between retraining rounds (default ${DEFAULT-VALUE}).")
+    long every;
+
+    @Option(names = "--min-requests", paramLabel = "N",
+            description = "Requests the window must hold before any round, and so any promotion (default: the whole --window).")
+    Long minRequests;
+
+    @Option(names = "--holdout", defaultValue = "0.2", paramLabel = "F",
+            description = "The window's most recent share held out of training for the check (default ${DEFAULT-VALUE}).")
+    double holdout;
+
+    @Option(names = "--min-gain", defaultValue = "0.002", paramLabel = "G",
+            description = "Hit-ratio margin the new model must have over both the served model and LRU (default ${DEFAULT-VALUE}).")
+    double minGain;
+
+    @Option(names = "--rounds", paramLabel = "N", description = "Training's replay-and-fit rounds (default: train eviction's).")
+    Integer rounds;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Training's Adam steps per fit (default: train eviction's).")
+    Integer steps;
+
+    @Option(names = "--poll-ms", defaultValue = "1000", paramLabel = "MS",
+            description = "How often the log is checked for new lines when it has none (default ${DEFAULT-VALUE}).")
+    long pollMillis;
+
+    @Option(names = "--once", description = "Read what the log holds now, run a round if one is due, save and exit.")
+    boolean once;
+
+    @Mixin
+    SeedOption seedOption;
+
+    @Mixin
+    JsonOption json;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cli = spec.commandLine();
+        TraceFormat traceFormat = ReplayArguments.format(cli, format);
+        List<Capacity> capacities = ReplayArguments.capacities(cli, sizes);
+        Args.require(cli, window >= 2, "--window must be >= 2, got %d", window);
+        Args.require(cli, pollMillis >= 1, "--poll-ms must be >= 1, got %d", pollMillis);
+        OutputPaths.requireFile(cli, "--model-out", modelOut);
+        OutputPaths.requireDirectory(cli, "--state", state);
+        NextAccessTraining.Settings d = NextAccessTraining.Settings.defaults(seedOption.value());
+        PrintWriter out = cli.getOut();
+        LogAdaptation adaptation;
+        try {
+            NextAccessTraining.Settings training = new NextAccessTraining.Settings(d.k(), d.candidates(), d.admission(),
+                    rounds == null ? d.rounds() : rounds, d.selectRound(), d.decisionsPerReplay(), d.hidden(),
+                    steps == null ? d.steps() : steps, d.batch(), d.learningRate(), d.seed());
+            RetrainRound round = new RetrainRound(capacities, training, new VectorCpuBackend(), holdout, minGain);
+            adaptation = new LogAdaptation(source, traceFormat, modelOut, state, window, every,
+                    minRequests == null ? window : minRequests, round, new Report(out, json.enabled()));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, e.getMessage());
+        }
+        try (adaptation) {
+            AdaptState s = adaptation.state();
+            cli.getErr().printf(Locale.ROOT, "adapt: following %s from line %d; window %,d of %,d requests, %d rounds so far%n",
+                    source, s.position().line() + 1, s.window().size(), window, s.rounds());
+            cli.getErr().flush();
+            do {
+                if (!adaptation.step() && !once) {
+                    Thread.sleep(pollMillis);
+                }
+            } while (!once);
+            summary(out, s);
+        }
+        return 0;
+    }
+
+    private void summary(PrintWriter out, AdaptState s) {
+        if (json.enabled()) {
+            Map<String, Object> root = new LinkedHashMap<>();
+            root.put("event", "summary");
+            root.put("requests", s.window().added());
+            root.put("window_requests", s.window().size());
+            root.put("rounds", s.rounds());
+            root.put("promotions", s.promotions());
+            root.put("malformed_lines", s.malformed());
+            root.put("line", s.position().line());
+            Json.print(out, root);
+        } else {
+            out.printf(Locale.ROOT, "adapt: %,d requests read (%,d in the window), %d rounds, %d promotions, %,d malformed lines%n",
+                    s.window().added(), s.window().size(), s.rounds(), s.promotions(), s.malformed());
+            out.flush();
+        }
+    }
+
+    /** Prints each event as a line of text, or as a JSON object per line. */
+    private record Report(PrintWriter out, boolean json) implements LogAdaptation.Listener {
+
+        @Override
+        public void note(long atRequest, String line) {
+            if (json) {
+                Map<String, Object> root = new LinkedHashMap<>();
+                root.put("event", "note");
+                root.put("at_request", atRequest);
+                root.put("detail", line);
+                Json.print(out, root);
+            } else {
+                out.printf(Locale.ROOT, "adapt: at request %,d: %s%n", atRequest, line);
+                out.flush();
+            }
+        }
+
+        @Override
+        public void round(long atRequest, RetrainRound.Verdict v) {
+            if (json) {
+                Map<String, Object> root = new LinkedHashMap<>();
+                root.put("event", "round");
+                root.put("at_request", atRequest);
+                root.put("train_requests", v.trainRequests());
+                root.put("holdout_requests", v.holdoutRequests());
+                root.put("hit_ratio_candidate", v.candidate());
+                root.put("hit_ratio_served", Double.isNaN(v.incumbent()) ? null : v.incumbent());
+                root.put("hit_ratio_lru", v.classical());
+                root.put("promoted", v.promoted());
+                root.put("reason", v.reason());
+                root.put("train_seconds", Math.round(v.trainSeconds() * 1000) / 1000.0);
+                Json.print(out, root);
+            } else {
+                out.printf(Locale.ROOT, "adapt: round at request %,d: candidate %.4f, served %s, LRU %.4f on the last %,d "
+                                + "requests: %s (%s)%n", atRequest, v.candidate(),
+                        Double.isNaN(v.incumbent()) ? "none" : String.format(Locale.ROOT, "%.4f", v.incumbent()),
+                        v.classical(), v.holdoutRequests(), v.promoted() ? "promoted" : "kept the served model", v.reason());
+                out.flush();
+            }
+        }
+    }
+}
