@@ -116,7 +116,8 @@ final class AdaptCommand implements Callable<Integer> {
             NextAccessTraining.Settings training = new NextAccessTraining.Settings(d.k(), d.candidates(), d.admission(),
                     rounds == null ? d.rounds() : rounds, d.selectRound(), d.decisionsPerReplay(), d.hidden(),
                     steps == null ? d.steps() : steps, d.batch(), d.learningRate(), d.seed());
-            RetrainRound round = new RetrainRound(capacities, training, new VectorCpuBackend(), holdout, minGain);
+            RetrainRound round = new RetrainRound(capacities, training, new VectorCpuBackend(), holdout, minGain,
+                    RetrainRound.NGINX_CLASSICAL);
             adaptation = new LogAdaptation(source, traceFormat, modelOut, state, window, every,
                     minRequests == null ? window : minRequests, round, new Report(out, json.enabled()));
         } catch (IllegalArgumentException e) {

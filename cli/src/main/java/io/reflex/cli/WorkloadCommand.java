@@ -24,13 +24,13 @@ import java.util.concurrent.Callable;
  * ({@code time,key,size,ttl,rtt}); the same kind, seed and sizes always give the same bytes.
  */
 @Command(name = "workload", mixinStandardHelpOptions = true,
-        description = "Write a seeded synthetic trace as CSV (time,key,size,ttl,rtt): trap, zipf or bursts.")
+        description = "Write a seeded synthetic trace as CSV (time,key,size,ttl,rtt): trap, zipf, bursts or loop.")
 final class WorkloadCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "KIND", description = "trap (Cold-RL's adversarial workload), zipf, bursts.")
+    @Parameters(index = "0", paramLabel = "KIND", description = "trap (Cold-RL's adversarial workload), zipf, bursts, loop (a scan-heavy loop over a hot set).")
     String kind;
 
     @Mixin
@@ -41,11 +41,11 @@ final class WorkloadCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--requests", defaultValue = "0", paramLabel = "N",
-            description = "Number of requests (default: trap 30,000; zipf and bursts 1,000,000).")
+            description = "Number of requests (default: trap 30,000; zipf and bursts 1,000,000; loop 76,000).")
     int requests;
 
     @Option(names = "--objects", defaultValue = "0", paramLabel = "N",
-            description = "Number of (background) objects (default: trap 2,000; zipf and bursts 100,000).")
+            description = "Number of (background) objects (default: trap 2,000; zipf and bursts 100,000; loop: the hot set, 2,000).")
     int objects;
 
     @Mixin

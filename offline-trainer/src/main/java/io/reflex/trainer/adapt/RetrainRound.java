@@ -4,6 +4,7 @@ import io.reflex.engine.onnx.ModelLoadException;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.SimulationResult;
 import io.reflex.trainer.cache.Trace;
+import io.reflex.trainer.cache.policy.learned.ReflexEvictionPolicy;
 import io.reflex.trainer.nn.ComputeBackend;
 import io.reflex.trainer.rl.EvictionEvaluation;
 import io.reflex.trainer.rl.NextAccessTraining;
@@ -18,10 +19,10 @@ import java.util.function.Consumer;
 
 /**
  * One retraining round of {@code adapt}: trains a candidate on the window's older requests, replays
- * the candidate, the incumbent (the model file now served, if it loads) and the classical rule (LRU,
- * NGINX's) on the most recent slice, which the candidate never saw, and replaces the served file
- * with the candidate, atomically, only when it beats both by at least {@code minGain} in mean hit
- * ratio over the sizes.
+ * the candidate, the incumbent (the model file now served, if it loads) and the host's classical
+ * rule (LRU for NGINX, W-TinyLFU for Caffeine) on the most recent slice, which the candidate never
+ * saw, and replaces the served file with the candidate, atomically, only when it beats both by at
+ * least {@code minGain} in mean hit ratio over the sizes.
  *
  * <p>The replays start from an empty cache, the same for all three; the models replay without an
  * LRU floor (the round compares models; the host's floor guards whichever serves). Deterministic:
@@ -29,8 +30,8 @@ import java.util.function.Consumer;
  */
 public final class RetrainRound {
 
-    /** The classical rule a candidate must beat: NGINX evicts by LRU. */
-    public static final String CLASSICAL = "lru";
+    /** NGINX's classical rule, the one {@code adapt} checks against: LRU. */
+    public static final String NGINX_CLASSICAL = "lru";
 
     /**
      * What a round decided and why.
@@ -39,7 +40,7 @@ public final class RetrainRound {
      * @param holdoutRequests requests of the slice the three were replayed on
      * @param candidate       the candidate's mean hit ratio on the slice
      * @param incumbent       the served model's, NaN when there is none or it does not load
-     * @param classical       LRU's
+     * @param classical       the classical rule's
      * @param promoted        whether the candidate now serves
      * @param reason          one line: why it was or was not promoted
      * @param trainSeconds    the training's wall time (reported, never decided on)
@@ -53,13 +54,15 @@ public final class RetrainRound {
     private final ComputeBackend backend;
     private final double holdoutFraction;
     private final double minGain;
+    private final String classical;
 
     /**
      * @param holdoutFraction the window's most recent share kept for the check, in (0, 0.5]
-     * @param minGain         the least hit-ratio margin over both the incumbent and LRU, in [0, 1)
+     * @param minGain         the least hit-ratio margin over both the incumbent and the classical rule, in [0, 1)
+     * @param classical       the host's classical rule, a {@code PolicyCatalog} name
      */
     public RetrainRound(List<Capacity> capacities, NextAccessTraining.Settings training, ComputeBackend backend,
-                        double holdoutFraction, double minGain) {
+                        double holdoutFraction, double minGain, String classical) {
         if (capacities.isEmpty()) {
             throw new IllegalArgumentException("at least one size is needed");
         }
@@ -74,6 +77,7 @@ public final class RetrainRound {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.holdoutFraction = holdoutFraction;
         this.minGain = minGain;
+        this.classical = Objects.requireNonNull(classical, "classical");
     }
 
     /**
@@ -94,17 +98,17 @@ public final class RetrainRound {
         Trace check = window.trace("adapt window (check)", n - holdout, n);
         NextAccessTraining.Result trained = NextAccessTraining.trainAndExport(train, capacities, training, backend,
                 candidate, progress);
-        EvictionEvaluation.Outcome mine = EvictionEvaluation.run(candidate, check, capacities, List.of(CLASSICAL),
+        EvictionEvaluation.Outcome mine = EvictionEvaluation.run(candidate, check, capacities, List.of(classical),
                 training.seed(), 1, false);
-        double candidateRatio = mean(mine.results(), "reflex");
-        double classicalRatio = mean(mine.results(), CLASSICAL);
+        double candidateRatio = mean(mine.results(), ReflexEvictionPolicy.NAME);
+        double classicalRatio = mean(mine.results(), classical);
         double incumbentRatio = Double.NaN;
         String incumbentNote = "";
         if (Files.isRegularFile(served)) {
             try {
                 EvictionEvaluation.Outcome theirs = EvictionEvaluation.run(served, check, capacities, List.of(),
                         training.seed(), 1, false);
-                incumbentRatio = mean(theirs.results(), "reflex");
+                incumbentRatio = mean(theirs.results(), ReflexEvictionPolicy.NAME);
             } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
                 incumbentNote = "; the served model " + served + " does not load (" + e.getMessage() + ")";
             }
@@ -115,12 +119,12 @@ public final class RetrainRound {
         if (promoted) {
             replaceAtomically(candidate, served);
             reason = String.format(java.util.Locale.ROOT, "the candidate beats %s by %.4f (at least %.4f)",
-                    Double.isNaN(incumbentRatio) || classicalRatio >= incumbentRatio ? "LRU" : "the served model",
+                    Double.isNaN(incumbentRatio) || classicalRatio >= incumbentRatio ? classical : "the served model",
                     candidateRatio - bar, minGain);
         } else {
             reason = String.format(java.util.Locale.ROOT, "the candidate's %.4f is short of %.4f (%s + %.4f)",
                     candidateRatio, bar + minGain,
-                    Double.isNaN(incumbentRatio) || classicalRatio >= incumbentRatio ? "LRU" : "the served model", minGain);
+                    Double.isNaN(incumbentRatio) || classicalRatio >= incumbentRatio ? classical : "the served model", minGain);
         }
         return new Verdict(train.length(), check.length(), candidateRatio, incumbentRatio, classicalRatio, promoted,
                 reason + incumbentNote, trained.trainSeconds());

@@ -54,7 +54,15 @@ public final class EvictionEvaluation {
     /** As above, the learned policy serving with an LRU floor when {@code lruFloor} (history-1 models). */
     public static Outcome run(Path model, Trace trace, List<Capacity> capacities, List<String> baselines, long seed,
                               int threads, boolean lruFloor) throws InterruptedException {
-        SimulationOptions options = SimulationOptions.defaults();
+        return run(model, trace, capacities, baselines, seed, threads, lruFloor, SimulationOptions.defaults());
+    }
+
+    /**
+     * As above, measured with {@code options} (its window width; an observer there must be
+     * thread-safe, as replays run at once).
+     */
+    public static Outcome run(Path model, Trace trace, List<Capacity> capacities, List<String> baselines, long seed,
+                              int threads, boolean lruFloor, SimulationOptions options) throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, capacities.size())), r -> {
             Thread t = new Thread(r, "reflex-evaluate");
             t.setDaemon(true);

@@ -14,7 +14,9 @@ public enum WorkloadKind {
     /** {@link ZipfWorkload}: Zipf popularity, mixed sizes (1,000,000 requests, 100,000 objects). */
     ZIPF("zipf"),
     /** {@link BurstWorkload}: periodic bursts and scans over a Zipf background (1,000,000 requests). */
-    BURSTS("bursts");
+    BURSTS("bursts"),
+    /** {@link LoopWorkload}: a loop a little larger than a 2,000-entry cache, over a Zipf hot set (76,000 requests). */
+    LOOP("loop");
 
     private final String label;
 
@@ -78,6 +80,16 @@ public enum WorkloadKind {
                 }
                 if (objects > 0) {
                     b.objects(objects);
+                }
+                yield b.build();
+            }
+            case LOOP -> {
+                LoopWorkload.Builder b = LoopWorkload.builder().seed(seed);
+                if (requests > 0) {
+                    b.requests(requests);
+                }
+                if (objects > 0) {
+                    b.hot(objects);
                 }
                 yield b.build();
             }

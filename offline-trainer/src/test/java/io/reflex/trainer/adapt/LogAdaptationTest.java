@@ -52,7 +52,8 @@ class LogAdaptationTest {
     private static RetrainRound round(double minGain) {
         NextAccessTraining.Settings small = new NextAccessTraining.Settings(16, EvictionModel.Candidates.SAMPLED, false, 1,
                 false, 300, new int[] {8, 8}, 150, 64, 3e-3f, 7);
-        return new RetrainRound(List.of(Capacity.parse("100")), small, new VectorCpuBackend(), 0.25, minGain);
+        return new RetrainRound(List.of(Capacity.parse("100")), small, new VectorCpuBackend(), 0.25, minGain,
+                RetrainRound.NGINX_CLASSICAL);
     }
 
     /** Records what the loop says. */

@@ -347,6 +347,16 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         return new Builder<>();
     }
 
+    /**
+     * A store this adapter can serve {@code history-1} models from, for {@link Builder#policyStore}:
+     * offer it a model file before building, and offer newer ones to the running cache's store to
+     * swap them in (the next decision uses the new version). Offered models must keep the first
+     * one's K, candidate set and admission. The caller owns it until the builder takes it.
+     */
+    public static PolicyStore historyModelStore() {
+        return PolicyStore.create(ServedModel.historyLoader(), List.of());
+    }
+
     /** The name given at build time (the {@code cache} tag and the loop {@code caffeine-<name>}). */
     public String name() {
         return name;
