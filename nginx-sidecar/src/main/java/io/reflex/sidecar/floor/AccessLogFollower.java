@@ -140,6 +140,8 @@ public final class AccessLogFollower implements AutoCloseable {
                 SidecarLog.info("access log %s was truncated (%,d bytes, %,d read): reading it again from its start",
                         file, channel.size(), position);
                 position = 0;
+                startOffset = 0;
+                lineNumber = 0;
                 lineLength = 0;
                 overlong = false;
                 drain();
