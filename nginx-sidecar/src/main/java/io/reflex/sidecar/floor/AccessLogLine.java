@@ -1,5 +1,7 @@
 package io.reflex.sidecar.floor;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 /**
  * One line of NGINX's access log in Reflex's extended format, read for the LRU floor: which key was
  * requested, how large it is, and whether the live cache held it. The format, as the
@@ -51,7 +53,7 @@ public final class AccessLogLine {
     /** Fields the extended format writes. */
     static final int FIELDS = 9;
 
-    private static final byte[] MARKER_BYTES = MARKER.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] MARKER_BYTES = MARKER.getBytes(US_ASCII);
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
 
@@ -117,12 +119,12 @@ public final class AccessLogLine {
     private static final byte[] GET = {'G', 'E', 'T'};
     private static final byte[] HEAD = {'H', 'E', 'A', 'D'};
     private static final byte[][] HIT_STATUSES = {
-        "HIT".getBytes(), "STALE".getBytes(), "UPDATING".getBytes(), "REVALIDATED".getBytes(), "EXPIRED".getBytes()};
-    private static final byte[] MISS_STATUS = "MISS".getBytes();
-    private static final byte[][] NO_LOOKUP = {"BYPASS".getBytes(), "-".getBytes()};
-    private static final byte[][] NOT_STORED = {"no-cache".getBytes(), "no-store".getBytes(), "private".getBytes()};
-    private static final byte[] S_MAXAGE = "s-maxage=".getBytes();
-    private static final byte[] MAX_AGE = "max-age=".getBytes();
+        "HIT".getBytes(US_ASCII), "STALE".getBytes(US_ASCII), "UPDATING".getBytes(US_ASCII), "REVALIDATED".getBytes(US_ASCII), "EXPIRED".getBytes(US_ASCII)};
+    private static final byte[] MISS_STATUS = "MISS".getBytes(US_ASCII);
+    private static final byte[][] NO_LOOKUP = {"BYPASS".getBytes(US_ASCII), "-".getBytes(US_ASCII)};
+    private static final byte[][] NOT_STORED = {"no-cache".getBytes(US_ASCII), "no-store".getBytes(US_ASCII), "private".getBytes(US_ASCII)};
+    private static final byte[] S_MAXAGE = "s-maxage=".getBytes(US_ASCII);
+    private static final byte[] MAX_AGE = "max-age=".getBytes(US_ASCII);
 
     private Kind cacheStatus(byte[] line, int status) {
         for (byte[] s : HIT_STATUSES) {

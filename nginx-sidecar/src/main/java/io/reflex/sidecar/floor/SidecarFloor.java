@@ -15,7 +15,6 @@ import io.reflex.sidecar.server.SidecarLog;
 
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -238,11 +237,6 @@ public final class SidecarFloor implements AccessLogFollower.Sink, AutoCloseable
     /** Fresh floors started for hot-reloaded models. */
     public long resets() {
         return resets.get();
-    }
-
-    /** The served version the floor judges, or empty before the first poll with one. */
-    Optional<ModelVersion> version() {
-        return Optional.ofNullable(version);
     }
 
     /** Registers the floor's meters (names in docs/reference.md). */
