@@ -59,6 +59,18 @@ final class SidecarCommand implements Callable<Integer> {
             description = "How long a connection is polled for the next frame before blocking (default ${DEFAULT-VALUE}: block at once; pays off only with a spare core).")
     String spin;
 
+    @Option(names = "--access-log", paramLabel = "PATH",
+            description = "NGINX's access log in Reflex's extended format (log_format reflex), followed for the LRU floor: a history-1 model that loses to LRU on the live traffic is demoted to LRU, and promoted when its miniature wins (default: no floor).")
+    Path accessLog;
+
+    @Option(names = "--cache-max-size", paramLabel = "SIZE",
+            description = "NGINX's max_size as nginx.conf writes it (e.g. 25m, 1g): the LRU floor's capacity; needed with --access-log.")
+    String cacheMaxSize;
+
+    @Option(names = "--cache-max-entries", paramLabel = "N", defaultValue = "0",
+            description = "The most files the cache holds, when its keys zone holds fewer than max_size over 4 KiB blocks (the default).")
+    long cacheMaxEntries;
+
     @Override
     public Integer call() {
         CommandLine cli = spec.commandLine();
@@ -68,7 +80,9 @@ final class SidecarCommand implements Callable<Integer> {
         try {
             config = SidecarConfig.builder().socket(socket).model(model).metricsPort(metricsPort).k(k)
                     .deadline(SidecarConfig.parseDuration(deadline)).modelPollInterval(SidecarConfig.parseDuration(poll))
-                    .warmupRequests(warmup).spin(SidecarConfig.parseDuration(spin)).build();
+                    .warmupRequests(warmup).spin(SidecarConfig.parseDuration(spin)).accessLog(accessLog)
+                    .cacheMaxSize(cacheMaxSize == null ? 0 : SidecarConfig.parseSize(cacheMaxSize))
+                    .cacheMaxEntries(cacheMaxEntries).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }

@@ -66,6 +66,14 @@ class SidecarCommandTest {
         r = run("sidecar", "--socket", dir.resolve("s.sock").toString(), "--model", model.toString(), "--deadline", "fast");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("not a duration: 'fast'"), r.err());
+        r = run("sidecar", "--socket", dir.resolve("s.sock").toString(), "--model", model.toString(),
+                "--access-log", dir.resolve("access.log").toString(), "--cache-max-size", "25 megs");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("not a size: '25 megs'"), r.err());
+        r = run("sidecar", "--socket", dir.resolve("s.sock").toString(), "--model", model.toString(),
+                "--access-log", dir.resolve("access.log").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--access-log needs --cache-max-size"), r.err());
 
         r = run("sidecar", "bench", "--requests", "10");
         assertEquals(2, r.exit());

@@ -23,7 +23,7 @@ public final class SidecarMain {
 
     /** Every option of both launchers, each taking a value. */
     public static final List<String> OPTIONS = List.of("--socket", "--model", "--metrics-port", "--k", "--deadline",
-            "--poll", "--warmup", "--spin");
+            "--poll", "--warmup", "--spin", "--access-log", "--cache-max-size", "--cache-max-entries");
 
     private SidecarMain() {
     }
@@ -104,6 +104,9 @@ public final class SidecarMain {
                 case "--poll" -> b.modelPollInterval(SidecarConfig.parseDuration(v));
                 case "--warmup" -> b.warmupRequests(integer(name, v));
                 case "--spin" -> b.spin(SidecarConfig.parseDuration(v));
+                case "--access-log" -> b.accessLog(Path.of(v));
+                case "--cache-max-size" -> b.cacheMaxSize(SidecarConfig.parseSize(v));
+                case "--cache-max-entries" -> b.cacheMaxEntries(integer(name, v));
                 default -> throw new IllegalArgumentException("unknown option " + name + " (options: "
                         + String.join(" ", OPTIONS) + ")");
             }

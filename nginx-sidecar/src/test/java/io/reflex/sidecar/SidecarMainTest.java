@@ -1,7 +1,9 @@
 package io.reflex.sidecar;
 
+import io.reflex.sidecar.server.SidecarConfig;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,5 +19,22 @@ class SidecarMainTest {
         assertTrue(e.getMessage().contains("unknown option --sokcet"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SidecarMain.parse(new String[] {"--model", "m.onnx"}));
         assertTrue(e.getMessage().contains("needs a socket path"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SidecarMain.parse(new String[] {"--socket", "/tmp/x.sock",
+                "--model", "m.onnx", "--access-log", "/var/log/nginx/access.log"}));
+        assertTrue(e.getMessage().contains("--access-log needs --cache-max-size"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SidecarMain.parse(new String[] {"--socket", "/tmp/x.sock",
+                "--model", "m.onnx", "--access-log", "a.log", "--cache-max-size", "25x"}));
+        assertTrue(e.getMessage().contains("not a size: '25x'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SidecarMain.parse(new String[] {"--socket", "/tmp/x.sock",
+                "--model", "m.onnx", "--cache-max-size", "25m"}));
+        assertTrue(e.getMessage().contains("needs --access-log"), e.getMessage());
+    }
+
+    @Test
+    void sizesAreReadAsNginxWritesMaxSize() {
+        assertEquals(25L << 20, SidecarConfig.parseSize("25m"));
+        assertEquals(1L << 30, SidecarConfig.parseSize("1G"));
+        assertEquals(512L << 10, SidecarConfig.parseSize("512KB"));
+        assertEquals(4096, SidecarConfig.parseSize("4096"));
     }
 }

@@ -42,6 +42,7 @@ public final class NginxServer implements AutoCloseable {
         String reflexSchema;
         String reflexCandidates;
         int workers = 1;
+        boolean accessLog;
 
         private Options(Path binary, Path dir, int originPort) {
             this.binary = Objects.requireNonNull(binary, "binary");
@@ -101,6 +102,15 @@ public final class NginxServer implements AutoCloseable {
         /** {@code lru} or {@code sampled} ({@code reflex_candidates}); null leaves the parameter out. */
         public Options reflexCandidates(String candidates) {
             this.reflexCandidates = candidates;
+            return this;
+        }
+
+        /**
+         * Writes {@code logs/access.log} in Reflex's extended format ({@code log_format reflex}, the
+         * one the trainer and the sidecar's LRU floor read) instead of no access log.
+         */
+        public Options accessLog(boolean on) {
+            this.accessLog = on;
             return this;
         }
 
@@ -168,7 +178,7 @@ public final class NginxServer implements AutoCloseable {
                 pid %s/logs/nginx.pid;
                 events { worker_connections 4096; }
                 http {
-                    access_log off;
+                    %s
                     client_body_temp_path %s/temp/client;
                     proxy_temp_path %s/temp/proxy;
                     proxy_cache_path %s/cache levels=1:2 keys_zone=reflex:16m max_size=%s inactive=1d use_temp_path=off manager_files=%d manager_sleep=%s manager_threshold=200ms loader_files=1000%s;
@@ -191,8 +201,20 @@ public final class NginxServer implements AutoCloseable {
                         }
                     }
                 }
-                """.formatted(o.workers, root ? "user root root;" : "", d, d, d, d, d, o.maxSize, o.managerFiles,
+                """.formatted(o.workers, root ? "user root root;" : "", d, d, accessLog(o, d), d, d, d, o.maxSize, o.managerFiles,
                 o.managerSleep, reflex, o.originPort, port);
+    }
+
+    /** The access log's directives: Reflex's extended format, or none. */
+    private static String accessLog(Options o, String dir) {
+        return o.accessLog ? "log_format reflex 'reflex1 $msec $request_method \"$scheme$proxy_host$request_uri\" $status "
+                + "$body_bytes_sent $upstream_cache_status \"$upstream_response_time\" \"$upstream_http_cache_control\"';\n"
+                + "    access_log " + dir + "/logs/access.log reflex;" : "access_log off;";
+    }
+
+    /** The access log ({@link Options#accessLog}). */
+    public Path accessLog() {
+        return options.dir.resolve("logs/access.log");
     }
 
     /** The HTTP port on 127.0.0.1. */

@@ -335,6 +335,49 @@ class NginxSidecarIntegrationTest {
         assertEquals(0, after.get("untracked"), () -> "every node has its history: " + after);
     }
 
+    /**
+     * Scenario 7: the sidecar's LRU floor following the real NGINX's access log in the extended
+     * format while the history-1 model of scenario 6 evicts: every request NGINX served is read
+     * from the log (a hit or a stored miss: the origin's responses are 200 with max-age), none is
+     * malformed, and the floor either keeps the model or demotes it, each switch counted.
+     */
+    @Test
+    void theLruFloorFollowsNginxsAccessLogInTheExtendedFormat() throws Exception {
+        Path history = io.reflex.sidecar.TestModels.history(dir.resolve("history.onnx"),
+                io.reflex.engine.eviction.HistoryFeatures.HITS, -1f, TestModels.historyContract(K, true, true));
+        Path socket = dir.resolve("f.sock");
+        int metricsPort = freePort();
+        Path accessLog = dir.resolve("nginx/logs/access.log");
+        SidecarProcess sidecar = SidecarProcess.start(socket, history, metricsPort, dir.resolve("sidecar.log"),
+                "--access-log", accessLog.toString(), "--cache-max-size", "2m");
+        toClose.add(sidecar);
+        nginx = NginxServer.options(build.patched(), dir.resolve("nginx"), origin.port()).maxSize("2m")
+                .managerSleep("10ms").reflex(socket, LIVE_TIMEOUT, K).reflexSchema("history-1").accessLog(true).start();
+        HttpLoad.Result r = new HttpLoad(nginx.port(), workload, 4).run();
+        assertAllSucceeded(r);
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String metrics = Prometheus.scrape(metricsPort);
+        while (Prometheus.sum(metrics, "reflex_sidecar_floor_requests_total") < r.requests() && System.nanoTime() < end) {
+            Thread.sleep(50);
+            metrics = Prometheus.scrape(metricsPort);
+        }
+        double followed = Prometheus.sum(metrics, "reflex_sidecar_floor_requests_total");
+        double demotions = Prometheus.sum(metrics, "reflex_sidecar_floor_switches_total", "to=\"lru\"");
+        double byFloor = Prometheus.sum(metrics, "reflex_sidecar_requests_total", "decided_by=\"floor\"");
+        System.err.printf("scenario 7: %d requests (hit ratio %.3f), %.0f followed by the floor, %.0f demotions, "
+                + "%.0f EVICTs answered by the floor%n sidecar log: %s%n", r.requests(), r.hitRatio(), followed,
+                demotions, byFloor, sidecar.logTail());
+        assertEquals(r.requests(), followed, "every request NGINX logged was followed");
+        assertEquals(0, Prometheus.sum(metrics, "reflex_sidecar_floor_lines_total", "kind=\"malformed\""));
+        assertEquals(0, Prometheus.sum(metrics, "reflex_sidecar_floor_lines_total", "kind=\"lookup\""),
+                "the origin's 200s with max-age are stored");
+        double promotions = Prometheus.sum(metrics, "reflex_sidecar_floor_switches_total", "to=\"learned\"");
+        assertEquals(promotions == demotions ? 1 : 0, Prometheus.sum(metrics, "reflex_sidecar_floor_learned_serves"),
+                "the gauge agrees with the switches (each demotion, then at most one promotion)");
+        assertEquals(0, Prometheus.sum(metrics, "reflex_sidecar_errors_total"));
+        assertTrue(nginx.alive());
+    }
+
     @Test
     void nginxRefusesHistoryParametersItCannotServe() throws Exception {
         Path socket = dir.resolve("never.sock");

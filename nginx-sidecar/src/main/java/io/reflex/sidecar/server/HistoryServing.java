@@ -9,6 +9,7 @@ import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.PolicyStore;
 import io.reflex.engine.runtime.SwapResult;
+import io.reflex.sidecar.floor.SidecarFloor;
 import io.reflex.sidecar.protocol.ErrorCode;
 import io.reflex.sidecar.protocol.FrameDecoder;
 import io.reflex.sidecar.protocol.FrameEncoder;
@@ -35,7 +36,12 @@ import java.util.SplittableRandom;
  * <p>The model's contract ({@code reflex.k}, {@code reflex.candidates}, {@code reflex.admission})
  * is fixed at start: an EVICT whose candidate set is not the model's is refused (ERROR 7), and a
  * hot-reloaded file with another schema or contract is refused before it is loaded. A model that
- * does not answer admission admits every incoming object. Thread-safe.
+ * does not answer admission admits every incoming object.
+ *
+ * <p>With an LRU floor ({@link #attach}), every frame first reads whether the floor has demoted the
+ * model (one volatile read): while it has, the reply is LRU's without running the model, the
+ * candidate with the largest recency (the least recently used of a sample, or the LRU tail itself)
+ * and the incoming object admitted, as LRU admits everything. Thread-safe.
  */
 final class HistoryServing implements Serving {
 
@@ -43,6 +49,8 @@ final class HistoryServing implements Serving {
     private final int k;
     private final NextAccessLoop loop;
     private final String version;
+    /** The LRU floor, or null: set once at start, before the socket is published. */
+    private volatile SidecarFloor floor;
 
     HistoryServing(SidecarConfig config, Path model, EvictionModel contract, MeterRegistry registry) {
         this.contract = contract;
@@ -97,6 +105,16 @@ final class HistoryServing implements Serving {
     /** The next-access loop. */
     NextAccessLoop loop() {
         return loop;
+    }
+
+    /** The served model's contract (K, candidate set, admission). */
+    EvictionModel contract() {
+        return contract;
+    }
+
+    /** Answers as LRU while {@code floor} says the model is demoted. */
+    void attach(SidecarFloor floor) {
+        this.floor = floor;
     }
 
     @Override
@@ -162,6 +180,7 @@ final class HistoryServing implements Serving {
         private final float[] row = new float[HistoryFeatures.WIDTH];
         private final boolean sampled = sampled();
         private boolean byPolicy;
+        private boolean byFloor;
         private int admission;
 
         @Override
@@ -175,21 +194,49 @@ final class HistoryServing implements Serving {
             in.checkEvictV2(k, WireV2.SCHEMA_HISTORY_1, sampled);
             int n = in.count();
             boolean incoming = in.incoming();
-            for (int r = 0, rows = in.rows(); r < rows; r++) {
-                in.row(r, row, 0);
-                features.row(r, row, 0);
+            SidecarFloor f = floor;
+            byFloor = f != null && !f.learnedServes();
+            int victim;
+            if (byFloor) {
+                victim = leastRecentlyUsed(in, n);
+                byPolicy = false;
+                admission = incoming ? WireV2.ADMIT : WireV2.NOT_ASKED;
+            } else {
+                for (int r = 0, rows = in.rows(); r < rows; r++) {
+                    in.row(r, row, 0);
+                    features.row(r, row, 0);
+                }
+                victim = decider.decide(n, incoming);
+                byPolicy = decider.lastCause() == null;
+                admission = !incoming ? WireV2.NOT_ASKED : decider.admit() ? WireV2.ADMIT : WireV2.DECLINE;
             }
-            int victim = decider.decide(n, incoming);
-            byPolicy = decider.lastCause() == null;
-            admission = !incoming ? WireV2.NOT_ASKED : decider.admit() ? WireV2.ADMIT : WireV2.DECLINE;
             long mask = 1L << victim;
             out.victimsV2(channel, in.requestId(), n, mask, admission);
             return mask;
         }
 
+        /** The candidate with the largest recency (the first such row on a tie): LRU's victim. */
+        private int leastRecentlyUsed(FrameDecoder in, int n) {
+            int victim = 0;
+            float oldest = Float.NEGATIVE_INFINITY;
+            for (int r = 0; r < n; r++) {
+                in.row(r, row, 0);
+                if (row[HistoryFeatures.RECENCY] > oldest) {
+                    oldest = row[HistoryFeatures.RECENCY];
+                    victim = r;
+                }
+            }
+            return victim;
+        }
+
         @Override
         public boolean lastByPolicy() {
             return byPolicy;
+        }
+
+        @Override
+        public boolean lastByFloor() {
+            return byFloor;
         }
 
         @Override

@@ -100,8 +100,13 @@ sealed interface Serving extends AutoCloseable permits ColdRlServing, HistorySer
          */
         long answer(FrameDecoder in, FrameEncoder out, WritableByteChannel channel) throws ProtocolException, IOException;
 
-        /** Whether the last answer came from the model (false: the loop's LRU fallback). */
+        /** Whether the last answer came from the model (false: the loop's LRU fallback, or the floor's LRU). */
         boolean lastByPolicy();
+
+        /** Whether the last answer was LRU's because the LRU floor had demoted the model. */
+        default boolean lastByFloor() {
+            return false;
+        }
 
         /** The admission answer of the last reply ({@code WireV2.NOT_ASKED} for version 1). */
         int lastAdmission();

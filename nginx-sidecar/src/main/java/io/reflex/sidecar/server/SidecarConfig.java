@@ -2,6 +2,7 @@ package io.reflex.sidecar.server;
 
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.runtime.DecisionDeadline;
+import io.reflex.sidecar.floor.SidecarFloor;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -23,10 +24,16 @@ import java.util.Objects;
  * @param stallTimeout       how long a peer may stay inside a half-sent frame before it is dropped
  * @param warmupRequests     EVICT round trips the sidecar sends itself before it takes connections
  * @param spin               how long a handler polls its connection for the next frame before blocking
+ * @param accessLog          NGINX's access log in Reflex's extended format, followed for the LRU floor;
+ *                           null: no floor
+ * @param cacheMaxSize       NGINX's {@code max_size} in bytes (the floor's capacity); 0 without a floor
+ * @param cacheMaxEntries    the most files the cache holds; 0: {@code max_size} over 4 KiB blocks
+ * @param accessLogPoll      how often the access log is read
  */
 public record SidecarConfig(Path socket, Path model, int k, Duration deadline, int metricsPort,
                             Duration modelPollInterval, int maxConnections, Duration stallTimeout, int warmupRequests,
-                            Duration spin) {
+                            Duration spin, Path accessLog, long cacheMaxSize, long cacheMaxEntries,
+                            Duration accessLogPoll) {
 
     /** Linux's {@code sun_path} holds 108 bytes including the terminating NUL. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
@@ -41,6 +48,11 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
     public static final String DEFAULT_SPIN = "0us";
     /** The default number of warm-up round trips before the socket is published. */
     public static final int DEFAULT_WARMUP_REQUESTS = 20_000;
+    /**
+     * The default access-log poll: a tenth of a second, so the floor lags the traffic by that much
+     * at most (its decisions come every 1,024 sampled requests) and an idle log costs ten stats a second.
+     */
+    public static final String DEFAULT_ACCESS_LOG_POLL = "100ms";
 
     public SidecarConfig {
         Objects.requireNonNull(socket, "socket");
@@ -70,6 +82,49 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
         }
         if (spin.isNegative() || spin.compareTo(Duration.ofMillis(10)) > 0) {
             throw new IllegalArgumentException("spin must be in [0, 10 ms], got " + spin);
+        }
+        if (accessLog == null && (cacheMaxSize != 0 || cacheMaxEntries != 0)) {
+            throw new IllegalArgumentException("--cache-max-size and --cache-max-entries size the LRU floor, "
+                    + "which needs --access-log");
+        }
+        if (accessLog != null && cacheMaxSize < SidecarFloor.BLOCK) {
+            throw new IllegalArgumentException("--access-log needs --cache-max-size (NGINX's max_size, e.g. 1g), "
+                    + "at least one " + SidecarFloor.BLOCK + "-byte block" + (cacheMaxSize == 0 ? "" : ", got " + cacheMaxSize));
+        }
+        if (cacheMaxEntries < 0) {
+            throw new IllegalArgumentException("--cache-max-entries must be >= 1, got " + cacheMaxEntries);
+        }
+        if (accessLogPoll.toMillis() < 1) {
+            throw new IllegalArgumentException("access log poll interval must be >= 1 ms, got " + accessLogPoll);
+        }
+    }
+
+    /**
+     * Parses a size as nginx.conf writes {@code max_size}: bytes, or a number with {@code k}, {@code m}
+     * or {@code g} (powers of 1024, either case; {@code KB}, {@code MB}, {@code GB} too).
+     *
+     * @throws IllegalArgumentException naming the text when it is not one
+     */
+    public static long parseSize(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.endsWith("b") && t.length() > 2 && "kmg".indexOf(t.charAt(t.length() - 2)) >= 0) {
+            t = t.substring(0, t.length() - 1);
+        }
+        int shift = t.isEmpty() ? 0 : switch (t.charAt(t.length() - 1)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            default -> 0;
+        };
+        String digits = shift == 0 ? t : t.substring(0, t.length() - 1);
+        try {
+            long v = Long.parseLong(digits);
+            if (v < 0 || v > Long.MAX_VALUE >> shift) {
+                throw new NumberFormatException();
+            }
+            return v << shift;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a size: '" + text + "' (write it as NGINX's max_size, e.g. 25m, 1g)");
         }
     }
 
@@ -106,7 +161,10 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
         return Duration.ofNanos(Math.round(nanos));
     }
 
-    /** Settings with defaults: K from the model, 250 µs deadline, no metrics, 1 s poll, 64 connections, 5 s stall, 20,000 warm-up requests, no spin. */
+    /**
+     * Settings with defaults: K from the model, 250 µs deadline, no metrics, 1 s poll, 64 connections,
+     * 5 s stall, 20,000 warm-up requests, no spin, no access log (no LRU floor).
+     */
     public static final class Builder {
         private Path socket;
         private Path model;
@@ -118,6 +176,10 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
         private Duration stall = Duration.ofSeconds(5);
         private int warmup = DEFAULT_WARMUP_REQUESTS;
         private Duration spin = parseDuration(DEFAULT_SPIN);
+        private Path accessLog;
+        private long cacheMaxSize;
+        private long cacheMaxEntries;
+        private Duration accessLogPoll = parseDuration(DEFAULT_ACCESS_LOG_POLL);
 
         private Builder() {
         }
@@ -187,12 +249,44 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
             return this;
         }
 
+        /**
+         * NGINX's access log in Reflex's extended format ({@code log_format reflex}), followed for the
+         * LRU floor, which demotes a history-1 model that loses to LRU on the live traffic (default
+         * none: no floor). Needs {@link #cacheMaxSize}.
+         */
+        public Builder accessLog(Path file) {
+            this.accessLog = file;
+            return this;
+        }
+
+        /** NGINX's {@code max_size} in bytes: the capacity of the floor's LRU shadow. */
+        public Builder cacheMaxSize(long bytes) {
+            this.cacheMaxSize = bytes;
+            return this;
+        }
+
+        /**
+         * The most files NGINX's cache holds, when its keys zone holds fewer than {@code max_size}
+         * over 4 KiB blocks (the default): bounds the shadow's entries and sets its sampling rate.
+         */
+        public Builder cacheMaxEntries(long entries) {
+            this.cacheMaxEntries = entries;
+            return this;
+        }
+
+        /** How often the access log is read ({@link #DEFAULT_ACCESS_LOG_POLL}). */
+        public Builder accessLogPoll(Duration interval) {
+            this.accessLogPoll = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the setting at fault */
         public SidecarConfig build() {
             if (socket == null || model == null) {
                 throw new IllegalArgumentException("a sidecar needs a socket path and a model file");
             }
-            return new SidecarConfig(socket, model, k, deadline, metricsPort, poll, maxConnections, stall, warmup, spin);
+            return new SidecarConfig(socket, model, k, deadline, metricsPort, poll, maxConnections, stall, warmup, spin,
+                    accessLog, cacheMaxSize, cacheMaxEntries, accessLogPoll);
         }
     }
 }

@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Meters (Prometheus names):
  * <ul>
- *   <li>{@code reflex_sidecar_requests_total{decided_by=policy|fallback}}: EVICT frames answered with VICTIMS</li>
- *   <li>{@code reflex_sidecar_victims_total{decided_by=policy|fallback}}: candidates marked for eviction</li>
+ *   <li>{@code reflex_sidecar_requests_total{decided_by=policy|fallback|floor}}: EVICT frames answered with
+ *       VICTIMS (floor: LRU's answer while the LRU floor has demoted the model, which did not run)</li>
+ *   <li>{@code reflex_sidecar_victims_total{decided_by=policy|fallback|floor}}: candidates marked for eviction</li>
  *   <li>{@code reflex_sidecar_errors_total{code}}: ERROR replies (and framing errors) by code</li>
  *   <li>{@code reflex_sidecar_connections_total}, {@code reflex_sidecar_connections_active},
  *       {@code reflex_sidecar_connections_dropped_total{reason=framing|stalled|idle}}</li>
@@ -47,6 +48,8 @@ public final class SidecarMetrics {
     private final LongAdder fallbackRequests = new LongAdder();
     private final LongAdder policyVictims = new LongAdder();
     private final LongAdder fallbackVictims = new LongAdder();
+    private final LongAdder floorRequests = new LongAdder();
+    private final LongAdder floorVictims = new LongAdder();
     private final LongAdder[] errors = new LongAdder[ErrorCode.values().length];
     private final LongAdder accepted = new LongAdder();
     private final AtomicInteger active = new AtomicInteger();
@@ -66,8 +69,12 @@ public final class SidecarMetrics {
                 "EVICT frames answered with VICTIMS");
         counter(registry, "reflex.sidecar.requests", fallbackRequests, "decided_by", "fallback",
                 "EVICT frames answered with VICTIMS");
+        counter(registry, "reflex.sidecar.requests", floorRequests, "decided_by", "floor",
+                "EVICT frames answered with VICTIMS");
         counter(registry, "reflex.sidecar.victims", policyVictims, "decided_by", "policy", "Candidates marked for eviction");
         counter(registry, "reflex.sidecar.victims", fallbackVictims, "decided_by", "fallback",
+                "Candidates marked for eviction");
+        counter(registry, "reflex.sidecar.victims", floorVictims, "decided_by", "floor",
                 "Candidates marked for eviction");
         for (ErrorCode c : ErrorCode.values()) {
             counter(registry, "reflex.sidecar.errors", errors[c.ordinal()], "code", c.tag(), "ERROR replies by code");
@@ -97,8 +104,11 @@ public final class SidecarMetrics {
         FunctionCounter.builder(name, adder, LongAdder::sum).tag(tag, value).description(description).register(registry);
     }
 
-    void answered(boolean byPolicy, long mask, long nanos) {
-        if (byPolicy) {
+    void answered(boolean byPolicy, boolean byFloor, long mask, long nanos) {
+        if (byFloor) {
+            floorRequests.increment();
+            floorVictims.add(Long.bitCount(mask));
+        } else if (byPolicy) {
             policyRequests.increment();
             policyVictims.add(Long.bitCount(mask));
         } else {
@@ -150,6 +160,11 @@ public final class SidecarMetrics {
     /** EVICT frames answered, by the policy or by the LRU fallback. */
     public long requests(boolean byPolicy) {
         return (byPolicy ? policyRequests : fallbackRequests).sum();
+    }
+
+    /** EVICT frames answered by LRU while the LRU floor had demoted the model. */
+    public long floorRequests() {
+        return floorRequests.sum();
     }
 
     /** Victims marked, by the policy or by the LRU fallback. */

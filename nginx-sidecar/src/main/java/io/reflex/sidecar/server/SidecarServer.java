@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.eviction.NextAccessLoop;
 import io.reflex.engine.runtime.DecisionRuntime;
+import io.reflex.sidecar.floor.AccessLogFollower;
+import io.reflex.sidecar.floor.SidecarFloor;
 import io.reflex.sidecar.protocol.ErrorCode;
 import io.reflex.sidecar.protocol.FrameDecoder;
 import io.reflex.sidecar.protocol.FrameEncoder;
@@ -89,6 +91,9 @@ public final class SidecarServer implements AutoCloseable {
     private final ModelWatcher watcher;
     private final MetricsEndpoint endpoint;
     private final SocketLock lock;
+    /** The LRU floor and the access-log follower feeding it, or null without {@code --access-log}. */
+    private final SidecarFloor floor;
+    private final AccessLogFollower follower;
     private final ConcurrentHashMap<Long, Handler> handlers = new ConcurrentHashMap<>();
     private final AtomicLong handlerIds = new AtomicLong();
     private final AtomicLong connectionIds = new AtomicLong();
@@ -119,6 +124,8 @@ public final class SidecarServer implements AutoCloseable {
         Thread spawned = null;
         ScheduledExecutorService dog = null;
         ModelWatcher watching = null;
+        SidecarFloor floored = null;
+        AccessLogFollower following = null;
         try {
             this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             this.metrics = new SidecarMetrics(registry);
@@ -129,6 +136,23 @@ public final class SidecarServer implements AutoCloseable {
             this.serving = opened;
             this.k = serving.k();
             SidecarLog.info("model %s loaded: %s", model, serving.describe());
+            if (config.accessLog() != null) {
+                if (!(serving instanceof HistoryServing history)) {
+                    throw new IllegalArgumentException("--access-log: the LRU floor serves history-1 models only, "
+                            + "and " + model + " is " + serving.schema() + ": a demoted model comes back on the "
+                            + "evidence of its miniature, which the engine builds for history-1 models "
+                            + "(MiniatureNextAccess), so a demoted " + serving.schema() + " model could never "
+                            + "return; serve a history-1 model (reflex_schema=history-1) to have the floor");
+                }
+                floored = new SidecarFloor(config.accessLog().toAbsolutePath(), history.runtime().store(),
+                        history.contract(), config.cacheMaxSize(), config.cacheMaxEntries());
+                following = new AccessLogFollower(config.accessLog().toAbsolutePath(), config.accessLogPoll(), floored);
+                floored.register(registry, following);
+                history.attach(floored);
+                SidecarLog.info("%s", floored.describe());
+            }
+            this.floor = floored;
+            this.follower = following;
             removeStaleSocket(target);
             if (parent != null) {
                 removeStalePrivateDirs(parent, target);
@@ -180,8 +204,17 @@ public final class SidecarServer implements AutoCloseable {
                 SidecarLog.info("metrics: http://127.0.0.1:%d/metrics", e.port());
             }
             this.endpoint = e;
+            if (follower != null) {
+                follower.start();
+            }
         } catch (IOException | RuntimeException | Error failure) {
             stopping = true;
+            if (following != null) {
+                following.close();
+            }
+            if (floored != null) {
+                floored.close();
+            }
             if (watching != null) {
                 watching.close();
             }
@@ -315,6 +348,11 @@ public final class SidecarServer implements AutoCloseable {
     /** Changed model files refused at hot reload so far (another schema or contract, or a failed check). */
     public long refusedReloads() {
         return watcher.refused();
+    }
+
+    /** The LRU floor, when the sidecar follows an access log ({@code --access-log}). */
+    public java.util.Optional<SidecarFloor> floor() {
+        return java.util.Optional.ofNullable(floor);
     }
 
     /** The metrics endpoint's port, or -1 when there is none. */
@@ -501,7 +539,7 @@ public final class SidecarServer implements AutoCloseable {
                     try {
                         long mask = responder.answer(in, out, ch);
                         if (counted) {
-                            metrics.answered(responder.lastByPolicy(), mask, System.nanoTime() - t0);
+                            metrics.answered(responder.lastByPolicy(), responder.lastByFloor(), mask, System.nanoTime() - t0);
                             metrics.admission(responder.lastAdmission());
                         }
                     } catch (ProtocolException e) {
@@ -648,6 +686,10 @@ public final class SidecarServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // already gone, or replaced by another process's socket: leave it
+        }
+        if (follower != null) {
+            follower.close();       // the floor is the follower thread's: stopped first
+            floor.close();
         }
         serving.close();
         if (endpoint != null) {

@@ -148,7 +148,7 @@ class FrameAllocationTest {
         }
         long t0 = System.nanoTime();
         long mask = responder.answer(decoder, encoder, out);
-        metrics.answered(responder.lastByPolicy(), mask, System.nanoTime() - t0);
+        metrics.answered(responder.lastByPolicy(), responder.lastByFloor(), mask, System.nanoTime() - t0);
         metrics.admission(responder.lastAdmission());
         return mask;
     }
