@@ -25,12 +25,14 @@ import java.util.concurrent.Callable;
  * replaces the served model file, atomically, only when the new model beats the served one and LRU
  * on recent requests it never saw ({@link LogAdaptation}).
  */
-@Command(name = "adapt", mixinStandardHelpOptions = true,
+@Command(name = "adapt", mixinStandardHelpOptions = true, subcommands = AdaptDemoCommand.class,
         description = {"Follow a growing NGINX access log, retrain the eviction model on its trailing window, and "
                 + "replace the served model file (atomically; the sidecar hot-reloads it) only when the new model "
                 + "beats the served one and LRU on the most recent requests, which it was not trained on.",
                 "The position in the log and the window live in --state: a restart resumes there. Survives log "
-                        + "rotation (rename or copytruncate), a partial last line and restarts."})
+                        + "rotation (rename or copytruncate), a partial last line and restarts.",
+                "--source, --sizes, --model-out and --state are required (they are not shown as such so that "
+                        + "`adapt demo` needs none of them)."})
 final class AdaptCommand implements Callable<Integer> {
 
     /** Default trailing window, in requests. */
@@ -41,7 +43,7 @@ final class AdaptCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--source", required = true, paramLabel = "ACCESS_LOG",
+    @Option(names = "--source", paramLabel = "ACCESS_LOG",
             description = "The access log to follow (it need not exist yet).")
     Path source;
 
@@ -49,15 +51,15 @@ final class AdaptCommand implements Callable<Integer> {
             description = "The log's format: nginx (NGINX's combined layout or Reflex's extended one; default).")
     String format;
 
-    @Option(names = "--sizes", required = true, split = ",", paramLabel = "S1,S2",
+    @Option(names = "--sizes", split = ",", paramLabel = "S1,S2",
             description = "The cache's size(s), as for train eviction (e.g. 256m or 50000).")
     List<String> sizes;
 
-    @Option(names = "--model-out", required = true, paramLabel = "MODEL.onnx",
+    @Option(names = "--model-out", paramLabel = "MODEL.onnx",
             description = "The served model file: replaced only by a model that wins.")
     Path modelOut;
 
-    @Option(names = "--state", required = true, paramLabel = "DIR",
+    @Option(names = "--state", paramLabel = "DIR",
             description = "Where the log position, the window and the latest candidate are kept.")
     Path state;
 
@@ -103,6 +105,11 @@ final class AdaptCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
+        // Not picocli-required: they would be required of `adapt demo` too.
+        Args.require(cli, source != null, "missing --source ACCESS_LOG (or the subcommand demo)");
+        Args.require(cli, sizes != null && !sizes.isEmpty(), "missing --sizes");
+        Args.require(cli, modelOut != null, "missing --model-out MODEL.onnx");
+        Args.require(cli, state != null, "missing --state DIR");
         TraceFormat traceFormat = ReplayArguments.format(cli, format);
         List<Capacity> capacities = ReplayArguments.capacities(cli, sizes);
         Args.require(cli, window >= 2, "--window must be >= 2, got %d", window);

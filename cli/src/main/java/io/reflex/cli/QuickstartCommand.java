@@ -266,19 +266,23 @@ final class QuickstartCommand implements Callable<Integer> {
 
     /** The embedded real trace, copied beside the report with its licence (so a user can look at both). */
     private Trace realTrace(PrintWriter err) throws IOException {
-        Path trace = outDir.resolve(REAL_TRACE);
+        Trace t = embeddedRealTrace(outDir);
+        err.printf(Locale.ROOT, "quickstart: real trace %s: %,d requests, %,d objects%n", outDir.resolve(REAL_TRACE),
+                t.length(), t.objectCount());
+        return t;
+    }
+
+    /** Copies the embedded real trace and its licence into {@code dir} and reads it. */
+    static Trace embeddedRealTrace(Path dir) throws IOException {
         for (String name : List.of(REAL_TRACE, LICENCE)) {
             try (InputStream in = QuickstartCommand.class.getResourceAsStream(RESOURCES + name)) {
                 if (in == null) {
                     throw new IOException("the jar lacks its embedded " + RESOURCES + name + " (rebuild it)");
                 }
-                Files.copy(in, outDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(in, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        Trace t = TraceFormat.CACHE2K.read(trace, Strictness.STRICT);
-        err.printf(Locale.ROOT, "quickstart: real trace %s: %,d requests, %,d objects%n", trace, t.length(),
-                t.objectCount());
-        return t;
+        return TraceFormat.CACHE2K.read(dir.resolve(REAL_TRACE), Strictness.STRICT);
     }
 
     private Trace trap(long s) {

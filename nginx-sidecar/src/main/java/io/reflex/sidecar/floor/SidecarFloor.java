@@ -92,6 +92,8 @@ public final class SidecarFloor implements AccessLogFollower.Sink, AutoCloseable
     private final AtomicLong demotions = new AtomicLong();
     private final AtomicLong promotions = new AtomicLong();
     private final AtomicLong resets = new AtomicLong();
+    /** The latest switch's request count, counted from the start of the floor it happened in (0: none yet). */
+    private final AtomicLong lastSwitchAt = new AtomicLong();
     private LruFloor floor;
     private ModelVersion version;
     private volatile boolean learnedServes = true;
@@ -200,6 +202,7 @@ public final class SidecarFloor implements AccessLogFollower.Sink, AutoCloseable
     }
 
     private void switched(boolean learned, long atRequest) {
+        lastSwitchAt.set(atRequest);
         (learned ? promotions : demotions).incrementAndGet();
         learnedServes = learned;
         if (learned) {
@@ -247,6 +250,9 @@ public final class SidecarFloor implements AccessLogFollower.Sink, AutoCloseable
                 .description("LRU floor switches: to=lru a demotion, to=learned a promotion").register(registry);
         Gauge.builder("reflex.sidecar.floor.learned.serves", this, f -> f.learnedServes ? 1 : 0)
                 .description("1 while the model evicts, 0 while the LRU floor has demoted it").register(registry);
+        Gauge.builder("reflex.sidecar.floor.last.switch.request", lastSwitchAt, AtomicLong::get)
+                .description("Requests the floor had followed since it started (or restarted for a new model) at its latest switch")
+                .register(registry);
         FunctionCounter.builder("reflex.sidecar.floor.requests", followed, AtomicLong::get)
                 .description("Access log requests the floor followed (hits and stored misses)").register(registry);
         FunctionCounter.builder("reflex.sidecar.floor.lines", lookups, AtomicLong::get).tag("kind", "lookup")

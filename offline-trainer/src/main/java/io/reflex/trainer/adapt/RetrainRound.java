@@ -2,6 +2,7 @@ package io.reflex.trainer.adapt;
 
 import io.reflex.engine.onnx.ModelLoadException;
 import io.reflex.trainer.cache.Capacity;
+import io.reflex.trainer.cache.SimulationOptions;
 import io.reflex.trainer.cache.SimulationResult;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.policy.learned.ReflexEvictionPolicy;
@@ -24,9 +25,11 @@ import java.util.function.Consumer;
  * saw, and replaces the served file with the candidate, atomically, only when it beats both by at
  * least {@code minGain} in mean hit ratio over the sizes.
  *
- * <p>The replays start from an empty cache, the same for all three; the models replay without an
- * LRU floor (the round compares models; the host's floor guards whichever serves). Deterministic:
- * the same window and settings give the same verdict. Stateless and thread-safe.
+ * <p>The three replay the whole window and only the slice's hits count: each enters the slice with
+ * the cache its own policy filled from the older requests, as a served cache would (a slice replayed
+ * from an empty cache would mostly measure the cache filling up). The models replay without an LRU
+ * floor (the round compares models; the host's floor guards whichever serves). Deterministic: the
+ * same window and settings give the same verdict. Stateless and thread-safe.
  */
 public final class RetrainRound {
 
@@ -95,20 +98,22 @@ public final class RetrainRound {
             throw new IllegalArgumentException("a window of " + n + " requests is too small to split");
         }
         Trace train = window.trace("adapt window (training)", 0, n - holdout);
-        Trace check = window.trace("adapt window (check)", n - holdout, n);
+        // Windows of `holdout` requests from n % holdout: the last one is exactly the held-out slice.
+        Trace replay = window.trace("adapt window (check)", n % holdout, n);
+        SimulationOptions lastWindow = SimulationOptions.builder().windowRequests(holdout).build();
         NextAccessTraining.Result trained = NextAccessTraining.trainAndExport(train, capacities, training, backend,
                 candidate, progress);
-        EvictionEvaluation.Outcome mine = EvictionEvaluation.run(candidate, check, capacities, List.of(classical),
-                training.seed(), 1, false);
-        double candidateRatio = mean(mine.results(), ReflexEvictionPolicy.NAME);
-        double classicalRatio = mean(mine.results(), classical);
+        EvictionEvaluation.Outcome mine = EvictionEvaluation.run(candidate, replay, capacities, List.of(classical),
+                training.seed(), 1, false, lastWindow);
+        double candidateRatio = lastWindowMean(mine.results(), ReflexEvictionPolicy.NAME);
+        double classicalRatio = lastWindowMean(mine.results(), classical);
         double incumbentRatio = Double.NaN;
         String incumbentNote = "";
         if (Files.isRegularFile(served)) {
             try {
-                EvictionEvaluation.Outcome theirs = EvictionEvaluation.run(served, check, capacities, List.of(),
-                        training.seed(), 1, false);
-                incumbentRatio = mean(theirs.results(), ReflexEvictionPolicy.NAME);
+                EvictionEvaluation.Outcome theirs = EvictionEvaluation.run(served, replay, capacities, List.of(),
+                        training.seed(), 1, false, lastWindow);
+                incumbentRatio = lastWindowMean(theirs.results(), ReflexEvictionPolicy.NAME);
             } catch (ModelLoadException | IllegalArgumentException | IllegalStateException e) {
                 incumbentNote = "; the served model " + served + " does not load (" + e.getMessage() + ")";
             }
@@ -126,12 +131,15 @@ public final class RetrainRound {
                     candidateRatio, bar + minGain,
                     Double.isNaN(incumbentRatio) || classicalRatio >= incumbentRatio ? classical : "the served model", minGain);
         }
-        return new Verdict(train.length(), check.length(), candidateRatio, incumbentRatio, classicalRatio, promoted,
+        return new Verdict(train.length(), holdout, candidateRatio, incumbentRatio, classicalRatio, promoted,
                 reason + incumbentNote, trained.trainSeconds());
     }
 
-    /** Copies the candidate beside the served file, forces it, and renames it over the served file. */
-    static void replaceAtomically(Path candidate, Path served) throws IOException {
+    /**
+     * Copies {@code candidate} beside {@code served}, forces it to disk and renames it over
+     * {@code served}: a reader (the sidecar's hot reload) sees the old file or the new, whole.
+     */
+    public static void replaceAtomically(Path candidate, Path served) throws IOException {
         Path dir = served.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + served.getFileName(), ".tmp");
@@ -146,12 +154,14 @@ public final class RetrainRound {
         }
     }
 
-    private static double mean(List<SimulationResult> results, String policy) {
+    /** The policy's hit ratio in its replays' last window (the held-out slice), averaged over the sizes. */
+    private static double lastWindowMean(List<SimulationResult> results, String policy) {
         double sum = 0;
         int n = 0;
         for (SimulationResult r : results) {
             if (r.policy().equals(policy)) {
-                sum += r.hitRatio();
+                double[] w = r.windowHitRatios();
+                sum += w[w.length - 1];
                 n++;
             }
         }
