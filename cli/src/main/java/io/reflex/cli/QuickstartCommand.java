@@ -8,7 +8,7 @@ import io.reflex.trainer.cache.policy.PolicyCatalog;
 import io.reflex.trainer.cache.report.EvictionReport;
 import io.reflex.trainer.cache.trace.Strictness;
 import io.reflex.trainer.cache.trace.TraceFormat;
-import io.reflex.trainer.nn.VectorCpuBackend;
+import io.reflex.compute.VectorCpuBackend;
 import io.reflex.trainer.rl.EvictionEvaluation;
 import io.reflex.trainer.rl.NextAccessTraining;
 import io.reflex.trainer.workload.TrapWorkload;

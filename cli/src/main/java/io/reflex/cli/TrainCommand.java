@@ -8,7 +8,7 @@ import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.trace.Strictness;
 import io.reflex.trainer.cache.trace.TraceFormat;
-import io.reflex.trainer.nn.VectorCpuBackend;
+import io.reflex.compute.VectorCpuBackend;
 import io.reflex.trainer.ope.BanditDataset;
 import io.reflex.trainer.ope.LoggedDecisions;
 import io.reflex.trainer.ope.RidgeRewardModel;

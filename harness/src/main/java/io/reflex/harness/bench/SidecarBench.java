@@ -12,7 +12,7 @@ import io.reflex.harness.nginx.ReflexStats;
 import io.reflex.harness.nginx.SidecarProcess;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.Trace;
-import io.reflex.trainer.nn.VectorCpuBackend;
+import io.reflex.compute.VectorCpuBackend;
 import io.reflex.trainer.rl.NextAccessTraining;
 import io.reflex.trainer.workload.TrapWorkload;
 

@@ -8,7 +8,7 @@ import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.TraceFixtures;
 import io.reflex.trainer.cache.policy.learned.LearnedEvictionPolicy;
 import io.reflex.trainer.cache.policy.learned.NextAccessPolicy;
-import io.reflex.trainer.nn.VectorCpuBackend;
+import io.reflex.compute.VectorCpuBackend;
 import io.reflex.trainer.rl.NextAccessTraining;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -16,7 +16,7 @@ import io.reflex.trainer.cache.HitHistory;
 import io.reflex.trainer.cache.SampledCandidates;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.nn.CandidateDuelingNetwork;
-import io.reflex.trainer.nn.ComputeBackend;
+import io.reflex.compute.ComputeBackend;
 import io.reflex.trainer.nn.DuelingNetwork;
 import io.reflex.trainer.nn.QNetwork;
 

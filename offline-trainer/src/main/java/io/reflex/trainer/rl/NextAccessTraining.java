@@ -15,7 +15,7 @@ import io.reflex.trainer.cache.SimulationOptions;
 import io.reflex.trainer.cache.SimulationResult;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.policy.learned.NextAccessPolicy;
-import io.reflex.trainer.nn.ComputeBackend;
+import io.reflex.compute.ComputeBackend;
 import io.reflex.trainer.nn.RegressionNetwork;
 
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import io.reflex.engine.eviction.VictimMask;
 import io.reflex.engine.policy.Policy;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.trainer.nn.QNetwork;
-import io.reflex.trainer.nn.VectorCpuBackend;
+import io.reflex.compute.VectorCpuBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

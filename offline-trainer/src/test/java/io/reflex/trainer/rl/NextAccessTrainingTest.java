@@ -15,7 +15,7 @@ import io.reflex.trainer.cache.TraceBuilder;
 import io.reflex.trainer.cache.policy.PolicyCatalog;
 import io.reflex.trainer.cache.policy.learned.LearnedEvictionPolicy;
 import io.reflex.trainer.cache.policy.learned.NextAccessPolicy;
-import io.reflex.trainer.nn.VectorCpuBackend;
+import io.reflex.compute.VectorCpuBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
