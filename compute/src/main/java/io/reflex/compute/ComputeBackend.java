@@ -21,6 +21,18 @@ public interface ComputeBackend {
     /** A short name for logs ({@code cpu-vector}). */
     String name();
 
+    /** {@link #device()} of every CPU backend. */
+    String CPU = "cpu";
+
+    /**
+     * Where the arithmetic runs, as an exported model's {@code reflex.device} metadata names it:
+     * {@value #CPU}, or {@code gpu:N (NAME)} for a GPU. Models trained on the CPU carry no such entry,
+     * so their bytes are what they were before devices existed.
+     */
+    default String device() {
+        return CPU;
+    }
+
     /**
      * {@code y[r][o] = b[o] + Σ_i x[r][i] · w[o][i]} for {@code rows} rows.
      *

@@ -1,8 +1,8 @@
 package io.reflex.trainer.matching;
 
+import io.reflex.compute.ComputeBackend;
 import io.reflex.compute.DenseLayer;
 import io.reflex.compute.Mlp;
-import io.reflex.compute.ComputeBackend;
 import io.reflex.engine.matching.CandidateFeatures;
 import io.reflex.engine.onnx.Activation;
 import io.reflex.engine.onnx.Dense;

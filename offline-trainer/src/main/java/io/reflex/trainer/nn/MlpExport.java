@@ -1,11 +1,13 @@
 package io.reflex.trainer.nn;
 
+import io.reflex.compute.ComputeBackend;
 import io.reflex.compute.DenseLayer;
 import io.reflex.compute.Mlp;
 import io.reflex.engine.onnx.Activation;
 import io.reflex.engine.onnx.Dense;
 import io.reflex.engine.onnx.Layer;
 import io.reflex.engine.onnx.MlpGraph;
+import io.reflex.engine.onnx.OnnxModelWriter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,5 +40,13 @@ public final class MlpExport {
             }
         }
         return MlpGraph.chain(network.inputWidth(), out);
+    }
+
+    /** The metadata key that names the device a model was trained on (absent: the CPU). */
+    public static final String DEVICE_METADATA = "reflex.device";
+
+    /** {@code writer} with {@value #DEVICE_METADATA} when {@code backend} is not a CPU backend ({@link ComputeBackend#device()}). */
+    public static OnnxModelWriter recordDevice(OnnxModelWriter writer, ComputeBackend backend) {
+        return backend.device().equals(ComputeBackend.CPU) ? writer : writer.metadata(DEVICE_METADATA, backend.device());
     }
 }
