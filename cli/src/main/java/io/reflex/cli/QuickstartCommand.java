@@ -1,5 +1,6 @@
 package io.reflex.cli;
 
+import io.reflex.compute.ComputeBackend;
 import io.reflex.engine.eviction.HistoryFeatures;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.SimulationResult;
@@ -8,7 +9,6 @@ import io.reflex.trainer.cache.policy.PolicyCatalog;
 import io.reflex.trainer.cache.report.EvictionReport;
 import io.reflex.trainer.cache.trace.Strictness;
 import io.reflex.trainer.cache.trace.TraceFormat;
-import io.reflex.trainer.nn.VectorCpuBackend;
 import io.reflex.trainer.rl.EvictionEvaluation;
 import io.reflex.trainer.rl.NextAccessTraining;
 import io.reflex.trainer.workload.TrapWorkload;
@@ -67,6 +67,9 @@ final class QuickstartCommand implements Callable<Integer> {
     @Mixin
     SeedOption seedOption;
 
+    @Mixin
+    DeviceOption device;
+
     @Option(names = "--train-seed", defaultValue = "1",
             description = "Seed of the trap training trace (default ${DEFAULT-VALUE}).")
     long trainSeed;
@@ -109,6 +112,7 @@ final class QuickstartCommand implements Callable<Integer> {
         Args.require(cli, steps >= 1 && requests >= 0 && k >= 1 && k <= 64, "--steps must be >= 1, --requests >= 0 and --k in [1, 64]");
         OutputPaths.requireDirectory(cli, "--out", outDir);
         PrintWriter err = cli.getErr();
+        ComputeBackend backend = device.backend(cli, "quickstart");
         long start = System.nanoTime();
         Files.createDirectories(outDir);
         NextAccessTraining.Settings d = NextAccessTraining.Settings.defaults(seedOption.value());
@@ -118,7 +122,7 @@ final class QuickstartCommand implements Callable<Integer> {
 
         Trace real = realTrace(err);
         int cut = (int) (SPLIT * real.length());
-        Run web = train(err, "cache2k-web07", real.slice(0, cut), realCapacities, realSizes, settings, "web07.onnx");
+        Run web = train(err, backend, "cache2k-web07", real.slice(0, cut), realCapacities, realSizes, settings, "web07.onnx");
         Trace held = real.slice(cut, real.length());
         web = evaluate(err, web, List.of(held), List.of(0L), realCapacities, threads, String.format(Locale.ROOT,
                 "A real web trace: cache2k's web07 (product detail pages of a web shop, July 2013; %,d requests over "
@@ -129,7 +133,7 @@ final class QuickstartCommand implements Callable<Integer> {
         Trace trapTrain = trap(trainSeed);
         err.printf(Locale.ROOT, "quickstart: trap training trace (seed %d): %,d requests, %,d objects%n", trainSeed,
                 trapTrain.length(), trapTrain.objectCount());
-        Run trap = train(err, TRAP, trapTrain, trapCapacities, sizes, settings, "eviction.onnx");
+        Run trap = train(err, backend, TRAP, trapTrain, trapCapacities, sizes, settings, "eviction.onnx");
         List<Trace> heldTraps = new ArrayList<>();
         for (long s : evalSeeds) {
             heldTraps.add(trap(s));
@@ -241,11 +245,11 @@ final class QuickstartCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Run train(PrintWriter err, String workload, Trace trace, List<Capacity> capacities, List<String> labels,
+    private Run train(PrintWriter err, ComputeBackend backend, String workload, Trace trace, List<Capacity> capacities, List<String> labels,
                       NextAccessTraining.Settings settings, String file) {
         Path model = outDir.resolve(file);
         NextAccessTraining.Result trained = NextAccessTraining.trainAndExport(trace, capacities, settings,
-                new VectorCpuBackend(), model, line -> err.println("quickstart: " + workload + ": " + line));
+                backend, model, line -> err.println("quickstart: " + workload + ": " + line));
         err.printf(Locale.ROOT, "quickstart: %s: trained on %,d rows and exported %s in %.1f s%n", workload,
                 trained.rows(), model, trained.trainSeconds());
         return new Run(workload, labels, model, trained, List.of(), List.of(), "");

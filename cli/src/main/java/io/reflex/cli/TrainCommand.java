@@ -1,5 +1,6 @@
 package io.reflex.cli;
 
+import io.reflex.compute.ComputeBackend;
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
@@ -8,7 +9,6 @@ import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.trace.Strictness;
 import io.reflex.trainer.cache.trace.TraceFormat;
-import io.reflex.trainer.nn.VectorCpuBackend;
 import io.reflex.trainer.ope.BanditDataset;
 import io.reflex.trainer.ope.LoggedDecisions;
 import io.reflex.trainer.ope.RidgeRewardModel;
@@ -72,6 +72,9 @@ final class TrainCommand implements Runnable {
 
         @Mixin
         SeedOption seedOption;
+
+        @Mixin
+        DeviceOption device;
 
         @Mixin
         JsonTextOption json;
@@ -194,10 +197,11 @@ final class TrainCommand implements Runnable {
             ReplayArguments.requireFile(cli, trace, "trace");
             OutputPaths.requireFile(cli, "--out", out);
             PrintWriter err = cli.getErr();
+            ComputeBackend backend = device.backend(cli, "train eviction");
             Trace data = traceFormat.read(trace, Strictness.STRICT);
             err.printf(Locale.ROOT, "train eviction: %,d requests, %,d objects; %s%n", data.length(), data.objectCount(), config);
             EvictionTraining.Result r = EvictionTraining.trainAndExport(data, capacities, behaviour, config,
-                    new VectorCpuBackend(), out, progress(err, "train eviction", steps * rounds));
+                    backend, out, progress(err, "train eviction", steps * rounds));
             print(cli.getOut(), r, json.enabled());
             return 0;
         }
@@ -234,12 +238,13 @@ final class TrainCommand implements Runnable {
             ReplayArguments.requireFile(cli, trace, "trace");
             OutputPaths.requireFile(cli, "--out", out);
             PrintWriter err = cli.getErr();
+            ComputeBackend backend = device.backend(cli, "train eviction");
             Trace data = traceFormat.read(trace, Strictness.STRICT);
             err.printf(Locale.ROOT, "train eviction: %,d requests, %,d objects; next-access, K %d, %s candidates, "
                     + "admission %s%n", data.length(), data.objectCount(), settings.k(), settings.candidates().value(),
                     settings.admission());
             NextAccessTraining.Result r = NextAccessTraining.trainAndExport(data, capacities, settings,
-                    new VectorCpuBackend(), out, line -> {
+                    backend, out, line -> {
                         err.println("train eviction: " + line);
                         err.flush();
                     });

@@ -28,7 +28,7 @@ class SharpenedInitialisationTest {
     /** An untrained level network of this sharpness, and a seeded child row. */
     private record NetworkCase(double sharpness, long seed) {
         void check() {
-            LevelNetwork net = new LevelNetwork(DIMS, 4, seed, sharpness);
+            LevelNetwork net = new LevelNetwork(DIMS, 4, seed, sharpness, 1);
             int width = ChildRows.width(DIMS);
             SplittableRandom rnd = new SplittableRandom(seed);
             float[] row = new float[width];
@@ -41,7 +41,7 @@ class SharpenedInitialisationTest {
                 dot += row[products + d];
             }
             float[] score = new float[1];
-            net.forward(row, 1, score, null);
+            net.forward(row, 1, score);
             double expected = sharpness * (4 * dot + 2 * row[ChildRows.popularityColumn(DIMS)]);
             assertEquals(expected, score[0], 1e-4 * Math.max(1, Math.abs(expected)));
         }

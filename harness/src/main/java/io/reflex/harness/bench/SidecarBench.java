@@ -1,5 +1,6 @@
 package io.reflex.harness.bench;
 
+import io.reflex.compute.VectorCpuBackend;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.harness.nginx.HttpLoad;
@@ -12,7 +13,6 @@ import io.reflex.harness.nginx.ReflexStats;
 import io.reflex.harness.nginx.SidecarProcess;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.Trace;
-import io.reflex.trainer.nn.VectorCpuBackend;
 import io.reflex.trainer.rl.NextAccessTraining;
 import io.reflex.trainer.workload.TrapWorkload;
 

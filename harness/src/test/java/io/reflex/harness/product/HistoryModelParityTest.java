@@ -1,6 +1,7 @@
 package io.reflex.harness.product;
 
 import io.reflex.adapters.caffeine.ReflexCache;
+import io.reflex.compute.VectorCpuBackend;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.trainer.cache.CacheSimulator;
 import io.reflex.trainer.cache.Capacity;
@@ -8,7 +9,6 @@ import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.TraceFixtures;
 import io.reflex.trainer.cache.policy.learned.LearnedEvictionPolicy;
 import io.reflex.trainer.cache.policy.learned.NextAccessPolicy;
-import io.reflex.trainer.nn.VectorCpuBackend;
 import io.reflex.trainer.rl.NextAccessTraining;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

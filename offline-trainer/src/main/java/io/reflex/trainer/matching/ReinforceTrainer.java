@@ -1,5 +1,6 @@
 package io.reflex.trainer.matching;
 
+import io.reflex.compute.VectorCpuBackend;
 import io.reflex.engine.matching.ArrivalHistory;
 import io.reflex.engine.matching.CandidateFeatures;
 import io.reflex.engine.matching.ExpertRule;
@@ -31,7 +32,9 @@ import java.util.function.Consumer;
  * instance-to-instance variance of the reward cancels; {@link Settings.Builder#expertControlVariate}
  * turns it off), {@code b} a moving-average baseline ({@code b ← β b + (1 − β) · mean batch G}),
  * {@code p} the mixture above and {@code H} the entropy of {@code π}. With the mixture, {@code ∇ log p(a) = (p_RL π(a) / p(a)) ∇ log π(a)}.
- * Gradients are accumulated over a batch of episodes, clipped to a global norm and applied with Adam;
+ * Gradients are accumulated over a batch of episodes (each step's rows run forward again at update
+ * time, on the weights that scored them: the weights change only between batches), clipped to a global
+ * norm and applied with the shared Adam ({@code io.reflex.compute}, in float, like every trainer);
  * the learning rate decays per epoch. Rewards and {@code T} are in units of the largest weight bound.
  *
  * <p>Deterministic for a given seed (instance order, sampling and initial weights all come from it).
@@ -67,7 +70,8 @@ public final class ReinforceTrainer {
         int limit = settings.candidateLimit > 0 ? settings.candidateLimit : nodes.count();
         Episode episode = new Episode(nodes, horizon, limit, maxOnline(instances));
         SplittableRandom random = new SplittableRandom(settings.seed);
-        ScorerNetwork network = ScorerNetwork.initialised(random.nextLong(), settings.hidden);
+        ScorerNetwork network = ScorerNetwork.create(new VectorCpuBackend(), random.nextLong(), episode.maxRows,
+                settings.hidden);
         double scale = nodes.maxWeightBound();
         RobustnessSwitch robustness = settings.softSwitch ? new RobustnessSwitch(settings.rho, settings.slack) : null;
 
@@ -169,10 +173,11 @@ public final class ReinforceTrainer {
         }
 
         /**
-         * One step's record: each row's cached forward pass ({@link ScorerNetwork#cacheWidth()} doubles
-         * per row), the policy over the rows, the chosen row and the weight of ∇log π(a).
+         * One step's record: the candidate rows ({@code count × COUNT} features; the update runs them
+         * forward again, with the same weights, to back-propagate), the policy over the rows, the
+         * chosen row and the weight of ∇log π(a).
          */
-        record Step(double[] cache, int count, double[] pi, int action, double coefficient) {
+        record Step(float[] rows, int count, double[] pi, int action, double coefficient) {
         }
 
         /** A played episode: its steps, its reward, and the expert's reward on the same instance. */
@@ -186,14 +191,17 @@ public final class ReinforceTrainer {
                             entropy -= p * Math.log(p);
                         }
                     }
+                    network.forward(s.rows, s.count);
+                    float[] upstream = network.scoreGradient();
                     for (int j = 0; j < s.count; j++) {
                         double p = s.pi[j];
                         double g = advantage * s.coefficient * ((j == s.action ? 1 : 0) - p);
                         if (p > 0) {
                             g += entropyWeight * (-p * (Math.log(p) + entropy));
                         }
-                        network.accumulate(s.cache, j * network.cacheWidth(), g);
+                        upstream[j] = (float) g;
                     }
+                    network.backward();
                 }
             }
         }
@@ -210,10 +218,10 @@ public final class ReinforceTrainer {
                 int expert = settings.expert.choose(w, shadow);
                 shadow.record(expert, w);
                 int count = features.write(w, own, history, candidates, rows);
-                double[] cache = new double[count * network.cacheWidth()];
+                float[] scores = network.forward(rows, count);
                 double max = Double.NEGATIVE_INFINITY;
                 for (int j = 0; j < count; j++) {
-                    probabilities[j] = network.score(rows, j * CandidateFeatures.COUNT, cache, j * network.cacheWidth());
+                    probabilities[j] = scores[j];
                     max = Math.max(max, probabilities[j]);
                 }
                 double total = 0;
@@ -260,7 +268,8 @@ public final class ReinforceTrainer {
                         coefficient = 0;
                     }
                 }
-                steps.add(new Step(cache, count, Arrays.copyOf(probabilities, count), actionRow, coefficient));
+                steps.add(new Step(Arrays.copyOf(rows, count * CandidateFeatures.COUNT), count,
+                        Arrays.copyOf(probabilities, count), actionRow, coefficient));
                 own.record(actionNode, w);
                 history.observe(w);
             }

@@ -1,14 +1,12 @@
 package io.reflex.trainer.nn;
 
+import io.reflex.compute.ComputeBackend;
+import io.reflex.compute.Mlp;
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
-import io.reflex.engine.onnx.Activation;
-import io.reflex.engine.onnx.Layer;
 import io.reflex.engine.onnx.MlpGraph;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -25,21 +23,18 @@ import java.util.SplittableRandom;
  * must learn it K times from a K-th of the data (measured on the trap workload: the joint network
  * ties LRU, this one does not). It also serves any K (the engine runs the K rows in vector lanes).
  *
- * <p>All arithmetic goes through a {@link ComputeBackend}. Not thread-safe: one thread trains it.
+ * <p>The row network is an {@link Mlp}, so all arithmetic goes through a {@link ComputeBackend}.
+ * Not thread-safe: one thread trains it.
  * Allocates only at construction.
  */
 public final class CandidateDuelingNetwork implements QNetwork {
 
-    private final ComputeBackend backend;
     private final int k;
     private final int maxStates;
-    private final DenseParameters[] layers;   // hidden layers (ReLU), then the head to (v, a)
-    private final float[][] activations;      // [0] = rows, [l + 1] after layer l
-    private final float[][] activationGrads;
+    private final Mlp rowNetwork;   // hidden layers (ReLU), then the head to (v, a); one row per candidate
     private final float[] q;
     private final int[] counts;
     private int states;
-    private int step;
 
     /**
      * @param backend   the arithmetic
@@ -61,22 +56,10 @@ public final class CandidateDuelingNetwork implements QNetwork {
         if (k < 1 || k > 64 || maxStates < 1) {
             throw new IllegalArgumentException("K must be in [1, 64] and maxStates >= 1, got " + k + " and " + maxStates);
         }
-        this.backend = backend;
         this.k = k;
         this.maxStates = maxStates;
-        SplittableRandom random = new SplittableRandom(seed);
-        int n = widths.length - 1;
-        layers = new DenseParameters[n];
-        activations = new float[n + 1][];
-        activationGrads = new float[n + 1][];
-        int maxRows = maxStates * k;
-        activations[0] = new float[maxRows * widths[0]];
-        for (int l = 0; l < n; l++) {
-            boolean head = l == n - 1;
-            layers[l] = new DenseParameters(widths[l], widths[l + 1], head ? 0.1f : (float) Math.sqrt(2), random);
-            activations[l + 1] = new float[maxRows * widths[l + 1]];
-            activationGrads[l + 1] = new float[maxRows * widths[l + 1]];
-        }
+        // The head starts small (gain 0.1) so that the initial Q-values are near zero.
+        rowNetwork = Mlp.glorot(backend, widths, 0.1f, maxStates * k, new SplittableRandom(seed));
         q = new float[maxStates * k];
         counts = new int[maxStates];
     }
@@ -98,16 +81,17 @@ public final class CandidateDuelingNetwork implements QNetwork {
         }
         this.states = rows;
         int width = inputWidth();
+        float[] rowInput = rowNetwork.input();
         for (int s = 0; s < rows; s++) {
             int n = stateCounts[s];
             if (n < 1 || n > k) {
                 throw new IllegalArgumentException("state " + s + " has " + n + " candidates, K is " + k);
             }
             counts[s] = n;
-            EvictionFeatures.rows(input, s * width, n, k, activations[0], s * k * EvictionFeatures.ROW_WIDTH);
+            EvictionFeatures.rows(input, s * width, n, k, rowInput, s * k * EvictionFeatures.ROW_WIDTH);
         }
         int total = rows * k;
-        float[] va = runLayers(total);
+        float[] va = rowNetwork.forward(total);
         Arrays.fill(q, 0, total, 0f);
         for (int s = 0; s < rows; s++) {
             EvictionLoop.duelingScores(va, s * k * 2, counts[s], q, s * k);
@@ -117,14 +101,12 @@ public final class CandidateDuelingNetwork implements QNetwork {
 
     @Override
     public void zeroGrad() {
-        for (DenseParameters p : layers) {
-            p.zeroGrad();
-        }
+        rowNetwork.zeroGrad();
     }
 
     @Override
     public void backward(float[] qGrad) {
-        float[] dva = activationGrads[layers.length];
+        float[] dva = rowNetwork.outputGradient();
         Arrays.fill(dva, 0, states * k * 2, 0f);
         for (int s = 0; s < states; s++) {
             int n = counts[s];
@@ -140,56 +122,38 @@ public final class CandidateDuelingNetwork implements QNetwork {
                 dva[at + 1] = qGrad[s * k + i] - mean;
             }
         }
-        int total = states * k;
-        for (int l = layers.length - 1; l >= 0; l--) {
-            DenseParameters p = layers[l];
-            if (l < layers.length - 1) {
-                backend.reluBackward(activations[l + 1], total * p.outputs, activationGrads[l + 1]);
-            }
-            backend.denseBackward(activations[l], total, p.inputs, p.weights, p.outputs, activationGrads[l + 1],
-                    p.weightGrad, p.biasGrad, l == 0 ? null : activationGrads[l]);
-        }
+        rowNetwork.backward();
     }
 
     @Override
     public double clipGradients(double maxNorm) {
-        return DenseParameters.clipGradients(backend, layers, maxNorm);
+        return rowNetwork.clipGradients(maxNorm);
     }
 
     @Override
     public void adamStep(float learningRate) {
-        step++;
-        for (DenseParameters p : layers) {
-            p.adam(backend, learningRate, step);
-        }
+        rowNetwork.step(learningRate);
     }
 
     @Override
     public void copyWeightsFrom(QNetwork source) {
-        DenseParameters.blend(layers, ((CandidateDuelingNetwork) source).layers, 1f);
+        rowNetwork.blendFrom(((CandidateDuelingNetwork) source).rowNetwork, 1f);
     }
 
     @Override
     public void softUpdateFrom(QNetwork source, float tau) {
-        DenseParameters.blend(layers, ((CandidateDuelingNetwork) source).layers, tau);
+        rowNetwork.blendFrom(((CandidateDuelingNetwork) source).rowNetwork, tau);
     }
 
     @Override
     public int parameterCount() {
-        return DenseParameters.parameterCount(layers);
+        return rowNetwork.parameterCount();
     }
 
     /** The row network as the engine's graph: {@code [1, 12] → [1, 2]}, Dense+ReLU layers then the head. */
     @Override
     public MlpGraph toGraph() {
-        List<Layer> out = new ArrayList<>();
-        for (int l = 0; l < layers.length; l++) {
-            out.add(layers[l].toDense());
-            if (l < layers.length - 1) {
-                out.add(Activation.RELU);
-            }
-        }
-        return MlpGraph.chain(EvictionFeatures.ROW_WIDTH, out);
+        return MlpExport.chain(rowNetwork);
     }
 
     /**
@@ -197,22 +161,6 @@ public final class CandidateDuelingNetwork implements QNetwork {
      * golden pairs; the returned array is the network's buffer. Overwrites the kept activations.
      */
     public float[] rowOutputs(float[] rowInput, int rows) {
-        if (rows < 1 || rows > maxStates * k) {
-            throw new IllegalArgumentException("rows must be in [1, " + maxStates * k + "], got " + rows);
-        }
-        System.arraycopy(rowInput, 0, activations[0], 0, rows * EvictionFeatures.ROW_WIDTH);
-        return runLayers(rows);
-    }
-
-    /** The row network over the first {@code rows} rows of {@code activations[0]}; returns the head's output. */
-    private float[] runLayers(int rows) {
-        for (int l = 0; l < layers.length; l++) {
-            DenseParameters p = layers[l];
-            backend.denseForward(activations[l], rows, p.inputs, p.weights, p.bias, p.outputs, activations[l + 1]);
-            if (l < layers.length - 1) {
-                backend.reluForward(activations[l + 1], rows * p.outputs, activations[l + 1]);
-            }
-        }
-        return activations[layers.length];
+        return rowNetwork.forward(rowInput, rows);
     }
 }

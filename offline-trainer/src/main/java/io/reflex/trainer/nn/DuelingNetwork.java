@@ -1,5 +1,8 @@
 package io.reflex.trainer.nn;
 
+import io.reflex.compute.Adam;
+import io.reflex.compute.ComputeBackend;
+import io.reflex.compute.DenseLayer;
 import io.reflex.engine.onnx.Activation;
 import io.reflex.engine.onnx.Layer;
 import io.reflex.engine.onnx.MlpGraph;
@@ -28,9 +31,9 @@ public final class DuelingNetwork implements QNetwork {
     private final int inputWidth;
     private final int actions;
     private final int maxRows;
-    private final DenseParameters[] trunk;
-    private final DenseParameters value;
-    private final DenseParameters advantage;
+    private final DenseLayer[] trunk;
+    private final DenseLayer value;
+    private final DenseLayer advantage;
     private final float[][] activations;   // activations[0] = input copy, [l+1] after trunk layer l
     private final float[][] activationGrads;
     private final float[] valueOut;
@@ -39,8 +42,8 @@ public final class DuelingNetwork implements QNetwork {
     private final float[] valueGrad;
     private final float[] advantageGrad;
     private final float[] headInputGrad;
+    private final Adam adam;
     private int rows;
-    private int step;
 
     /**
      * @param backend the arithmetic
@@ -70,25 +73,26 @@ public final class DuelingNetwork implements QNetwork {
         this.maxRows = maxRows;
         SplittableRandom random = new SplittableRandom(seed);
         int hidden = widths.length - 2;
-        trunk = new DenseParameters[hidden];
+        trunk = new DenseLayer[hidden];
         activations = new float[hidden + 1][];
         activationGrads = new float[hidden + 1][];
         activations[0] = new float[maxRows * inputWidth];
         activationGrads[0] = new float[maxRows * inputWidth];
         for (int l = 0; l < hidden; l++) {
-            trunk[l] = new DenseParameters(widths[l], widths[l + 1], (float) Math.sqrt(2), random);
+            trunk[l] = DenseLayer.glorot(widths[l], widths[l + 1], (float) Math.sqrt(2), random);
             activations[l + 1] = new float[maxRows * widths[l + 1]];
             activationGrads[l + 1] = new float[maxRows * widths[l + 1]];
         }
         int last = widths[hidden];
-        value = new DenseParameters(last, 1, 1f, random);
-        advantage = new DenseParameters(last, actions, 0.1f, random);
+        value = DenseLayer.glorot(last, 1, 1f, random);
+        advantage = DenseLayer.glorot(last, actions, 0.1f, random);
         valueOut = new float[maxRows];
         advantageOut = new float[maxRows * actions];
         q = new float[maxRows * actions];
         valueGrad = new float[maxRows];
         advantageGrad = new float[maxRows * actions];
         headInputGrad = new float[maxRows * last];
+        adam = new Adam(backend, layers());
     }
 
     @Override
@@ -123,13 +127,13 @@ public final class DuelingNetwork implements QNetwork {
         this.rows = rows;
         System.arraycopy(input, 0, activations[0], 0, rows * inputWidth);
         for (int l = 0; l < trunk.length; l++) {
-            DenseParameters p = trunk[l];
-            backend.denseForward(activations[l], rows, p.inputs, p.weights, p.bias, p.outputs, activations[l + 1]);
-            backend.reluForward(activations[l + 1], rows * p.outputs, activations[l + 1]);
+            DenseLayer p = trunk[l];
+            backend.denseForward(activations[l], rows, p.inputs(), p.weights(), p.bias(), p.outputs(), activations[l + 1]);
+            backend.reluForward(activations[l + 1], rows * p.outputs(), activations[l + 1]);
         }
         float[] h = activations[trunk.length];
-        backend.denseForward(h, rows, value.inputs, value.weights, value.bias, 1, valueOut);
-        backend.denseForward(h, rows, advantage.inputs, advantage.weights, advantage.bias, actions, advantageOut);
+        backend.denseForward(h, rows, value.inputs(), value.weights(), value.bias(), 1, valueOut);
+        backend.denseForward(h, rows, advantage.inputs(), advantage.weights(), advantage.bias(), actions, advantageOut);
         for (int r = 0; r < rows; r++) {
             float mean = 0f;
             for (int a = 0; a < actions; a++) {
@@ -146,7 +150,7 @@ public final class DuelingNetwork implements QNetwork {
     /** Clears every parameter gradient. */
     @Override
     public void zeroGrad() {
-        for (DenseParameters p : trunk) {
+        for (DenseLayer p : trunk) {
             p.zeroGrad();
         }
         value.zeroGrad();
@@ -159,7 +163,7 @@ public final class DuelingNetwork implements QNetwork {
      */
     @Override
     public void backward(float[] qGrad) {
-        int last = value.inputs;
+        int last = value.inputs();
         for (int r = 0; r < rows; r++) {
             float sum = 0f;
             for (int a = 0; a < actions; a++) {
@@ -173,67 +177,64 @@ public final class DuelingNetwork implements QNetwork {
         }
         float[] h = activations[trunk.length];
         float[] dh = activationGrads[trunk.length];
-        backend.denseBackward(h, rows, last, value.weights, 1, valueGrad, value.weightGrad, value.biasGrad, dh);
-        backend.denseBackward(h, rows, last, advantage.weights, actions, advantageGrad, advantage.weightGrad,
-                advantage.biasGrad, headInputGrad);
+        backend.denseBackward(h, rows, last, value.weights(), 1, valueGrad, value.weightGrad(), value.biasGrad(), dh);
+        backend.denseBackward(h, rows, last, advantage.weights(), actions, advantageGrad, advantage.weightGrad(),
+                advantage.biasGrad(), headInputGrad);
         for (int i = 0; i < rows * last; i++) {
             dh[i] += headInputGrad[i];
         }
         for (int l = trunk.length - 1; l >= 0; l--) {
-            DenseParameters p = trunk[l];
-            backend.reluBackward(activations[l + 1], rows * p.outputs, activationGrads[l + 1]);
-            backend.denseBackward(activations[l], rows, p.inputs, p.weights, p.outputs, activationGrads[l + 1],
-                    p.weightGrad, p.biasGrad, l == 0 ? null : activationGrads[l]);
+            DenseLayer p = trunk[l];
+            backend.reluBackward(activations[l + 1], rows * p.outputs(), activationGrads[l + 1]);
+            backend.denseBackward(activations[l], rows, p.inputs(), p.weights(), p.outputs(), activationGrads[l + 1],
+                    p.weightGrad(), p.biasGrad(), l == 0 ? null : activationGrads[l]);
         }
     }
 
     /** Scales the gradients so that their global L2 norm is at most {@code maxNorm}; returns the norm before. */
     @Override
     public double clipGradients(double maxNorm) {
-        return DenseParameters.clipGradients(backend, layers(), maxNorm);
+        return DenseLayer.clipGradients(backend, layers(), maxNorm);
     }
 
     /** One Adam step on every parameter with the accumulated gradients. */
     @Override
     public void adamStep(float learningRate) {
-        step++;
-        for (DenseParameters p : layers()) {
-            p.adam(backend, learningRate, step);
-        }
+        adam.step(learningRate);
     }
 
     /** Makes this network's weights equal to {@code source}'s (same shape). */
     @Override
     public void copyWeightsFrom(QNetwork source) {
-        DenseParameters.blend(layers(), ((DuelingNetwork) source).layers(), 1f);
+        DenseLayer.blend(layers(), ((DuelingNetwork) source).layers(), 1f);
     }
 
     /** Polyak averaging: {@code θ ← θ + τ (θ_source − θ)}. */
     @Override
     public void softUpdateFrom(QNetwork source, float tau) {
-        DenseParameters.blend(layers(), ((DuelingNetwork) source).layers(), tau);
+        DenseLayer.blend(layers(), ((DuelingNetwork) source).layers(), tau);
     }
 
     /** Number of trainable parameters. */
     @Override
     public int parameterCount() {
-        return DenseParameters.parameterCount(layers());
+        return DenseLayer.parameterCount(layers());
     }
 
     /** The network as the engine's graph: trunk Dense+ReLU layers, value head, advantage head. */
     @Override
     public MlpGraph toGraph() {
         List<Layer> layers = new ArrayList<>();
-        for (DenseParameters p : trunk) {
-            layers.add(p.toDense());
+        for (DenseLayer p : trunk) {
+            layers.add(MlpExport.dense(p));
             layers.add(Activation.RELU);
         }
-        return MlpGraph.dueling(inputWidth, layers, List.of(value.toDense()), List.of(advantage.toDense()));
+        return MlpGraph.dueling(inputWidth, layers, List.of(MlpExport.dense(value)), List.of(MlpExport.dense(advantage)));
     }
 
     /** Parameter access for gradient checks: layer {@code l} in trunk order, then value, then advantage. */
-    DenseParameters[] layers() {
-        DenseParameters[] all = Arrays.copyOf(trunk, trunk.length + 2);
+    DenseLayer[] layers() {
+        DenseLayer[] all = Arrays.copyOf(trunk, trunk.length + 2);
         all[trunk.length] = value;
         all[trunk.length + 1] = advantage;
         return all;

@@ -1,6 +1,6 @@
 package io.reflex.trainer.rl;
 
-import io.reflex.trainer.nn.ComputeBackend;
+import io.reflex.compute.ComputeBackend;
 import io.reflex.trainer.nn.QNetwork;
 
 import java.util.ArrayList;

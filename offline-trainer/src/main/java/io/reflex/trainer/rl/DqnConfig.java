@@ -1,8 +1,8 @@
 package io.reflex.trainer.rl;
 
+import io.reflex.compute.ComputeBackend;
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.trainer.nn.CandidateDuelingNetwork;
-import io.reflex.trainer.nn.ComputeBackend;
 import io.reflex.trainer.nn.DuelingNetwork;
 import io.reflex.trainer.nn.QNetwork;
 

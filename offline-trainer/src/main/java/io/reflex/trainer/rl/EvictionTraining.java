@@ -1,23 +1,25 @@
 package io.reflex.trainer.rl;
 
+import io.reflex.compute.ComputeBackend;
+import io.reflex.compute.VectorCpuBackend;
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.explore.EpsilonGreedy;
 import io.reflex.engine.onnx.GoldenPairs;
 import io.reflex.engine.onnx.OnnxModel;
+import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.PolicyStore;
 import io.reflex.engine.runtime.SwapResult;
-import io.reflex.engine.onnx.OnnxModelWriter;
-import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.CacheSimulator;
+import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.HitHistory;
 import io.reflex.trainer.cache.SampledCandidates;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.nn.CandidateDuelingNetwork;
-import io.reflex.trainer.nn.ComputeBackend;
 import io.reflex.trainer.nn.DuelingNetwork;
+import io.reflex.trainer.nn.MlpExport;
 import io.reflex.trainer.nn.QNetwork;
 
 import java.nio.file.Path;
@@ -201,7 +203,7 @@ public final class EvictionTraining {
             for (double[] point : trained.curve()) {
                 curve.add(new double[] {point[0] + done, point[1], point[2]});
             }
-            export(trained.network(), data, out, behaviour.hitHistory(), behaviour.sampled());
+            export(trained.network(), data, out, behaviour.hitHistory(), behaviour.sampled(), backend);
         }
         return new Result(out, data.size(), (System.nanoTime() - start) / 1e9, List.copyOf(curve), trained.network(), data);
     }
@@ -233,6 +235,12 @@ public final class EvictionTraining {
      * samples them the same way.
      */
     public static void export(QNetwork network, TransitionSet data, Path out, int hitHistory, boolean sampled) {
+        export(network, data, out, hitHistory, sampled, new VectorCpuBackend());
+    }
+
+    /** As {@link #export(QNetwork, TransitionSet, Path, int, boolean)}, recording a GPU {@code backend}'s device. */
+    static void export(QNetwork network, TransitionSet data, Path out, int hitHistory, boolean sampled,
+                       ComputeBackend backend) {
         List<float[]> inputs = new ArrayList<>();
         List<float[]> outputs = new ArrayList<>();
         int golden = Math.min(4, data.size());
@@ -268,6 +276,6 @@ public final class EvictionTraining {
         if (sampled) {
             writer = writer.metadata(SampledCandidates.METADATA, SampledCandidates.SAMPLED);
         }
-        writer.write(out);
+        MlpExport.recordDevice(writer, backend).write(out);
     }
 }

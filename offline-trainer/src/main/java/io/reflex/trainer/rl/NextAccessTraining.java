@@ -1,5 +1,6 @@
 package io.reflex.trainer.rl;
 
+import io.reflex.compute.ComputeBackend;
 import io.reflex.engine.adapt.FeatureProfile;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
@@ -15,7 +16,7 @@ import io.reflex.trainer.cache.SimulationOptions;
 import io.reflex.trainer.cache.SimulationResult;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.policy.learned.NextAccessPolicy;
-import io.reflex.trainer.nn.ComputeBackend;
+import io.reflex.trainer.nn.MlpExport;
 import io.reflex.trainer.nn.RegressionNetwork;
 
 import java.nio.file.Path;
@@ -161,7 +162,7 @@ public final class NextAccessTraining {
             }
             RegressionNetwork network = new RegressionNetwork(backend, widths(settings), settings.batch(), settings.seed());
             loss = fit(network, x, y, rows, settings);
-            models[round + 1] = modelWriter(network, x, rows, settings.contract());
+            models[round + 1] = MlpExport.recordDevice(modelWriter(network, x, rows, settings.contract()), backend);
             models[round + 1].write(out);
             if (progress != null) {
                 progress.accept(String.format(java.util.Locale.ROOT, "round %d: replayed under %s, hit ratio %s; %,d rows, loss %.5f",

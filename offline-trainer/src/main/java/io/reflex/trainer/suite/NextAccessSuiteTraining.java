@@ -1,8 +1,8 @@
 package io.reflex.trainer.suite;
 
+import io.reflex.compute.VectorCpuBackend;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.Trace;
-import io.reflex.trainer.nn.VectorCpuBackend;
 import io.reflex.trainer.rl.NextAccessTraining;
 
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package io.reflex.trainer.matching;
 
+import io.reflex.compute.DenseLayer;
+import io.reflex.compute.VectorCpuBackend;
 import io.reflex.engine.matching.CandidateFeatures;
 import io.reflex.engine.matching.OnnxCandidateScorer;
 import io.reflex.engine.policy.Backend;
@@ -7,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,30 +32,45 @@ class ScorerNetworkTest {
         return rows;
     }
 
+    private static ScorerNetwork network(long seed, int... hidden) {
+        return ScorerNetwork.create(new VectorCpuBackend(), seed, 8, hidden);
+    }
+
+    /**
+     * The score as a double-precision evaluation of the network's (float) weights: with a small
+     * perturbation of one weight, central differences of it are the exact derivative up to double
+     * rounding (a ReLU network is linear in any one weight while no unit changes side).
+     */
+    private static double score(ScorerNetwork net, float[] row) {
+        return ScorerNetwork.evaluate(net.toMlpGraph(), row);
+    }
+
     @Test
     void accumulatedGradientMatchesFiniteDifferences() {
-        ScorerNetwork net = ScorerNetwork.initialised(3, 8, 6);
+        ScorerNetwork net = network(3, 8, 6);
         float[] row = rows(1, 1);
-        double[] cache = new double[net.cacheWidth()];
-        net.score(row, 0, cache, 0);
-        net.accumulate(cache, 0, 1.0);
+        net.forward(row, 1);
+        net.scoreGradient()[0] = 1f;
+        net.backward();
 
-        List<double[]> params = net.parameters();
-        List<double[]> grads = net.gradients();
-        double h = 1e-6;
+        float h = 1e-3f;
         int checked = 0;
-        for (int p = 0; p < params.size(); p++) {
-            double[] theta = params.get(p);
-            for (int i = 0; i < theta.length; i += 3) {
-                double saved = theta[i];
-                theta[i] = saved + h;
-                double up = net.score(row, 0, new double[net.cacheWidth()], 0);
-                theta[i] = saved - h;
-                double down = net.score(row, 0, new double[net.cacheWidth()], 0);
-                theta[i] = saved;
-                double numeric = (up - down) / (2 * h);
-                assertEquals(numeric, grads.get(p)[i], 1e-6, "parameter " + p + "[" + i + "]");
-                checked++;
+        for (DenseLayer layer : net.layers()) {
+            for (float[][] pair : new float[][][] {{layer.weights(), layer.weightGrad()}, {layer.bias(), layer.biasGrad()}}) {
+                float[] theta = pair[0];
+                float[] grad = pair[1];
+                for (int i = 0; i < theta.length; i += 3) {
+                    float saved = theta[i];
+                    theta[i] = saved + h;
+                    double up = score(net, row);
+                    theta[i] = saved - h;
+                    double down = score(net, row);
+                    theta[i] = saved;
+                    double numeric = (up - down) / ((double) (saved + h) - (double) (saved - h));
+                    // float backward pass: a few float roundings of terms of size ~1
+                    assertEquals(numeric, grad[i], 1e-5, "parameter " + i + " of a " + layer.inputs() + "x" + layer.outputs());
+                    checked++;
+                }
             }
         }
         assertTrue(checked > 50);
@@ -62,21 +78,21 @@ class ScorerNetworkTest {
 
     @Test
     void ascendingTheScoresGradientRaisesTheScore() {
-        ScorerNetwork net = ScorerNetwork.initialised(5, 16, 16);
+        ScorerNetwork net = network(5, 16, 16);
         float[] row = rows(2, 1);
-        double[] cache = new double[net.cacheWidth()];
-        double before = net.score(row, 0, cache, 0);
+        double before = net.forward(row, 1)[0];
         for (int step = 0; step < 20; step++) {
-            net.score(row, 0, cache, 0);
-            net.accumulate(cache, 0, 1.0);
+            net.forward(row, 1);
+            net.scoreGradient()[0] = 1f;
+            net.backward();
             net.ascend(0.01, 1, 10);
         }
-        assertTrue(net.score(row, 0, cache, 0) > before + 0.1);
+        assertTrue(net.forward(row, 1)[0] > before + 0.1);
     }
 
     @Test
     void theExportedModelScoresAsTheNetworkDoesOnTheEngineFastPath() {
-        ScorerNetwork net = ScorerNetwork.initialised(7, 16, 16);
+        ScorerNetwork net = network(7, 16, 16);
         float[] golden = rows(3, 4);
         Path file = dir.resolve("scorer.onnx");
         net.export(file, golden, 4);
@@ -86,9 +102,9 @@ class ScorerNetworkTest {
         try (OnnxCandidateScorer scorer = OnnxCandidateScorer.load(file, Backend.VECTOR)) {
             scorer.score(5, new int[5], probe, scores);
         }
-        double[] cache = new double[net.cacheWidth()];
+        float[] trained = net.forward(probe, 5);
         for (int r = 0; r < 5; r++) {
-            assertEquals(net.score(probe, r * CandidateFeatures.COUNT, cache, 0), scores[r], 1e-4);
+            assertEquals(trained[r], scores[r], 1e-4);
         }
         assertEquals("16-16-16-1", net.layerName());
     }

@@ -1,5 +1,8 @@
 package io.reflex.trainer.nn;
 
+import io.reflex.compute.DenseLayer;
+import io.reflex.compute.VectorCpuBackend;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -39,28 +42,28 @@ class DuelingNetworkGradientTest {
         net.forward(x, rows);
         net.backward(c);
         int checked = 0;
-        for (DenseParameters p : net.layers()) {
-            for (int idx = 0; idx < p.weights.length; idx += Math.max(1, p.weights.length / 9)) {
-                float saved = p.weights[idx];
+        for (DenseLayer p : net.layers()) {
+            for (int idx = 0; idx < p.weights().length; idx += Math.max(1, p.weights().length / 9)) {
+                float saved = p.weights()[idx];
                 float h = 2e-3f;
-                p.weights[idx] = saved + h;
+                p.weights()[idx] = saved + h;
                 double up = loss(net, x, rows, c);
-                p.weights[idx] = saved - h;
+                p.weights()[idx] = saved - h;
                 double down = loss(net, x, rows, c);
-                p.weights[idx] = saved;
+                p.weights()[idx] = saved;
                 double numeric = (up - down) / (2 * h);
-                assertEquals(numeric, p.weightGrad[idx], 3e-3 + 3e-2 * Math.abs(numeric),
-                        "weight " + idx + " of a " + p.inputs + "x" + p.outputs + " layer");
+                assertEquals(numeric, p.weightGrad()[idx], 3e-3 + 3e-2 * Math.abs(numeric),
+                        "weight " + idx + " of a " + p.inputs() + "x" + p.outputs() + " layer");
                 checked++;
             }
-            for (int o = 0; o < p.outputs; o++) {
-                float saved = p.bias[o];
-                p.bias[o] = saved + 2e-3f;
+            for (int o = 0; o < p.outputs(); o++) {
+                float saved = p.bias()[o];
+                p.bias()[o] = saved + 2e-3f;
                 double up = loss(net, x, rows, c);
-                p.bias[o] = saved - 2e-3f;
+                p.bias()[o] = saved - 2e-3f;
                 double down = loss(net, x, rows, c);
-                p.bias[o] = saved;
-                assertEquals((up - down) / 4e-3, p.biasGrad[o], 3e-3 + 3e-2 * Math.abs((up - down) / 4e-3));
+                p.bias()[o] = saved;
+                assertEquals((up - down) / 4e-3, p.biasGrad()[o], 3e-3 + 3e-2 * Math.abs((up - down) / 4e-3));
                 checked++;
             }
         }

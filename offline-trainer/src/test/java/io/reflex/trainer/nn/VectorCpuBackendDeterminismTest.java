@@ -1,5 +1,7 @@
 package io.reflex.trainer.nn;
 
+import io.reflex.compute.VectorCpuBackend;
+
 import io.reflex.engine.testing.InterpretedJvm;
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,12 @@
 package io.reflex.trainer.rl;
 
+import io.reflex.compute.VectorCpuBackend;
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.eviction.VictimMask;
 import io.reflex.engine.policy.Policy;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.trainer.nn.QNetwork;
-import io.reflex.trainer.nn.VectorCpuBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,11 +1,12 @@
 package io.reflex.trainer.rl;
 
+import io.reflex.compute.VectorCpuBackend;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
 import io.reflex.engine.eviction.NextAccessLoop;
+import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.PolicyStore;
-import io.reflex.engine.onnx.OnnxModel;
 import io.reflex.trainer.cache.CacheSimulator;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.PolicySetup;
@@ -15,7 +16,6 @@ import io.reflex.trainer.cache.TraceBuilder;
 import io.reflex.trainer.cache.policy.PolicyCatalog;
 import io.reflex.trainer.cache.policy.learned.LearnedEvictionPolicy;
 import io.reflex.trainer.cache.policy.learned.NextAccessPolicy;
-import io.reflex.trainer.nn.VectorCpuBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

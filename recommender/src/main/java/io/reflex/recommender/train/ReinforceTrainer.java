@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  * the gradient of {@code Σ A_t log π(path_t)} plus a smoothing term {@code λ Σ_levels KL(uniform ‖ π)}
  * that pulls each node's child distribution toward uniform; L2; one Adam step per user.
  *
- * <p>Plain Java on the calling thread, deterministic for a seed. Not thread-safe; allocates its
+ * <p>The networks train on the shared arithmetic ({@code io.reflex.compute}), on the calling thread;
+ * deterministic for a seed. Not thread-safe; allocates its
  * episode buffers once per {@link #train} call.
  */
 public final class ReinforceTrainer {
@@ -82,9 +83,6 @@ public final class ReinforceTrainer {
         int[][][] counts = new int[k][steps][depth];
         boolean[][][][] avail = new boolean[k][steps][depth][c];
         float[][] rewards = new float[k][steps];
-        float[] scores = new float[c];
-        float[] hiddenAct = new float[c * hidden];
-        float[] grad = new float[c];
         double[] probs = new double[c];
         UserStateEncoder encoder = new UserStateEncoder(dims, encoderLambda);
         SessionMask mask = new SessionMask(tree);
@@ -148,7 +146,7 @@ public final class ReinforceTrainer {
                             LevelNetwork net = model.level(l);
                             float[] in = rows[e][t][l];
                             int children = counts[e][t][l];
-                            net.forward(in, children, scores, hiddenAct);
+                            float[] scores = net.forward(in, children);
                             boolean[] ok = avail[e][t][l];
                             double max = Double.NEGATIVE_INFINITY;
                             int live = 0;
@@ -164,6 +162,7 @@ public final class ReinforceTrainer {
                                 total += probs[j];
                             }
                             int a = chosen[e][t][l];
+                            float[] grad = net.scoreGradient();
                             for (int j = 0; j < children; j++) {
                                 if (!ok[j]) {
                                     grad[j] = 0f;
@@ -173,7 +172,7 @@ public final class ReinforceTrainer {
                                 double ascent = advantage * ((j == a ? 1 : 0) - p) + smoothing * (1.0 / live - p);
                                 grad[j] = (float) -ascent;
                             }
-                            net.backward(in, children, hiddenAct, grad);
+                            net.backward();
                         }
                     }
                 }

@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
  * {@code branching} rows at once with the state columns declared shared (every row of a decision
  * carries the same state), so the fast path multiplies them once per decision, not once per row.
  *
- * <p>Not thread-safe while training; read-only afterwards.
+ * <p>Not thread-safe: even {@link #score} runs the trainer's networks, which keep their activations.
  */
 public final class TpgrModel {
 
@@ -46,7 +46,7 @@ public final class TpgrModel {
         this.tree = tree;
         this.levels = new LevelNetwork[tree.depth()];
         for (int l = 0; l < levels.length; l++) {
-            levels[l] = new LevelNetwork(tree.catalog().dims(), hidden, seed * 31 + l, sharpness);
+            levels[l] = new LevelNetwork(tree.catalog().dims(), hidden, seed * 31 + l, sharpness, tree.branching());
         }
     }
 
@@ -61,7 +61,7 @@ public final class TpgrModel {
 
     /** Scores {@code rows} with the trainer's forward pass (branching rows). */
     public void score(int level, float[] rows, float[] scores) {
-        levels[level].forward(rows, tree.branching(), scores, null);
+        levels[level].forward(rows, tree.branching(), scores);
     }
 
     /** File name of level {@code level}'s model. */
@@ -84,7 +84,7 @@ public final class TpgrModel {
                     in[i] = (float) (rnd.nextDouble() * 2 - 1);
                 }
                 float[] out = new float[1];
-                levels[l].forward(in, 1, out, null);
+                levels[l].forward(in, 1, out);
                 inputs.add(in);
                 outputs.add(out);
             }

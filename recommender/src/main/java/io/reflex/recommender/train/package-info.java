@@ -6,8 +6,9 @@
  * training users, and {@link io.reflex.recommender.train.TpgrModel#export} writes each level as an
  * ONNX model with golden pairs, which {@code io.reflex.recommender.serve} loads through the engine.
  *
- * <p>Plain Java on the calling thread, deterministic for a seed. Nothing here is thread-safe while
- * training; a trained model is read-only. A level network's forward and backward passes allocate
- * nothing.
+ * <p>The level networks train on the arithmetic every Reflex trainer shares ({@code io.reflex.compute}:
+ * dense layers, ReLU, one Adam), on the calling thread, deterministic for a seed. Nothing here is
+ * thread-safe (a level network keeps its last forward pass's activations, even when only scoring). A
+ * level network's forward and backward passes allocate nothing.
  */
 package io.reflex.recommender.train;

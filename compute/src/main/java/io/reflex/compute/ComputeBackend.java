@@ -1,14 +1,16 @@
-package io.reflex.trainer.nn;
+package io.reflex.compute;
 
 /**
  * The training arithmetic the learning algorithms are allowed to use: dense layers forward and
  * backward over a batch, ReLU, Huber and MSE losses, and Adam steps. Everything is on flat
  * {@code float[]} arrays, row-major: a batch of activations is {@code [rows][width]}, a dense
  * layer's weights are {@code [outputs][inputs]} (the layout of ONNX {@code Gemm} with
- * {@code transB = 1}, and of {@link io.reflex.engine.onnx.Dense}).
+ * {@code transB = 1}, and of the engine's {@code io.reflex.engine.onnx.Dense}).
  *
- * <p>The algorithms in {@code io.reflex.trainer.rl} talk only to this interface, so a GPU backend
- * can be added by implementing it (and owning where the arrays live) without touching them.
+ * <p>Every trainer (the eviction DQN and next-access regression, LOMAR's REINFORCE scorer, TPGR's
+ * level policies) reaches arithmetic only through this interface, by way of {@link DenseLayer},
+ * {@link Mlp} and {@link Adam}, so a GPU backend can be added by implementing it (and owning where the
+ * arrays live) without touching them.
  *
  * <p>Contract for implementations: deterministic (the same inputs give bit-identical outputs on the
  * same machine: no data-dependent reduction order, no threads racing on a sum); no allocation per
@@ -18,6 +20,18 @@ public interface ComputeBackend {
 
     /** A short name for logs ({@code cpu-vector}). */
     String name();
+
+    /** {@link #device()} of every CPU backend. */
+    String CPU = "cpu";
+
+    /**
+     * Where the arithmetic runs, as an exported model's {@code reflex.device} metadata names it:
+     * {@value #CPU}, or {@code gpu:N (NAME)} for a GPU. Models trained on the CPU carry no such entry,
+     * so their bytes are what they were before devices existed.
+     */
+    default String device() {
+        return CPU;
+    }
 
     /**
      * {@code y[r][o] = b[o] + Σ_i x[r][i] · w[o][i]} for {@code rows} rows.
@@ -66,4 +80,7 @@ public interface ComputeBackend {
 
     /** {@code g[i] *= factor} over the first {@code n} values. */
     void scale(float[] g, int n, float factor);
+
+    /** {@code y[i] += a · x[i]} over the first {@code n} values (an L2 penalty's gradient, for one). */
+    void axpy(float a, float[] x, float[] y, int n);
 }

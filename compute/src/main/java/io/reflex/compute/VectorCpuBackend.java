@@ -1,4 +1,4 @@
-package io.reflex.trainer.nn;
+package io.reflex.compute;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -224,6 +224,13 @@ public final class VectorCpuBackend implements ComputeBackend {
     public void scale(float[] g, int n, float factor) {
         for (int i = 0; i < n; i++) {
             g[i] *= factor;
+        }
+    }
+
+    @Override
+    public void axpy(float a, float[] x, float[] y, int n) {
+        for (int i = 0; i < n; i++) {
+            y[i] += a * x[i];
         }
     }
 }
