@@ -5,7 +5,6 @@ import io.reflex.trainer.adapt.LogAdaptation;
 import io.reflex.trainer.adapt.RetrainRound;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.trace.TraceFormat;
-import io.reflex.trainer.nn.VectorCpuBackend;
 import io.reflex.trainer.rl.NextAccessTraining;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -100,6 +99,9 @@ final class AdaptCommand implements Callable<Integer> {
     SeedOption seedOption;
 
     @Mixin
+    DeviceOption device;
+
+    @Mixin
     JsonOption json;
 
     @Override
@@ -123,7 +125,7 @@ final class AdaptCommand implements Callable<Integer> {
             NextAccessTraining.Settings training = new NextAccessTraining.Settings(d.k(), d.candidates(), d.admission(),
                     rounds == null ? d.rounds() : rounds, d.selectRound(), d.decisionsPerReplay(), d.hidden(),
                     steps == null ? d.steps() : steps, d.batch(), d.learningRate(), d.seed());
-            RetrainRound round = new RetrainRound(capacities, training, new VectorCpuBackend(), holdout, minGain,
+            RetrainRound round = new RetrainRound(capacities, training, device.backend(cli, "adapt"), holdout, minGain,
                     RetrainRound.NGINX_CLASSICAL);
             adaptation = new LogAdaptation(source, traceFormat, modelOut, state, window, every,
                     minRequests == null ? window : minRequests, round, new Report(out, json.enabled()));

@@ -6,7 +6,7 @@ import io.reflex.trainer.cache.RequestSink;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.TraceBuilder;
 import io.reflex.trainer.cache.report.TimelineReport;
-import io.reflex.trainer.nn.VectorCpuBackend;
+import io.reflex.compute.ComputeBackend;
 import io.reflex.trainer.rl.NextAccessTraining;
 import io.reflex.trainer.workload.LoopWorkload;
 import picocli.CommandLine;
@@ -81,6 +81,9 @@ final class AdaptDemoCommand implements Callable<Integer> {
     SeedOption seedOption;
 
     @Mixin
+    DeviceOption device;
+
+    @Mixin
     JsonOption json;
 
     @Mixin
@@ -97,6 +100,7 @@ final class AdaptDemoCommand implements Callable<Integer> {
             Args.require(cli, h.equals("nginx") || h.equals("caffeine"), "--hosts: unknown host '%s' (known: nginx, caffeine)", h);
         }
         Path script = hosts.contains("nginx") ? nginxBuildScript.resolve(cli) : null;
+        ComputeBackend backend = device.backend(cli, "adapt demo");
         Path dir = out != null ? out : Files.createTempDirectory("reflex-adapt-demo");
         Files.createDirectories(dir);
         PrintWriter err = cli.getErr();
@@ -113,7 +117,7 @@ final class AdaptDemoCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "adapt demo: training the first model on web07's first half (%,d requests)%n", cut);
         err.flush();
         NextAccessTraining.trainAndExport(web.slice(0, cut), List.of(Capacity.entries(ENTRIES)), training,
-                new VectorCpuBackend(), model, null);
+                backend, model, null);
 
         TraceBuilder sequence = new TraceBuilder(webRequests + loopRequests);
         for (int i = 0; i < webRequests; i++) {
@@ -128,7 +132,7 @@ final class AdaptDemoCommand implements Callable<Integer> {
         List<AdaptDemo.Phase> phases = List.of(new AdaptDemo.Phase("web", webRequests), new AdaptDemo.Phase("loop", loopRequests));
         AdaptDemo.Settings settings = new AdaptDemo.Settings(ENTRIES, WINDOW, retrainWindow, every, badModelAt, 0.2, 0.002,
                 training, seedOption.value());
-        AdaptDemo demo = new AdaptDemo(settings, sequence.build("web07 then loop"), phases, dir, line -> {
+        AdaptDemo demo = new AdaptDemo(settings, backend, sequence.build("web07 then loop"), phases, dir, line -> {
             err.println("adapt demo: " + line);
             err.flush();
         });

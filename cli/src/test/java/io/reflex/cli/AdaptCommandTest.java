@@ -112,6 +112,34 @@ class AdaptCommandTest {
     }
 
     @Test
+    void theDemoPrintsTheContractFieldsAndWritesItsReport() throws Exception {
+        Run r = run("adapt", "demo", "--hosts", "caffeine", "--out", dir.resolve("demo").toString(), "--web-requests", "6000",
+                "--loop-requests", "9000", "--retrain-window", "6000", "--every", "3000", "--bad-model-at", "2000", "--rounds", "1",
+                "--steps", "150", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode d = JSON.readTree(r.out());
+        assertEquals(2, d.get("phases").size());
+        for (JsonNode p : d.get("phases")) {
+            for (String f : List.of("name", "requests", "hit_ratio_adaptive", "hit_ratio_static", "hit_ratio_lru")) {
+                assertTrue(p.has(f), f + " in " + p);
+            }
+        }
+        JsonNode e = d.get("events").get(0);
+        assertTrue(e.has("at_request") && e.has("kind") && e.has("detail"), e.toString());
+        assertTrue(d.get("bad_model_demoted_after_requests").asLong() <= 10_000, d.toString());
+        assertEquals(0, d.get("requests_failed").asLong());
+        assertEquals("caffeine", d.get("hosts").get(0).get("host").asText());
+        assertTrue(Files.readString(Path.of(d.get("report").asText())).contains("<svg"));
+    }
+
+    @Test
+    void theDemoRefusesPhasesOffTheTimelinesGrid() {
+        Run r = run("adapt", "demo", "--hosts", "caffeine", "--web-requests", "6500");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--web-requests must be a positive multiple of 1,000"), r.err());
+    }
+
+    @Test
     void refusesAFormatItCannotFollowNamingTheFix() {
         Run r = adapt(dir.resolve("access.log"), "--format", "csv");
         assertEquals(2, r.exit());

@@ -12,7 +12,7 @@ import io.reflex.trainer.cache.SimulationResult;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.policy.PolicyCatalog;
 import io.reflex.trainer.cache.policy.learned.ReflexEvictionPolicy;
-import io.reflex.trainer.nn.VectorCpuBackend;
+import io.reflex.compute.ComputeBackend;
 import io.reflex.trainer.rl.EvictionEvaluation;
 import io.reflex.trainer.rl.NextAccessTraining;
 
@@ -90,17 +90,21 @@ public final class AdaptDemo {
     }
 
     private final Settings settings;
+    private final ComputeBackend backend;
     private final Trace sequence;
     private final List<Phase> phases;
     private final Path dir;
     private final Consumer<String> progress;
 
     /**
+     * @param backend  where the retraining rounds train
      * @param sequence the requests, unit-size objects, the phases back to back
      * @param dir      where the models and the hosts' files go
      */
-    public AdaptDemo(Settings settings, Trace sequence, List<Phase> phases, Path dir, Consumer<String> progress) {
+    public AdaptDemo(Settings settings, ComputeBackend backend, Trace sequence, List<Phase> phases, Path dir,
+                     Consumer<String> progress) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.backend = Objects.requireNonNull(backend, "backend");
         this.sequence = Objects.requireNonNull(sequence, "sequence");
         this.phases = List.copyOf(phases);
         this.dir = Objects.requireNonNull(dir, "dir");
@@ -142,7 +146,7 @@ public final class AdaptDemo {
     HostResult run(DemoHost host, Path served, Path badModel, Map<String, double[]> simulated, List<Event> events)
             throws IOException, InterruptedException {
         long start = System.nanoTime();
-        RetrainRound round = new RetrainRound(List.of(capacity()), settings.training(), new VectorCpuBackend(),
+        RetrainRound round = new RetrainRound(List.of(capacity()), settings.training(), backend,
                 settings.holdout(), settings.minGain(), host.classical());
         RequestWindow window = new RequestWindow(settings.retrainWindow());
         int n = sequence.length();

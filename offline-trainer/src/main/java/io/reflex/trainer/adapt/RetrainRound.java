@@ -6,7 +6,7 @@ import io.reflex.trainer.cache.SimulationOptions;
 import io.reflex.trainer.cache.SimulationResult;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.policy.learned.ReflexEvictionPolicy;
-import io.reflex.trainer.nn.ComputeBackend;
+import io.reflex.compute.ComputeBackend;
 import io.reflex.trainer.rl.EvictionEvaluation;
 import io.reflex.trainer.rl.NextAccessTraining;
 
