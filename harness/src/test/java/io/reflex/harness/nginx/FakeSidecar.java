@@ -66,9 +66,11 @@ final class FakeSidecar implements AutoCloseable {
             while (in.next(ch)) {
                 requests.incrementAndGet();
                 if (mode == Mode.LATE) {
+                    // Parked, not spinning: a spinning thread per connection competed with NGINX's
+                    // cache manager for the CPU and made the stalls that let it find late replies.
                     long until = System.nanoTime() + delayNanos;
-                    while (System.nanoTime() < until) {
-                        Thread.onSpinWait();
+                    for (long left = delayNanos; left > 0; left = until - System.nanoTime()) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(left);
                     }
                     write(ch, frame(8 + 8, 1, 2, in.count(), in.requestId()).putLong(1L).flip());
                 } else {

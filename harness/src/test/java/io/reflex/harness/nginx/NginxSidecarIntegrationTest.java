@@ -254,7 +254,9 @@ class NginxSidecarIntegrationTest {
     @Test
     void aSidecarThatAnswersAfterTheDeadlineIsCountedAsTimeoutsAndRequestsStayFast() throws Exception {
         Path socket = dir.resolve("late.sock");
-        FakeSidecar late = new FakeSidecar(socket, FakeSidecar.Mode.LATE, 3_000_000, 1);   // 3 ms, NGINX waits 500 µs
+        // 10 ms, NGINX waits 500 µs: only a manager descheduled for 10 ms between its send and its
+        // look finds the reply (at 3 ms, 6% of decisions did on a machine at load 5).
+        FakeSidecar late = new FakeSidecar(socket, FakeSidecar.Mode.LATE, 10_000_000, 1);
         toClose.add(late);
         nginx = patched(socket, "500us");
         HttpLoad.Result r = new HttpLoad(nginx.port(), workload, 4).run();
@@ -265,7 +267,7 @@ class NginxSidecarIntegrationTest {
         assertAllSucceeded(r);
         assertTrue(s.get("fallback_timeout") > 50, () -> "timeouts counted: " + s);
         // NGINX never waits past the deadline, but a reply that is already there when it looks is used:
-        // a manager descheduled for 3 ms on a loaded machine can find one. That is rare, never the rule.
+        // a manager descheduled for 10 ms on a loaded machine can find one. That is rare, never the rule.
         assertTrue(s.get("policy_decisions") <= s.get("decisions") / 20,
                 () -> "late answers were not taken (beyond a scheduling stall or two): " + s);
         assertEquals(s.get("decisions"), s.fallbacks() + s.get("policy_decisions"),

@@ -676,6 +676,27 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         return conflicts;
     }
 
+    /** Hands a challenger to the floor, under the lock its requests are fed under. */
+    void challenge(NextAccessLoop challengerLoop, EvictionModel model, String label, AutoCloseable resources,
+                   Runnable onWin) {
+        lock.lock();
+        try {
+            floor.challenge(challengerLoop, model, label, resources, onWin);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The challenger under evaluation, or null. */
+    String challengerLabel() {
+        lock.lock();
+        try {
+            return floor == null ? null : floor.challengerLabel();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void close() {
         lock.lock();

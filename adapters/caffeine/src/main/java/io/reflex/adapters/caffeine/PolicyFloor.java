@@ -3,6 +3,7 @@ package io.reflex.adapters.caffeine;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.reflex.engine.adapt.ChallengerShadow;
 import io.reflex.engine.adapt.ChallengerSwitch;
 import io.reflex.engine.adapt.LruFloor;
 import io.reflex.engine.adapt.SpatialSampler;
@@ -58,6 +59,17 @@ final class PolicyFloor implements AutoCloseable {
     private final LongAdder promotions = new LongAdder();
     private final LongAdder writes = new LongAdder();
     private volatile boolean learnedServes = true;
+    /** The sampling rate, and the capacity and entries a shadow gets at it. */
+    private final long scaledCapacity;
+    private final int scaledEntries;
+    private final long warmupSamples;
+    /** The challenger under shadow evaluation, or null; under the host's lock. */
+    private ChallengerShadow challenger;
+    private String challengerLabel;
+    private Runnable onChallengerWin;
+    /** What the challenger's loop holds (its store, the loop), closed with the challenger. */
+    private AutoCloseable challengerResources;
+    private final LongAdder challengerWins = new LongAdder();
 
     /**
      * @param capacity the cache's capacity (entries, or weight under a weigher)
@@ -69,7 +81,11 @@ final class PolicyFloor implements AutoCloseable {
         this.cacheName = cacheName;
         this.listener = listener;
         double rate = LruFloor.defaultRate(entries);
-        long warmup = WARMUP_PASSES * new SpatialSampler(rate).scale(Math.max(1, entries));
+        SpatialSampler sampler = new SpatialSampler(rate);
+        long warmup = WARMUP_PASSES * sampler.scale(Math.max(1, entries));
+        this.scaledCapacity = sampler.scale(capacity);
+        this.scaledEntries = (int) sampler.scale(Math.max(1, entries));
+        this.warmupSamples = warmup;
         this.floor = LruFloor.withLearnedShadowWhileDemoted(rate, capacity, Math.max(1, entries),
                 CaffeineShadow.factory(weighted), ChallengerSwitch.builder().z(LruFloor.DEFAULT_Z).build(), loop,
                 model.candidates(), LruFloor.DEFAULT_GHOSTS_PER_RESIDENT, warmup, this::switched);
@@ -78,6 +94,9 @@ final class PolicyFloor implements AutoCloseable {
     /** One request that reached an object (a hit, or a write), after the live cache served it; under the host's lock. */
     void request(long fingerprint, long weight, boolean liveHit) {
         floor.request(fingerprint, Math.max(1, weight), liveHit);
+        if (challenger != null && floor.sampled(fingerprint)) {
+            challenge(fingerprint, Math.max(1, weight), liveHit);
+        }
     }
 
     /** Whether the shadows see the key's requests: decided once per node, at its write. */
@@ -88,6 +107,67 @@ final class PolicyFloor implements AutoCloseable {
     /** A replayed hit of a sampled key ({@link #sampled}); under the host's lock. */
     void sampledHit(long fingerprint, long weight) {
         floor.requestSampled(fingerprint, Math.max(1, weight), true);
+        if (challenger != null) {
+            challenge(fingerprint, Math.max(1, weight), true);
+        }
+    }
+
+    /**
+     * Starts the shadow evaluation of a challenger on the floor's sampled keys, in place of one
+     * under evaluation (closed); under the host's lock. Its miniature is warmed with
+     * {@value #WARMUP_PASSES} × its entries of sampled requests before the pairing starts.
+     *
+     * @param loop      the loop serving the challenger's model
+     * @param resources closed when the evaluation ends (a win, a replacement, the cache's close):
+     *                  the loop and its store
+     * @param onWin     run once, on the host's lock, when the challenger wins: the host swaps it in
+     */
+    void challenge(NextAccessLoop loop, EvictionModel model, String label, AutoCloseable resources, Runnable onWin) {
+        dropChallenger();
+        challenger = new ChallengerShadow(loop, model.candidates(), scaledCapacity, scaledEntries,
+                LruFloor.DEFAULT_GHOSTS_PER_RESIDENT, warmupSamples, LruFloor.DEFAULT_Z, (at, lead, discordant) ->
+                LOG.log(System.Logger.Level.INFO, "cache '" + cacheName + "': challenger " + label + " wins: it leads the live"
+                        + " cache by " + lead + " hits over " + discordant + " discordant sampled requests (" + at
+                        + " paired); swapping it in"));
+        challengerLabel = label;
+        onChallengerWin = onWin;
+        challengerResources = resources;
+        LOG.log(System.Logger.Level.INFO, "cache '" + cacheName + "': challenger " + label
+                + " under shadow evaluation on the sampled keys");
+    }
+
+    private void challenge(long fingerprint, long weight, boolean liveHit) {
+        if (challenger.request(fingerprint, weight, liveHit, floor.requests())) {
+            challengerWins.increment();
+            Runnable win = onChallengerWin;
+            dropChallenger();
+            win.run();
+        }
+    }
+
+    private void dropChallenger() {
+        if (challenger != null) {
+            challenger.close();
+            try {
+                challengerResources.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "cache '" + cacheName + "': closing challenger " + challengerLabel
+                        + ": " + e);
+            }
+            challenger = null;
+            challengerLabel = null;
+            onChallengerWin = null;
+            challengerResources = null;
+        }
+    }
+
+    /** The challenger under evaluation, or null; under the host's lock. */
+    String challengerLabel() {
+        return challengerLabel;
+    }
+
+    long challengerWins() {
+        return challengerWins.sum();
     }
 
     /** A replayed hit of a key the shadows do not see: counted only (its ticks are the miniature's); under the host's lock. */
@@ -136,6 +216,8 @@ final class PolicyFloor implements AutoCloseable {
     }
 
     void register(MeterRegistry registry, String name) {
+        FunctionCounter.builder("reflex.caffeine.challenger.wins", challengerWins, LongAdder::sum).tag("cache", name)
+                .description("Challengers that beat the live cache on the sampled keys and were swapped in").register(registry);
         FunctionCounter.builder("reflex.caffeine.floor.demotions", demotions, LongAdder::sum)
                 .description("times the learned policy was demoted to Caffeine's own eviction").tag("cache", name)
                 .register(registry);
@@ -152,6 +234,7 @@ final class PolicyFloor implements AutoCloseable {
 
     @Override
     public void close() {
+        dropChallenger();
         floor.close();
     }
 }

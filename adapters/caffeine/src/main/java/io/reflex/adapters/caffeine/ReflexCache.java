@@ -219,6 +219,11 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     /** The hit stream's change test under a history-1 model, or null. */
     private final OutcomeDrift outcomes;
     private final EvictionModel model;
+    /** The store serving the model: a winning challenger is offered to it. */
+    private final PolicyStore store;
+    private final Duration deadline;
+    /** Where a winning challenger's file is offered to the store (its load and warm-up stay off the lock). */
+    private final Executor swapExecutor;
     private final EvictionLoop loop;
     private final EvictionLoop.Decider decider;
     private final Object[] candidateKeys;
@@ -265,6 +270,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         this.map = cache.asMap();
         this.eviction = cache.policy().eviction().orElseThrow();
         this.model = b.model;
+        this.store = b.store;
+        this.deadline = b.deadline;
+        this.swapExecutor = b.executor != null ? b.executor : java.util.concurrent.ForkJoinPool.commonPool();
 
         if (b.model.readsHistory()) {
             NextAccessLoop.Builder nb = NextAccessLoop.builder().k(b.model.k()).admission(b.model.admission())
@@ -544,6 +552,62 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     /** Writes that needed room while the learned policy was demoted, evicted in Caffeine's order. */
     public long floorWrites() {
         return floor == null ? 0 : floor.writes();
+    }
+
+    /**
+     * Shadow-evaluates {@code model} as a challenger: its miniature runs on the floor's sampled keys
+     * beside the live cache, never acting, and its outcome on each sampled request is paired with
+     * the live cache's; when it leads with confidence (the floor's switch, z =
+     * {@value io.reflex.engine.adapt.LruFloor#DEFAULT_Z}), the file is offered to the cache's store
+     * on the maintenance executor and, once the store accepts it, serves
+     * ({@link #challengerWins()}, {@code reflex.caffeine.challenger.wins}, a log line). A challenger
+     * that never leads is never swapped in. A second call replaces the challenger under evaluation.
+     * Needs a {@code history-1} model and {@link Builder#floor}{@code (true)}; the challenger must
+     * have the served model's schema, K, candidate set and admission. Cost: the challenger's model
+     * decisions in its miniature, about the sampling rate of the live cache's, and its miniature's
+     * memory (as the floor's learned miniature). Thread-safe; returns at once.
+     *
+     * @throws IllegalStateException    without a history-1 model and a floor
+     * @throws IllegalArgumentException naming the file when it does not load, or its contract differs
+     */
+    public void challenge(Path model) {
+        Objects.requireNonNull(model, "model");
+        if (history == null || floor == null) {
+            throw new IllegalStateException("challenge(" + model + ") needs a history-1 model and floor(true): the "
+                    + "challenger is paired with the live cache on the floor's sampled keys");
+        }
+        EvictionModel contract = ServedModel.check(model);
+        if (!contract.equals(this.model)) {
+            throw new IllegalArgumentException(model + ": a challenger must keep the served model's contract " + this.model
+                    + ", it has " + contract);
+        }
+        PolicyStore challengerStore = historyModelStore();
+        SwapResult r = challengerStore.offer(model);
+        if (!r.accepted()) {
+            challengerStore.close();
+            throw new IllegalArgumentException("the engine refused challenger " + model + ": " + r.reason());
+        }
+        NextAccessLoop challengerLoop = NextAccessLoop.builder().k(contract.k()).admission(contract.admission())
+                .store(challengerStore).deadline(deadline).loopName("caffeine-" + name + "-challenger").build();
+        history.challenge(challengerLoop, contract, model.toString(), () -> {
+            challengerLoop.close();
+            challengerStore.close();
+        }, () -> swapExecutor.execute(() -> {
+            SwapResult swap = store.offer(model);
+            System.getLogger(ReflexCache.class.getName()).log(swap.accepted() ? System.Logger.Level.INFO
+                    : System.Logger.Level.WARNING, "cache '" + name + "': challenger " + model + (swap.accepted()
+                    ? " swapped in" : " won but the store refused it: " + swap.reason()));
+        }));
+    }
+
+    /** Challengers that won their shadow evaluation ({@link #challenge}) and were offered to the store. */
+    public long challengerWins() {
+        return floor == null ? 0 : floor.challengerWins();
+    }
+
+    /** The challenger under shadow evaluation (its file), if any. */
+    public java.util.Optional<String> challenger() {
+        return history == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(history.challengerLabel());
     }
 
     /** Whether the learned policy makes the evictions (true without a floor), as of the latest switch. */
