@@ -41,6 +41,8 @@ public final class InputDrift {
     private final double threshold;
     private final Listener listener;
     private final long[][] counts;
+    /** Whether a column's PSI can raise an alarm (all but the ignored ones). */
+    private final boolean[] watched;
     private final double[] lastPsi;
     private int inWindow;
     private long rows;
@@ -54,6 +56,14 @@ public final class InputDrift {
         this.threshold = b.threshold;
         this.listener = b.listener;
         this.counts = new long[profile.columns()][profile.bins()];
+        this.watched = new boolean[profile.columns()];
+        java.util.Arrays.fill(watched, true);
+        for (int c : b.ignored) {
+            if (c < 0 || c >= watched.length) {
+                throw new IllegalArgumentException("column " + c + " is not one of the profile's " + watched.length);
+            }
+            watched[c] = false;
+        }
         this.lastPsi = new double[profile.columns()];
         java.util.Arrays.fill(lastPsi, Double.NaN);
     }
@@ -76,7 +86,7 @@ public final class InputDrift {
 
     private void closeWindow() {
         windows++;
-        worst = 0;
+        worst = -1;
         for (int c = 0; c < counts.length; c++) {
             double psi = 0;
             for (int b = 0; b < counts[c].length; b++) {
@@ -86,12 +96,12 @@ public final class InputDrift {
                 counts[c][b] = 0;
             }
             lastPsi[c] = psi;
-            if (psi > lastPsi[worst]) {
+            if (watched[c] && (worst < 0 || psi > lastPsi[worst])) {
                 worst = c;
             }
         }
         inWindow = 0;
-        if (lastPsi[worst] > threshold) {
+        if (worst >= 0 && lastPsi[worst] > threshold) {
             alarms++;
             if (listener != null) {
                 listener.drifted(worst, lastPsi[worst], rows);
@@ -104,7 +114,7 @@ public final class InputDrift {
         return lastPsi[column];
     }
 
-    /** The worst column of the last closed window, or -1 before the first. */
+    /** The worst watched column of the last closed window, or -1 before the first (or with none watched). */
     public int worstColumn() {
         return worst;
     }
@@ -130,6 +140,7 @@ public final class InputDrift {
         private int window = 10_000;
         private double threshold = 0.25;
         private Listener listener;
+        private int[] ignored = new int[0];
 
         private Builder(FeatureProfile profile) {
             this.profile = Objects.requireNonNull(profile, "profile");
@@ -150,6 +161,16 @@ public final class InputDrift {
                 throw new IllegalArgumentException("the threshold must be finite and > 0, got " + psi);
             }
             this.threshold = psi;
+            return this;
+        }
+
+        /**
+         * Columns whose PSI is computed ({@link #psi}) but never raises an alarm: those that move
+         * with the host's age rather than its traffic, such as a decayed counter whose window is
+         * longer than the host has run (default none).
+         */
+        public Builder ignore(int... columns) {
+            this.ignored = columns.clone();
             return this;
         }
 

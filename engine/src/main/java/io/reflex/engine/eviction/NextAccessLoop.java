@@ -89,6 +89,8 @@ public final class NextAccessLoop implements AutoCloseable {
         private FallbackCause lastCause;
         /** Candidates in the last decision (0 before any). */
         private int decided;
+        /** Rows the last decision encoded, the incoming object's included. */
+        private int encoded;
 
         private Decider() {
         }
@@ -115,6 +117,7 @@ public final class NextAccessLoop implements AutoCloseable {
             }
             int rows = incoming ? n + 1 : n;
             features.encode(rows, k + 1, input, 0);
+            encoded = rows;
             lastCause = session.decide(input, scores);
             if (lastCause == null) {
                 for (int r = 0; r < rows; r++) {
@@ -144,6 +147,23 @@ public final class NextAccessLoop implements AutoCloseable {
                 }
             }
             return victim;
+        }
+
+        /** Rows the last decision fed the model (its candidates, and the incoming object if asked); 0 before any. */
+        public int lastRows() {
+            return encoded;
+        }
+
+        /**
+         * Copies row {@code row} of the last decision's model input (as the model saw it, encoded:
+         * what a {@code FeatureProfile} describes) into {@code out} from {@code offset}. For a host
+         * watching its inputs; allocation-free.
+         *
+         * @throws IndexOutOfBoundsException if {@code row} is not below {@link #lastRows()}
+         */
+        public void copyLastInput(int row, float[] out, int offset) {
+            java.util.Objects.checkIndex(row, encoded);
+            System.arraycopy(input, row * HistoryFeatures.WIDTH, out, offset, HistoryFeatures.WIDTH);
         }
 
         /**

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The Caffeine adapter as {@link AdaptDemo}'s adapting host: a {@link ReflexCache} of unit-size
- * entries with its floor (W-TinyLFU in miniature) and its hit-ratio watch on, its model in a store
+ * entries with its floor (W-TinyLFU in miniature), its hit-ratio watch and its input watch on, its model in a store
  * that a retrained or a bad model is offered to, maintenance on the caller's thread (the same
  * requests give the same evictions). Not thread-safe.
  */
@@ -24,6 +24,7 @@ final class CaffeineHost implements DemoHost {
     private long requests;
     private long servedAt;
     private long changesSeen;
+    private long inputDriftsSeen;
 
     CaffeineHost(Path model, long entries) {
         store = ReflexCache.historyModelStore();
@@ -32,7 +33,7 @@ final class CaffeineHost implements DemoHost {
             store.close();
             throw new IllegalArgumentException("the adapter refused " + model + ": " + first.reason());
         }
-        cache = ReflexCache.<Long, Object>builder().maximumSize(entries).policyStore(store).floor(true).outcomeDrift(true)
+        cache = ReflexCache.<Long, Object>builder().maximumSize(entries).policyStore(store).floor(true).outcomeDrift(true).inputDrift(true)
                 .floorListener((learnedServes, atRequest) -> switches.add(new Switch(learnedServes, requests - servedAt)))
                 .executor(Runnable::run).name("adapt-demo").build();
     }
@@ -78,6 +79,14 @@ final class CaffeineHost implements DemoHost {
         long now = cache.hitRatioChanges();
         long fresh = now - changesSeen;
         changesSeen = now;
+        return fresh;
+    }
+
+    /** Windows of model inputs that drifted from the first model's training profile since the last call. */
+    long newInputDrifts() {
+        long now = cache.inputDrifts();
+        long fresh = now - inputDriftsSeen;
+        inputDriftsSeen = now;
         return fresh;
     }
 

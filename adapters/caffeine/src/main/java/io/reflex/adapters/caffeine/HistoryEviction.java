@@ -162,15 +162,18 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     private final PolicyFloor floor;
     /** The hit stream's change test, or null. */
     private final OutcomeDrift outcomes;
+    /** The model's inputs against its training profile, or null. */
+    private final InputWatch inputs;
 
     HistoryEviction(EvictionModel contract, NextAccessLoop loop, ConcurrentMap<K, EntryNode<V>> map,
                     Policy.Eviction<K, EntryNode<V>> eviction, LongAdder residentWeight, long maximum,
                     int residentBound, int ghostsPerResident, int maxDecisionsPerWrite, int victimsPerDecision,
                     ToLongFunction<? super K> fingerprint, LongAdder decisions, LongAdder evictions,
-                    LongAdder fallbackWrites, PolicyFloor floor, OutcomeDrift outcomes) {
+                    LongAdder fallbackWrites, PolicyFloor floor, OutcomeDrift outcomes, InputWatch inputs) {
         this.loop = loop;
         this.floor = floor;
         this.outcomes = outcomes;
+        this.inputs = inputs;
         this.victims = new int[victimsPerDecision];
         this.map = map;
         this.eviction = eviction;
@@ -507,7 +510,13 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             features.incoming(n, history, incoming, now, incomingWeight);
         }
         int victim = decider.decide(n, withIncoming);
-        return decider.lastCause() == null ? candidates[victim] : BoundedHistory.NO_SLOT;
+        if (decider.lastCause() != null) {
+            return BoundedHistory.NO_SLOT;
+        }
+        if (inputs != null) {
+            inputs.decided(decider, now);
+        }
+        return candidates[victim];
     }
 
     /** Invalidates the resident at {@code slot}, unless Caffeine removed it already; frees its slot either way. */
@@ -674,6 +683,11 @@ final class HistoryEviction<K, V> implements AutoCloseable {
 
     LongAdder conflictsAdder() {
         return conflicts;
+    }
+
+    /** The live decisions' decider (tests read its last rows). */
+    NextAccessLoop.Decider decider() {
+        return decider;
     }
 
     /** Hands a challenger to the floor, under the lock its requests are fed under. */

@@ -218,6 +218,8 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     private final PolicyFloor floor;
     /** The hit stream's change test under a history-1 model, or null. */
     private final OutcomeDrift outcomes;
+    /** The model's inputs against its training profile, or null. */
+    private final InputWatch inputs;
     private final EvictionModel model;
     /** The store serving the model: a winning challenger is offered to it. */
     private final PolicyStore store;
@@ -285,10 +287,11 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             this.floor = b.floor ? new PolicyFloor(name, nextAccess, b.model, b.maximum, b.residentBound(), weighted,
                     b.floorListener) : null;
             this.outcomes = b.outcomeDrift ? new OutcomeDrift(name) : null;
+            this.inputs = b.inputDrift ? new InputWatch(name, b.trainingProfile(), b.residentBound()) : null;
             this.history = new HistoryEviction<>(b.model, nextAccess, map, eviction, residentWeight, b.maximum,
                     b.residentBound(), b.ghostsPerResident, b.maxDecisionsPerWrite, b.victimsPerDecision, fingerprint,
                     policyDecisions,
-                    policyEvictions, fallbackWrites, floor, outcomes);
+                    policyEvictions, fallbackWrites, floor, outcomes, inputs);
             this.loop = null;
             this.decider = null;
             this.candidateKeys = null;
@@ -299,6 +302,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             this.history = null;
             this.floor = null;
             this.outcomes = null;
+            this.inputs = null;
             EvictionLoop.Builder lb = EvictionLoop.builder().k(b.k).store(b.store).deadline(b.deadline).breaker(b.breaker)
                     .mode(DecisionRuntime.Mode.INLINE).loopName("caffeine-" + name);
             if (b.registry != null) {
@@ -329,6 +333,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             }
             if (floor != null) {
                 floor.register(b.registry, name);
+            }
+            if (inputs != null) {
+                inputs.register(b.registry, name);
             }
             if (outcomes != null) {
                 outcomes.register(b.registry, name);
@@ -532,6 +539,16 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     /** Lasting changes of the hit ratio signalled ({@link Builder#outcomeDrift}); 0 without the test. */
     public long hitRatioChanges() {
         return outcomes == null ? 0 : outcomes.changes();
+    }
+
+    /** Windows of the model's inputs that drifted from its training profile ({@link Builder#inputDrift}); 0 without the watch. */
+    public long inputDrifts() {
+        return inputs == null ? 0 : inputs.alarms();
+    }
+
+    /** The input watch, or null (tests). */
+    InputWatch inputWatch() {
+        return inputs;
     }
 
     /** Of {@link #hitRatioChanges()}, the falls. */
@@ -850,6 +867,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         private boolean floor;
         private FloorListener floorListener;
         private boolean outcomeDrift;
+        private boolean inputDrift;
 
         private Builder() {
         }
@@ -1052,6 +1070,30 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             return this;
         }
 
+        /**
+         * With a {@code history-1} model: watch the model's inputs against the profile of the rows it
+         * met in training, its {@code reflex.profile} metadata (default off): the population
+         * stability index of each column over windows of 10,000 rows from one decision in eight,
+         * after a warm-up of {@code max(4 × entries, 16,384)} requests; a window above 0.25 is logged
+         * ({@code WARNING}), counted ({@code reflex.caffeine.input.drift}) and shown by
+         * {@link ReflexCache#inputDrifts()}. The profile is the model's served at build time. Costs
+         * a copy and a bin search per column of the observed rows, under the decision's lock.
+         * Refused (at build) with a model that has no profile, naming the file.
+         */
+        public Builder<K, V> inputDrift(boolean on) {
+            this.inputDrift = on;
+            return this;
+        }
+
+        /** The profile in the served model's metadata; refused naming the file when it has none. */
+        io.reflex.engine.adapt.FeatureProfile trainingProfile() {
+            Path file = store.version().map(io.reflex.engine.runtime.ModelVersion::file).orElseThrow(
+                    () -> new IllegalStateException("inputDrift(true) needs a model served from the start"));
+            return io.reflex.engine.adapt.FeatureProfile.fromMetadata(io.reflex.engine.onnx.OnnxModel.read(file).metadata(),
+                    file).orElseThrow(() -> new IllegalArgumentException(file + " has no " + io.reflex.engine.adapt.FeatureProfile.METADATA
+                    + " metadata (a model trained before profiles were recorded): retrain it, or leave inputDrift off"));
+        }
+
         /** Hears each switch of the {@link #floor}; needs the floor on. */
         public Builder<K, V> floorListener(FloorListener listener) {
             this.floorListener = Objects.requireNonNull(listener, "listener");
@@ -1185,6 +1227,12 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             } else if (outcomeDrift) {
                 throw new IllegalStateException("outcomeDrift(true) needs a history-1 model, whose adapter sees every "
                         + "request in order; this cache serves " + model.schema());
+            } else if (inputDrift) {
+                throw new IllegalStateException("inputDrift(true) needs a history-1 model, whose profile it checks; "
+                        + "this cache serves " + model.schema());
+            }
+            if (inputDrift) {
+                trainingProfile();   // refused here, naming the file, rather than half-way through construction
             }
             if (floorListener != null && !floor) {
                 throw new IllegalStateException("floorListener(..) needs floor(true)");
