@@ -82,11 +82,8 @@ final class AdaptCommand implements Callable<Integer> {
             description = "Hit-ratio margin the new model must have over both the served model and LRU (default ${DEFAULT-VALUE}).")
     double minGain;
 
-    @Option(names = "--rounds", paramLabel = "N", description = "Training's replay-and-fit rounds (default: train eviction's).")
-    Integer rounds;
-
-    @Option(names = "--steps", paramLabel = "N", description = "Training's Adam steps per fit (default: train eviction's).")
-    Integer steps;
+    @Mixin
+    TrainingBudgetOption budget;
 
     @Option(names = "--poll-ms", defaultValue = "1000", paramLabel = "MS",
             description = "How often the log is checked for new lines when it has none (default ${DEFAULT-VALUE}).")
@@ -118,13 +115,10 @@ final class AdaptCommand implements Callable<Integer> {
         Args.require(cli, pollMillis >= 1, "--poll-ms must be >= 1, got %d", pollMillis);
         OutputPaths.requireFile(cli, "--model-out", modelOut);
         OutputPaths.requireDirectory(cli, "--state", state);
-        NextAccessTraining.Settings d = NextAccessTraining.Settings.defaults(seedOption.value());
         PrintWriter out = cli.getOut();
         LogAdaptation adaptation;
         try {
-            NextAccessTraining.Settings training = new NextAccessTraining.Settings(d.k(), d.candidates(), d.admission(),
-                    rounds == null ? d.rounds() : rounds, d.selectRound(), d.decisionsPerReplay(), d.hidden(),
-                    steps == null ? d.steps() : steps, d.batch(), d.learningRate(), d.seed());
+            NextAccessTraining.Settings training = budget.settings(seedOption.value());
             RetrainRound round = new RetrainRound(capacities, training, device.backend(cli, "adapt"), holdout, minGain,
                     RetrainRound.NGINX_CLASSICAL);
             adaptation = new LogAdaptation(source, traceFormat, modelOut, state, window, every,

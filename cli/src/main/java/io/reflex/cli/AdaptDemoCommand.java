@@ -71,11 +71,8 @@ final class AdaptDemoCommand implements Callable<Integer> {
             description = "The request at which the bad model is deployed (default ${DEFAULT-VALUE}).")
     int badModelAt;
 
-    @Option(names = "--rounds", paramLabel = "N", description = "Training's replay-and-fit rounds (default: train eviction's).")
-    Integer rounds;
-
-    @Option(names = "--steps", paramLabel = "N", description = "Training's Adam steps per fit (default: train eviction's).")
-    Integer steps;
+    @Mixin
+    TrainingBudgetOption budget;
 
     @Mixin
     SeedOption seedOption;
@@ -109,10 +106,12 @@ final class AdaptDemoCommand implements Callable<Integer> {
         Trace web = QuickstartCommand.embeddedRealTrace(dir);
         int cut = web.length() / 2;
         Args.require(cli, webRequests <= web.length() - cut, "--web-requests is at most %,d (web07's second half)", web.length() - cut);
-        NextAccessTraining.Settings d = NextAccessTraining.Settings.defaults(seedOption.value());
-        NextAccessTraining.Settings training = new NextAccessTraining.Settings(d.k(), d.candidates(), d.admission(),
-                rounds == null ? d.rounds() : rounds, d.selectRound(), d.decisionsPerReplay(), d.hidden(),
-                steps == null ? d.steps() : steps, d.batch(), d.learningRate(), d.seed());
+        NextAccessTraining.Settings training;
+        try {
+            training = budget.settings(seedOption.value());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cli, e.getMessage());
+        }
         Path model = dir.resolve("web07-first-half.onnx");
         err.printf(Locale.ROOT, "adapt demo: training the first model on web07's first half (%,d requests)%n", cut);
         err.flush();

@@ -22,20 +22,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChallengerTest {
 
     private static final int ENTRIES = 1_000;
-    private static final EvictionModel SAMPLED_64 = new EvictionModel(HistoryFeatures.SCHEMA,
-            EvictionModel.Candidates.SAMPLED, 64, false);
 
     @TempDir
     Path dir;
 
     /** Evicts the most recently accessed of 64 sampled residents: keeps most of a loop a little larger than the cache. */
     private Path mru() {
-        return TestPolicies.history(dir.resolve("mru.onnx"), HistoryFeatures.RECENCY, -1f, SAMPLED_64);
+        return TestPolicies.history(dir.resolve("mru.onnx"), HistoryFeatures.RECENCY, -1f, TestPolicies.SAMPLED_64);
     }
 
     /** Evicts the least recently accessed of 64 sampled residents: about as LRU, which a loop defeats. */
     private Path lru() {
-        return TestPolicies.history(dir.resolve("lru.onnx"), HistoryFeatures.RECENCY, 1f, SAMPLED_64);
+        return TestPolicies.history(dir.resolve("lru.onnx"), HistoryFeatures.RECENCY, 1f, TestPolicies.SAMPLED_64);
     }
 
     private static ReflexCache<Integer, Integer> cache(Path model, SimpleMeterRegistry registry) {

@@ -3,7 +3,6 @@ package io.reflex.adapters.caffeine;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,9 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,15 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FloorTest {
 
     private static final int ENTRIES = 1_000;
-    /** MRU over 64 sampled candidates: far below W-TinyLFU on a Zipf stream, above it on a loop just larger than the cache. */
-    private static final EvictionModel SAMPLED_64 = new EvictionModel(HistoryFeatures.SCHEMA,
-            EvictionModel.Candidates.SAMPLED, 64, false);
 
     @TempDir
     Path dir;
 
     private Path mru() {
-        return TestPolicies.history(dir.resolve("mru.onnx"), HistoryFeatures.RECENCY, -1f, SAMPLED_64);
+        return TestPolicies.history(dir.resolve("mru.onnx"), HistoryFeatures.RECENCY, -1f, TestPolicies.SAMPLED_64);
     }
 
     private static ReflexCache.Builder<Integer, Integer> builder(Path model) {
@@ -44,22 +38,6 @@ class FloorTest {
                 .deadline(Duration.ofSeconds(5));
     }
 
-    /** Keys 0 … n−1 drawn with probability ∝ (rank + 1)^−s, from a seed. */
-    private static int[] zipf(int n, double s, int length, long seed) {
-        double[] cdf = new double[n];
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += Math.pow(i + 1, -s);
-            cdf[i] = sum;
-        }
-        SplittableRandom r = new SplittableRandom(seed);
-        int[] keys = new int[length];
-        for (int i = 0; i < length; i++) {
-            int j = Arrays.binarySearch(cdf, r.nextDouble() * sum);
-            keys[i] = j < 0 ? -j - 1 : j;
-        }
-        return keys;
-    }
 
     private static int[] loop(int keys, int length) {
         int[] out = new int[length];
@@ -94,7 +72,7 @@ class FloorTest {
 
     @Test
     void aPolicyFarBelowWTinyLfuIsDemotedWithin10000RequestsAndTheCacheThenHitsAsCaffeineDoes() {
-        int[] keys = zipf(50_000, 0.9, 100_000, 1);
+        int[] keys = TestPolicies.zipf(50_000, 0.9, 100_000, 1);
         Path model = mru();
         List<Long> demotedAt = new ArrayList<>();
         long alone;
@@ -145,7 +123,7 @@ class FloorTest {
         // Over 1,100 keys, 100 more than the cache holds: first drawn by Zipf, where MRU evicts
         // the popular keys W-TinyLFU keeps (demoted); then in a loop, where MRU keeps a fixed
         // 1,000 of them while Caffeine's order churns (its miniature wins: promoted).
-        int[] zipf = zipf(ENTRIES + ENTRIES / 10, 1.0, 50_000, 2);
+        int[] zipf = TestPolicies.zipf(ENTRIES + ENTRIES / 10, 1.0, 50_000, 2);
         int[] loop = loop(ENTRIES + ENTRIES / 10, 100_000);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<String> heard = new ArrayList<>();

@@ -2,7 +2,6 @@ package io.reflex.adapters.caffeine;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.reflex.engine.adapt.FeatureProfile;
-import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
 import io.reflex.engine.eviction.NextAccessLoop;
 import io.reflex.engine.onnx.Dense;
@@ -12,10 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,31 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InputWatchTest {
 
     private static final int ENTRIES = 1_000;
-    private static final EvictionModel SAMPLED_64 = new EvictionModel(HistoryFeatures.SCHEMA,
-            EvictionModel.Candidates.SAMPLED, 64, false);
 
     @TempDir
     Path dir;
 
-    /** Keys 0 … n−1 with probability ∝ (rank + 1)^−s, from a seed. */
-    private static int[] zipf(int n, double s, int length, long seed) {
-        double[] cdf = new double[n];
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += Math.pow(i + 1, -s);
-            cdf[i] = sum;
-        }
-        SplittableRandom r = new SplittableRandom(seed);
-        int[] keys = new int[length];
-        for (int i = 0; i < length; i++) {
-            int j = Arrays.binarySearch(cdf, r.nextDouble() * sum);
-            keys[i] = j < 0 ? -j - 1 : j;
-        }
-        return keys;
-    }
 
     private static Map<String, String> contract() {
-        return SAMPLED_64.toMetadata();
+        return TestPolicies.SAMPLED_64.toMetadata();
     }
 
     private static MlpGraph lruLike() {
@@ -110,10 +89,10 @@ class InputWatchTest {
 
     @Test
     void theTrafficTheProfileWasTakenOnRaisesNoAlarmAndAChangeOfCharacterDoes() {
-        Path model = profiledModel(zipf(20_000, 0.9, 200_000, 1));
+        Path model = profiledModel(TestPolicies.zipf(20_000, 0.9, 200_000, 1));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (ReflexCache<Integer, Integer> cache = watched(model, registry)) {
-            serve(cache, zipf(20_000, 0.9, 400_000, 2));          // the same distribution, other draws
+            serve(cache, TestPolicies.zipf(20_000, 0.9, 400_000, 2));          // the same distribution, other draws
             InputWatch w = cache.inputWatch();
             assertTrue(w.drift().windows() >= 10, "windows closed: " + w.drift().windows());
             assertEquals(0, cache.inputDrifts(), "no false alarm over " + w.drift().windows() + " windows; worst column "

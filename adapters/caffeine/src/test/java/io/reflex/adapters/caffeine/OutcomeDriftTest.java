@@ -1,7 +1,6 @@
 package io.reflex.adapters.caffeine;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,15 +16,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A history-1 cache watching its hit ratio: quiet while the traffic holds, an event when it changes for good. */
 class OutcomeDriftTest {
 
-    private static final EvictionModel SAMPLED_64 = new EvictionModel(HistoryFeatures.SCHEMA,
-            EvictionModel.Candidates.SAMPLED, 64, false);
 
     @TempDir
     Path dir;
 
     /** LRU over 64 sampled candidates: any sane policy will do, the test is about the hit stream. */
     private ReflexCache<Integer, Integer> cache(SimpleMeterRegistry registry) {
-        Path model = TestPolicies.history(dir.resolve("lru.onnx"), HistoryFeatures.RECENCY, 1f, SAMPLED_64);
+        Path model = TestPolicies.history(dir.resolve("lru.onnx"), HistoryFeatures.RECENCY, 1f, TestPolicies.SAMPLED_64);
         return ReflexCache.<Integer, Integer>builder().maximumSize(1_000).model(model).executor(Runnable::run)
                 .deadline(Duration.ofSeconds(5)).outcomeDrift(true).name("drift").meterRegistry(registry).build();
     }

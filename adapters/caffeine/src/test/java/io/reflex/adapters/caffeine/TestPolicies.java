@@ -80,6 +80,27 @@ final class TestPolicies {
                 new float[1]))), contract.toMetadata());
     }
 
+    /** The history-1 contract of 64 sampled candidates without admission, the tests' usual. */
+    static final EvictionModel SAMPLED_64 = new EvictionModel(HistoryFeatures.SCHEMA, EvictionModel.Candidates.SAMPLED, 64,
+            false);
+
+    /** Keys 0 … n−1 drawn with probability ∝ (rank + 1)^−s, from a seed. */
+    static int[] zipf(int n, double s, int length, long seed) {
+        double[] cdf = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += Math.pow(i + 1, -s);
+            cdf[i] = sum;
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        int[] keys = new int[length];
+        for (int i = 0; i < length; i++) {
+            int j = java.util.Arrays.binarySearch(cdf, r.nextDouble() * sum);
+            keys[i] = j < 0 ? -j - 1 : j;
+        }
+        return keys;
+    }
+
     /** An untrained history-1 network (11 -> 16 -> 1) with {@code contract} in its metadata. */
     static Path randomHistory(Path file, long seed, EvictionModel contract) {
         return history(file, MlpGraph.randomChain(seed, io.reflex.engine.onnx.Activation.RELU, HistoryFeatures.WIDTH, 16, 1),
