@@ -71,6 +71,10 @@ final class SidecarCommand implements Callable<Integer> {
             description = "The most files the cache holds, when its keys zone holds fewer than max_size over 4 KiB blocks (the default).")
     long cacheMaxEntries;
 
+    @Option(names = "--challenger", paramLabel = "PATH",
+            description = "A challenger model file, watched: each new model written there is evaluated in the shadow on the LRU floor's sampled keys and replaces --model when it beats the live cache with confidence (needs --access-log; default none).")
+    Path challenger;
+
     @Override
     public Integer call() {
         CommandLine cli = spec.commandLine();
@@ -82,7 +86,7 @@ final class SidecarCommand implements Callable<Integer> {
                     .deadline(SidecarConfig.parseDuration(deadline)).modelPollInterval(SidecarConfig.parseDuration(poll))
                     .warmupRequests(warmup).spin(SidecarConfig.parseDuration(spin)).accessLog(accessLog)
                     .cacheMaxSize(cacheMaxSize == null ? 0 : SidecarConfig.parseSize(cacheMaxSize))
-                    .cacheMaxEntries(cacheMaxEntries).build();
+                    .cacheMaxEntries(cacheMaxEntries).challenger(challenger).build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cli, e.getMessage());
         }

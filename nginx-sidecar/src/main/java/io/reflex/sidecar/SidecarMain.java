@@ -23,7 +23,7 @@ public final class SidecarMain {
 
     /** Every option of both launchers, each taking a value. */
     public static final List<String> OPTIONS = List.of("--socket", "--model", "--metrics-port", "--k", "--deadline",
-            "--poll", "--warmup", "--spin", "--access-log", "--cache-max-size", "--cache-max-entries");
+            "--poll", "--warmup", "--spin", "--access-log", "--cache-max-size", "--cache-max-entries", "--challenger");
 
     private SidecarMain() {
     }
@@ -107,6 +107,7 @@ public final class SidecarMain {
                 case "--access-log" -> b.accessLog(Path.of(v));
                 case "--cache-max-size" -> b.cacheMaxSize(SidecarConfig.parseSize(v));
                 case "--cache-max-entries" -> b.cacheMaxEntries(integer(name, v));
+                case "--challenger" -> b.challenger(Path.of(v));
                 default -> throw new IllegalArgumentException("unknown option " + name + " (options: "
                         + String.join(" ", OPTIONS) + ")");
             }

@@ -56,6 +56,15 @@ public final class NextAccessLoop implements AutoCloseable {
         return new Builder();
     }
 
+    /**
+     * The loader for this loop's models, the contract of a {@code history-1} network written once
+     * for every host: one row of {@link HistoryFeatures#WIDTH} in, one prediction out (a batch
+     * dimension of 1 or free).
+     */
+    public static io.reflex.engine.policy.PolicyLoader policyLoader() {
+        return io.reflex.engine.policy.PolicyLoader.builder().input(null, 1, HistoryFeatures.WIDTH).output(null, 1, 1).build();
+    }
+
     public int k() {
         return k;
     }

@@ -95,6 +95,8 @@ public final class SidecarFloor implements AccessLogFollower.Sink, AutoCloseable
     /** The latest switch's request count, counted from the start of the floor it happened in (0: none yet). */
     private final AtomicLong lastSwitchAt = new AtomicLong();
     private LruFloor floor;
+    /** The challenger beside the served model, or null without {@code --challenger}. */
+    private final SidecarChallenger challenger;
     private ModelVersion version;
     private volatile boolean learnedServes = true;
 
@@ -107,6 +109,17 @@ public final class SidecarFloor implements AccessLogFollower.Sink, AutoCloseable
      * @throws IllegalArgumentException if the capacity is under one block or the model is not history-1
      */
     public SidecarFloor(Path file, PolicyStore store, EvictionModel contract, long capacity, long entries) {
+        this(file, store, contract, capacity, entries, null, null);
+    }
+
+    /**
+     * As above, with a challenger ({@link SidecarChallenger}) evaluated on the floor's sampled keys.
+     *
+     * @param served     the served model's file, replaced by a challenger that wins
+     * @param challenger the challenger's file, watched (null: none)
+     */
+    public SidecarFloor(Path file, PolicyStore store, EvictionModel contract, long capacity, long entries, Path served,
+                        Path challenger) {
         this.file = Objects.requireNonNull(file, "file");
         this.store = Objects.requireNonNull(store, "store");
         this.contract = Objects.requireNonNull(contract, "contract");
@@ -128,6 +141,10 @@ public final class SidecarFloor implements AccessLogFollower.Sink, AutoCloseable
                 .noDeadline().loopName("floor").build();
         this.version = store.version().orElse(null);
         this.floor = newFloor();
+        SpatialSampler sampler = new SpatialSampler(LruFloor.defaultRate(this.entries));
+        int scaledEntries = (int) sampler.scale(this.entries);
+        this.challenger = challenger == null ? null : new SidecarChallenger(challenger, Objects.requireNonNull(served, "served"),
+                contract, sampler.scale(capacity), scaledEntries, WARMUP_PASSES * (long) scaledEntries);
     }
 
     private LruFloor newFloor() {
@@ -155,7 +172,13 @@ public final class SidecarFloor implements AccessLogFollower.Sink, AutoCloseable
         }
         switch (parsed.kind()) {
             case HIT, MISS -> {
-                floor.request(parsed.fingerprint(), weight(parsed.bytes()), parsed.kind() == AccessLogLine.Kind.HIT);
+                long fingerprint = parsed.fingerprint();
+                long weight = weight(parsed.bytes());
+                boolean hit = parsed.kind() == AccessLogLine.Kind.HIT;
+                floor.request(fingerprint, weight, hit);
+                if (challenger != null && floor.sampled(fingerprint)) {
+                    challenger.request(fingerprint, weight, hit, floor.requests());
+                }
                 followed.incrementAndGet();
             }
             case LOOKUP -> {
@@ -184,12 +207,19 @@ public final class SidecarFloor implements AccessLogFollower.Sink, AutoCloseable
         }
     }
 
-    /** Starts a fresh floor when the store serves a new version. */
+    /** Starts a fresh floor when the store serves a new version; looks at the challenger's file. */
     @Override
     public void polled() {
+        boolean changed = freshFloorForANewVersion();
+        if (challenger != null) {
+            challenger.polled(changed);
+        }
+    }
+
+    private boolean freshFloorForANewVersion() {
         ModelVersion now = store.version().orElse(null);
         if (now == null || now.equals(version)) {
-            return;
+            return false;
         }
         version = now;
         floor.close();
@@ -199,6 +229,7 @@ public final class SidecarFloor implements AccessLogFollower.Sink, AutoCloseable
         learnedServes = true;
         SidecarLog.info("LRU floor: model %s swapped in, the floor starts afresh for it%s", now.label(),
                 wasDemoted ? "; the new model evicts (the one the floor had demoted is gone)" : "");
+        return true;
     }
 
     private void switched(boolean learned, long atRequest) {
@@ -263,15 +294,37 @@ public final class SidecarFloor implements AccessLogFollower.Sink, AutoCloseable
                 .description("Access log lines by kind, other than followed requests").register(registry);
         FunctionCounter.builder("reflex.sidecar.floor.resets", resets, AtomicLong::get)
                 .description("Fresh floors started for hot-reloaded models").register(registry);
+        if (challenger != null) {
+            FunctionCounter.builder("reflex.sidecar.challenger.wins", challenger, SidecarChallenger::wins)
+                    .description("Challengers that beat the live cache on the sampled keys and replaced the served model")
+                    .register(registry);
+            FunctionCounter.builder("reflex.sidecar.challenger.refused", challenger, SidecarChallenger::refused)
+                    .description("Challenger files refused: not loadable, or another contract").register(registry);
+            Gauge.builder("reflex.sidecar.challenger.evaluating", challenger, c -> c.evaluating() ? 1 : 0)
+                    .description("1 while a challenger is under shadow evaluation").register(registry);
+        }
         FunctionCounter.builder("reflex.sidecar.floor.log.reopens", follower, AccessLogFollower::reopened)
                 .tag("reason", "rotated").description("Access log reopened: a new file, or read again").register(registry);
         FunctionCounter.builder("reflex.sidecar.floor.log.reopens", follower, AccessLogFollower::truncated)
                 .tag("reason", "truncated").description("Access log reopened: a new file, or read again").register(registry);
     }
 
-    /** Closes the model's miniature (on the follower's thread, or after it stopped). */
+    /** Challengers that won and replaced the served model (0 without {@code --challenger}). */
+    public long challengerWins() {
+        return challenger == null ? 0 : challenger.wins();
+    }
+
+    /** Whether a challenger is under evaluation now. */
+    public boolean challengerEvaluating() {
+        return challenger != null && challenger.evaluating();
+    }
+
+    /** Closes the model's miniature and the challenger's (on the follower's thread, or after it stopped). */
     @Override
     public void close() {
+        if (challenger != null) {
+            challenger.close();
+        }
         floor.close();
     }
 }

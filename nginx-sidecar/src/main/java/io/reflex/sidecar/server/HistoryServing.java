@@ -5,7 +5,6 @@ import io.reflex.engine.eviction.AccessHistory;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
 import io.reflex.engine.eviction.NextAccessLoop;
-import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.PolicyStore;
 import io.reflex.engine.runtime.SwapResult;
@@ -59,8 +58,7 @@ final class HistoryServing implements Serving {
                     + " (" + model + ", metadata " + EvictionModel.K_METADATA + ")");
         }
         this.k = contract.k();
-        PolicyLoader loader = PolicyLoader.builder().input(null, 1, HistoryFeatures.WIDTH).output(null, 1, 1).build();
-        PolicyStore store = PolicyStore.create(loader, canaryInputs());
+        PolicyStore store = PolicyStore.create(NextAccessLoop.policyLoader(), canaryInputs());
         SwapResult first = store.offer(model);
         if (!first.accepted()) {
             store.close();

@@ -29,11 +29,13 @@ import java.util.Objects;
  * @param cacheMaxSize       NGINX's {@code max_size} in bytes (the floor's capacity); 0 without a floor
  * @param cacheMaxEntries    the most files the cache holds; 0: {@code max_size} over 4 KiB blocks
  * @param accessLogPoll      how often the access log is read
+ * @param challenger         a challenger model file evaluated in the shadow on the floor's sampled keys,
+ *                           which replaces the served model when it wins; null: none
  */
 public record SidecarConfig(Path socket, Path model, int k, Duration deadline, int metricsPort,
                             Duration modelPollInterval, int maxConnections, Duration stallTimeout, int warmupRequests,
                             Duration spin, Path accessLog, long cacheMaxSize, long cacheMaxEntries,
-                            Duration accessLogPoll) {
+                            Duration accessLogPoll, Path challenger) {
 
     /** Linux's {@code sun_path} holds 108 bytes including the terminating NUL. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
@@ -96,6 +98,13 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
         }
         if (accessLogPoll.toMillis() < 1) {
             throw new IllegalArgumentException("access log poll interval must be >= 1 ms, got " + accessLogPoll);
+        }
+        if (challenger != null && accessLog == null) {
+            throw new IllegalArgumentException("--challenger needs --access-log: the challenger is paired with the live "
+                    + "cache on the LRU floor's sampled keys");
+        }
+        if (challenger != null && challenger.toAbsolutePath().equals(model.toAbsolutePath())) {
+            throw new IllegalArgumentException("--challenger must be another file than --model " + model);
         }
     }
 
@@ -180,6 +189,7 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
         private long cacheMaxSize;
         private long cacheMaxEntries;
         private Duration accessLogPoll = parseDuration(DEFAULT_ACCESS_LOG_POLL);
+        private Path challenger;
 
         private Builder() {
         }
@@ -280,13 +290,23 @@ public record SidecarConfig(Path socket, Path model, int k, Duration deadline, i
             return this;
         }
 
+        /**
+         * A challenger model file (default none), watched: each new model written there is evaluated
+         * in the shadow on the LRU floor's sampled keys and replaces the served model file when it
+         * beats the live cache with confidence. Needs {@link #accessLog}.
+         */
+        public Builder challenger(Path file) {
+            this.challenger = file;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the setting at fault */
         public SidecarConfig build() {
             if (socket == null || model == null) {
                 throw new IllegalArgumentException("a sidecar needs a socket path and a model file");
             }
             return new SidecarConfig(socket, model, k, deadline, metricsPort, poll, maxConnections, stall, warmup, spin,
-                    accessLog, cacheMaxSize, cacheMaxEntries, accessLogPoll);
+                    accessLog, cacheMaxSize, cacheMaxEntries, accessLogPoll, challenger);
         }
     }
 }

@@ -145,7 +145,8 @@ public final class SidecarServer implements AutoCloseable {
                             + "return; serve a history-1 model (reflex_schema=history-1) to have the floor");
                 }
                 floored = new SidecarFloor(config.accessLog().toAbsolutePath(), history.runtime().store(),
-                        history.contract(), config.cacheMaxSize(), config.cacheMaxEntries());
+                        history.contract(), config.cacheMaxSize(), config.cacheMaxEntries(), model,
+                        config.challenger() == null ? null : config.challenger().toAbsolutePath());
                 following = new AccessLogFollower(config.accessLog().toAbsolutePath(), config.accessLogPoll(), floored);
                 floored.register(registry, following);
                 history.attach(floored);

@@ -2,6 +2,7 @@ package io.reflex.adapters.caffeine;
 
 import io.reflex.engine.eviction.EvictionLoop;
 import io.reflex.engine.eviction.EvictionModel;
+import io.reflex.engine.eviction.NextAccessLoop;
 import io.reflex.engine.eviction.HistoryFeatures;
 import io.reflex.engine.onnx.ModelLoadException;
 import io.reflex.engine.onnx.OnnxModel;
@@ -87,7 +88,7 @@ final class ServedModel {
 
     /** The loader of a history-1 model: its one row in, its one prediction out. */
     static PolicyLoader historyLoader() {
-        return PolicyLoader.builder().input(null, 1, HistoryFeatures.WIDTH).output(null, 1, 1).build();
+        return NextAccessLoop.policyLoader();
     }
 
     /** {@code [batch or 1, width]}. */
