@@ -25,7 +25,7 @@ import static org.apache.spark.sql.functions.col;
  */
 public final class ParquetTransitionSource implements TransitionSource {
 
-    /** The {@link ServiceLoader} entry: opens a fleet replay's output directory. */
+    /** The {@link java.util.ServiceLoader} entry: opens a fleet replay's output directory. */
     public static final class Provider implements TransitionSource.Provider {
         @Override
         public TransitionSource open(String location) throws IOException {
