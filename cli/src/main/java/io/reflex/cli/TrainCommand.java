@@ -15,6 +15,7 @@ import io.reflex.trainer.ope.RidgeRewardModel;
 import io.reflex.trainer.rl.DqnConfig;
 import io.reflex.trainer.rl.EvictionTraining;
 import io.reflex.trainer.rl.NextAccessTraining;
+import io.reflex.trainer.rl.TransitionSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,15 +58,21 @@ final class TrainCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--trace", required = true, paramLabel = "FILE", description = "The training trace.")
+        @Option(names = "--trace", paramLabel = "FILE", description = "The training trace (or --transitions).")
         Path trace;
 
-        @Mixin
-        TraceFormatOption format;
+        // Not TraceFormatOption: that one is required, and --transitions has no trace.
+        @Option(names = "--format", paramLabel = "FMT", description = "Trace format (see simulate); with --trace.")
+        String format;
 
-        @Option(names = "--size", required = true, split = ",", paramLabel = "S",
+        @Option(names = "--size", split = ",", paramLabel = "S",
                 description = "Cache size(s) to replay for transitions, e.g. 25MB (a list pools their transitions).")
         List<String> sizes;
+
+        @Option(names = "--transitions", paramLabel = "DIR",
+                description = "Train the dqn objective from the transitions ./reflex replay wrote to DIR (Parquet, read "
+                        + "through the Spark module, which ./reflex adds for this option) instead of replaying a trace.")
+        String transitions;
 
         @Option(names = "--out", required = true, paramLabel = "MODEL.onnx", description = "Where to write the model.")
         Path out;
@@ -166,7 +173,12 @@ final class TrainCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             CommandLine cli = spec.commandLine();
-            TraceFormat traceFormat = format.parse(cli);
+            if (transitions != null) {
+                return fromTransitions(cli);
+            }
+            Args.require(cli, trace != null && format != null && sizes != null,
+                    "--trace, --format and --size are required (or --transitions DIR)");
+            TraceFormat traceFormat = ReplayArguments.format(cli, format);
             List<Capacity> capacities = ReplayArguments.capacities(cli, sizes);
             switch (objective) {
                 case "next-access" -> {
@@ -202,6 +214,44 @@ final class TrainCommand implements Runnable {
             err.printf(Locale.ROOT, "train eviction: %,d requests, %,d objects; %s%n", data.length(), data.objectCount(), config);
             EvictionTraining.Result r = EvictionTraining.trainAndExport(data, capacities, behaviour, config,
                     backend, out, progress(err, "train eviction", steps * rounds));
+            print(cli.getOut(), r, json.enabled());
+            return 0;
+        }
+
+        /**
+         * The dqn objective on transitions a fleet replay wrote: the behaviour options shaped those
+         * transitions when they were replayed, so here they (and the trace's) are refused, as is the
+         * next-access objective, whose rows a replay does not record. The dataset is read through
+         * the {@link TransitionSource.Provider} on the class path (the Spark module's).
+         */
+        private Integer fromTransitions(CommandLine cli) throws Exception {
+            for (String o : List.of("--trace", "--format", "--size", "--epsilon", "--cost-discount", "--k", "--rounds",
+                    "--size-exponent", "--hit-history", "--candidates", "--eviction-cost", "--admission", "--decisions")) {
+                Args.require(cli, !cli.getParseResult().hasMatchedOption(o),
+                        "%s does not apply to --transitions (the replay that wrote them chose it)", o);
+            }
+            Args.require(cli, !cli.getParseResult().hasMatchedOption("--objective") || objective.equals("dqn"),
+                    "--transitions holds dqn transitions: --objective must be dqn");
+            OutputPaths.requireFile(cli, "--out", out);
+            TransitionSource.Provider provider = TransitionSource.Provider.find().orElseThrow(() ->
+                    new CommandLine.ParameterException(cli, "--transitions needs the Spark module's jar on the class path: "
+                            + "run it through ./reflex, which adds it"));
+            int steps = this.steps == null ? 3000 : this.steps;
+            PrintWriter err = cli.getErr();
+            ComputeBackend backend = device.backend(cli, "train eviction");
+            EvictionTraining.Result r;
+            try (TransitionSource source = provider.open(transitions)) {
+                DqnConfig config;
+                try {
+                    // K is the dataset's: the network's widths follow it
+                    config = config(source.k(), seedOption.value(), steps, batch == null ? 128 : batch, network, hidden,
+                            gamma, cqlAlpha, learningRate, semiMarkov, hindsight);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandLine.ParameterException(cli, e.getMessage());
+                }
+                err.printf(Locale.ROOT, "train eviction: transitions from %s (K %d); %s%n", transitions, source.k(), config);
+                r = EvictionTraining.trainAndExport(source, config, backend, out, progress(err, "train eviction", steps));
+            }
             print(cli.getOut(), r, json.enabled());
             return 0;
         }

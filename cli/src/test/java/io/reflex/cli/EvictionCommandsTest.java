@@ -148,6 +148,33 @@ class EvictionCommandsTest {
     }
 
     @Test
+    void trainingFromTransitionsWithoutTheSparkJarSaysHowToRunItInOneLine() {
+        // the command-line jar carries no TransitionSource: ./reflex runs this through the Spark jar
+        Run r = run("train", "eviction", "--transitions", dir.resolve("replayed").toString(),
+                "--out", dir.resolve("m.onnx").toString());
+        assertEquals(2, r.exit(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("Spark module"), r.err());
+    }
+
+    @Test
+    void transitionsRefuseTheTraceAndTheBehavioursOptionsNamingThem() {
+        Run withTrace = run("train", "eviction", "--transitions", "d", "--trace", "t.csv", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(2, withTrace.exit());
+        assertTrue(withTrace.err().contains("--trace does not apply to --transitions"), withTrace.err());
+        Run epsilon = run("train", "eviction", "--transitions", "d", "--epsilon", "0.1", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(2, epsilon.exit());
+        assertTrue(epsilon.err().contains("--epsilon"), epsilon.err());
+        Run nextAccess = run("train", "eviction", "--transitions", "d", "--objective", "next-access",
+                "--out", dir.resolve("m.onnx").toString());
+        assertEquals(2, nextAccess.exit());
+        assertTrue(nextAccess.err().contains("--objective must be dqn"), nextAccess.err());
+        Run neither = run("train", "eviction", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(2, neither.exit());
+        assertTrue(neither.err().contains("--transitions"), neither.err());
+    }
+
+    @Test
     void badInputsExitNonZeroWithOneLineNamingThem() {
         Run missing = run("train", "eviction", "--trace", dir.resolve("nope.csv").toString(), "--format", "csv",
                 "--size", "2MB", "--out", dir.resolve("m.onnx").toString());

@@ -6,6 +6,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.List;
+
 /**
  * Turns {@link EvictionCandidates} into the policy's input: {@value #PER_CANDIDATE} features per
  * candidate, row-major {@code [K][6]}, each squashed to roughly [0, 1] so that no feature dominates
@@ -34,6 +36,12 @@ public final class EvictionFeatures {
 
     /** Features per candidate. */
     public static final int PER_CANDIDATE = 6;
+
+    /**
+     * The features' names, in encoding order (the table above): what a dataset of encoded states
+     * calls its columns, so that no writer of such a dataset spells the schema again.
+     */
+    public static final List<String> NAMES = List.of("age", "size", "hits", "inter_arrival", "ttl", "rtt");
 
     /**
      * Floats per row of the candidate-rows layout ({@link #encodeRows}): the candidate's six encoded

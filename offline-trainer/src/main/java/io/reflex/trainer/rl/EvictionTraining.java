@@ -16,12 +16,14 @@ import io.reflex.trainer.cache.CacheSimulator;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.HitHistory;
 import io.reflex.trainer.cache.SampledCandidates;
+import io.reflex.trainer.cache.SimulationResult;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.nn.CandidateDuelingNetwork;
 import io.reflex.trainer.nn.DuelingNetwork;
 import io.reflex.trainer.nn.MlpExport;
 import io.reflex.trainer.nn.QNetwork;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -141,11 +143,10 @@ public final class EvictionTraining {
             SampledCandidates sampler = behaviour.sampled()
                     ? new SampledCandidates(trace.objectCount(), exploreSeed ^ 0x5DEECE66DL) : null;
             if (model == null) {
-                TransitionRecorder recorder = new TransitionRecorder(trace, behaviour.k(), explore,
-                        behaviour.costDiscount(), behaviour.sizeExponent(), null, behaviour.hitHistory(), sampler,
-                        behaviour.evictionCost());
-                CacheSimulator.replay(trace, capacities.get(i), recorder);
-                addIfAny(parts, recorder);
+                Replay replay = lruReplay(trace, capacities.get(i), behaviour, explore, sampler);
+                if (replay.transitions() != null) {
+                    parts.add(replay.transitions());
+                }
                 continue;
             }
             PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of(), Duration.ZERO);
@@ -172,6 +173,37 @@ public final class EvictionTraining {
                     + ": no eviction to learn from");
         }
         return TransitionSet.concat(parts);
+    }
+
+    /**
+     * One exploring-LRU replay at one capacity: its transitions (null when the cache never evicted)
+     * and the replay's own result (requests, hits).
+     */
+    public record Replay(Capacity capacity, TransitionSet transitions, SimulationResult result) {
+    }
+
+    /**
+     * The exploring-LRU replays of {@link #collect(Trace, List, Behaviour)}, one per capacity and
+     * each on its own, with the same exploration seeds: {@code collect} is the concatenation of their
+     * transitions. A fleet replay writes these per log and capacity.
+     */
+    public static List<Replay> replayEach(Trace trace, List<Capacity> capacities, Behaviour behaviour) {
+        List<Replay> replays = new ArrayList<>();
+        for (int i = 0; i < capacities.size(); i++) {
+            long exploreSeed = behaviour.seed() * 31 + i;
+            replays.add(lruReplay(trace, capacities.get(i), behaviour, new EpsilonGreedy(behaviour.epsilon(), exploreSeed),
+                    behaviour.sampled() ? new SampledCandidates(trace.objectCount(), exploreSeed ^ 0x5DEECE66DL) : null));
+        }
+        return replays;
+    }
+
+    private static Replay lruReplay(Trace trace, Capacity capacity, Behaviour behaviour, EpsilonGreedy explore,
+                                    SampledCandidates sampler) {
+        TransitionRecorder recorder = new TransitionRecorder(trace, behaviour.k(), explore,
+                behaviour.costDiscount(), behaviour.sizeExponent(), null, behaviour.hitHistory(), sampler,
+                behaviour.evictionCost());
+        SimulationResult result = CacheSimulator.replay(trace, capacity, recorder);
+        return new Replay(capacity, recorder.decisions() > 0 ? recorder.transitions() : null, result);
     }
 
     private static void addIfAny(List<TransitionSet> parts, TransitionRecorder recorder) {
@@ -206,6 +238,42 @@ public final class EvictionTraining {
             export(trained.network(), data, out, behaviour.hitHistory(), behaviour.sampled(), backend);
         }
         return new Result(out, data.size(), (System.nanoTime() - start) / 1e9, List.copyOf(curve), trained.network(), data);
+    }
+
+    /**
+     * Trains on transitions stored outside the trainer ({@link TransitionSource}, e.g. a fleet
+     * replay's Parquet) and writes the model to {@code out}: one round, no collection of its own.
+     * The episodes are pulled one at a time into the trainer's compact arrays (about
+     * {@code 4 × (8K + 5)} bytes a transition), so the store's rows are never all in memory.
+     * The model is exported for the default behaviour's features (the K least recently used as
+     * candidates, hits since admission), the only ones a fleet replay records.
+     *
+     * @throws IOException              naming the dataset when it cannot be read
+     * @throws IllegalArgumentException when it holds fewer than 2 transitions
+     */
+    public static Result trainAndExport(TransitionSource source, DqnConfig config, ComputeBackend backend, Path out,
+                                        IntConsumer progress) throws IOException {
+        Objects.requireNonNull(out, "out");
+        long start = System.nanoTime();
+        TransitionSet.Builder pool = new TransitionSet.Builder(source.k());
+        float[] state = new float[source.k() * EvictionFeatures.PER_CANDIDATE];
+        float[] rewards = new float[source.k()];
+        float[] spans = new float[source.k()];
+        for (TransitionSet episode = source.nextEpisode(); episode != null; episode = source.nextEpisode()) {
+            for (int t = 0; t < episode.size(); t++) {
+                episode.copyState(t, state, 0);
+                for (int j = 0; j < source.k(); j++) {
+                    rewards[j] = episode.candidateReward(t, j);
+                    spans[j] = episode.candidateSpan(t, j);
+                }
+                pool.add(state, episode.candidateCount(t), episode.action(t), episode.propensity(t), rewards, spans,
+                        episode.coldRlReward(t), episode.span(t), episode.done(t));
+            }
+        }
+        TransitionSet data = pool.build();
+        DoubleDqnTrainer.Result trained = new DoubleDqnTrainer(backend, config).train(data, progress);
+        export(trained.network(), data, out, HitHistory.OFF, false, backend);
+        return new Result(out, data.size(), (System.nanoTime() - start) / 1e9, trained.curve(), trained.network(), data);
     }
 
     /**

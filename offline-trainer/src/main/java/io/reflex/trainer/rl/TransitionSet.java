@@ -1,5 +1,8 @@
 package io.reflex.trainer.rl;
 
+import io.reflex.engine.eviction.EvictionFeatures;
+import io.reflex.engine.eviction.EvictionModel;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -70,7 +73,7 @@ public final class TransitionSet {
             }
             n += p.size();
         }
-        int width = k * io.reflex.engine.eviction.EvictionFeatures.PER_CANDIDATE;
+        int width = k * EvictionFeatures.PER_CANDIDATE;
         float[] states = new float[n * width];
         int[] actions = new int[n];
         float[] propensities = new float[n];
@@ -97,6 +100,90 @@ public final class TransitionSet {
         return new TransitionSet(k, states, actions, propensities, rewards, cold, counts, done, spans, candidateSpans);
     }
 
+    /**
+     * Appends transitions one at a time: how a reader of transitions stored outside the trainer
+     * (a {@link TransitionSource}) rebuilds a set without an intermediate copy per row. Grows its
+     * arrays by doubling (amortised allocation); not thread-safe, one builder per reader.
+     */
+    public static final class Builder {
+
+        private final int k;
+        private final int width;
+        private TransitionSet grown;
+        private int size;
+
+        /** A builder for transitions of K candidates each. */
+        public Builder(int k) {
+            EvictionModel.requireK(k);
+            this.k = k;
+            this.width = k * EvictionFeatures.PER_CANDIDATE;
+            this.grown = empty(k, 1024);
+        }
+
+        /**
+         * Appends one transition, its fields as the accessors of {@link TransitionSet} return them.
+         *
+         * @param state            {@code 6K} encoded features (copied)
+         * @param candidateRewards the training reward of evicting each candidate, K values (copied)
+         * @param candidateSpans   each candidate's span, K values (copied)
+         * @throws IllegalArgumentException naming the field when a length or the action is out of range
+         */
+        public Builder add(float[] state, int count, int action, float propensity, float[] candidateRewards,
+                           float[] candidateSpans, float coldRlReward, float span, boolean done) {
+            if (state.length != width || candidateRewards.length != k || candidateSpans.length != k) {
+                throw new IllegalArgumentException("a transition of K = " + k + " needs " + width + " state floats and "
+                        + k + " rewards and spans, got " + state.length + ", " + candidateRewards.length + ", "
+                        + candidateSpans.length);
+            }
+            if (count < 1 || count > k || action < 0 || action >= count) {
+                throw new IllegalArgumentException("candidate count must be in [1, " + k + "] and action in [0, count), got "
+                        + count + " and " + action);
+            }
+            if (size == grown.actions.length) {
+                grown = grow(grown, size * 2);
+            }
+            TransitionSet g = grown;
+            System.arraycopy(state, 0, g.states, size * width, width);
+            System.arraycopy(candidateRewards, 0, g.rewards, size * k, k);
+            System.arraycopy(candidateSpans, 0, g.candidateSpans, size * k, k);
+            g.counts[size] = count;
+            g.actions[size] = action;
+            g.propensities[size] = propensity;
+            g.coldRlRewards[size] = coldRlReward;
+            g.spans[size] = span;
+            g.done[size] = done;
+            size++;
+            return this;
+        }
+
+        /** Transitions appended so far. */
+        public int size() {
+            return size;
+        }
+
+        /** The transitions appended, trimmed to size; the builder may go on appending. */
+        public TransitionSet build() {
+            return grow(grown, size);
+        }
+
+        private static TransitionSet empty(int k, int capacity) {
+            int width = k * EvictionFeatures.PER_CANDIDATE;
+            return new TransitionSet(k, new float[capacity * width], new int[capacity], new float[capacity],
+                    new float[capacity * k], new float[capacity], new int[capacity], new boolean[capacity],
+                    new float[capacity], new float[capacity * k]);
+        }
+
+        private static TransitionSet grow(TransitionSet s, int capacity) {
+            int k = s.k;
+            int width = s.stateWidth();
+            return new TransitionSet(k, Arrays.copyOf(s.states, capacity * width), Arrays.copyOf(s.actions, capacity),
+                    Arrays.copyOf(s.propensities, capacity), Arrays.copyOf(s.rewards, capacity * k),
+                    Arrays.copyOf(s.coldRlRewards, capacity), Arrays.copyOf(s.counts, capacity),
+                    Arrays.copyOf(s.done, capacity), Arrays.copyOf(s.spans, capacity),
+                    Arrays.copyOf(s.candidateSpans, capacity * k));
+        }
+    }
+
     /** Candidates per decision (K). */
     public int k() {
         return k;
@@ -104,7 +191,7 @@ public final class TransitionSet {
 
     /** Floats per state ({@code 6K}). */
     public int stateWidth() {
-        return k * io.reflex.engine.eviction.EvictionFeatures.PER_CANDIDATE;
+        return k * EvictionFeatures.PER_CANDIDATE;
     }
 
     public int size() {

@@ -44,7 +44,15 @@ public enum Compression {
 
     /** The compression a file's name implies. */
     public static Compression of(Path file) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return ofName(file.getFileName() == null ? "" : file.getFileName().toString());
+    }
+
+    /**
+     * The compression a file name implies, for files on other file systems (HDFS, object stores)
+     * that have a name but no {@link Path}.
+     */
+    public static Compression ofName(String fileName) {
+        String name = fileName.toLowerCase(Locale.ROOT);
         if (name.endsWith(".gz")) {
             return GZIP;
         }
@@ -59,16 +67,24 @@ public enum Compression {
 
     /** Opens the file for reading, decompressing as its name implies. The caller closes the stream. */
     public static InputStream openInput(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+        return of(file).decompress(Files.newInputStream(file));
+    }
+
+    /**
+     * Buffers {@code raw} and decompresses it with this codec; on failure {@code raw} is closed. The
+     * caller closes the returned stream (which closes {@code raw}).
+     */
+    public InputStream decompress(InputStream raw) throws IOException {
+        InputStream buffered = new BufferedInputStream(raw, BUFFER);
         try {
-            return switch (of(file)) {
-                case NONE -> raw;
-                case GZIP -> new BufferedInputStream(new GZIPInputStream(raw, BUFFER), BUFFER);
-                case XZ -> new BufferedInputStream(new XZInputStream(raw, XZ_MEMORY_LIMIT_KIB), BUFFER);
-                case ZSTD -> new BufferedInputStream(new ZstdInputStream(raw).setLongMax(31), BUFFER);
+            return switch (this) {
+                case NONE -> buffered;
+                case GZIP -> new BufferedInputStream(new GZIPInputStream(buffered, BUFFER), BUFFER);
+                case XZ -> new BufferedInputStream(new XZInputStream(buffered, XZ_MEMORY_LIMIT_KIB), BUFFER);
+                case ZSTD -> new BufferedInputStream(new ZstdInputStream(buffered).setLongMax(31), BUFFER);
             };
         } catch (IOException | RuntimeException e) {
-            raw.close();
+            buffered.close();
             throw e;
         }
     }
