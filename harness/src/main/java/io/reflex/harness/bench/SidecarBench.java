@@ -26,8 +26,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The benchmark behind {@code ./reflex sidecar bench}: the real stock NGINX (LRU) and the real
- * patched NGINX with the sidecar (a JVM of its own), each with {@code proxy_cache} in front of a
+ * The benchmark behind {@code ./reflex sidecar bench}: the real patched NGINX without the sidecar
+ * (no {@code reflex_socket}: NGINX's own LRU) and with it (a JVM of its own), each with
+ * {@code proxy_cache} in front of a
  * local origin, replaying the same seeded trap workload over HTTP with a Java load generator, in
  * alternating rounds of the same run (stock, reflex, reflex, stock, ...) so that drift on a shared
  * machine falls on both sides.
@@ -170,8 +171,14 @@ public final class SidecarBench {
         }
     }
 
+    /**
+     * The LRU side: the patched binary without {@code reflex_socket}, NGINX's own LRU. Not the
+     * stock binary: the patch makes the cache manager check the size every {@code manager_sleep}
+     * where stock NGINX sleeps up to 10 s under {@code max_size} and the cache outgrows it (on this
+     * workload past twice), so stock's hit ratio would be that of a larger cache.
+     */
     private NginxServer stock(NginxBuild build, Path dir, Origin origin) throws IOException, InterruptedException {
-        return NginxServer.options(build.stock(), dir, origin.port()).maxSize(o.maxSize()).managerSleep("10ms").start();
+        return NginxServer.options(build.patched(), dir, origin.port()).maxSize(o.maxSize()).managerSleep("10ms").start();
     }
 
     /**
