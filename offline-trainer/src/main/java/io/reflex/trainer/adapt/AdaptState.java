@@ -135,6 +135,12 @@ public final class AdaptState {
             ch.force(true);
         }
         Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // The rename itself is durable once the directory is: force it where the platform allows.
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // not every file system lets a directory be opened or forced; the file itself was forced
+        }
     }
 
     public LogFollower.Position position() {

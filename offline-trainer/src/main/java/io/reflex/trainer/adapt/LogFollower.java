@@ -158,7 +158,7 @@ public final class LogFollower implements Closeable {
         }
         // At the end of the file (but for a partial line): has the writer moved to a new file?
         String pathId = idOrNull(path);
-        if (pathId != null && !pathId.equals(fileId) && Files.size(path) > 0) {
+        if (pathId != null && !pathId.equals(fileId) && sizeOrZero(path) > 0) {
             long partial = channel.size() - offset;
             if (partial > 0) {
                 note("%s:%d: the rotated file ends in a partial line (%,d bytes without a newline), dropped",
@@ -248,6 +248,15 @@ public final class LogFollower implements Closeable {
             return ch.size() >= start.offset() && head(ch, start.offset()) == start.head();
         } catch (NoSuchFileException e) {
             return false;
+        }
+    }
+
+    /** The file's size, 0 when it is gone (it may be renamed between two looks). */
+    private static long sizeOrZero(Path file) throws IOException {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            return 0;
         }
     }
 
