@@ -169,6 +169,11 @@ public final class AdaptState {
         }
     }
 
+    /** Records a round that was due but could not train (the window gave nothing to learn from). */
+    public void roundSkipped() {
+        requestsAtLastRound = window.added();
+    }
+
     public long rounds() {
         return rounds;
     }

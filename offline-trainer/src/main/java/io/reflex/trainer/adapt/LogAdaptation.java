@@ -117,7 +117,17 @@ public final class LogAdaptation implements AutoCloseable {
                     skippedThisStep - reportedThisStep));
         }
         if (due()) {
-            RetrainRound.Verdict v = round.run(state.window(), modelOut, stateDir.resolve(CANDIDATE_FILE), null);
+            RetrainRound.Verdict v;
+            try {
+                v = round.run(state.window(), modelOut, stateDir.resolve(CANDIDATE_FILE), null);
+            } catch (IllegalArgumentException e) {
+                // The window gave the trainer nothing to learn from (no evictions at these sizes):
+                // said, and tried again after --every more requests; the served model stays.
+                state.roundSkipped();
+                state.save(stateDir);
+                listener.note(state.window().added(), "round skipped, the served model stays: " + e.getMessage());
+                return true;
+            }
             state.roundRan(v.promoted());
             state.save(stateDir);
             listener.round(state.window().added(), v);

@@ -167,6 +167,27 @@ class LogAdaptationTest {
     }
 
     @Test
+    void aWindowWithNothingToLearnFromSkipsTheRoundAndKeepsFollowing() throws Exception {
+        Path log = dir.resolve("access.log");
+        append(log, lines(4_000, 6));
+        Heard heard = new Heard();
+        RetrainRound huge = new RetrainRound(List.of(Capacity.parse("100000")), new NextAccessTraining.Settings(16,
+                EvictionModel.Candidates.SAMPLED, false, 1, false, 300, new int[] {8, 8}, 150, 64, 3e-3f, 7),
+                new VectorCpuBackend(), 0.25, 0, RetrainRound.NGINX_CLASSICAL);
+        try (LogAdaptation a = new LogAdaptation(log, TraceFormat.NGINX, dir.resolve("served.onnx"), dir.resolve("state"),
+                4_000, 1_000, 4_000, huge, heard)) {
+            assertTrue(a.step());
+            assertFalse(a.due(), "not again until --every more requests");
+            assertEquals(List.of(), heard.rounds);
+            assertTrue(heard.notes.getLast().startsWith("round skipped, the served model stays: "), heard.notes.toString());
+            assertFalse(Files.exists(dir.resolve("served.onnx")));
+            append(log, lines(1_000, 7));
+            a.step();
+            assertEquals(2, heard.notes.stream().filter(n -> n.startsWith("round skipped")).count(), "tried again");
+        }
+    }
+
+    @Test
     void aDamagedStateFileIsNamedAndNeverReplaced() throws Exception {
         Path log = dir.resolve("access.log");
         Path state = dir.resolve("state");
