@@ -21,15 +21,29 @@ import java.util.function.Supplier;
 public final class DeviceSelector {
 
     private final Supplier<CudaProbe.Result> probe;
+    private final int cpuThreads;
 
-    /** A selector that asks the system's CUDA driver. */
+    /** A selector that asks the system's CUDA driver; the CPU backend on every core. */
     public DeviceSelector() {
         this(CudaProbe::probe);
     }
 
-    /** A selector with its own probe (tests: a machine with or without GPUs). */
+    /** A selector with its own probe (tests: a machine with or without GPUs); the CPU backend on every core. */
     public DeviceSelector(Supplier<CudaProbe.Result> probe) {
+        this(probe, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * A selector whose CPU backend computes on {@code cpuThreads} threads.
+     *
+     * @throws IllegalArgumentException when {@code cpuThreads} is below 1
+     */
+    public DeviceSelector(Supplier<CudaProbe.Result> probe, int cpuThreads) {
+        if (cpuThreads < 1) {
+            throw new IllegalArgumentException("--cpu-threads must be >= 1, got " + cpuThreads);
+        }
         this.probe = probe;
+        this.cpuThreads = cpuThreads;
     }
 
     /** The chosen backend and the line that names it ({@code device: cpu (…)}). */
@@ -58,10 +72,11 @@ public final class DeviceSelector {
         return s;
     }
 
-    private static Selection cpu(String why) {
+    private Selection cpu(String why) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new Selection(new VectorCpuBackend(), "cpu",
-                "device: cpu (Vector API, " + cores + " core" + (cores == 1 ? "" : "s") + "; " + why + ")");
+        return new Selection(new VectorCpuBackend(cpuThreads), "cpu",
+                "device: cpu (Vector API, " + cpuThreads + " thread" + (cpuThreads == 1 ? "" : "s") + " on " + cores
+                        + " core" + (cores == 1 ? "" : "s") + "; " + why + ")");
     }
 
     private static Selection gpu(int index, CudaProbe.Result found) {
