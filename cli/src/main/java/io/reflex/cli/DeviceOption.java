@@ -18,8 +18,8 @@ final class DeviceOption {
 
     @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu[:N]",
             description = "Where training computes (default ${DEFAULT-VALUE}: the GPU when the CUDA driver and a device are "
-                    + "present, else the CPU; the choice is printed on stderr). This build computes on the CPU only: "
-                    + "gpu fails with what is missing.")
+                    + "present, else the CPU; the choice is printed on stderr); gpu "
+                    + "without a usable GPU fails with what is missing.")
     String device;
 
     @Option(names = "--cpu-threads", paramLabel = "N",

@@ -58,4 +58,23 @@ class DeviceOptionTest {
                 "--time-ms", "1");
         assertEquals(2, r.exit(), r.err());
     }
+
+    @Test
+    void parityOfAllCoresAgainstOneThreadIsExact() throws Exception {
+        Run r = run("bench", "parity", "--device", "cpu", "--steps", "20", "--json");
+        assertEquals(0, r.exit(), r.err());
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals(0.0, j.get("max_abs_diff").asDouble());
+        assertEquals(true, j.get("pass").asBoolean());
+        assertEquals(20, j.get("steps").asInt());
+    }
+
+    @Test
+    void parityAgainstAMissingGpuExitsOne() {
+        assumeFalse(CudaProbe.probe().available(), "this machine has a GPU");
+        Run r = run("bench", "parity", "--steps", "1", "--json");
+        assertEquals(1, r.exit(), r.err());
+        assertEquals("reflex: --device gpu:0: libcuda.so.1 not found (no NVIDIA driver on this machine)", r.err().strip()
+                .lines().reduce((a, b) -> b).orElse(""));
+    }
 }
