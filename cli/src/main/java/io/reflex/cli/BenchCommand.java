@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 /** {@code ./reflex bench ...}: the short, JSON-printing versions of the JMH benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Short benchmarks that print JSON.",
         subcommands = {BenchCommand.Inference.class, BenchCommand.Runtime.class, BenchCommand.Eviction.class,
-                BenchCaffeineCommand.class, BenchTrainingCommand.class})
+                BenchCaffeineCommand.class, BenchTrainingCommand.class, BenchParityCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

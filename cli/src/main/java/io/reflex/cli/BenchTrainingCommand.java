@@ -1,5 +1,6 @@
 package io.reflex.cli;
 
+import io.reflex.compute.device.CudaProbe;
 import io.reflex.compute.device.DeviceRequest;
 import io.reflex.compute.device.DeviceSelector;
 import io.reflex.engine.eviction.EvictionFeatures;
@@ -51,6 +52,10 @@ final class BenchTrainingCommand implements Callable<Integer> {
             description = "Batch sizes in rows (default ${DEFAULT-VALUE}).")
     int[] batches;
 
+    @Option(names = "--cpu-threads", paramLabel = "N",
+            description = "Threads of the CPU backend (default: every core).")
+    Integer cpuThreads;
+
     @Option(names = "--time-ms", defaultValue = "1000", paramLabel = "MS",
             description = "Time per cell, a quarter of it warm-up; a cell takes at least three steps (default ${DEFAULT-VALUE}).")
     long timeMs;
@@ -77,6 +82,7 @@ final class BenchTrainingCommand implements Callable<Integer> {
             rows.addAll(bench.run(d.backend(), d.device(), shapes, widths, batches));
         }
         int cores = Runtime.getRuntime().availableProcessors();
+        int threads = cpuThreads == null ? cores : cpuThreads;
         PrintWriter out = cli.getOut();
         if (json.enabled()) {
             List<Map<String, Object>> list = new ArrayList<>();
@@ -93,8 +99,7 @@ final class BenchTrainingCommand implements Callable<Integer> {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("rows", list);
             root.put("cpu_cores", cores);
-            // the CPU backend computes on the calling thread
-            root.put("cpu_threads", 1);
+            root.put("cpu_threads", threads);
             Json.print(out, root);
         } else {
             out.printf(Locale.ROOT, "%-9s %6s %6s %-6s %15s %6s%n", "trainer", "width", "batch", "device", "samples/s", "steps");
@@ -102,7 +107,8 @@ final class BenchTrainingCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%-9s %6d %6d %-6s %,15.0f %6d%n", r.trainer(), r.width(), r.batch(), r.device(),
                         r.samplesPerSec(), r.steps());
             }
-            out.printf(Locale.ROOT, "%d cores; the CPU backend computes on one thread%n", cores);
+            out.printf(Locale.ROOT, "%d cores; the CPU backend computes on %d thread%s%n", cores, threads,
+                    threads == 1 ? "" : "s");
             out.flush();
         }
         return 0;
@@ -110,7 +116,9 @@ final class BenchTrainingCommand implements Callable<Integer> {
 
     /** The backends {@code --device} names, each announced on stderr; an unusable GPU fails with one line. */
     private List<DeviceSelector.Selection> devices(CommandLine cli, PrintWriter err) {
-        DeviceSelector selector = new DeviceSelector();
+        Args.require(cli, cpuThreads == null || cpuThreads >= 1, "--cpu-threads must be >= 1, got %s", cpuThreads);
+        DeviceSelector selector = cpuThreads == null ? new DeviceSelector()
+                : new DeviceSelector(CudaProbe::probe, cpuThreads);
         java.util.function.Consumer<String> note = line -> {
             err.println("bench training: " + line);
             err.flush();

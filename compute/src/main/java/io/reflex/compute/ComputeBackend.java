@@ -14,7 +14,10 @@ package io.reflex.compute;
  *
  * <p>Contract for implementations: deterministic (the same inputs give bit-identical outputs on the
  * same machine: no data-dependent reduction order, no threads racing on a sum); no allocation per
- * call. Threading: an instance may hold scratch space and is then confined to one thread.
+ * call that grows with the data (a backend that splits a call over threads may allocate its few
+ * task objects; a GPU backend allocates device memory once per role and grows it). Threading: an
+ * instance may hold scratch space and is then confined to one thread ({@code CudaBackend});
+ * {@code VectorCpuBackend} is thread-safe.
  */
 public interface ComputeBackend {
 

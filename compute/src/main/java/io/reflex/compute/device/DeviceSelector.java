@@ -2,6 +2,9 @@ package io.reflex.compute.device;
 
 import io.reflex.compute.ComputeBackend;
 import io.reflex.compute.VectorCpuBackend;
+import io.reflex.compute.cuda.CudaBackend;
+import io.reflex.compute.cuda.CudaErrors;
+import io.reflex.compute.cuda.CudaException;
 
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -13,23 +16,53 @@ import java.util.function.Supplier;
  * found, no device, no device N); {@code auto} takes the GPU when {@code gpu} would succeed and
  * the CPU otherwise, saying why.
  *
- * <p>This build has no CUDA backend yet (the driver is probed, nothing is computed on it): {@code gpu}
- * on a machine with a GPU fails saying so, and {@code auto} there trains on the CPU and says so.
+ * <p>The GPU backend is {@link CudaBackend}: opening it creates a CUDA context and JIT-compiles the
+ * PTX kernels, so a driver older than their PTX ISA fails here ({@code gpu}: one line saying so;
+ * {@code auto}: the CPU, saying why).
  *
- * <p>Stateless; the probe runs once per {@link #select}.
+ * <p>Stateless but for its settings; the probe runs once per {@link #select}, and each selection of the
+ * GPU opens a new {@link CudaBackend}, which lives as long as the process (its context is released at
+ * exit) unless the caller closes it.
  */
 public final class DeviceSelector {
 
-    private final Supplier<CudaProbe.Result> probe;
+    /** Opens the CUDA backend on a device (ordinal, name, note); tests pass one that fails or fakes it. */
+    @FunctionalInterface
+    public interface GpuOpener {
+        ComputeBackend open(int ordinal, String name, Consumer<String> note);
+    }
 
-    /** A selector that asks the system's CUDA driver. */
+    private final Supplier<CudaProbe.Result> probe;
+    private final int cpuThreads;
+    private final GpuOpener opener;
+
+    /** A selector that asks the system's CUDA driver; the CPU backend on every core. */
     public DeviceSelector() {
         this(CudaProbe::probe);
     }
 
-    /** A selector with its own probe (tests: a machine with or without GPUs). */
+    /** A selector with its own probe (tests: a machine with or without GPUs); the CPU backend on every core. */
     public DeviceSelector(Supplier<CudaProbe.Result> probe) {
+        this(probe, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * A selector whose CPU backend computes on {@code cpuThreads} threads.
+     *
+     * @throws IllegalArgumentException when {@code cpuThreads} is below 1
+     */
+    public DeviceSelector(Supplier<CudaProbe.Result> probe, int cpuThreads) {
+        this(probe, cpuThreads, CudaBackend::open);
+    }
+
+    /** A selector with its own probe and GPU backend (tests). */
+    public DeviceSelector(Supplier<CudaProbe.Result> probe, int cpuThreads, GpuOpener opener) {
+        if (cpuThreads < 1) {
+            throw new IllegalArgumentException("--cpu-threads must be >= 1, got " + cpuThreads);
+        }
         this.probe = probe;
+        this.cpuThreads = cpuThreads;
+        this.opener = opener;
     }
 
     /** The chosen backend and the line that names it ({@code device: cpu (…)}). */
@@ -51,20 +84,25 @@ public final class DeviceSelector {
                 if (!found.available()) {
                     yield cpu("no GPU: " + found.missing());
                 }
-                yield cpu("GPU 0 (" + found.devices().getFirst() + ") found, but this build has no CUDA backend yet");
+                try {
+                    yield gpu(0, found);
+                } catch (DeviceUnavailableException e) {
+                    yield cpu("GPU 0 unusable: " + e.getMessage().substring(e.getMessage().indexOf(": ") + 2));
+                }
             }
         };
         note.accept(s.line());
         return s;
     }
 
-    private static Selection cpu(String why) {
+    private Selection cpu(String why) {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new Selection(new VectorCpuBackend(), "cpu",
-                "device: cpu (Vector API, " + cores + " core" + (cores == 1 ? "" : "s") + "; " + why + ")");
+        return new Selection(new VectorCpuBackend(cpuThreads), "cpu",
+                "device: cpu (Vector API, " + cpuThreads + " thread" + (cpuThreads == 1 ? "" : "s") + " on " + cores
+                        + " core" + (cores == 1 ? "" : "s") + "; " + why + ")");
     }
 
-    private static Selection gpu(int index, CudaProbe.Result found) {
+    private Selection gpu(int index, CudaProbe.Result found) {
         if (!found.available()) {
             throw new DeviceUnavailableException("--device gpu:" + index + ": " + found.missing());
         }
@@ -72,7 +110,20 @@ public final class DeviceSelector {
             throw new DeviceUnavailableException("--device gpu:" + index + ": no such device (the driver reports "
                     + found.devices().size() + ": " + String.join(", ", found.devices()) + ")");
         }
-        throw new DeviceUnavailableException("--device gpu:" + index + ": " + found.devices().get(index)
-                + " found, but this build has no CUDA backend yet (use --device cpu or auto)");
+        String name = found.devices().get(index);
+        StringBuilder how = new StringBuilder();
+        ComputeBackend backend;
+        try {
+            backend = opener.open(index, name, how::append);
+        } catch (CudaException e) {
+            String what = e.code() == CudaErrors.UNSUPPORTED_PTX_VERSION || e.code() == CudaErrors.INVALID_PTX
+                    ? "the driver is too old for the PTX kernels (" + e.getMessage() + ")"
+                    : e.getMessage();
+            throw new DeviceUnavailableException("--device gpu:" + index + ": " + name + ": " + what);
+        } catch (IllegalStateException e) {
+            throw new DeviceUnavailableException("--device gpu:" + index + ": " + e.getMessage());
+        }
+        return new Selection(backend, backend.device(), "device: " + backend.device() + " (CUDA, "
+                + (how.isEmpty() ? backend.name() : how) + ")");
     }
 }

@@ -55,15 +55,57 @@ class DeviceSelectionTest {
         assertEquals("--device gpu:2: no such device (the driver reports 1: NVIDIA H100 80GB HBM3)", e.getMessage());
     }
 
+    /** A stand-in for CudaBackend: the selection's wiring, without a GPU. */
+    private static final DeviceSelector.GpuOpener FAKE_GPU = (ordinal, name, note) -> {
+        note.accept("matrix products by cuBLAS");
+        return new FakeGpuBackend("gpu:" + ordinal + " (" + name + ")");
+    };
+
     @Test
-    void withAGpuButNoCudaBackendYetAutoSaysItTrainsOnTheCpuAndGpuRefuses() {
+    void autoTakesTheCudaBackendWhenADeviceExistsAndNamesIt() {
         List<String> lines = new ArrayList<>();
-        DeviceSelector.Selection s = new DeviceSelector(() -> ONE_GPU).select(DeviceRequest.AUTO, lines::add);
-        assertEquals("cpu", s.device());
-        assertTrue(lines.getFirst().contains("GPU 0 (NVIDIA H100 80GB HBM3) found, but this build has no CUDA backend yet"));
+        DeviceSelector.Selection s = new DeviceSelector(() -> ONE_GPU, 2, FAKE_GPU).select(DeviceRequest.AUTO, lines::add);
+        assertInstanceOf(FakeGpuBackend.class, s.backend());
+        assertEquals("gpu:0 (NVIDIA H100 80GB HBM3)", s.device());
+        assertEquals(List.of("device: gpu:0 (NVIDIA H100 80GB HBM3) (CUDA, matrix products by cuBLAS)"), lines);
+        assertEquals("gpu:0 (NVIDIA H100 80GB HBM3)",
+                new DeviceSelector(() -> ONE_GPU, 2, FAKE_GPU).select(DeviceRequest.parse("gpu"), line -> { }).device());
+    }
+
+    @Test
+    void aDriverTooOldForThePtxIsOneLineForGpuAndTheCpuForAuto() {
+        DeviceSelector.GpuOpener old = (ordinal, name, note) -> {
+            throw new io.reflex.compute.cuda.CudaException("cuModuleLoadData", 222, "CUDA_ERROR_UNSUPPORTED_PTX_VERSION");
+        };
         DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class,
-                () -> new DeviceSelector(() -> ONE_GPU).select(DeviceRequest.parse("gpu"), line -> { }));
-        assertTrue(e.getMessage().startsWith("--device gpu:0: NVIDIA H100 80GB HBM3 found, but this build has no CUDA backend yet"));
+                () -> new DeviceSelector(() -> ONE_GPU, 1, old).select(DeviceRequest.parse("gpu"), line -> { }));
+        assertEquals("--device gpu:0: NVIDIA H100 80GB HBM3: the driver is too old for the PTX kernels "
+                + "(cuModuleLoadData: CUDA_ERROR_UNSUPPORTED_PTX_VERSION (222))", e.getMessage());
+        List<String> lines = new ArrayList<>();
+        DeviceSelector.Selection s = new DeviceSelector(() -> ONE_GPU, 1, old).select(DeviceRequest.AUTO, lines::add);
+        assertInstanceOf(VectorCpuBackend.class, s.backend());
+        assertTrue(lines.getFirst().endsWith("; GPU 0 unusable: NVIDIA H100 80GB HBM3: the driver is too old for the PTX "
+                + "kernels (cuModuleLoadData: CUDA_ERROR_UNSUPPORTED_PTX_VERSION (222)))"), lines.getFirst());
+    }
+
+    @Test
+    void autoOpensTheRealCudaBackendAndFallsBackToTheCpuWhereTheDriverLibraryIsMissing() {
+        // the probe claims a GPU; this machine has no libcuda.so.1, so CudaBackend.open itself fails
+        org.junit.jupiter.api.Assumptions.assumeFalse(CudaProbe.probe().available(), "a real GPU is here");
+        List<String> lines = new ArrayList<>();
+        DeviceSelector.Selection s = new DeviceSelector(() -> ONE_GPU, 1).select(DeviceRequest.AUTO, lines::add);
+        assertInstanceOf(VectorCpuBackend.class, s.backend());
+        assertTrue(lines.getFirst().endsWith("; GPU 0 unusable: libcuda.so.1 not found (no NVIDIA driver on this machine))"),
+                lines.getFirst());
+    }
+
+    @Test
+    void theCpuLineStatesItsThreadsAndRefusesZero() {
+        List<String> lines = new ArrayList<>();
+        new DeviceSelector(() -> NO_DRIVER, 3).select(DeviceRequest.parse("cpu"), lines::add);
+        assertTrue(lines.getFirst().startsWith("device: cpu (Vector API, 3 threads on "), lines.getFirst());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DeviceSelector(() -> NO_DRIVER, 0));
+        assertEquals("--cpu-threads must be >= 1, got 0", e.getMessage());
     }
 
     @Test
