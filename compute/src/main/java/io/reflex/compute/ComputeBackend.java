@@ -78,8 +78,17 @@ public interface ComputeBackend {
     void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2, float epsilon,
                   int step);
 
-    /** {@code Σ g[i]²} over the first {@code n} values (for gradient clipping). */
-    double sumOfSquares(float[] g, int n);
+    /**
+     * {@code Σ g[i]²} over the first {@code n} values (for gradient clipping), in double, in index
+     * order: every backend sums on the host, so that clipping decides alike on every device.
+     */
+    default double sumOfSquares(float[] g, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += (double) g[i] * g[i];
+        }
+        return s;
+    }
 
     /** {@code g[i] *= factor} over the first {@code n} values. */
     void scale(float[] g, int n, float factor);

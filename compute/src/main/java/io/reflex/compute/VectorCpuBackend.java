@@ -435,15 +435,6 @@ public final class VectorCpuBackend implements ComputeBackend {
     }
 
     @Override
-    public double sumOfSquares(float[] g, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s += (double) g[i] * g[i];
-        }
-        return s;
-    }
-
-    @Override
     public void scale(float[] g, int n, float factor) {
         if (splits(n, n >= parallelElements)) {
             split(n, LANES, (from, to) -> scale(g, from, to, factor));

@@ -255,15 +255,6 @@ public final class CudaBackend implements ComputeBackend, AutoCloseable {
     }
 
     @Override
-    public double sumOfSquares(float[] g, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s += (double) g[i] * g[i];
-        }
-        return s;
-    }
-
-    @Override
     public void scale(float[] g, int n, float factor) {
         context.makeCurrent();
         DeviceBuffer b = upload(Slot.G, g, n);
