@@ -187,7 +187,8 @@ class FloorSidecarTest {
             assertEquals(WireV2.ADMIT, c.in.admission(), "LRU admits everything");
             assertEquals(1L << 2, c.evictV2(3, 3, WireV2.FLAG_SAMPLED, rows(false)));
             assertEquals(WireV2.NOT_ASKED, c.in.admission());
-            assertEquals(2, server.metrics().floorRequests());
+            // The server counts a frame after writing its reply: wait for the count, not a duration.
+            await(() -> server.metrics().floorRequests() == 2, "both floor answers counted");
             assertEquals(policy, server.runtime().metrics().policyDecisions(), "the model did not run");
             String scrape = server.registry().scrape();
             assertTrue(scrape.contains("reflex_sidecar_floor_switches_total{to=\"lru\"} 1.0"), scrape);
