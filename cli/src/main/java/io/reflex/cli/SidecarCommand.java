@@ -94,7 +94,7 @@ final class SidecarCommand implements Callable<Integer> {
     }
 
     @Command(name = "bench", mixinStandardHelpOptions = true,
-            description = "Real stock NGINX vs patched NGINX + sidecar on the trap workload replayed over HTTP.")
+            description = "The real patched NGINX without the sidecar (its own LRU) and with it, on the trap workload replayed over HTTP.")
     static final class Bench implements Callable<Integer> {
 
         @CommandLine.Spec

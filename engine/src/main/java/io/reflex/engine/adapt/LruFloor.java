@@ -51,6 +51,9 @@ public final class LruFloor implements AutoCloseable {
     /** Sampled requests the miniature has taken since it last resumed. */
     private long learnedSinceResume;
     private final ShadowCache shadow;
+    /** The shadows' capacity and most entries: the live cache's, scaled by the sampling rate. */
+    private final long shadowCapacity;
+    private final int shadowEntries;
     private final Listener listener;
     private final MiniatureNextAccess learnedShadow;
     private final ChallengerSwitch rule;
@@ -73,6 +76,14 @@ public final class LruFloor implements AutoCloseable {
      * than 0.0001 either way.
      */
     public static final double DEFAULT_Z = 4;
+
+    /**
+     * Sampled requests a host's resumed (or new) miniature takes before its outcomes are paired, in
+     * the miniature's entries: one pass to fill it, a second for its residents' histories to hold
+     * reuses, not just admissions. The Caffeine adapter's and the sidecar's value, for the learned
+     * policy's miniature and for a challenger's.
+     */
+    public static final int DEFAULT_WARMUP_PASSES = 2;
 
     /** Ghost histories per resident in the learned policy's miniature, by default. */
     public static final int DEFAULT_GHOSTS_PER_RESIDENT = 4;
@@ -153,7 +164,9 @@ public final class LruFloor implements AutoCloseable {
         if (entries > 1 << 28) {
             throw new IllegalArgumentException("a shadow of " + entries + " entries is more than 2^28");
         }
-        this.shadow = Objects.requireNonNull(baseline.create(sampler.scale(capacity), (int) entries), "baseline shadow");
+        this.shadowCapacity = sampler.scale(capacity);
+        this.shadowEntries = (int) entries;
+        this.shadow = Objects.requireNonNull(baseline.create(shadowCapacity, shadowEntries), "baseline shadow");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.rule = Objects.requireNonNull(rule, "rule");
         this.learnedShadow = new MiniatureNextAccess(Objects.requireNonNull(loop, "loop"), candidates,
@@ -229,6 +242,16 @@ public final class LruFloor implements AutoCloseable {
     /** Promotions of a demoted policy on its miniature's evidence so far. */
     public long promotions() {
         return promotions;
+    }
+
+    /** The shadows' capacity: the live cache's scaled by the sampling rate (a challenger's miniature gets the same). */
+    public long shadowCapacity() {
+        return shadowCapacity;
+    }
+
+    /** The shadows' most entries: the live cache's scaled by the sampling rate. */
+    public int shadowEntries() {
+        return shadowEntries;
     }
 
     /** The classical rule's shadow. */

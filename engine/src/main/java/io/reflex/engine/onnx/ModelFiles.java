@@ -2,11 +2,18 @@ package io.reflex.engine.onnx;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Reads a model file's bytes, refusing before it opens the file anything a model cannot be: a
@@ -105,5 +112,38 @@ public final class ModelFiles {
             return exact + " (" + (bytes >> 10) + " KiB)";
         }
         return exact;
+    }
+
+    /**
+     * Publishes {@code bytes} as {@code file} atomically, as every writer of a served model must (a
+     * hot reload reads the old file or the new one, whole): a temporary file beside it, given
+     * {@code permissions} (ignored without POSIX permissions) and forced to disk, then renamed over
+     * it. The directory is created when missing.
+     *
+     * @throws IOException naming the file; a parent that is a regular file is said so
+     */
+    public static void writeAtomically(Path file, byte[] bytes, Set<PosixFilePermission> permissions) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            // What createDirectories throws when a parent is a regular file: its message is the path alone.
+            throw new IOException(e.getFile() + " is a file, not a directory", e);
+        }
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            // Before the move, so the model appears with its final permissions (the temporary file
+            // is created rw------- whatever the umask).
+            if (Files.getFileAttributeView(tmp, PosixFileAttributeView.class) != null) {
+                Files.setPosixFilePermissions(tmp, permissions);
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }

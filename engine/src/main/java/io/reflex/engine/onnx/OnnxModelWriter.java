@@ -16,11 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
@@ -133,26 +129,7 @@ public final class OnnxModelWriter {
      */
     public void write(Path file) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            try {
-                Files.createDirectories(dir);
-            } catch (FileAlreadyExistsException e) {
-                // What createDirectories throws when a parent is a regular file: its message is the path alone.
-                throw new UncheckedIOException("cannot write ONNX model " + file + ": " + e.getFile()
-                        + " is a file, not a directory", e);
-            }
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try {
-                Files.write(tmp, toBytes());
-                // Before the move, so the model appears with its final permissions (the temporary
-                // file is created rw------- whatever the umask).
-                if (Files.getFileAttributeView(tmp, PosixFileAttributeView.class) != null) {
-                    Files.setPosixFilePermissions(tmp, permissions);
-                }
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            ModelFiles.writeAtomically(file, toBytes(), permissions);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write ONNX model " + file + ": " + e.getMessage(), e);
         }

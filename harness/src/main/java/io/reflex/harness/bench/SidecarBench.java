@@ -84,7 +84,7 @@ public final class SidecarBench {
             Path model = o.model() != null ? o.model() : train(work.resolve("eviction.onnx"));
             EvictionModel contract = EvictionModel.of(OnnxModel.read(model).metadata(), model);
             // Warm-up of the load generator, the origin and the page cache (not measured).
-            log.println("sidecar bench: warm-up on stock NGINX");
+            log.println("sidecar bench: warm-up on NGINX without the sidecar");
             log.flush();
             try (NginxServer warm = stock(build, work.resolve("warm"), origin)) {
                 new HttpLoad(warm.port(), paths, o.connections()).run(0, Math.min(paths.size(), 5_000));
@@ -118,7 +118,7 @@ public final class SidecarBench {
                             stockHits += res.hits();
                             stockRequests += res.requests();
                             stockNanos += res.nanos();
-                            log.printf(Locale.ROOT, "sidecar bench: round %d stock:  %,.0f requests/s, hit ratio %.4f, %d failed%n",
+                            log.printf(Locale.ROOT, "sidecar bench: round %d lru:    %,.0f requests/s, hit ratio %.4f, %d failed%n",
                                     r, res.requestsPerSecond(), res.hitRatio(), res.failed());
                         }
                     } else {

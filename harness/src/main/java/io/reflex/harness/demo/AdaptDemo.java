@@ -186,16 +186,8 @@ public final class AdaptDemo {
                     demotedAfter = s.requestsSinceModel();
                 }
             }
-            if (host instanceof CaffeineHost c) {
-                long changes = c.newHitRatioChanges();
-                if (changes > 0) {
-                    events.add(new Event(host.name(), i + 1, "drift", "the hit ratio changed lastingly (Page-Hinkley; "
-                            + c.hitRatioFalls() + " falls so far)"));
-                }
-                if (c.newInputDrifts() > 0) {
-                    events.add(new Event(host.name(), i + 1, "input_drift", "the model's inputs drifted from the first "
-                            + "model's training profile (PSI over 0.25 in a window of 10,000 rows)"));
-                }
+            for (DemoHost.Signal signal : host.signals()) {
+                events.add(new Event(host.name(), i + 1, signal.kind(), signal.detail()));
             }
             if ((i + 1) % w == 0) {
                 timeline[i / w] = (double) hitsInWindow / w;

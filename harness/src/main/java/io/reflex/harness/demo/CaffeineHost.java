@@ -74,25 +74,22 @@ final class CaffeineHost implements DemoHost {
         return out;
     }
 
-    /** Lasting changes of the hit ratio the adapter signalled since the last call: rises and falls. */
-    long newHitRatioChanges() {
-        long now = cache.hitRatioChanges();
-        long fresh = now - changesSeen;
-        changesSeen = now;
-        return fresh;
-    }
-
-    /** Windows of model inputs that drifted from the first model's training profile since the last call. */
-    long newInputDrifts() {
-        long now = cache.inputDrifts();
-        long fresh = now - inputDriftsSeen;
-        inputDriftsSeen = now;
-        return fresh;
-    }
-
-    /** Of all changes signalled so far, the falls. */
-    long hitRatioFalls() {
-        return cache.hitRatioFalls();
+    @Override
+    public List<Signal> signals() {
+        long changes = cache.hitRatioChanges();
+        long drifts = cache.inputDrifts();
+        List<Signal> out = new ArrayList<>(2);
+        if (changes > changesSeen) {
+            out.add(new Signal("drift", "the hit ratio changed lastingly (Page-Hinkley; " + cache.hitRatioFalls()
+                    + " falls so far)"));
+        }
+        if (drifts > inputDriftsSeen) {
+            out.add(new Signal("input_drift", "the model's inputs drifted from the first model's training profile "
+                    + "(PSI over 0.25 in a window of 10,000 rows)"));
+        }
+        changesSeen = changes;
+        inputDriftsSeen = drifts;
+        return out;
     }
 
     @Override

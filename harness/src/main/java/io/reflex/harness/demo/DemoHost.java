@@ -30,6 +30,15 @@ interface DemoHost extends AutoCloseable {
     /** The floor's switches since the last call, in order. */
     List<Switch> switches() throws IOException, InterruptedException;
 
+    /** A watch's signal (kind {@code drift} or {@code input_drift}) and what it said. */
+    record Signal(String kind, String detail) {
+    }
+
+    /** The host's watches' signals since the last call (none by default: a host without watches). */
+    default List<Signal> signals() {
+        return List.of();
+    }
+
     /** Requests that failed (no answer, or not a 200). */
     long failed();
 

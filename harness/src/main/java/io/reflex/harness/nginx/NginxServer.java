@@ -207,8 +207,7 @@ public final class NginxServer implements AutoCloseable {
 
     /** The access log's directives: Reflex's extended format, or none. */
     private static String accessLog(Options o, String dir) {
-        return o.accessLog ? "log_format reflex 'reflex1 $msec $request_method \"$scheme$proxy_host$request_uri\" $status "
-                + "$body_bytes_sent $upstream_cache_status \"$upstream_response_time\" \"$upstream_http_cache_control\"';\n"
+        return o.accessLog ? io.reflex.trainer.cache.trace.NginxLogReader.LOG_FORMAT + "\n"
                 + "    access_log " + dir + "/logs/access.log reflex;" : "access_log off;";
     }
 

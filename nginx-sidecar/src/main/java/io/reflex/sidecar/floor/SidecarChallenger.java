@@ -4,18 +4,16 @@ import io.reflex.engine.adapt.ChallengerShadow;
 import io.reflex.engine.adapt.LruFloor;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.NextAccessLoop;
+import io.reflex.engine.onnx.ModelFiles;
 import io.reflex.engine.onnx.OnnxModel;
+import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.engine.runtime.PolicyStore;
 import io.reflex.engine.runtime.SwapResult;
 import io.reflex.sidecar.server.SidecarLog;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Objects;
@@ -49,7 +47,7 @@ final class SidecarChallenger implements AutoCloseable {
     private String seen;
     private String settled;
     private ChallengerShadow shadow;
-    private PolicyStore store;
+    /** The challenger's loop; closing it closes its runtime and so its own store. */
     private NextAccessLoop loop;
 
     /**
@@ -122,9 +120,13 @@ final class SidecarChallenger implements AutoCloseable {
                 refuse(r.reason());
                 return;
             }
-            store = s;
-            loop = NextAccessLoop.builder().k(contract.k()).admission(contract.admission()).store(s).noDeadline()
-                    .loopName("challenger").build();
+            try {
+                loop = NextAccessLoop.builder().k(contract.k()).admission(contract.admission()).store(s).noDeadline()
+                        .loopName("challenger").build();
+            } catch (RuntimeException e) {
+                s.close();
+                throw e;
+            }
             shadow = newShadow();
             evaluating = true;
             SidecarLog.info("challenger %s (%s) under shadow evaluation on the floor's sampled keys", file,
@@ -142,16 +144,7 @@ final class SidecarChallenger implements AutoCloseable {
 
     private void win() {
         try {
-            Path tmp = Files.createTempFile(served.toAbsolutePath().getParent(), "." + served.getFileName(), ".challenger");
-            try {
-                Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-                Files.move(tmp, served, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            ModelFiles.writeAtomically(served, Files.readAllBytes(file), OnnxModelWriter.DEFAULT_PERMISSIONS);
             wins.incrementAndGet();
             SidecarLog.info("challenger %s won: it replaced %s, which the sidecar reloads", file, served);
         } catch (IOException e) {
@@ -172,12 +165,8 @@ final class SidecarChallenger implements AutoCloseable {
             shadow = null;
         }
         if (loop != null) {
-            loop.close();    // closes its runtime, and so its own store
+            loop.close();
             loop = null;
-            store = null;
-        } else if (store != null) {
-            store.close();
-            store = null;
         }
     }
 
@@ -186,10 +175,8 @@ final class SidecarChallenger implements AutoCloseable {
         try {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
             return a.size() + "/" + a.lastModifiedTime().toMillis() + "/" + a.fileKey();
-        } catch (NoSuchFileException e) {
-            return null;
         } catch (IOException e) {
-            return null;
+            return null;    // gone (or unreadable for now): as if not there, looked at again next poll
         }
     }
 

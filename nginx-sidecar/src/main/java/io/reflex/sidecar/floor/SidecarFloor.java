@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * demoted within a window and a block of sampled requests, 17,408 / rate requests, and a model far
  * below LRU at the first block end, 1,024 / rate requests (1,024 for a cache of up to 4,096
  * entries). As in the Caffeine adapter the model's miniature runs only while it is demoted
- * ({@link LruFloor#withLearnedShadowWhileDemoted}), after {@value #WARMUP_PASSES} × its entries of
+ * ({@link LruFloor#withLearnedShadowWhileDemoted}), after {@value LruFloor#DEFAULT_WARMUP_PASSES} × its entries of
  * unpaired sampled requests, so a serving model costs the floor no model decision.
  *
  * <h2>Units</h2>
@@ -68,11 +68,6 @@ public final class SidecarFloor implements AccessLogFollower.Sink, AutoCloseable
      */
     public static final int BLOCK = 4096;
 
-    /**
-     * Sampled requests a resumed miniature takes before it is paired, in its entries: one pass to
-     * fill it, a second for its residents' histories to hold reuses (the Caffeine adapter's value).
-     */
-    static final int WARMUP_PASSES = 2;
 
     /** Malformed lines logged in full before the rest are only counted (one in {@value #LOG_EVERY} logged). */
     private static final int LOGGED_MALFORMED = 5;
@@ -141,15 +136,14 @@ public final class SidecarFloor implements AccessLogFollower.Sink, AutoCloseable
                 .noDeadline().loopName("floor").build();
         this.version = store.version().orElse(null);
         this.floor = newFloor();
-        SpatialSampler sampler = new SpatialSampler(LruFloor.defaultRate(this.entries));
-        int scaledEntries = (int) sampler.scale(this.entries);
         this.challenger = challenger == null ? null : new SidecarChallenger(challenger, Objects.requireNonNull(served, "served"),
-                contract, sampler.scale(capacity), scaledEntries, WARMUP_PASSES * (long) scaledEntries);
+                contract, floor.shadowCapacity(), floor.shadowEntries(),
+                LruFloor.DEFAULT_WARMUP_PASSES * (long) floor.shadowEntries());
     }
 
     private LruFloor newFloor() {
         double rate = LruFloor.defaultRate(entries);
-        long warmup = WARMUP_PASSES * new SpatialSampler(rate).scale(entries);
+        long warmup = LruFloor.DEFAULT_WARMUP_PASSES * new SpatialSampler(rate).scale(entries);
         return LruFloor.withLearnedShadowWhileDemoted(rate, capacity, entries, MiniatureLru::new,
                 ChallengerSwitch.builder().z(LruFloor.DEFAULT_Z).build(), loop, contract.candidates(),
                 LruFloor.DEFAULT_GHOSTS_PER_RESIDENT, warmup, this::switched);

@@ -16,7 +16,7 @@ import java.util.Objects;
  * trailing window of requests ({@link RequestWindow}), and every {@code every} new requests, once the
  * window holds at least {@code minRequests}, runs a {@link RetrainRound} that replaces the served
  * model file only when its candidate wins. The position and the window are saved together in the
- * state directory ({@link AdaptState}) after every read and every round, so a restart resumes where
+ * state directory ({@link AdaptState}) after each step's reading and after every round, so a restart resumes where
  * the last save stood and reads no line twice.
  *
  * <p>Malformed lines are skipped, counted and reported with their file and line (the first
@@ -83,13 +83,14 @@ public final class LogAdaptation implements AutoCloseable {
     }
 
     /**
-     * Reads everything the log holds now into the window (saving the state after each chunk),
-     * then runs a round if one is due (saving again).
+     * Reads everything the log holds now into the window (then saves the state), then runs a round
+     * if one is due (saving again).
      *
      * @return whether a line was read or a round ran
      */
     public boolean step() throws IOException, InterruptedException {
         boolean progressed = false;
+        boolean moved = false;
         reportedThisStep = 0;
         skippedThisStep = 0;
         while (true) {
@@ -97,20 +98,23 @@ public final class LogAdaptation implements AutoCloseable {
             for (String note : chunk.notes()) {
                 listener.note(state.window().added(), note);
             }
-            if (chunk.lines().length == 0) {
-                if (chunk.isEmpty()) {
-                    break;
-                }
-                state.position(follower.position());
-                state.save(stateDir);
-                continue;
+            if (chunk.isEmpty()) {
+                break;
             }
-            ParseErrors errors = new ParseErrors(chunk.file(), Strictness.LENIENT, chunk.firstLine() - 1, this::malformed);
-            format.reader().read(new ByteArrayInputStream(chunk.lines()), state.window(), errors);
-            state.addMalformed(errors.skipped());
+            if (chunk.lines().length > 0) {
+                ParseErrors errors = new ParseErrors(chunk.file(), Strictness.LENIENT, chunk.firstLine() - 1,
+                        this::malformed);
+                format.reader().read(new ByteArrayInputStream(chunk.lines()), state.window(), errors);
+                state.addMalformed(errors.skipped());
+            }
             state.position(follower.position());
+            progressed |= chunk.lines().length > 0;
+            moved = true;
+        }
+        if (moved) {
+            // Once per step, not per chunk: a backlog of many chunks would rewrite the whole window
+            // for each. A stop mid-step loses only reading, redone from the last saved position.
             state.save(stateDir);
-            progressed = true;
         }
         if (skippedThisStep > reportedThisStep) {
             listener.note(state.window().added(), String.format(Locale.ROOT, "%,d more malformed lines skipped",

@@ -85,7 +85,10 @@ public final class LogFollower implements Closeable {
     private long line;
     /** Bytes of an over-long line still to skip, up to and including its newline. */
     private boolean skippingLongLine;
-    /** {@link #head} of the file up to the offset, as of the last poll: a change means it was rewritten. */
+    /**
+     * {@link #head} of the file up to the offset, kept current wherever the offset moves (open, each
+     * chunk): a change means the file was rewritten, and it is the saved position's checksum.
+     */
     private int readHead;
     private final List<String> notes = new ArrayList<>();
 
@@ -100,8 +103,8 @@ public final class LogFollower implements Closeable {
     }
 
     /** Where the next poll starts: save it with everything the lines handed out so far went into. */
-    public Position position() throws IOException {
-        return new Position(fileId, offset, line, channel == null ? 0 : head(channel, offset));
+    public Position position() {
+        return new Position(fileId, offset, line, channel == null ? 0 : readHead);
     }
 
     /**

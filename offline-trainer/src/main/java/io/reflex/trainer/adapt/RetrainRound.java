@@ -1,6 +1,8 @@
 package io.reflex.trainer.adapt;
 
+import io.reflex.engine.onnx.ModelFiles;
 import io.reflex.engine.onnx.ModelLoadException;
+import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.SimulationOptions;
 import io.reflex.trainer.cache.SimulationResult;
@@ -13,7 +15,6 @@ import io.reflex.trainer.rl.NextAccessTraining;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -136,22 +137,12 @@ public final class RetrainRound {
     }
 
     /**
-     * Copies {@code candidate} beside {@code served}, forces it to disk and renames it over
-     * {@code served}: a reader (the sidecar's hot reload) sees the old file or the new, whole.
+     * Publishes {@code candidate}'s bytes as {@code served} atomically, readable by the serving
+     * process's user ({@link ModelFiles#writeAtomically}, {@link OnnxModelWriter#DEFAULT_PERMISSIONS}):
+     * a hot reload reads the old file or the new one, whole.
      */
     public static void replaceAtomically(Path candidate, Path served) throws IOException {
-        Path dir = served.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + served.getFileName(), ".tmp");
-        try {
-            Files.copy(candidate, tmp, StandardCopyOption.REPLACE_EXISTING);
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, served, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        ModelFiles.writeAtomically(served, Files.readAllBytes(candidate), OnnxModelWriter.DEFAULT_PERMISSIONS);
     }
 
     /** The policy's hit ratio in its replays' last window (the held-out slice), averaged over the sizes. */

@@ -107,6 +107,8 @@ class LogAdaptationTest {
         assertEquals(3_000, first.trainRequests());
         assertEquals(1_000, first.holdoutRequests());
         byte[] promoted = Files.readAllBytes(served);
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(served)),
+                "readable by a sidecar running as another user");
         assertArrayEquals(Files.readAllBytes(dir.resolve("state").resolve(LogAdaptation.CANDIDATE_FILE)), promoted);
 
         // A margin no model can clear: the next round keeps the served file byte for byte.

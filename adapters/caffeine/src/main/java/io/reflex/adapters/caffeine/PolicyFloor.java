@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Unlike the simulator's, the learned policy's miniature runs only while the policy is demoted
  * ({@link LruFloor#withLearnedShadowWhileDemoted}): while it serves, the floor makes no model
  * decision (with the miniature always on, it made about {@code rate} of the live cache's, 41% at
- * 10,000 entries). A demoted policy's miniature first takes {@value #WARMUP_PASSES} × its entries
+ * 10,000 entries). A demoted policy's miniature first takes {@value LruFloor#DEFAULT_WARMUP_PASSES} × its entries
  * of sampled requests unpaired, so promotion on the same evidence comes that much later: a policy
  * far above W-TinyLFU at the first block end after (2 × scaled entries + 1,024) / rate requests.
  *
@@ -46,11 +46,6 @@ final class PolicyFloor implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(PolicyFloor.class.getName());
 
-    /**
-     * Sampled requests a resumed learned miniature takes before it is paired, in its entries: one
-     * pass to fill it, a second for its residents' histories to hold reuses, not just admissions.
-     */
-    static final int WARMUP_PASSES = 2;
 
     private final String cacheName;
     private final FloorListener listener;
@@ -59,10 +54,6 @@ final class PolicyFloor implements AutoCloseable {
     private final LongAdder promotions = new LongAdder();
     private final LongAdder writes = new LongAdder();
     private volatile boolean learnedServes = true;
-    /** The sampling rate, and the capacity and entries a shadow gets at it. */
-    private final long scaledCapacity;
-    private final int scaledEntries;
-    private final long warmupSamples;
     /** The challenger under shadow evaluation, or null; under the host's lock. */
     private ChallengerShadow challenger;
     private String challengerLabel;
@@ -81,11 +72,7 @@ final class PolicyFloor implements AutoCloseable {
         this.cacheName = cacheName;
         this.listener = listener;
         double rate = LruFloor.defaultRate(entries);
-        SpatialSampler sampler = new SpatialSampler(rate);
-        long warmup = WARMUP_PASSES * sampler.scale(Math.max(1, entries));
-        this.scaledCapacity = sampler.scale(capacity);
-        this.scaledEntries = (int) sampler.scale(Math.max(1, entries));
-        this.warmupSamples = warmup;
+        long warmup = LruFloor.DEFAULT_WARMUP_PASSES * new SpatialSampler(rate).scale(Math.max(1, entries));
         this.floor = LruFloor.withLearnedShadowWhileDemoted(rate, capacity, Math.max(1, entries),
                 CaffeineShadow.factory(weighted), ChallengerSwitch.builder().z(LruFloor.DEFAULT_Z).build(), loop,
                 model.candidates(), LruFloor.DEFAULT_GHOSTS_PER_RESIDENT, warmup, this::switched);
@@ -115,7 +102,7 @@ final class PolicyFloor implements AutoCloseable {
     /**
      * Starts the shadow evaluation of a challenger on the floor's sampled keys, in place of one
      * under evaluation (closed); under the host's lock. Its miniature is warmed with
-     * {@value #WARMUP_PASSES} × its entries of sampled requests before the pairing starts.
+     * {@value LruFloor#DEFAULT_WARMUP_PASSES} × its entries of sampled requests before the pairing starts.
      *
      * @param loop      the loop serving the challenger's model
      * @param resources closed when the evaluation ends (a win, a replacement, the cache's close):
@@ -124,8 +111,8 @@ final class PolicyFloor implements AutoCloseable {
      */
     void challenge(NextAccessLoop loop, EvictionModel model, String label, AutoCloseable resources, Runnable onWin) {
         dropChallenger();
-        challenger = new ChallengerShadow(loop, model.candidates(), scaledCapacity, scaledEntries,
-                LruFloor.DEFAULT_GHOSTS_PER_RESIDENT, warmupSamples, LruFloor.DEFAULT_Z, (at, lead, discordant) ->
+        challenger = new ChallengerShadow(loop, model.candidates(), floor.shadowCapacity(), floor.shadowEntries(),
+                LruFloor.DEFAULT_GHOSTS_PER_RESIDENT, LruFloor.DEFAULT_WARMUP_PASSES * (long) floor.shadowEntries(), LruFloor.DEFAULT_Z, (at, lead, discordant) ->
                 LOG.log(System.Logger.Level.INFO, "cache '" + cacheName + "': challenger " + label + " wins: it leads the live"
                         + " cache by " + lead + " hits over " + discordant + " discordant sampled requests (" + at
                         + " paired); swapping it in"));
