@@ -81,6 +81,9 @@ public class CaffeineAdapterBenchmark {
     @Param({"false"})
     public boolean floor;
 
+    /** The adapter's executor, when not the default (for {@link FloorCostBench}). */
+    java.util.concurrent.Executor executor;
+
     private static final int RESIDENT = 50_000;
     private static final int WRITE_CAPACITY = 10_000;
 
@@ -114,10 +117,16 @@ public class CaffeineAdapterBenchmark {
                         : EvictionLoop.Layout.JOINT, 42, model);
             }
             boolean withFloor = floor && policy.equals("history64");
-            reflexRead = ReflexCache.<Long, Long>builder().maximumSize(2L * RESIDENT).model(model)
-                    .deadline(Duration.ofMillis(5)).floor(withFloor).name("read").build();
-            reflexWrite = ReflexCache.<Long, Long>builder().maximumSize(WRITE_CAPACITY).model(model)
-                    .deadline(Duration.ofMillis(5)).floor(withFloor).name("write").build();
+            ReflexCache.Builder<Long, Long> read = ReflexCache.<Long, Long>builder().maximumSize(2L * RESIDENT)
+                    .model(model).deadline(Duration.ofMillis(5)).floor(withFloor).name("read");
+            ReflexCache.Builder<Long, Long> write = ReflexCache.<Long, Long>builder().maximumSize(WRITE_CAPACITY)
+                    .model(model).deadline(Duration.ofMillis(5)).floor(withFloor).name("write");
+            if (executor != null) {
+                read.executor(executor);
+                write.executor(executor);
+            }
+            reflexRead = read.build();
+            reflexWrite = write.build();
             for (Long k : resident) {
                 reflexRead.put(k, k);
             }
@@ -163,6 +172,23 @@ public class CaffeineAdapterBenchmark {
             reflexRead.close();
             reflexWrite.close();
             Files.deleteIfExists(model);
+        }
+    }
+
+    /**
+     * Runs the adapter's pending work on the calling thread (its buffered hits, the floor's waiting
+     * sampled requests): {@link FloorCostBench} calls it before and after each timed round, so
+     * that a round pays for its own requests.
+     */
+    /** Sampled requests the floor's shadows took on the caller's thread ({@code ReflexCache#floorCallerReplays}). */
+    long callerReplays() {
+        return reflexRead == null ? 0 : reflexRead.floorCallerReplays() + reflexWrite.floorCallerReplays();
+    }
+
+    void settle() {
+        if (reflexRead != null) {
+            reflexRead.cleanUp();
+            reflexWrite.cleanUp();
         }
     }
 

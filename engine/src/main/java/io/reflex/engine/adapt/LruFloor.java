@@ -200,6 +200,21 @@ public final class LruFloor implements AutoCloseable {
         sampledRequest(fingerprint, weight, liveHit);
     }
 
+    /**
+     * As {@link #requestSampled(long, long, boolean)}, for a host that counts the requests the
+     * shadows do not see itself and hands on only the sampled ones (off the thread that served
+     * them, say): {@code atRequest} is this request's index in the full stream, from 1.
+     *
+     * @throws IllegalArgumentException if {@code atRequest} is not past every request seen so far
+     */
+    public void requestSampled(long fingerprint, long weight, boolean liveHit, long atRequest) {
+        if (atRequest <= requests) {
+            throw new IllegalArgumentException("request " + atRequest + " is not past the " + requests + " seen");
+        }
+        requests = atRequest;
+        sampledRequest(fingerprint, weight, liveHit);
+    }
+
     /** As {@link #request}, for a key {@link #sampled} said is not sampled: counted, nothing more. */
     public void requestUnsampled() {
         count();

@@ -300,14 +300,12 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                 }
                 if (map.containsKey(key)) {
                     accessResident((HistoryNode<?>) nodes[slot], tick);
-                    if (floor != null) {
-                        floor.request(fp, weight, true);
-                    }
+                    boolean sampledKey = floor != null && floor.request(fp, weight, true);
                     if (outcomes != null) {
                         outcomes.request(true);
                     }
                     HistoryNode<V> node = new HistoryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot);
-                    node.sampled = floor != null && floor.sampled(fp);
+                    node.sampled = sampledKey;
                     put(key, slot, node);
                     makeRoom(0, 0, BoundedHistory.NO_SLOT);
                     return true;
@@ -324,9 +322,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             }
             slot = bounded.touch(fp);
             history.record(slot, tick);
-            if (floor != null) {
-                floor.request(fp, weight, false);
-            }
+            boolean sampledKey = floor != null && floor.request(fp, weight, false);
             if (outcomes != null) {
                 outcomes.request(false);
             }
@@ -350,7 +346,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             HistoryNode<V> node = new HistoryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot);
             node.loadFrom(history, slot);
             node.admittedTick = tick;
-            node.sampled = floor != null && floor.sampled(fp);
+            node.sampled = sampledKey;
             put(key, slot, node);
             return true;
         } finally {
@@ -371,6 +367,23 @@ final class HistoryEviction<K, V> implements AutoCloseable {
         nodes[slot] = node;
         EntryNode<V> previous = map.put(key, node);
         residentWeight.add(previous == null ? node.weight : node.weight - previous.weight);
+    }
+
+    /**
+     * Replays the buffered hits and releases the slots Caffeine freed, then replays the floor's
+     * waiting sampled requests: every request made before has then reached the floor.
+     */
+    void cleanUp() {
+        lock.lock();
+        try {
+            drainHits();
+            drainPending();
+            if (floor != null) {
+                floor.replayWaiting();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Removes {@code key} if present (not a request: the clock does not tick). */

@@ -39,8 +39,13 @@ import java.util.concurrent.atomic.LongAdder;
  * miniature, {@code (1 + ghosts) × BoundedHistory.BYTES_PER_SLOT} per scaled entry: at most 4,096
  * scaled entries, under 3 MiB in all, whatever the cache's size.
  *
- * <p>Not thread-safe: {@code HistoryEviction} calls {@link #request} under its lock, in request
- * order. The counters and the serving flag are read from any thread.
+ * <h2>Threading</h2>
+ * {@code HistoryEviction} reports requests ({@link #request}, {@link #sampledHit},
+ * {@link #unsampledHit}) under its lock, in request order; they cost the caller a counter, or for a
+ * sampled key three stores into a {@link FloorFeed}, whose replays run the shadows on the cache's
+ * executor, under the feed's lock (so the listener and the log lines come from there). A switch
+ * reaches the live cache through a volatile flag ({@link #learnedServes}). The counters and the
+ * serving flag are read from any thread.
  */
 final class PolicyFloor implements AutoCloseable {
 
@@ -54,21 +59,24 @@ final class PolicyFloor implements AutoCloseable {
     private final LongAdder promotions = new LongAdder();
     private final LongAdder writes = new LongAdder();
     private volatile boolean learnedServes = true;
-    /** The challenger under shadow evaluation, or null; under the host's lock. */
+    private final FloorFeed feed;
+    /** The challenger under shadow evaluation, or null; under the feed's lock. */
     private ChallengerShadow challenger;
-    private String challengerLabel;
     private Runnable onChallengerWin;
     /** What the challenger's loop holds (its store, the loop), closed with the challenger. */
     private AutoCloseable challengerResources;
+    /** The challenger's file, for any thread to read. */
+    private volatile String challengerLabel;
     private final LongAdder challengerWins = new LongAdder();
 
     /**
      * @param capacity the cache's capacity (entries, or weight under a weigher)
      * @param entries  the most entries resident at once
      * @param listener hears each switch, or null
+     * @param executor runs the replays of the sampled requests
      */
     PolicyFloor(String cacheName, NextAccessLoop loop, EvictionModel model, long capacity, long entries,
-                boolean weighted, FloorListener listener) {
+                boolean weighted, FloorListener listener, java.util.concurrent.Executor executor) {
         this.cacheName = cacheName;
         this.listener = listener;
         double rate = LruFloor.defaultRate(entries);
@@ -76,40 +84,59 @@ final class PolicyFloor implements AutoCloseable {
         this.floor = LruFloor.withLearnedShadowWhileDemoted(rate, capacity, Math.max(1, entries),
                 CaffeineShadow.factory(weighted), ChallengerSwitch.builder().z(LruFloor.DEFAULT_Z).build(), loop,
                 model.candidates(), LruFloor.DEFAULT_GHOSTS_PER_RESIDENT, warmup, this::switched);
+        this.feed = new FloorFeed(this::replay, executor);
     }
 
-    /** One request that reached an object (a hit, or a write), after the live cache served it; under the host's lock. */
-    void request(long fingerprint, long weight, boolean liveHit) {
-        floor.request(fingerprint, Math.max(1, weight), liveHit);
-        if (challenger != null && floor.sampled(fingerprint)) {
-            challenge(fingerprint, Math.max(1, weight), liveHit);
+    /**
+     * One request that reached an object (a hit, or a write), after the live cache served it;
+     * under the host's lock.
+     *
+     * @return whether the shadows see the key's requests (a node keeps it: {@link #sampledHit})
+     */
+    boolean request(long fingerprint, long weight, boolean liveHit) {
+        if (floor.sampled(fingerprint)) {
+            feed.sampled(fingerprint, Math.max(1, weight), liveHit);
+            return true;
         }
+        feed.unsampled();
+        return false;
     }
 
-    /** Whether the shadows see the key's requests: decided once per node, at its write. */
-    boolean sampled(long fingerprint) {
-        return floor.sampled(fingerprint);
-    }
-
-    /** A replayed hit of a sampled key ({@link #sampled}); under the host's lock. */
+    /** A replayed hit of a key whose write said the shadows see it; under the host's lock. */
     void sampledHit(long fingerprint, long weight) {
-        floor.requestSampled(fingerprint, Math.max(1, weight), true);
+        feed.sampled(fingerprint, Math.max(1, weight), true);
+    }
+
+    /** A sampled request, replayed under the feed's lock. */
+    private void replay(long fingerprint, long weight, boolean liveHit, long atRequest) {
+        floor.requestSampled(fingerprint, weight, liveHit, atRequest);
         if (challenger != null) {
-            challenge(fingerprint, Math.max(1, weight), true);
+            challenge(fingerprint, weight, liveHit);
         }
+    }
+
+    /** Replays the sampled requests waiting, on the calling thread ({@code cleanUp}). */
+    void replayWaiting() {
+        feed.replay();
     }
 
     /**
      * Starts the shadow evaluation of a challenger on the floor's sampled keys, in place of one
-     * under evaluation (closed); under the host's lock. Its miniature is warmed with
+     * under evaluation (closed), from the next replay on; any thread. Its miniature is warmed with
      * {@value LruFloor#DEFAULT_WARMUP_PASSES} × its entries of sampled requests before the pairing starts.
      *
      * @param loop      the loop serving the challenger's model
      * @param resources closed when the evaluation ends (a win, a replacement, the cache's close):
      *                  the loop and its store
-     * @param onWin     run once, on the host's lock, when the challenger wins: the host swaps it in
+     * @param onWin     run once, on the replaying thread, when the challenger wins: the host swaps
+     *                  it in (without taking its lock: hand it to another thread)
      */
     void challenge(NextAccessLoop loop, EvictionModel model, String label, AutoCloseable resources, Runnable onWin) {
+        feed.locked(() -> startChallenge(loop, model, label, resources, onWin));
+    }
+
+    private void startChallenge(NextAccessLoop loop, EvictionModel model, String label, AutoCloseable resources,
+                                Runnable onWin) {
         dropChallenger();
         challenger = new ChallengerShadow(loop, model.candidates(), floor.shadowCapacity(), floor.shadowEntries(),
                 LruFloor.DEFAULT_GHOSTS_PER_RESIDENT, LruFloor.DEFAULT_WARMUP_PASSES * (long) floor.shadowEntries(), LruFloor.DEFAULT_Z, (at, lead, discordant) ->
@@ -148,7 +175,7 @@ final class PolicyFloor implements AutoCloseable {
         }
     }
 
-    /** The challenger under evaluation, or null; under the host's lock. */
+    /** The challenger under evaluation, or null; any thread. */
     String challengerLabel() {
         return challengerLabel;
     }
@@ -157,14 +184,14 @@ final class PolicyFloor implements AutoCloseable {
         return challengerWins.sum();
     }
 
-    /** A replayed hit of a key the shadows do not see: counted only (its ticks are the miniature's); under the host's lock. */
+    /** A replayed hit of a key the shadows do not see: counted only; under the host's lock. */
     void unsampledHit() {
-        floor.requestUnsampled();
+        feed.unsampled();
     }
 
-    /** Whether the learned policy makes the next eviction (else Caffeine's order); under the host's lock. */
+    /** Whether the learned policy makes the next eviction (else Caffeine's order), as of the latest replay. */
     boolean learnedServes() {
-        return floor.learnedServes();
+        return learnedServes;
     }
 
     /** A write needing room while demoted, evicted by Caffeine's order. */
@@ -197,10 +224,6 @@ final class PolicyFloor implements AutoCloseable {
         return writes.sum();
     }
 
-    /** Whether the learned policy serves, as of the latest switch (any thread). */
-    boolean learnedServing() {
-        return learnedServes;
-    }
 
     void register(MeterRegistry registry, String name) {
         FunctionCounter.builder("reflex.caffeine.challenger.wins", challengerWins, LongAdder::sum).tag("cache", name)
@@ -214,14 +237,29 @@ final class PolicyFloor implements AutoCloseable {
         FunctionCounter.builder("reflex.caffeine.floor.writes", writes, LongAdder::sum)
                 .description("writes needing room while demoted, evicted in Caffeine's order").tag("cache", name)
                 .register(registry);
+        FunctionCounter.builder("reflex.caffeine.floor.caller.replays", feed, FloorFeed::replayedByCaller)
+                .description("sampled requests the floor's shadows took on a caller's thread because the executor"
+                        + " fell behind").tag("cache", name).register(registry);
         Gauge.builder("reflex.caffeine.floor.learned.serving", this, f -> f.learnedServes ? 1 : 0)
                 .description("1 while the learned policy evicts, 0 while demoted").tag("cache", name)
                 .register(registry);
     }
 
+    /** Sampled requests a caller replayed itself, the executor having fallen behind ({@link FloorFeed#replayedByCaller}). */
+    long replayedByCaller() {
+        return feed.replayedByCaller();
+    }
+
+    /** Sampled requests not yet replayed (for tests). */
+    long waiting() {
+        return feed.waiting();
+    }
+
     @Override
     public void close() {
-        dropChallenger();
-        floor.close();
+        feed.close(() -> {
+            dropChallenger();
+            floor.close();
+        });
     }
 }

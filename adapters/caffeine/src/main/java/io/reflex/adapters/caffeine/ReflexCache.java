@@ -155,7 +155,9 @@ import java.util.stream.Stream;
  *       W-TinyLFU with confidence is demoted (Caffeine's own order evicts, every write admitted),
  *       and promoted when its miniature beats the cache. Each switch is logged, counted
  *       ({@link #floorDemotions()}, {@link #floorPromotions()}) and heard by a
- *       {@link FloorListener}.</li>
+ *       {@link FloorListener}. The miniatures run on the executor, off the callers' threads:
+ *       a request costs its caller a counter, and one whose key is sampled three stores into a
+ *       queue the executor replays in order ({@code FloorFeed}).</li>
  *   <li><b>Allocation.</b> A hit and a decision allocate nothing; a write allocates its node; a
  *       fallback allocates Caffeine's {@code coldest} snapshot. Memory: about 100 bytes per history
  *       slot, {@code 1 + ghostsPerResident} slots per entry of the bound, and 56 bytes of history
@@ -224,8 +226,11 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     /** The store serving the model: a winning challenger is offered to it. */
     private final PolicyStore store;
     private final Duration deadline;
-    /** Where a winning challenger's file is offered to the store (its load and warm-up stay off the lock). */
-    private final Executor swapExecutor;
+    /**
+     * The builder's executor, or the common pool: where a winning challenger's file is offered to
+     * the store (its load and warm-up stay off the lock) and the floor's shadows run.
+     */
+    private final Executor maintenance;
     private final EvictionLoop loop;
     private final EvictionLoop.Decider decider;
     private final Object[] candidateKeys;
@@ -274,7 +279,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         this.model = b.model;
         this.store = b.store;
         this.deadline = b.deadline;
-        this.swapExecutor = b.executor != null ? b.executor : java.util.concurrent.ForkJoinPool.commonPool();
+        this.maintenance = b.executor != null ? b.executor : java.util.concurrent.ForkJoinPool.commonPool();
 
         if (b.model.readsHistory()) {
             NextAccessLoop.Builder nb = NextAccessLoop.builder().k(b.model.k()).admission(b.model.admission())
@@ -285,7 +290,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             ToLongFunction<? super K> fingerprint = b.fingerprint != null ? b.fingerprint : KeyFingerprint::of;
             NextAccessLoop nextAccess = nb.build();
             this.floor = b.floor ? new PolicyFloor(name, nextAccess, b.model, b.maximum, b.residentBound(), weighted,
-                    b.floorListener) : null;
+                    b.floorListener, maintenance) : null;
             this.outcomes = b.outcomeDrift ? new OutcomeDrift(name) : null;
             this.inputs = b.inputDrift ? new InputWatch(name, b.trainingProfile(), b.residentBound()) : null;
             this.history = new HistoryEviction<>(b.model, nextAccess, map, eviction, residentWeight, b.maximum,
@@ -511,9 +516,16 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         return eviction.getMaximum();
     }
 
-    /** Runs Caffeine's pending maintenance (evictions, expirations) now. */
+    /**
+     * Runs Caffeine's pending maintenance (evictions, expirations) now and, with a history-1
+     * model, replays the buffered hits and the floor's waiting sampled requests on the calling
+     * thread, so that the counters and switches read next include every request made before.
+     */
     public void cleanUp() {
         cache.cleanUp();
+        if (history != null) {
+            history.cleanUp();
+        }
     }
 
     /** Caffeine's statistics (all zero unless built with {@code recordStats()} or a registry). */
@@ -572,6 +584,15 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     }
 
     /**
+     * Sampled requests the floor's shadows took on a caller's thread, its queue being full because
+     * the executor fell behind (a busy machine, a saturated pool); 0 without a floor. While it
+     * stays near 0 the floor costs callers a counter and a few stores per request.
+     */
+    public long floorCallerReplays() {
+        return floor == null ? 0 : floor.replayedByCaller();
+    }
+
+    /**
      * Shadow-evaluates {@code model} as a challenger: its miniature runs on the floor's sampled keys
      * beside the live cache, never acting, and its outcome on each sampled request is paired with
      * the live cache's; when it leads with confidence (the floor's switch, z =
@@ -609,7 +630,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         history.challenge(challengerLoop, contract, model.toString(), () -> {
             challengerLoop.close();
             challengerStore.close();
-        }, () -> swapExecutor.execute(() -> {
+        }, () -> maintenance.execute(() -> {
             SwapResult swap = store.offer(model);
             System.getLogger(ReflexCache.class.getName()).log(swap.accepted() ? System.Logger.Level.INFO
                     : System.Logger.Level.WARNING, "cache '" + name + "': challenger " + model + (swap.accepted()
@@ -629,7 +650,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
 
     /** Whether the learned policy makes the evictions (true without a floor), as of the latest switch. */
     public boolean learnedPolicyServes() {
-        return floor == null || floor.learnedServing();
+        return floor == null || floor.learnedServes();
     }
 
     /**
@@ -1157,7 +1178,12 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             return this;
         }
 
-        /** Caffeine's maintenance executor (default Caffeine's: the common pool). */
+        /**
+         * Caffeine's maintenance executor, which also runs the floor's shadows and a challenger's
+         * swap (default Caffeine's: the common pool). {@code Runnable::run} runs them on the
+         * callers' threads, at fixed points of the request stream: deterministic, for tests and
+         * simulations.
+         */
         public Builder<K, V> executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;

@@ -101,6 +101,40 @@ class FloorTest {
     }
 
     @Test
+    void theShadowsRunOnTheExecutorAndDemoteAtTheSameRequestAsOnTheCallersThread() throws InterruptedException {
+        // Before the first switch the live cache does not depend on the floor, so the floor sees
+        // the same sampled requests with the same outcomes however late its replays run.
+        int[] keys = TestPolicies.zipf(50_000, 0.9, 30_000, 3);
+        Path model = mru();
+        List<Long> inline = new ArrayList<>();
+        try (ReflexCache<Integer, Integer> cache = builder(model).floor(true)
+                .floorListener((learned, at) -> inline.add(at)).build()) {
+            hits(cache, keys);
+            cache.cleanUp();
+        }
+        List<Long> offThread = new ArrayList<>();
+        List<String> threads = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> new Thread(r, "reflex-floor-test"));
+        try (ReflexCache<Integer, Integer> cache = builder(model).executor(pool).floor(true)
+                .floorListener((learned, at) -> {
+                    offThread.add(at);
+                    threads.add(Thread.currentThread().getName());
+                }).build()) {
+            hits(cache, keys);
+            cache.cleanUp();
+            assertEquals(1, cache.floorDemotions());
+        } finally {
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertEquals(1, inline.size(), "demoted: " + inline);
+        assertEquals(inline, offThread, "the same switch at the same request");
+        assertTrue(threads.get(0).equals("reflex-floor-test") || threads.get(0).equals(Thread.currentThread().getName()),
+                threads.toString());
+    }
+
+    @Test
     void aPolicyThatBeatsWTinyLfuOnALoopJustLargerThanTheCacheIsNeverDemoted() {
         int[] keys = loop(ENTRIES + ENTRIES / 10, 50_000);
         Path model = mru();

@@ -1,0 +1,179 @@
+package io.reflex.adapters.caffeine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The requests a {@link PolicyFloor}'s shadows see, on their way from the cache's decision lock,
+ * where they are ordered, to the shadows, which replay them on the cache's executor: the floor's
+ * work (a W-TinyLFU miniature's read or write, a learned miniature's decisions) then runs beside
+ * the cache's callers, not on their threads. The cost that stays on a caller's thread is a counter
+ * per request the shadows do not see and three stores per one they do.
+ *
+ * <p>A ring of {@value #CAPACITY} sampled requests, each its key's fingerprint, its weight and
+ * outcome, and its index in the full request stream (so the floor's count of unsampled requests is
+ * exact without passing them on). One producer, the holder of the cache's lock; one replayer at a
+ * time, under this feed's own lock. Once {@value #BATCH} requests wait, the producer hands a
+ * replay to the executor (at most one scheduled at once); a producer that finds the ring full
+ * replays it itself before appending, so no request is dropped and the shadows see every sampled
+ * request, in order, whatever the executor does. {@link #replay} (from {@code cleanUp}) replays
+ * what waits on the calling thread. Lock order: the cache's lock, then this feed's; a replay never
+ * takes the cache's.
+ *
+ * <p>Deterministic with a synchronous executor ({@code executor(Runnable::run)}): replays then run
+ * at fixed points of the request stream, so the same requests give the same switches at the same
+ * requests. With another executor the floor still sees the same sampled requests with the same
+ * indices, but a switch reaches the live cache a little later, when the replay has run.
+ *
+ * <p>Allocation: none per request; the executor may allocate a task wrapper per scheduled replay
+ * (one per {@value #BATCH} sampled requests at most).
+ */
+final class FloorFeed {
+
+    /** Replays one sampled request, under the feed's lock. */
+    @FunctionalInterface
+    interface Replay {
+        /**
+         * @param weight    the key's weight, at least 1
+         * @param atRequest the request's index in the cache's request stream (1 for the first)
+         */
+        void request(long fingerprint, long weight, boolean liveHit, long atRequest);
+    }
+
+    /** Sampled requests the ring holds (a power of two). */
+    static final int CAPACITY = 8192;
+    /** Sampled requests waiting at which the producer schedules a replay. */
+    static final int BATCH = 256;
+    private static final int FIELDS = 3;
+
+    private static final VarHandle PUBLISHED;
+    private static final VarHandle REPLAYED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PUBLISHED = lookup.findVarHandle(FloorFeed.class, "published", long.class);
+            REPLAYED = lookup.findVarHandle(FloorFeed.class, "replayed", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Per sampled request: fingerprint, weight (negated for a live hit), request index. */
+    private final long[] ring = new long[CAPACITY * FIELDS];
+    private final Replay replay;
+    private final Executor executor;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Runnable scheduledReplay = this::scheduledReplay;
+    /** Requests seen, sampled or not; the producer's. */
+    private long requests;
+    /** Sampled requests appended so far; written by the producer only. */
+    private volatile long published;
+    /** Sampled requests replayed so far; written under {@link #lock} only. */
+    private volatile long replayed;
+    private boolean closed;
+    /** Sampled requests the producer replayed itself because the ring was full. */
+    private final java.util.concurrent.atomic.LongAdder replayedByCaller = new java.util.concurrent.atomic.LongAdder();
+
+    FloorFeed(Replay replay, Executor executor) {
+        this.replay = Objects.requireNonNull(replay, "replay");
+        this.executor = Objects.requireNonNull(executor, "executor");
+    }
+
+    /** A request the shadows do not see: counted. Producer only. */
+    void unsampled() {
+        requests++;
+    }
+
+    /** A request the shadows see: appended, replayed later. Producer only; allocation-free. */
+    void sampled(long fingerprint, long weight, boolean liveHit) {
+        long at = ++requests;
+        long tail = published;
+        long head = (long) REPLAYED.getAcquire(this);
+        if (tail - head >= CAPACITY) {
+            replay();   // full: replay here, so that nothing is dropped
+            replayedByCaller.add(replayed - head);
+        }
+        int i = (int) (tail & (CAPACITY - 1)) * FIELDS;
+        ring[i] = fingerprint;
+        ring[i + 1] = liveHit ? -weight : weight;
+        ring[i + 2] = at;
+        PUBLISHED.setRelease(this, tail + 1);
+        if (tail + 1 - replayed >= BATCH && !scheduled.get() && scheduled.compareAndSet(false, true)) {
+            try {
+                executor.execute(scheduledReplay);
+            } catch (RejectedExecutionException e) {
+                scheduled.set(false);
+                replay();
+            }
+        }
+    }
+
+    private void scheduledReplay() {
+        try {
+            replay();
+        } finally {
+            scheduled.set(false);
+        }
+    }
+
+    /** Replays every sampled request appended so far, on the calling thread. Any thread. */
+    void replay() {
+        lock.lock();
+        try {
+            long head = replayed;
+            long tail = (long) PUBLISHED.getAcquire(this);
+            for (; head < tail && !closed; head++) {
+                int i = (int) (head & (CAPACITY - 1)) * FIELDS;
+                long weight = ring[i + 1];
+                replay.request(ring[i], Math.abs(weight), weight < 0, ring[i + 2]);
+                REPLAYED.setRelease(this, head + 1);   // the slot may be written again
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code action} under the feed's lock, between replays: the floor's state (its
+     * challenger) changes there.
+     */
+    void locked(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sampled requests a caller replayed because the ring was full: the executor fell behind (a
+     * busy machine, a saturated pool), and the floor's work came back onto the callers' threads.
+     */
+    long replayedByCaller() {
+        return replayedByCaller.sum();
+    }
+
+    /** Sampled requests appended and not yet replayed (for tests). */
+    long waiting() {
+        return published - replayed;
+    }
+
+    /** Drops what waits and runs {@code release} under the lock; later replays do nothing. */
+    void close(Runnable release) {
+        lock.lock();
+        try {
+            closed = true;
+            release.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
