@@ -267,7 +267,16 @@ public final class NginxServer implements AutoCloseable {
      * {@code max_size}: in file-system blocks).
      */
     public long cacheBytes() throws IOException {
-        long[] bytes = {0};
+        return cacheOnDisk().bytes();
+    }
+
+    /** The cache's files and their bytes in 4 KiB blocks, as NGINX counts them (see {@link #cacheBytes}). */
+    public record CacheOnDisk(long files, long bytes) {
+    }
+
+    /** The cache's regular files, counted and summed in 4 KiB blocks in one walk. */
+    public CacheOnDisk cacheOnDisk() throws IOException {
+        long[] counts = {0, 0};
         // The cache manager deletes files (and NGINX renames temporary ones) while this walks: an
         // entry gone between its listing and its attributes is simply not counted (Files.walk would
         // throw NoSuchFileException for it).
@@ -275,7 +284,8 @@ public final class NginxServer implements AutoCloseable {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (attrs.isRegularFile()) {
-                    bytes[0] += (attrs.size() + 4095) / 4096 * 4096;
+                    counts[0]++;
+                    counts[1] += (attrs.size() + 4095) / 4096 * 4096;
                 }
                 return FileVisitResult.CONTINUE;
             }
@@ -288,7 +298,7 @@ public final class NginxServer implements AutoCloseable {
                 throw e;
             }
         });
-        return bytes[0];
+        return new CacheOnDisk(counts[0], counts[1]);
     }
 
     /**
