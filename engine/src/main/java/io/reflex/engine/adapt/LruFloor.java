@@ -244,6 +244,11 @@ public final class LruFloor implements AutoCloseable {
         }
     }
 
+    /** Which keys the shadows see (immutable: any thread may ask it). */
+    public SpatialSampler sampler() {
+        return sampler;
+    }
+
     /** Whether the learned policy should make the next eviction (else LRU). */
     public boolean learnedServes() {
         return rule.serving() == ChallengerSwitch.Arm.CHALLENGER;

@@ -23,6 +23,13 @@ public final class SpatialSampler {
     /** Bits of the hash the threshold is taken on. */
     static final int BITS = 24;
 
+    /**
+     * A fingerprint no sampler samples below an effective rate of 1 (its hash is all ones): what a
+     * host keeps in place of a key's fingerprint for a key that is not sampled ({@link #kept}), so
+     * that one field says both whether the key is sampled and, when it is, its fingerprint.
+     */
+    public static final long NEVER_SAMPLED = 0xcf9a04affa6badc0L;
+
     private final int threshold;
 
     /**
@@ -40,6 +47,23 @@ public final class SpatialSampler {
     /** Whether the key with this fingerprint is sampled. */
     public boolean sampled(long fingerprint) {
         return (int) (mix(fingerprint) >>> (64 - BITS)) < threshold;
+    }
+
+    /**
+     * What a host may keep for a key instead of its fingerprint and a flag: the fingerprint when
+     * the key is sampled, else {@link #NEVER_SAMPLED}; {@link #keptSampled} reads it back.
+     */
+    public long kept(long fingerprint) {
+        return sampled(fingerprint) ? fingerprint : NEVER_SAMPLED;
+    }
+
+    /**
+     * Whether a value {@link #kept} returned names a sampled key (it is then the key's
+     * fingerprint). Exact: below a rate of 1 a key whose fingerprint is {@link #NEVER_SAMPLED} is
+     * not sampled anyway, and at 1 every key is.
+     */
+    public boolean keptSampled(long kept) {
+        return kept != NEVER_SAMPLED || threshold == 1 << BITS;
     }
 
     /** The effective sampling rate: the threshold over 2^{@value #BITS}. */

@@ -38,6 +38,25 @@ class SpatialSamplerTest {
     }
 
     @Test
+    void whatAHostKeepsForAKeySaysWhetherItIsSampledAndItsFingerprintAtEveryRate() {
+        double justBelowOne = 1 - 1.0 / (1 << SpatialSampler.BITS);
+        for (double rate : new double[] {0.001, 0.1, 0.5, justBelowOne, 1}) {
+            SpatialSampler s = new SpatialSampler(rate);
+            java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+            for (int i = 0; i < 100_000; i++) {
+                long fingerprint = i < 4 ? new long[] {0, -1, Long.MIN_VALUE, SpatialSampler.NEVER_SAMPLED}[i]
+                        : random.nextLong();
+                long kept = s.kept(fingerprint);
+                assertEquals(s.sampled(fingerprint), s.keptSampled(kept), "rate " + rate + ", key " + fingerprint);
+                if (s.keptSampled(kept)) {
+                    assertEquals(fingerprint, kept);
+                }
+            }
+            assertEquals(rate == 1, s.sampled(SpatialSampler.NEVER_SAMPLED), "rate " + rate);
+        }
+    }
+
+    @Test
     void scalesACapacityToTheSampledKeysAndRefusesWhatIsNotARate() {
         SpatialSampler s = new SpatialSampler(0.01);
         assertEquals(280, s.scale(28_000), 1);

@@ -1,6 +1,7 @@
 package io.reflex.adapters.caffeine;
 
 import com.github.benmanes.caffeine.cache.Policy;
+import io.reflex.engine.adapt.SpatialSampler;
 import io.reflex.engine.eviction.AccessHistory;
 import io.reflex.engine.eviction.BoundedHistory;
 import io.reflex.engine.eviction.EvictionModel;
@@ -257,8 +258,8 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                 if (floor != null) {
                     // Sampling was decided at the write: an unsampled hit, nearly all of them at
                     // large sizes, reads neither the fingerprint table nor a hash.
-                    if (node.sampled) {
-                        floor.sampledHit(bounded.fingerprint(node.slot), node.weight);
+                    if (floor.sampled(node.floorKey)) {
+                        floor.sampledHit(node.floorKey, node.weight);
                     } else {
                         floor.unsampledHit();
                     }
@@ -300,12 +301,12 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                 }
                 if (map.containsKey(key)) {
                     accessResident((HistoryNode<?>) nodes[slot], tick);
-                    boolean sampledKey = floor != null && floor.request(fp, weight, true);
+                    long floorKey = floor != null ? floor.request(fp, weight, true) : SpatialSampler.NEVER_SAMPLED;
                     if (outcomes != null) {
                         outcomes.request(true);
                     }
                     HistoryNode<V> node = new HistoryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot);
-                    node.sampled = sampledKey;
+                    node.floorKey = floorKey;
                     put(key, slot, node);
                     makeRoom(0, 0, BoundedHistory.NO_SLOT);
                     return true;
@@ -322,7 +323,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             }
             slot = bounded.touch(fp);
             history.record(slot, tick);
-            boolean sampledKey = floor != null && floor.request(fp, weight, false);
+            long floorKey = floor != null ? floor.request(fp, weight, false) : SpatialSampler.NEVER_SAMPLED;
             if (outcomes != null) {
                 outcomes.request(false);
             }
@@ -346,7 +347,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
             HistoryNode<V> node = new HistoryNode<>(value, weight, nowNanos, ttlNanos, originRttMillis, slot);
             node.loadFrom(history, slot);
             node.admittedTick = tick;
-            node.sampled = sampledKey;
+            node.floorKey = floorKey;
             put(key, slot, node);
             return true;
         } finally {

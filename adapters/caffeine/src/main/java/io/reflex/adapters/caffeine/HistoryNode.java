@@ -11,7 +11,7 @@ import io.reflex.engine.eviction.AccessHistory;
  * the slot when the object is admitted and back to it when the object leaves (the slot then keeps
  * it as a ghost's), and a decision copies its candidates' histories into a small scratch history.
  *
- * <p>Threading: the history, {@code sampled} and {@code hits} are read and written only under
+ * <p>Threading: the history, {@code floorKey} and {@code hits} are read and written only under
  * {@code HistoryEviction}'s lock. Allocation: none beyond the node itself.
  */
 final class HistoryNode<V> extends EntryNode<V> {
@@ -25,12 +25,13 @@ final class HistoryNode<V> extends EntryNode<V> {
     /** The tick the object was admitted at, handed on to a replacing node. */
     long admittedTick;
     /**
-     * Whether the floor's shadows see this key's requests, decided from its fingerprint when the
-     * node is written (false without a floor): a replayed hit then needs neither the fingerprint
-     * nor its hash. It costs 8 bytes a node by alignment (120 to 128 with compressed oops), as the
-     * fingerprint itself would.
+     * What the floor keeps for this key, decided from its fingerprint when the node is written: the
+     * fingerprint when the floor's shadows see the key's requests, else
+     * {@link io.reflex.engine.adapt.SpatialSampler#NEVER_SAMPLED} (also without a floor). A
+     * replayed hit then needs neither the fingerprint's load from the bounded history's table (a
+     * cache miss, nearly always) nor its hash. 8 bytes a node.
      */
-    boolean sampled;
+    long floorKey = io.reflex.engine.adapt.SpatialSampler.NEVER_SAMPLED;
 
     HistoryNode(V value, int weight, long insertedNanos, long ttlNanos, double originRttMillis, int slot) {
         super(value, weight, insertedNanos, ttlNanos, originRttMillis, slot);

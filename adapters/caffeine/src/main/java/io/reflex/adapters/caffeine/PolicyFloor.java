@@ -55,6 +55,8 @@ final class PolicyFloor implements AutoCloseable {
     private final String cacheName;
     private final FloorListener listener;
     private final LruFloor floor;
+    /** Which keys the shadows see: the floor's sampler. */
+    private final SpatialSampler sampler;
     private final LongAdder demotions = new LongAdder();
     private final LongAdder promotions = new LongAdder();
     private final LongAdder writes = new LongAdder();
@@ -84,6 +86,7 @@ final class PolicyFloor implements AutoCloseable {
         this.floor = LruFloor.withLearnedShadowWhileDemoted(rate, capacity, Math.max(1, entries),
                 CaffeineShadow.factory(weighted), ChallengerSwitch.builder().z(LruFloor.DEFAULT_Z).build(), loop,
                 model.candidates(), LruFloor.DEFAULT_GHOSTS_PER_RESIDENT, warmup, this::switched);
+        this.sampler = floor.sampler();
         this.feed = new FloorFeed(this::replay, executor);
     }
 
@@ -91,15 +94,22 @@ final class PolicyFloor implements AutoCloseable {
      * One request that reached an object (a hit, or a write), after the live cache served it;
      * under the host's lock.
      *
-     * @return whether the shadows see the key's requests (a node keeps it: {@link #sampledHit})
+     * @return what the key's node keeps for the floor ({@link SpatialSampler#kept}): the
+     *         fingerprint when the shadows see the key, which {@link #sampled} says
      */
-    boolean request(long fingerprint, long weight, boolean liveHit) {
-        if (floor.sampled(fingerprint)) {
+    long request(long fingerprint, long weight, boolean liveHit) {
+        long kept = sampler.kept(fingerprint);
+        if (sampler.keptSampled(kept)) {
             feed.sampled(fingerprint, Math.max(1, weight), liveHit);
-            return true;
+        } else {
+            feed.unsampled();
         }
-        feed.unsampled();
-        return false;
+        return kept;
+    }
+
+    /** Whether the value {@link #request} returned for a key names a sampled key (then its fingerprint). */
+    boolean sampled(long kept) {
+        return sampler.keptSampled(kept);
     }
 
     /** A replayed hit of a key whose write said the shadows see it; under the host's lock. */
