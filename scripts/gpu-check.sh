@@ -8,12 +8,16 @@
 # device tool brings back at most eight):
 #   device      nvidia-smi's GPU list (when nvidia-smi exists)
 #   parity      `bench parity --device gpu --steps 200`: the eviction network's weights after 200
-#               seeded steps on the CPU and the GPU, max |cpu - gpu| / max |cpu| (bar: 1e-4)
+#               seeded steps on the CPU and the GPU, max |cpu - gpu| / max |cpu| (bar: 1e-4); the GPU
+#               side on device-resident tensors (outputs down, output gradient up, the rest on the
+#               device, the target network's soft update included)
+#   parity_regression  the same for the next-access regressor (`--network regression`): whole steps
+#               on the device (rows, targets up; the loss and the norm's partial sums back)
 #   training    per objective (next-access, dqn): `train eviction` on a 20,000-request trap trace
 #               with --device cpu and --device gpu, then `evaluate eviction` of both models: hit
 #               ratios and their difference (bar: 0.005)
-#   bench       `bench training --device both --json`
-#   pass        parity and every training comparison within their bars
+#   bench       `bench training --device both --json` (each step Mlp.trainMse: resident on the device)
+#   pass        both parities and every training comparison within their bars
 # Exit 0 when pass, 3 when a bar is missed, 1 when a step failed. Takes about 4 minutes on 16 cores.
 set -uo pipefail
 
@@ -61,11 +65,14 @@ fi
 
 step parity reflex bench parity --device gpu --steps 200 --json
 parity_rc=$?
+step parity-regression reflex bench parity --device gpu --network regression --steps 200 --json
+parity_regression_rc=$?
 
 trace="$work/trap.csv"
 step workload reflex workload trap --seed 3 --requests 20000 --out "$trace"
 pass=true
 [ "$parity_rc" -eq 0 ] || pass=false
+[ "$parity_regression_rc" -eq 0 ] || pass=false
 training=""
 for objective in next-access dqn; do
   extra=()
@@ -97,7 +104,7 @@ done
 step bench reflex bench training --device both --json
 
 [ "$failed" -eq 0 ] || pass=false
-report="{\"device\":$devices,\"parity\":$(json_or_null "$out/parity.json"),\"training\":{$training},\"bench\":$(json_or_null "$out/bench.json"),\"pass\":$pass}"
+report="{\"device\":$devices,\"parity\":$(json_or_null "$out/parity.json"),\"parity_regression\":$(json_or_null "$out/parity-regression.json"),\"training\":{$training},\"bench\":$(json_or_null "$out/bench.json"),\"pass\":$pass}"
 printf '%s\n' "$report" | tee "$out/gpu-check.json"
 if [ -n "${OUT:-}" ]; then
   cp "$out/gpu-check.json" "$OUT/gpu-check.json"

@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
  * ({@link BackendParity}); exit 0 when within {@code --tolerance}, 3 when not.
  */
 @Command(name = "parity", mixinStandardHelpOptions = true,
-        description = {"Trains the eviction network (12-16-16-2 candidate dueling, seed 5) for the same seeded steps on "
+        description = {"Trains an eviction network (--network candidate: the 12-16-16-2 candidate dueling network's DQN steps; "
+                + "regression: the 11-32-32-1 next-access regressor's whole MSE steps; seed 5) for the same seeded steps on "
                 + "the CPU backend and on --device, and compares the weights: max |cpu - other| / max |cpu|. "
                 + "Exit 0 within --tolerance, 3 beyond it, 1 when the device is unusable."})
 final class BenchParityCommand implements Callable<Integer> {
@@ -36,6 +37,10 @@ final class BenchParityCommand implements Callable<Integer> {
             description = "The backend compared with the CPU (default ${DEFAULT-VALUE}; cpu compares all cores with one thread).")
     String device;
 
+    @Option(names = "--network", defaultValue = "candidate", paramLabel = "candidate|regression",
+            description = "Which eviction network to train (default ${DEFAULT-VALUE}).")
+    String network;
+
     @Option(names = "--steps", defaultValue = "200", paramLabel = "N", description = "Training steps (default ${DEFAULT-VALUE}).")
     int steps;
 
@@ -48,6 +53,10 @@ final class BenchParityCommand implements Callable<Integer> {
         CommandLine cli = spec.commandLine();
         Args.require(cli, steps >= 1 && steps <= 100_000, "--steps must be in [1, 100000], got %s", steps);
         Args.require(cli, tolerance >= 0, "--tolerance must be >= 0, got %s", tolerance);
+        Args.require(cli, network.equals("candidate") || network.equals("regression"),
+                "--network must be candidate or regression, got '%s'", network);
+        BackendParity.Network which = network.equals("candidate") ? BackendParity.Network.CANDIDATE
+                : BackendParity.Network.REGRESSION;
         DeviceRequest request;
         try {
             request = DeviceRequest.parse(device);
@@ -63,12 +72,12 @@ final class BenchParityCommand implements Callable<Integer> {
         DeviceSelector.Selection other = request.kind() == DeviceRequest.Kind.CPU
                 ? new DeviceSelector(CudaProbe::probe, 1).select(request, note)
                 : new DeviceSelector().select(request, note);
-        BackendParity.Result r = BackendParity.compare(cpu.backend(), other.backend(), steps);
+        BackendParity.Result r = BackendParity.compare(cpu.backend(), other.backend(), steps, which);
         boolean pass = r.relative() <= tolerance;
         PrintWriter out = cli.getOut();
         if (json.enabled()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("network", "12-16-16-2");
+            m.put("network", which.shape());
             m.put("steps", r.steps());
             m.put("parameters", r.parameters());
             m.put("first", r.first());

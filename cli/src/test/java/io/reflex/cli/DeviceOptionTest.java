@@ -70,6 +70,22 @@ class DeviceOptionTest {
     }
 
     @Test
+    void theRegressorsParityOfAllCoresAgainstOneThreadIsExact() throws Exception {
+        Run r = run("bench", "parity", "--device", "cpu", "--network", "regression", "--steps", "20", "--json");
+        assertEquals(0, r.exit(), r.err());
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals("11-32-32-1", j.get("network").asText());
+        assertEquals(0.0, j.get("max_abs_diff").asDouble());
+        assertEquals(1473, j.get("parameters").asInt());
+    }
+
+    @Test
+    void anUnknownParityNetworkIsAUsageError() {
+        Run r = run("bench", "parity", "--device", "cpu", "--network", "joint");
+        assertEquals(2, r.exit(), r.err());
+    }
+
+    @Test
     void parityAgainstAMissingGpuExitsOne() {
         assumeFalse(CudaProbe.probe().available(), "this machine has a GPU");
         Run r = run("bench", "parity", "--steps", "1", "--json");

@@ -2,56 +2,70 @@ package io.reflex.compute;
 
 /**
  * The one optimiser every trainer uses: Adam (Kingma and Ba, with bias correction; β1 0.9, β2 0.999,
- * ε 1e-8) over a fixed set of {@link DenseLayer}s, whose two moment estimates it owns. Each
- * {@link #step} applies the layers' accumulated gradients through {@link ComputeBackend#adamStep};
- * what a trainer does to the gradients first (scaling, clipping, weight decay, negating to ascend) is
- * its own, through {@link DenseLayer}'s helpers.
+ * ε 1e-8) over a {@link Parameters}' tensors, whose two moment estimates it owns as tensors on the same
+ * backend (so on a GPU the moments never leave the device). Each {@link #step} applies the accumulated
+ * gradients through {@link TensorBackend#adamStep}, weights then bias, layer by layer; what a trainer
+ * does to the gradients first (scaling, clipping, weight decay, negating to ascend) is its own, through
+ * {@link Parameters}.
  *
- * <p>Not thread-safe: one thread trains the layers. Allocates only at construction.
+ * <p>Not thread-safe: one thread trains. Allocates only at construction; {@link #close} frees the
+ * moments (device memory on a GPU).
  */
-public final class Adam {
+public final class Adam implements AutoCloseable {
 
     public static final float BETA1 = 0.9f;
     public static final float BETA2 = 0.999f;
     public static final float EPSILON = 1e-8f;
 
-    private final ComputeBackend backend;
-    private final DenseLayer[] layers;
-    private final float[][] weightM;
-    private final float[][] weightV;
-    private final float[][] biasM;
-    private final float[][] biasV;
+    private final TensorBackend tensors;
+    private final Parameters parameters;
+    private final Tensor[] weightM;
+    private final Tensor[] weightV;
+    private final Tensor[] biasM;
+    private final Tensor[] biasV;
     private int steps;
 
-    public Adam(ComputeBackend backend, DenseLayer... layers) {
-        this.backend = backend;
-        this.layers = layers.clone();
-        int n = layers.length;
-        weightM = new float[n][];
-        weightV = new float[n][];
-        biasM = new float[n][];
-        biasV = new float[n][];
+    public Adam(TensorBackend tensors, Parameters parameters) {
+        this.tensors = tensors;
+        this.parameters = parameters;
+        int n = parameters.size();
+        weightM = new Tensor[n];
+        weightV = new Tensor[n];
+        biasM = new Tensor[n];
+        biasV = new Tensor[n];
         for (int l = 0; l < n; l++) {
-            weightM[l] = new float[layers[l].weights().length];
-            weightV[l] = new float[layers[l].weights().length];
-            biasM[l] = new float[layers[l].bias().length];
-            biasV[l] = new float[layers[l].bias().length];
+            weightM[l] = tensors.allocate(parameters.weights(l).length());
+            weightV[l] = tensors.allocate(parameters.weights(l).length());
+            biasM[l] = tensors.allocate(parameters.bias(l).length());
+            biasV[l] = tensors.allocate(parameters.bias(l).length());
         }
     }
 
     /** One step on every layer, weights then bias, layer by layer, with learning rate {@code lr}. */
     public void step(float lr) {
         steps++;
-        for (int l = 0; l < layers.length; l++) {
-            DenseLayer p = layers[l];
-            backend.adamStep(p.weights(), p.weightGrad(), weightM[l], weightV[l], p.weights().length, lr, BETA1, BETA2,
-                    EPSILON, steps);
-            backend.adamStep(p.bias(), p.biasGrad(), biasM[l], biasV[l], p.bias().length, lr, BETA1, BETA2, EPSILON, steps);
+        for (int l = 0; l < parameters.size(); l++) {
+            Tensor w = parameters.weights(l);
+            Tensor b = parameters.bias(l);
+            tensors.adamStep(w, parameters.weightGrad(l), weightM[l], weightV[l], w.length(), lr, BETA1, BETA2, EPSILON,
+                    steps);
+            tensors.adamStep(b, parameters.biasGrad(l), biasM[l], biasV[l], b.length(), lr, BETA1, BETA2, EPSILON, steps);
         }
     }
 
     /** Steps taken so far. */
     public int steps() {
         return steps;
+    }
+
+    /** Frees the moments. */
+    @Override
+    public void close() {
+        for (int l = 0; l < weightM.length; l++) {
+            weightM[l].close();
+            weightV[l].close();
+            biasM[l].close();
+            biasV[l].close();
+        }
     }
 }

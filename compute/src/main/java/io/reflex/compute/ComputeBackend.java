@@ -21,6 +21,16 @@ package io.reflex.compute;
  */
 public interface ComputeBackend {
 
+    /**
+     * This backend's arithmetic on tensors that live where it computes, for a training step that keeps
+     * a network there ({@link Mlp}): host arrays with no copies ({@link HostTensorBackend}) unless the
+     * backend owns other memory (the CUDA backend: device memory). One instance per call; the tensors
+     * it makes belong to their caller.
+     */
+    default TensorBackend tensors() {
+        return new HostTensorBackend(this);
+    }
+
     /** A short name for logs ({@code cpu-vector}). */
     String name();
 
@@ -80,7 +90,8 @@ public interface ComputeBackend {
 
     /**
      * {@code Σ g[i]²} over the first {@code n} values (for gradient clipping), in double, in index
-     * order: every backend sums on the host, so that clipping decides alike on every device.
+     * order: every backend sums host arrays on the host. (Device tensors are summed by
+     * {@link TensorBackend#sumOfSquares} in the device's own fixed order.)
      */
     default double sumOfSquares(float[] g, int n) {
         double s = 0;

@@ -1,13 +1,13 @@
 package io.reflex.compute;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
  * One dense layer's trainable state, {@code y = x·wᵀ + b}: weights {@code [outputs][inputs]} and
- * bias, and their gradients. Plain arrays so that a {@link ComputeBackend} works on them in place;
- * the accessors return the live arrays (an exporter reads them, an initialiser may overwrite them).
- * Adam's moments live in {@link Adam}, which steps a set of layers.
+ * bias, and their gradients, as host arrays: an initialiser writes them, an exporter reads them. A
+ * network trains them through {@link Parameters}, whose tensors wrap these arrays (the same arrays on
+ * the CPU; on a GPU their host mirrors, current after {@link Parameters#pull}). Adam's moments live in
+ * {@link Adam}.
  *
  * <p>Not thread-safe; allocates only at construction.
  */
@@ -79,67 +79,6 @@ public final class DenseLayer {
         return weights.length + bias.length;
     }
 
-    public void zeroGrad() {
-        Arrays.fill(weightGrad, 0f);
-        Arrays.fill(biasGrad, 0f);
-    }
-
-    /** Clips the layers' gradients to a global L2 norm of {@code maxNorm}; returns the norm before. */
-    public static double clipGradients(ComputeBackend backend, DenseLayer[] layers, double maxNorm) {
-        double sq = 0;
-        for (DenseLayer p : layers) {
-            sq += backend.sumOfSquares(p.weightGrad, p.weightGrad.length) + backend.sumOfSquares(p.biasGrad, p.biasGrad.length);
-        }
-        double norm = Math.sqrt(sq);
-        if (norm > maxNorm) {
-            float f = (float) (maxNorm / norm);
-            for (DenseLayer p : layers) {
-                backend.scale(p.weightGrad, p.weightGrad.length, f);
-                backend.scale(p.biasGrad, p.biasGrad.length, f);
-            }
-        }
-        return norm;
-    }
-
-    /** Multiplies every gradient of {@code layers} by {@code factor}. */
-    public static void scaleGradients(ComputeBackend backend, DenseLayer[] layers, float factor) {
-        for (DenseLayer p : layers) {
-            backend.scale(p.weightGrad, p.weightGrad.length, factor);
-            backend.scale(p.biasGrad, p.biasGrad.length, factor);
-        }
-    }
-
-    /** Adds the gradient of the L2 penalty {@code ½ λ ‖w‖²} on the weights (not the biases) of {@code layers}. */
-    public static void addWeightDecay(ComputeBackend backend, DenseLayer[] layers, float lambda) {
-        for (DenseLayer p : layers) {
-            backend.axpy(lambda, p.weights, p.weightGrad, p.weights.length);
-        }
-    }
-
-    /** Copies ({@code tau} 1) or Polyak-averages {@code theirs} into {@code mine}, layer by layer (same shapes). */
-    public static void blend(DenseLayer[] mine, DenseLayer[] theirs, float tau) {
-        if (mine.length != theirs.length) {
-            throw new IllegalArgumentException("networks differ in depth");
-        }
-        for (int i = 0; i < mine.length; i++) {
-            DenseLayer m = mine[i];
-            DenseLayer t = theirs[i];
-            if (m.inputs != t.inputs || m.outputs != t.outputs) {
-                throw new IllegalArgumentException("networks differ in layer " + i);
-            }
-            if (tau == 1f) {
-                System.arraycopy(t.weights, 0, m.weights, 0, m.weights.length);
-                System.arraycopy(t.bias, 0, m.bias, 0, m.bias.length);
-            } else {
-                for (int j = 0; j < m.weights.length; j++) {
-                    m.weights[j] += tau * (t.weights[j] - m.weights[j]);
-                }
-                for (int j = 0; j < m.bias.length; j++) {
-                    m.bias[j] += tau * (t.bias[j] - m.bias[j]);
-                }
-            }
-        }
-    }
 
     public static int parameterCount(DenseLayer[] layers) {
         int n = 0;

@@ -102,7 +102,9 @@ class MlpTest {
     void weightDecayAddsLambdaTimesTheWeightsButNotTheBias() {
         DenseLayer layer = DenseLayer.glorot(3, 2, 1f, new SplittableRandom(1));
         layer.bias()[0] = 5f;
-        DenseLayer.addWeightDecay(backend, new DenseLayer[] {layer}, 0.5f);
+        Mlp net = new Mlp(backend, new DenseLayer[] {layer}, 1);
+        net.addWeightDecay(0.5f);
+        layer = net.layers()[0];
         for (int i = 0; i < 6; i++) {
             assertEquals(0.5f * layer.weights()[i], layer.weightGrad()[i]);
         }

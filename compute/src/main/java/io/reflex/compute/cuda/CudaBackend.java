@@ -1,6 +1,8 @@
 package io.reflex.compute.cuda;
 
 import io.reflex.compute.ComputeBackend;
+import io.reflex.compute.Tensor;
+import io.reflex.compute.TensorBackend;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -14,13 +16,15 @@ import java.util.function.Consumer;
  * hand-written PTX kernels in this package's resources ({@link Kernel}), loaded with
  * {@code cuModuleLoadData}; all through {@code java.lang.foreign}, no JNI.
  *
- * <p>The {@link ComputeBackend} contract is on host arrays, so each call uploads its operands, runs on
- * the device and downloads its results (the copies are synchronous, so a call returns with its work
- * done and an asynchronous kernel failure surfaces as a {@link CudaException} of that call). Device
- * scratch buffers are allocated once per role and grown when a bigger batch comes, never per call.
- * The losses' values are summed on the host in double, in the CPU backend's order; their gradients
- * are the device's. {@link #sumOfSquares} (a double reduction feeding gradient clipping) is computed
- * on the host too.
+ * <p>Two paths, one set of device operations ({@link CudaTensorBackend}). {@link #tensors()} is the
+ * resident one: tensors in device memory that a training step keeps there from the forward pass to the
+ * Adam update ({@link io.reflex.compute.Mlp}), with only the batch, the output-side values the host
+ * needs and the reductions' partial sums crossing. The array methods are the per-call path (the joint
+ * dueling network's): each uploads its operands into scratch tensors (one per operand role, allocated
+ * once and grown), runs the same device operations and downloads its results; the copies are
+ * synchronous, so a call returns with its work done and an asynchronous kernel failure surfaces as a
+ * {@link CudaException} of that call. Losses' values and {@link #sumOfSquares} of host arrays: the
+ * losses from the device's fixed-order partial sums, the sum of squares on the host.
  *
  * <p>Same results within rounding: FP32 throughout with no TF32, the element-wise kernels in the CPU
  * backend's operation order (the {@code .rn} forms, no contraction into fma); only the GEMMs' order
@@ -41,9 +45,9 @@ public final class CudaBackend implements ComputeBackend, AutoCloseable {
     private final CudaDriver driver;
     private final MemorySegment[] modules;
     private final EnumMap<Kernel, MemorySegment> functions = new EnumMap<>(Kernel.class);
-    private final KernelArgs args;
     private final Gemm gemm;
-    private final EnumMap<Slot, DeviceBuffer> scratch = new EnumMap<>(Slot.class);
+    private final CudaTensorBackend tensors;
+    private final EnumMap<Slot, Tensor> scratch = new EnumMap<>(Slot.class);
     private boolean closed;
 
     private CudaBackend(int ordinal, String deviceName, CudaContext context, MemorySegment[] modules, KernelArgs args,
@@ -53,8 +57,23 @@ public final class CudaBackend implements ComputeBackend, AutoCloseable {
         this.context = context;
         this.driver = context.driver();
         this.modules = modules;
-        this.args = args;
         this.gemm = gemm;
+        this.tensors = new CudaTensorBackend(new CudaTensorBackend.Device() {
+            @Override
+            public DeviceBuffer allocate(int floats) {
+                return context.allocate(floats);
+            }
+
+            @Override
+            public void launch(Kernel kernel, int gridX, int gridY, int blockX, int blockY, KernelArgs launchArgs) {
+                driver.launch(kernel.entry(), functions.get(kernel), gridX, gridY, blockX, blockY, launchArgs);
+            }
+
+            @Override
+            public void makeCurrent() {
+                context.makeCurrent();
+            }
+        }, gemm, args);
     }
 
     /**
@@ -109,168 +128,117 @@ public final class CudaBackend implements ComputeBackend, AutoCloseable {
         return gemm.name();
     }
 
-    /** The scratch buffer for {@code slot}, at least {@code floats} long (grown, never shrunk). */
-    private DeviceBuffer buffer(Slot slot, int floats) {
-        DeviceBuffer b = scratch.get(slot);
-        if (b == null || b.capacity() < floats) {
-            if (b != null) {
-                b.close();
+    /** The array path's operand {@code slot}, at least {@code floats} long (grown by half again, never shrunk). */
+    private Tensor scratch(Slot slot, int floats) {
+        Tensor t = scratch.get(slot);
+        if (t == null || t.length() < floats) {
+            int size = t == null ? Math.max(floats, 256)
+                    : (int) Math.min(Integer.MAX_VALUE - 8, Math.max(floats, t.length() * 3L / 2));
+            if (t != null) {
+                t.close();
             }
-            // grow by half again so that a slowly growing batch does not reallocate every call
-            int size = b == null ? Math.max(floats, 256) : (int) Math.min(Integer.MAX_VALUE - 8, Math.max(floats, b.capacity() * 3L / 2));
-            b = context.allocate(size);
-            scratch.put(slot, b);
+            t = tensors.allocate(size);
+            scratch.put(slot, t);
         }
-        return b;
+        return t;
     }
 
-    private DeviceBuffer upload(Slot slot, float[] host, int count) {
-        DeviceBuffer b = buffer(slot, Math.max(1, count));
+    private Tensor up(Slot slot, float[] host, int count) {
+        Tensor t = scratch(slot, Math.max(1, count));
         if (count > 0) {
-            b.upload(host, count);
+            tensors.upload(t, host, count);
         }
-        return b;
+        return t;
     }
 
-    private void launch1d(Kernel kernel, int n) {
-        int blocks = (n + Kernel.BLOCK - 1) / Kernel.BLOCK;
-        driver.launch(kernel.entry(), functions.get(kernel), Math.max(1, blocks), 1, Kernel.BLOCK, 1, args);
+    private void down(Tensor t, float[] host, int count) {
+        if (count > 0) {
+            tensors.download(t, host, count);
+        }
+    }
+
+    /** Device-resident tensors on this backend's context: what {@link io.reflex.compute.Mlp} trains on. */
+    @Override
+    public TensorBackend tensors() {
+        return tensors;
     }
 
     @Override
     public void denseForward(float[] x, int rows, int in, float[] w, float[] b, int out, float[] y) {
-        context.makeCurrent();
-        DeviceBuffer dx = upload(Slot.X, x, rows * in);
-        DeviceBuffer dw = upload(Slot.W, w, out * in);
-        DeviceBuffer db = upload(Slot.B, b, out);
-        DeviceBuffer dy = buffer(Slot.Y, rows * out);
-        // y = x · wᵀ: A = x (rows × in, row-major), B(k, j) = w[j][k]
-        gemm.gemm(rows, out, in, 1f, dx, in, 1, dw, 1, in, 0f, dy);
-        args.clear().pointer(dy).pointer(db).u32(rows * out).u32(out).u32(0);
-        launch1d(Kernel.DENSE_BIAS_ACT, rows * out);
-        dy.download(y, rows * out);
+        Tensor gy = scratch(Slot.Y, rows * out);
+        tensors.denseForward(up(Slot.X, x, rows * in), rows, in, up(Slot.W, w, out * in), up(Slot.B, b, out), out, gy);
+        down(gy, y, rows * out);
     }
 
     @Override
     public void denseBackward(float[] x, int rows, int in, float[] w, int out, float[] dy, float[] dw, float[] db, float[] dx) {
-        context.makeCurrent();
-        DeviceBuffer gx = upload(Slot.X, x, rows * in);
-        DeviceBuffer gdy = upload(Slot.DY, dy, rows * out);
-        DeviceBuffer gdw = upload(Slot.DW, dw, out * in);
-        DeviceBuffer gdb = upload(Slot.DB, db, out);
-        // dw += dyᵀ · x: A(o, r) = dy[r][o], B(r, i) = x[r][i]
-        gemm.gemm(out, in, rows, 1f, gdy, 1, out, gx, in, 1, 1f, gdw);
-        args.clear().pointer(gdy).pointer(gdb).u32(rows).u32(out);
-        launch1d(Kernel.BIAS_GRAD_SUM, out);
+        Tensor gdw = up(Slot.DW, dw, out * in);
+        Tensor gdb = up(Slot.DB, db, out);
+        Tensor gdx = dx == null ? null : scratch(Slot.DX, rows * in);
+        Tensor gw = dx == null ? null : up(Slot.W, w, out * in);
+        tensors.denseBackward(up(Slot.X, x, rows * in), rows, in, gw, out, up(Slot.DY, dy, rows * out), gdw, gdb, gdx);
         if (dx != null) {
-            DeviceBuffer gw = upload(Slot.W, w, out * in);
-            DeviceBuffer gdx = buffer(Slot.DX, rows * in);
-            // dx = dy · w: A(r, o) = dy[r][o], B(o, i) = w[o][i]
-            gemm.gemm(rows, in, out, 1f, gdy, out, 1, gw, in, 1, 0f, gdx);
-            gdx.download(dx, rows * in);
+            down(gdx, dx, rows * in);
         }
-        gdw.download(dw, out * in);
-        gdb.download(db, out);
+        down(gdw, dw, out * in);
+        down(gdb, db, out);
     }
 
     @Override
     public void reluForward(float[] x, int n, float[] y) {
-        context.makeCurrent();
-        DeviceBuffer g = upload(Slot.X, x, n);
-        args.clear().pointer(g).pointer(g).u32(n);
-        launch1d(Kernel.RELU_FORWARD, n);
-        g.download(y, n);
+        Tensor g = up(Slot.X, x, n);
+        tensors.reluForward(g, n, g);
+        down(g, y, n);
     }
 
     @Override
     public void reluBackward(float[] y, int n, float[] dy) {
-        context.makeCurrent();
-        DeviceBuffer gy = upload(Slot.Y, y, n);
-        DeviceBuffer gdy = upload(Slot.DY, dy, n);
-        args.clear().pointer(gy).pointer(gdy).u32(n);
-        launch1d(Kernel.RELU_BACKWARD, n);
-        gdy.download(dy, n);
+        Tensor gdy = up(Slot.DY, dy, n);
+        tensors.reluBackward(up(Slot.Y, y, n), n, gdy);
+        down(gdy, dy, n);
     }
 
     @Override
     public double huber(float[] prediction, float[] target, float[] weight, int n, float delta, float divisor, float[] grad) {
-        context.makeCurrent();
-        DeviceBuffer p = upload(Slot.Y, prediction, n);
-        DeviceBuffer t = upload(Slot.T, target, n);
-        DeviceBuffer wt = upload(Slot.W, weight, n);
-        DeviceBuffer g = buffer(Slot.DY, n);
-        args.clear().pointer(p).pointer(t).pointer(wt).pointer(g).u32(n).f32(delta).f32(divisor);
-        launch1d(Kernel.HUBER_GRAD, n);
-        g.download(grad, n);
-        double loss = 0;
-        for (int i = 0; i < n; i++) {
-            float wgt = weight[i];
-            if (wgt == 0f) {
-                continue;
-            }
-            float e = prediction[i] - target[i];
-            float a = Math.abs(e);
-            loss += a <= delta ? wgt * 0.5 * e * e : wgt * delta * (a - 0.5 * delta);
-        }
-        return loss / divisor;
+        Tensor g = scratch(Slot.DY, Math.max(1, n));
+        double loss = tensors.huber(up(Slot.Y, prediction, n), up(Slot.T, target, n), up(Slot.W, weight, n), n, delta,
+                divisor, g);
+        down(g, grad, n);
+        return loss;
     }
 
     @Override
     public double mse(float[] prediction, float[] target, float[] weight, int n, float divisor, float[] grad) {
-        context.makeCurrent();
-        DeviceBuffer p = upload(Slot.Y, prediction, n);
-        DeviceBuffer t = upload(Slot.T, target, n);
-        DeviceBuffer wt = upload(Slot.W, weight, n);
-        DeviceBuffer g = buffer(Slot.DY, n);
-        args.clear().pointer(p).pointer(t).pointer(wt).pointer(g).u32(n).f32(divisor);
-        launch1d(Kernel.MSE_GRAD, n);
-        g.download(grad, n);
-        double loss = 0;
-        for (int i = 0; i < n; i++) {
-            float e = prediction[i] - target[i];
-            loss += weight[i] * 0.5 * e * e;
-        }
-        return loss / divisor;
+        Tensor g = scratch(Slot.DY, Math.max(1, n));
+        double loss = tensors.mse(up(Slot.Y, prediction, n), up(Slot.T, target, n), up(Slot.W, weight, n), n, divisor, g);
+        down(g, grad, n);
+        return loss;
     }
 
     @Override
     public void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2, float epsilon,
                          int step) {
-        context.makeCurrent();
-        // the bias corrections exactly as the CPU backend computes them
-        float c1 = (float) (1 - Math.pow(beta1, step));
-        float c2 = (float) (1 - Math.pow(beta2, step));
-        float stepSize = lr / c1;
-        float invSqrtC2 = (float) (1 / Math.sqrt(c2));
-        DeviceBuffer gp = upload(Slot.P, p, n);
-        DeviceBuffer gg = upload(Slot.G, g, n);
-        DeviceBuffer gm = upload(Slot.M, m, n);
-        DeviceBuffer gv = upload(Slot.V, v, n);
-        args.clear().pointer(gp).pointer(gg).pointer(gm).pointer(gv).u32(n).f32(beta1).f32(1 - beta1).f32(beta2)
-                .f32(1 - beta2).f32(epsilon).f32(stepSize).f32(invSqrtC2);
-        launch1d(Kernel.ADAM_UPDATE, n);
-        gp.download(p, n);
-        gm.download(m, n);
-        gv.download(v, n);
+        Tensor gp = up(Slot.P, p, n);
+        Tensor gm = up(Slot.M, m, n);
+        Tensor gv = up(Slot.V, v, n);
+        tensors.adamStep(gp, up(Slot.G, g, n), gm, gv, n, lr, beta1, beta2, epsilon, step);
+        down(gp, p, n);
+        down(gm, m, n);
+        down(gv, v, n);
     }
 
     @Override
     public void scale(float[] g, int n, float factor) {
-        context.makeCurrent();
-        DeviceBuffer b = upload(Slot.G, g, n);
-        args.clear().pointer(b).u32(n).f32(factor);
-        launch1d(Kernel.SCALE, n);
-        b.download(g, n);
+        Tensor t = up(Slot.G, g, n);
+        tensors.scale(t, n, factor);
+        down(t, g, n);
     }
 
     @Override
     public void axpy(float a, float[] x, float[] y, int n) {
-        context.makeCurrent();
-        DeviceBuffer gx = upload(Slot.X, x, n);
-        DeviceBuffer gy = upload(Slot.Y, y, n);
-        args.clear().f32(a).pointer(gx).pointer(gy).u32(n);
-        launch1d(Kernel.AXPY, n);
-        gy.download(y, n);
+        Tensor gy = up(Slot.Y, y, n);
+        tensors.axpy(a, up(Slot.X, x, n), gy, n);
+        down(gy, y, n);
     }
 
     /** Releases cuBLAS, the modules, every device buffer and the context. Closing twice is harmless. */

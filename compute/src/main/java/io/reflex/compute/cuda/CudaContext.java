@@ -86,6 +86,11 @@ public final class CudaContext implements DeviceMemory, AutoCloseable {
         driver.copyOut(address, dst, offset, count);
     }
 
+    @Override
+    public void copyOutDoubles(long address, double[] dst, int count) {
+        driver.copyOut(address, dst, count);
+    }
+
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("the CUDA context is closed");

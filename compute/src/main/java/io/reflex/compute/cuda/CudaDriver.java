@@ -216,6 +216,16 @@ public final class CudaDriver {
         }
     }
 
+    /** Copies {@code count} doubles from device address {@code src} into {@code dst} from 0 (synchronous): partial sums. */
+    public void copyOut(long src, double[] dst, int count) {
+        try {
+            MemorySegment heap = MemorySegment.ofArray(dst).asSlice(0, 8L * count);
+            check("cuMemcpyDtoH_v2", (int) cuMemcpyDtoH.invokeExact(heap, src, 8L * count));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     /** Loads a NUL-terminated PTX (or cubin) image into the current context. */
     public MemorySegment loadModule(byte[] image) {
         try (Arena arena = Arena.ofConfined()) {

@@ -56,6 +56,16 @@ public final class DeviceBuffer implements AutoCloseable {
         memory.copyOut(address, dst, 0, count);
     }
 
+    /** Copies the first {@code count} doubles of this buffer (its first {@code 2·count} floats' bytes) into {@code dst}. */
+    public void downloadDoubles(double[] dst, int count) {
+        requireOpen();
+        if (count < 0 || 2L * count > capacity || count > dst.length) {
+            throw new IndexOutOfBoundsException("copying " + count + " doubles: the device buffer holds " + capacity
+                    + " floats, the host array " + dst.length + " doubles");
+        }
+        memory.copyOutDoubles(address, dst, count);
+    }
+
     private void check(int count, int hostLength) {
         requireOpen();
         if (count < 0 || count > capacity || count > hostLength) {

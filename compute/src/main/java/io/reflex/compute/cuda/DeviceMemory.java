@@ -20,4 +20,7 @@ interface DeviceMemory {
 
     /** Copies {@code count} floats from {@code address} to {@code dst[offset...]}. */
     void copyOut(long address, float[] dst, int offset, int count);
+
+    /** Copies {@code count} doubles from {@code address} to {@code dst[0...]} (a kernel's partial sums). */
+    void copyOutDoubles(long address, double[] dst, int count);
 }

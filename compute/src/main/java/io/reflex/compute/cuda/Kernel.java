@@ -19,11 +19,27 @@ public enum Kernel {
     BIAS_GRAD_SUM("elementwise.ptx", "reflex_bias_grad_sum", 4),
     SCALE("elementwise.ptx", "reflex_scale", 3),
     AXPY("elementwise.ptx", "reflex_axpy", 4),
+    ZERO("elementwise.ptx", "reflex_zero", 2),
+    COPY("elementwise.ptx", "reflex_copy", 3),
+    /** {@code dst += tau · (src − dst)}: a target network's soft update on the device. */
+    BLEND("elementwise.ptx", "reflex_blend", 4),
+    /** Per-thread double sums of {@code g²} over a fixed stride ({@link #PARTIAL_THREADS}), added on the host in order. */
+    SUM_SQUARES_PARTIAL("elementwise.ptx", "reflex_sum_squares_partial", 4),
+    /** The MSE's value as per-thread double partial sums. */
+    MSE_LOSS_PARTIAL("elementwise.ptx", "reflex_mse_loss_partial", 6),
+    /** The Huber loss's value as per-thread double partial sums. */
+    HUBER_LOSS_PARTIAL("elementwise.ptx", "reflex_huber_loss_partial", 7),
     /** The strided, 16 × 16-tiled GEMM used when cuBLAS does not load. */
     GEMM_TILED("gemm.ptx", "reflex_gemm_tiled", 12);
 
     /** Threads per block of the 1-D kernels. */
     public static final int BLOCK = 256;
+
+    /**
+     * Threads of a partial-sum kernel (at most; fewer for fewer elements): thread {@code t} sums
+     * elements {@code t, t + T, t + 2T, ...} in order, so the order depends only on the length.
+     */
+    public static final int PARTIAL_THREADS = 4096;
 
     /** The GEMM's tile edge (its block is TILE × TILE threads). */
     public static final int TILE = 16;

@@ -74,6 +74,21 @@ public final class KernelArgs {
         return count++;
     }
 
+    /** Argument {@code i} read back as a {@code .u64} (tests that emulate a kernel). */
+    long u64At(int i) {
+        return values.get(ValueLayout.JAVA_LONG, 8L * i);
+    }
+
+    /** Argument {@code i} read back as a {@code .u32}. */
+    int u32At(int i) {
+        return values.get(ValueLayout.JAVA_INT, 8L * i);
+    }
+
+    /** Argument {@code i} read back as a {@code .f32}. */
+    float f32At(int i) {
+        return values.get(ValueLayout.JAVA_FLOAT, 8L * i);
+    }
+
     /** Arguments added since {@link #clear}. */
     public int count() {
         return count;

@@ -7,7 +7,10 @@
  * ({@code cuLaunchKernel}'s argument list), {@link io.reflex.compute.cuda.Kernel} (the hand-written PTX
  * entries in this package's resources), {@link io.reflex.compute.cuda.Gemm} (cuBLAS's
  * {@code cublasSgemm} when {@code libcublas} loads, else the tiled PTX GEMM) and
- * {@link io.reflex.compute.cuda.CudaBackend}, the {@link io.reflex.compute.ComputeBackend} on them.
+ * {@link io.reflex.compute.cuda.CudaBackend}, the {@link io.reflex.compute.ComputeBackend} on them, whose
+ * {@code tensors()} (the package's {@code CudaTensorBackend}) keeps a training step's tensors in device
+ * memory: only what a {@link io.reflex.compute.Tensor#push} or {@link io.reflex.compute.Tensor#pull}
+ * moves, and reductions' partial sums, cross to the host.
  *
  * <p>Threading: a context is current per thread; everything here is used by one thread at a time.
  */

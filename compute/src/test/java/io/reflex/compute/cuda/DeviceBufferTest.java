@@ -2,10 +2,7 @@ package io.reflex.compute.cuda;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,42 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A device buffer's lifetime, on heap "device memory": freed exactly once, never used after. */
 class DeviceBufferTest {
 
-    /** Device memory on the heap, recording allocations and frees. */
-    private static final class HeapMemory implements DeviceMemory {
-        final Map<Long, float[]> live = new HashMap<>();
-        final List<Long> freed = new ArrayList<>();
-        long next = 0x1000;
-
-        @Override
-        public long allocate(long bytes) {
-            long a = next;
-            next += bytes + 256;
-            live.put(a, new float[(int) (bytes / 4)]);
-            return a;
-        }
-
-        @Override
-        public void free(long address) {
-            if (live.remove(address) == null) {
-                throw new AssertionError("freed " + address + ", which is not live");
-            }
-            freed.add(address);
-        }
-
-        @Override
-        public void copyIn(long address, float[] src, int offset, int count) {
-            System.arraycopy(src, offset, live.get(address), 0, count);
-        }
-
-        @Override
-        public void copyOut(long address, float[] dst, int offset, int count) {
-            System.arraycopy(live.get(address), 0, dst, offset, count);
-        }
-    }
-
     @Test
     void uploadsAndDownloadsTheFloatsItHolds() {
-        HeapMemory memory = new HeapMemory();
+        EmulatedDevice memory = new EmulatedDevice();
         try (DeviceBuffer b = new DeviceBuffer(memory, 4, () -> { })) {
             b.upload(new float[] {1, 2, 3, 4, 5}, 4);
             float[] back = new float[4];
@@ -64,7 +28,7 @@ class DeviceBufferTest {
 
     @Test
     void closingTwiceFreesOnceAndTellsTheOwnerOnce() {
-        HeapMemory memory = new HeapMemory();
+        EmulatedDevice memory = new EmulatedDevice();
         int[] told = new int[1];
         DeviceBuffer b = new DeviceBuffer(memory, 8, () -> told[0]++);
         long address = b.address();
@@ -77,7 +41,7 @@ class DeviceBufferTest {
 
     @Test
     void useAfterCloseThrowsInsteadOfReachingTheDriver() {
-        HeapMemory memory = new HeapMemory();
+        EmulatedDevice memory = new EmulatedDevice();
         DeviceBuffer b = new DeviceBuffer(memory, 2, () -> { });
         b.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, b::address);
@@ -88,7 +52,7 @@ class DeviceBufferTest {
 
     @Test
     void refusesCopiesLongerThanTheBufferOrTheArray() {
-        HeapMemory memory = new HeapMemory();
+        EmulatedDevice memory = new EmulatedDevice();
         try (DeviceBuffer b = new DeviceBuffer(memory, 3, () -> { })) {
             IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> b.upload(new float[8], 4));
             assertEquals("copying 4 floats: the device buffer holds 3, the host array 8", e.getMessage());

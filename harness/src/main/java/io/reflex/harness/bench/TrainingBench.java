@@ -11,13 +11,14 @@ import java.util.SplittableRandom;
 /**
  * Training throughput of the compute backends on each trainer's network shape: for every (shape,
  * hidden width, batch), an {@link Mlp} of that shape takes whole training steps (forward pass,
- * squared-error gradient, backward pass, Adam) on a fixed seeded batch, and the cell reports samples
+ * squared-error gradient, backward pass, Adam: {@link Mlp#trainMse}, everything on the backend but the
+ * batch's upload and the loss's return) on a fixed seeded batch, and the cell reports samples
  * (rows) per second. A cell first warms up for a quarter of its time budget (at least one step), then
  * times steps until the budget is spent (at least two), so the biggest cells run over it rather than
  * report one noisy step.
  *
  * <p>Not thread-safe; allocates each cell's network and batch (the biggest, width 1,024 at batch
- * 8,192, about 150 MB) and drops it before the next.
+ * 8,192, about 150 MB) and closes it before the next (freeing its device memory on a GPU).
  */
 public final class TrainingBench {
 
@@ -74,7 +75,12 @@ public final class TrainingBench {
     }
 
     private Row cell(ComputeBackend backend, String device, Shape shape, int width, int batch) {
-        Mlp net = Mlp.glorot(backend, shape.widths(width), 1f, batch, new SplittableRandom(width * 31L + batch));
+        try (Mlp net = Mlp.glorot(backend, shape.widths(width), 1f, batch, new SplittableRandom(width * 31L + batch))) {
+            return cell(net, device, shape, width, batch);
+        }
+    }
+
+    private Row cell(Mlp net, String device, Shape shape, int width, int batch) {
         SplittableRandom r = new SplittableRandom(7);
         float[] in = net.input();
         for (int i = 0; i < batch * shape.inputs(); i++) {
@@ -89,25 +95,22 @@ public final class TrainingBench {
         }
         long warm = System.nanoTime() + budgetNanos / 4;
         do {
-            step(backend, net, batch, targets, weights);
+            step(net, batch, targets, weights);
         } while (System.nanoTime() < warm);
         int steps = 0;
         long begin = System.nanoTime();
         long end = begin + budgetNanos - budgetNanos / 4;
         long now;
         do {
-            step(backend, net, batch, targets, weights);
+            step(net, batch, targets, weights);
             steps++;
             now = System.nanoTime();
         } while (steps < 2 || now < end);
         return new Row(shape.trainer(), width, batch, device, (double) steps * batch * 1e9 / (now - begin), steps);
     }
 
-    private static void step(ComputeBackend backend, Mlp net, int batch, float[] targets, float[] weights) {
-        float[] out = net.forward(batch);
-        backend.mse(out, targets, weights, targets.length, batch, net.outputGradient());
-        net.zeroGrad();
-        net.backward();
-        net.step(1e-4f);
+    /** One whole step on the backend ({@link Mlp#trainMse}): the batch goes up, the loss comes back. */
+    private static void step(Mlp net, int batch, float[] targets, float[] weights) {
+        net.trainMse(batch, targets, weights, batch, Double.POSITIVE_INFINITY, 1e-4f);
     }
 }

@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  * instance-to-instance variance of the reward cancels; {@link Settings.Builder#expertControlVariate}
  * turns it off), {@code b} a moving-average baseline ({@code b ← β b + (1 − β) · mean batch G}),
  * {@code p} the mixture above and {@code H} the entropy of {@code π}. With the mixture, {@code ∇ log p(a) = (p_RL π(a) / p(a)) ∇ log π(a)}.
- * Gradients are accumulated over a batch of episodes (each step's rows run forward again at update
- * time, on the weights that scored them: the weights change only between batches), clipped to a global
+ * Gradients are accumulated over a batch of episodes in one pass (every step's rows of the batch run
+ * forward again at update time as one block, on the weights that scored them: the weights change only
+ * between batches), clipped to a global
  * norm and applied with the shared Adam ({@code io.reflex.compute}, in float, like every trainer);
  * the learning rate decays per epoch. Rewards and {@code T} are in units of the largest weight bound.
  *
@@ -103,9 +104,7 @@ public final class ReinforceTrainer {
                 if (Double.isNaN(baseline)) {
                     baseline = mean;
                 }
-                for (Episode.Trace trace : traces) {
-                    trace.accumulate(network, (signal(trace) - baseline) / scale, settings.entropyWeight);
-                }
+                accumulate(network, traces, baseline, scale);
                 network.ascend(learningRate, to - from, settings.maxGradientNorm);
                 baseline = settings.baselineDecay * baseline + (1 - settings.baselineDecay) * mean;
                 epochReward += sum;
@@ -119,6 +118,30 @@ public final class ReinforceTrainer {
         double seconds = (System.nanoTime() - began) / 1e9;
         float[] golden = episode.goldenRows(instances.getFirst(), 8);
         return new Result(network, episodes, seconds, lastEpochAverage, golden, golden.length / CandidateFeatures.COUNT);
+    }
+
+    /**
+     * The batch's gradient in one pass: every step of every trace, in order, as one block of rows with
+     * its score gradients (the weights have not changed since the rows were scored, and each parameter's
+     * gradient adds the rows in the same order as one pass per step did: the same bits).
+     */
+    private void accumulate(ScorerNetwork network, List<Episode.Trace> traces, double baseline, double scale) {
+        int total = 0;
+        for (Episode.Trace trace : traces) {
+            for (Episode.Step s : trace.steps()) {
+                total += s.count();
+            }
+        }
+        if (total == 0) {
+            return;
+        }
+        float[] rows = network.batchInput(total);
+        float[] upstream = network.scoreGradient();
+        int at = 0;
+        for (Episode.Trace trace : traces) {
+            at = trace.write((signal(trace) - baseline) / scale, settings.entropyWeight, rows, upstream, at);
+        }
+        network.accumulate(total);
     }
 
     /**
@@ -182,7 +205,11 @@ public final class ReinforceTrainer {
 
         /** A played episode: its steps, its reward, and the expert's reward on the same instance. */
         record Trace(List<Step> steps, double reward, double expertReward) {
-            void accumulate(ScorerNetwork network, double advantage, double entropyWeight) {
+            /**
+             * Writes every step's rows into {@code rows} and their score gradients into {@code upstream},
+             * from row {@code at}; returns the row after the last.
+             */
+            int write(double advantage, double entropyWeight, float[] rows, float[] upstream, int at) {
                 for (Step s : steps) {
                     double entropy = 0;
                     for (int j = 0; j < s.count; j++) {
@@ -191,18 +218,18 @@ public final class ReinforceTrainer {
                             entropy -= p * Math.log(p);
                         }
                     }
-                    network.forward(s.rows, s.count);
-                    float[] upstream = network.scoreGradient();
+                    System.arraycopy(s.rows, 0, rows, at * CandidateFeatures.COUNT, s.count * CandidateFeatures.COUNT);
                     for (int j = 0; j < s.count; j++) {
                         double p = s.pi[j];
                         double g = advantage * s.coefficient * ((j == s.action ? 1 : 0) - p);
                         if (p > 0) {
                             g += entropyWeight * (-p * (Math.log(p) + entropy));
                         }
-                        upstream[j] = (float) g;
+                        upstream[at + j] = (float) g;
                     }
-                    network.backward();
+                    at += s.count;
                 }
+                return at;
             }
         }
 

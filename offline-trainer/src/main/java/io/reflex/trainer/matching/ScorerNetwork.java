@@ -21,12 +21,12 @@ import java.util.SplittableRandom;
 /**
  * The trainer's per-candidate scoring MLP ({@code 16 → h₁ → … → 1}, ReLU between layers), an
  * {@link Mlp} on the shared training arithmetic ({@code io.reflex.compute}): forward passes over a
- * decision's candidate rows, gradients accumulated over a batch of episodes, then one clipped Adam
- * step that ascends the objective. {@link #export} writes it as ONNX with {@link OnnxModelWriter}
+ * decision's candidate rows, the gradient of a whole batch of episodes in one pass over all their
+ * decisions' rows ({@link #accumulate}), then one clipped Adam step that ascends the objective. {@link #export} writes it as ONNX with {@link OnnxModelWriter}
  * (golden pairs in the metadata) for the engine's {@code OnnxCandidateScorer}.
  *
- * <p>Not thread-safe (the network keeps the last forward pass's activations); allocates only in its
- * constructor.
+ * <p>Not thread-safe (the network keeps the last forward pass's activations); allocates in its
+ * constructor and when a batch needs more rows than any before ({@link #batchInput}).
  */
 public final class ScorerNetwork {
 
@@ -85,14 +85,27 @@ public final class ScorerNetwork {
         return network.forward(rows, count);
     }
 
-    /** Where to write {@code ∂objective/∂score} of each row of the last {@link #forward}, before {@link #backward}. */
+    /** Where to write {@code ∂objective/∂score} of each row of the batch, before {@link #accumulate}. */
     public float[] scoreGradient() {
         return network.outputGradient();
     }
 
-    /** Adds {@code Σ_rows scoreGradient[r] · ∂score_r/∂θ} of the last {@link #forward} to the accumulated gradient. */
-    public void backward() {
-        network.backward();
+    /**
+     * The input's host view for a batch of {@code rows} rows ({@code rows × }{@value CandidateFeatures#COUNT}),
+     * grown when needed: write the rows, their {@link #scoreGradient()}, then {@link #accumulate}. Fetch
+     * {@code scoreGradient()} after this call (growing replaces the buffers).
+     */
+    public float[] batchInput(int rows) {
+        network.reserve(rows);
+        return network.input();
+    }
+
+    /**
+     * Adds {@code Σ_rows scoreGradient[r] · ∂score_r/∂θ} over the first {@code rows} rows of
+     * {@link #batchInput} to the accumulated gradient: one forward and one backward pass for the batch.
+     */
+    public void accumulate(int rows) {
+        network.accumulate(rows);
     }
 
     /** The live layers (for gradient checks in tests). */

@@ -3,6 +3,8 @@ package io.reflex.trainer.nn;
 import io.reflex.compute.Adam;
 import io.reflex.compute.ComputeBackend;
 import io.reflex.compute.DenseLayer;
+import io.reflex.compute.HostTensorBackend;
+import io.reflex.compute.Parameters;
 import io.reflex.engine.onnx.Activation;
 import io.reflex.engine.onnx.Layer;
 import io.reflex.engine.onnx.MlpGraph;
@@ -42,6 +44,7 @@ public final class DuelingNetwork implements QNetwork {
     private final float[] valueGrad;
     private final float[] advantageGrad;
     private final float[] headInputGrad;
+    private final Parameters parameters;
     private final Adam adam;
     private int rows;
 
@@ -92,7 +95,11 @@ public final class DuelingNetwork implements QNetwork {
         valueGrad = new float[maxRows];
         advantageGrad = new float[maxRows * actions];
         headInputGrad = new float[maxRows * last];
-        adam = new Adam(backend, layers());
+        // host tensors over the layers' arrays: this network's heads combine on the host, so it keeps the
+        // array path (on a GPU, each call copies its operands) rather than Mlp's resident one
+        HostTensorBackend onHost = new HostTensorBackend(backend);
+        parameters = new Parameters(onHost, layers());
+        adam = new Adam(onHost, parameters);
     }
 
     @Override
@@ -150,11 +157,7 @@ public final class DuelingNetwork implements QNetwork {
     /** Clears every parameter gradient. */
     @Override
     public void zeroGrad() {
-        for (DenseLayer p : trunk) {
-            p.zeroGrad();
-        }
-        value.zeroGrad();
-        advantage.zeroGrad();
+        parameters.zeroGrad();
     }
 
     /**
@@ -194,7 +197,7 @@ public final class DuelingNetwork implements QNetwork {
     /** Scales the gradients so that their global L2 norm is at most {@code maxNorm}; returns the norm before. */
     @Override
     public double clipGradients(double maxNorm) {
-        return DenseLayer.clipGradients(backend, layers(), maxNorm);
+        return parameters.clipGradients(maxNorm);
     }
 
     /** One Adam step on every parameter with the accumulated gradients. */
@@ -206,13 +209,13 @@ public final class DuelingNetwork implements QNetwork {
     /** Makes this network's weights equal to {@code source}'s (same shape). */
     @Override
     public void copyWeightsFrom(QNetwork source) {
-        DenseLayer.blend(layers(), ((DuelingNetwork) source).layers(), 1f);
+        parameters.blendFrom(((DuelingNetwork) source).parameters, 1f);
     }
 
     /** Polyak averaging: {@code θ ← θ + τ (θ_source − θ)}. */
     @Override
     public void softUpdateFrom(QNetwork source, float tau) {
-        DenseLayer.blend(layers(), ((DuelingNetwork) source).layers(), tau);
+        parameters.blendFrom(((DuelingNetwork) source).parameters, tau);
     }
 
     /** Number of trainable parameters. */

@@ -12,16 +12,14 @@ import java.util.SplittableRandom;
  * one linear output, fitted to targets by the mean squared error with Adam. The eviction trainer
  * uses it to predict an object's time to its next access from one history row.
  *
- * <p>The network is an {@link Mlp}, so all arithmetic goes through a {@link ComputeBackend}. Not
- * thread-safe: one thread trains it.
- * Allocates only at construction.
+ * <p>The network is an {@link Mlp}, so all arithmetic goes through a {@link ComputeBackend}, and its
+ * parameters, moments and activations stay where that backend computes. Not thread-safe: one thread
+ * trains it. Allocates only at construction; on a GPU its device memory is freed when the backend closes.
  */
 public final class RegressionNetwork {
 
-    private final ComputeBackend backend;
     private final Mlp network;
     private final float[] weights;
-    private int rows;
 
     /**
      * @param widths  inputs, hidden widths..., 1
@@ -35,7 +33,6 @@ public final class RegressionNetwork {
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be >= 1, got " + maxRows);
         }
-        this.backend = backend;
         this.network = Mlp.glorot(backend, widths, 1f, maxRows, new SplittableRandom(seed));
         weights = new float[maxRows];
         Arrays.fill(weights, 1f);
@@ -50,26 +47,23 @@ public final class RegressionNetwork {
         return network.input();
     }
 
-    /** Runs the first {@code rows} rows of {@link #input()}; returns the predictions (the network's buffer). */
+    /**
+     * Runs the first {@code rows} rows of {@link #input()}; returns the predictions (the network's
+     * buffer; on a GPU, pulled from the device): for golden pairs and evaluation, not for training.
+     */
     public float[] forward(int rows) {
-        float[] prediction = network.forward(rows);
-        this.rows = rows;
-        return prediction;
+        return network.forward(rows);
     }
 
     /**
-     * One Adam step on the mean squared error of the last {@link #forward} against {@code targets},
-     * gradients clipped to a global norm of 10.
+     * One Adam step on the mean squared error of the first {@code rows} rows of {@link #input()} against
+     * {@code targets}, gradients clipped to a global norm of 10: the network's whole step on its backend
+     * ({@link Mlp#trainMse}; on a GPU the rows and targets go up and only the loss comes back).
      *
      * @return the batch's loss ({@code ½ mean (p − t)²})
      */
-    public double fit(float[] targets, float learningRate) {
-        double loss = backend.mse(network.output(), targets, weights, rows, rows, network.outputGradient());
-        network.zeroGrad();
-        network.backward();
-        network.clipGradients(10);
-        network.step(learningRate);
-        return loss;
+    public double train(int rows, float[] targets, float learningRate) {
+        return network.trainMse(rows, targets, weights, rows, 10, learningRate);
     }
 
     /** The network as the engine's graph: {@code [1, inputs] → [1, 1]}, Dense+ReLU layers then the linear head. */

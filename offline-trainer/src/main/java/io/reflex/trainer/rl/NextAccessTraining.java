@@ -262,8 +262,7 @@ public final class NextAccessTraining {
                 System.arraycopy(x, r * w, input, b * w, w);
                 target[b] = y[r];
             }
-            network.forward(s.batch());
-            double loss = network.fit(target, s.learningRate());
+            double loss = network.train(s.batch(), target, s.learningRate());
             if (step >= s.steps() - tailSteps) {
                 tail += loss;
             }

@@ -49,9 +49,9 @@ class ScorerNetworkTest {
     void accumulatedGradientMatchesFiniteDifferences() {
         ScorerNetwork net = network(3, 8, 6);
         float[] row = rows(1, 1);
-        net.forward(row, 1);
+        System.arraycopy(row, 0, net.batchInput(1), 0, row.length);
         net.scoreGradient()[0] = 1f;
-        net.backward();
+        net.accumulate(1);
 
         float h = 1e-3f;
         int checked = 0;
@@ -82,9 +82,9 @@ class ScorerNetworkTest {
         float[] row = rows(2, 1);
         double before = net.forward(row, 1)[0];
         for (int step = 0; step < 20; step++) {
-            net.forward(row, 1);
+            System.arraycopy(row, 0, net.batchInput(1), 0, row.length);
             net.scoreGradient()[0] = 1f;
-            net.backward();
+            net.accumulate(1);
             net.ascend(0.01, 1, 10);
         }
         assertTrue(net.forward(row, 1)[0] > before + 0.1);

@@ -116,8 +116,7 @@ class EvictionNetworksGoldenTest {
             for (int i = 0; i < batch; i++) {
                 targets[i] = in[i * 11] * 2 - in[i * 11 + 3] + (float) r.nextDouble() * 0.1f;
             }
-            net.forward(batch);
-            net.fit(targets, 1e-3f);
+            net.train(batch, targets, 1e-3f);
         }
         return hash(net.toGraph());
     }

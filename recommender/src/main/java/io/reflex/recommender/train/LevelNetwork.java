@@ -26,7 +26,8 @@ import java.util.SplittableRandom;
  * random terms; REINFORCE re-weighs from there.
  *
  * <p>Not thread-safe (the network keeps the last forward pass's activations). {@link #forward} and
- * {@link #backward} allocate nothing.
+ * {@link #backward} allocate nothing; {@link #batchInput} grows the buffers when a level's update has
+ * more rows than any before (the trainer runs each level's update for a user as one batch).
  */
 public final class LevelNetwork {
 
@@ -91,6 +92,20 @@ public final class LevelNetwork {
      */
     public float[] forward(float[] input, int rows) {
         return network.forward(input, rows);
+    }
+
+    /**
+     * The input's host view for a batch of {@code rows} rows ({@code rows × width()}), grown when needed:
+     * write the rows, then {@link #forward(int)}. Fetch {@link #scoreGradient()} after this call.
+     */
+    public float[] batchInput(int rows) {
+        network.reserve(rows);
+        return network.input();
+    }
+
+    /** Scores the first {@code rows} rows of {@link #batchInput}; returns the network's buffer, activations kept for {@link #backward}. */
+    public float[] forward(int rows) {
+        return network.forward(rows);
     }
 
     /** Scores {@code rows} rows of {@code input} into {@code scores}. */

@@ -139,42 +139,60 @@ public final class ReinforceTrainer {
                 int n = k * steps;
                 double mean = sum / n;
                 double sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
-                for (int e = 0; e < k; e++) {
-                    for (int t = 0; t < steps; t++) {
-                        double advantage = sd > 1e-6 ? (returns[e][t] - mean) / sd : 0;
-                        for (int l = 0; l < depth; l++) {
-                            LevelNetwork net = model.level(l);
-                            float[] in = rows[e][t][l];
+                // Each level's update in one pass over all its rows of this user's episodes (the weights
+                // change only at the Adam step below, and each parameter's gradient adds the rows in the
+                // order one pass per step did: the same bits).
+                for (int l = 0; l < depth; l++) {
+                    LevelNetwork net = model.level(l);
+                    int total = 0;
+                    for (int e = 0; e < k; e++) {
+                        for (int t = 0; t < steps; t++) {
+                            total += counts[e][t][l];
+                        }
+                    }
+                    float[] in = net.batchInput(total);
+                    int at = 0;
+                    for (int e = 0; e < k; e++) {
+                        for (int t = 0; t < steps; t++) {
+                            System.arraycopy(rows[e][t][l], 0, in, at * width, counts[e][t][l] * width);
+                            at += counts[e][t][l];
+                        }
+                    }
+                    float[] scores = net.forward(total);
+                    float[] grad = net.scoreGradient();
+                    at = 0;
+                    for (int e = 0; e < k; e++) {
+                        for (int t = 0; t < steps; t++) {
+                            double advantage = sd > 1e-6 ? (returns[e][t] - mean) / sd : 0;
                             int children = counts[e][t][l];
-                            float[] scores = net.forward(in, children);
                             boolean[] ok = avail[e][t][l];
                             double max = Double.NEGATIVE_INFINITY;
                             int live = 0;
                             for (int j = 0; j < children; j++) {
                                 if (ok[j]) {
-                                    max = Math.max(max, scores[j]);
+                                    max = Math.max(max, scores[at + j]);
                                     live++;
                                 }
                             }
-                            double total = 0;
+                            double norm = 0;
                             for (int j = 0; j < children; j++) {
-                                probs[j] = ok[j] ? Math.exp(scores[j] - max) : 0;
-                                total += probs[j];
+                                probs[j] = ok[j] ? Math.exp(scores[at + j] - max) : 0;
+                                norm += probs[j];
                             }
                             int a = chosen[e][t][l];
-                            float[] grad = net.scoreGradient();
                             for (int j = 0; j < children; j++) {
                                 if (!ok[j]) {
-                                    grad[j] = 0f;
+                                    grad[at + j] = 0f;
                                     continue;
                                 }
-                                double p = probs[j] / total;
+                                double p = probs[j] / norm;
                                 double ascent = advantage * ((j == a ? 1 : 0) - p) + smoothing * (1.0 / live - p);
-                                grad[j] = (float) -ascent;
+                                grad[at + j] = (float) -ascent;
                             }
-                            net.backward();
+                            at += children;
                         }
                     }
+                    net.backward();
                 }
                 for (int l = 0; l < depth; l++) {
                     model.level(l).adamStep(learningRate, l2, n);
