@@ -26,10 +26,12 @@ public final class FloorCostBench {
     private static final int READS = 4_000_000;
     private static final int WRITES = 40_000;
     /**
-     * Floor off; on, its shadows on the common pool (the default); on, its shadows on the
-     * caller's thread ({@code executor(Runnable::run)}, where all the floor's work is the caller's).
+     * Floor off and on with the default executor (the common pool: Caffeine's maintenance and the
+     * floor's shadows off the caller's thread); off and on with {@code executor(Runnable::run)},
+     * where all of that is the caller's: the last two differ by the floor's whole work.
      */
-    private static final String[] ARMS = {"floor=off", "floor=on", "floor=on,caller-thread"};
+    private static final String[] ARMS = {"floor=off", "floor=on", "floor=off,caller-thread",
+            "floor=on,caller-thread"};
 
     private FloorCostBench() {
     }
@@ -47,8 +49,8 @@ public final class FloorCostBench {
             caches[f] = new CaffeineAdapterBenchmark();
             caches[f].cache = "reflex";
             caches[f].policy = "history64";
-            caches[f].floor = f > 0;
-            if (f == 2) {
+            caches[f].floor = f % 2 == 1;
+            if (f >= 2) {
                 caches[f].executor = Runnable::run;
             }
             caches[f].setUp();
@@ -92,7 +94,7 @@ public final class FloorCostBench {
                             + "  | process CPU: read median %.1f ns, evicting write median %.0f ns%n",
                     ARMS[f], rd[rd.length / 2], rd[0], wr[wr.length / 2], wr[0], rdAll[rdAll.length / 2],
                     wrAll[wrAll.length / 2]);
-            if (f > 0) {
+            if (f == 1) {
                 System.out.printf("%-22s sampled requests replayed on the caller's thread (executor behind): %d%n",
                         ARMS[f], caches[f].callerReplays());
             }

@@ -52,13 +52,10 @@ final class FloorFeed {
     private static final int FIELDS = 3;
 
     private static final VarHandle PUBLISHED;
-    private static final VarHandle REPLAYED;
 
     static {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            PUBLISHED = lookup.findVarHandle(FloorFeed.class, "published", long.class);
-            REPLAYED = lookup.findVarHandle(FloorFeed.class, "replayed", long.class);
+            PUBLISHED = MethodHandles.lookup().findVarHandle(FloorFeed.class, "published", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -71,12 +68,19 @@ final class FloorFeed {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable scheduledReplay = this::scheduledReplay;
+    // The producer's fields, written on every request, and the replayer's position, written by
+    // another core, are kept on different cache lines: sharing one, each replay would take the
+    // line from under the producer's next request.
     /** Requests seen, sampled or not; the producer's. */
     private long requests;
     /** Sampled requests appended so far; written by the producer only. */
     private volatile long published;
-    /** Sampled requests replayed so far; written under {@link #lock} only. */
-    private volatile long replayed;
+    /** The replayer's position as the producer last read it: at most the real one. */
+    private long replayedSeen;
+    /** Sampled requests appended since the producer last scheduled a replay. */
+    private int sinceScheduled;
+    /** Sampled requests replayed so far, on a cache line of its own; written under {@link #lock} only. */
+    private final Position replayed = new Position();
     private boolean closed;
     /** Sampled requests the producer replayed itself because the ring was full. */
     private final java.util.concurrent.atomic.LongAdder replayedByCaller = new java.util.concurrent.atomic.LongAdder();
@@ -95,17 +99,22 @@ final class FloorFeed {
     void sampled(long fingerprint, long weight, boolean liveHit) {
         long at = ++requests;
         long tail = published;
-        long head = (long) REPLAYED.getAcquire(this);
-        if (tail - head >= CAPACITY) {
-            replay();   // full: replay here, so that nothing is dropped
-            replayedByCaller.add(replayed - head);
+        if (tail - replayedSeen >= CAPACITY) {
+            replayedSeen = replayed.get();
+            if (tail - replayedSeen >= CAPACITY) {
+                replay();   // full: replay here, so that nothing is dropped
+                long head = replayedSeen;
+                replayedSeen = replayed.get();
+                replayedByCaller.add(replayedSeen - head);
+            }
         }
         int i = (int) (tail & (CAPACITY - 1)) * FIELDS;
         ring[i] = fingerprint;
         ring[i + 1] = liveHit ? -weight : weight;
         ring[i + 2] = at;
         PUBLISHED.setRelease(this, tail + 1);
-        if (tail + 1 - replayed >= BATCH && !scheduled.get() && scheduled.compareAndSet(false, true)) {
+        if (++sinceScheduled >= BATCH && !scheduled.get() && scheduled.compareAndSet(false, true)) {
+            sinceScheduled = 0;
             try {
                 executor.execute(scheduledReplay);
             } catch (RejectedExecutionException e) {
@@ -127,13 +136,18 @@ final class FloorFeed {
     void replay() {
         lock.lock();
         try {
-            long head = replayed;
+            long head = replayed.get();
             long tail = (long) PUBLISHED.getAcquire(this);
-            for (; head < tail && !closed; head++) {
-                int i = (int) (head & (CAPACITY - 1)) * FIELDS;
-                long weight = ring[i + 1];
-                replay.request(ring[i], Math.abs(weight), weight < 0, ring[i + 2]);
-                REPLAYED.setRelease(this, head + 1);   // the slot may be written again
+            while (head < tail && !closed) {
+                // Published once per stretch, not per request: each publication costs the
+                // producer a cache miss on its next look.
+                long end = Math.min(tail, head + BATCH);
+                for (; head < end; head++) {
+                    int i = (int) (head & (CAPACITY - 1)) * FIELDS;
+                    long weight = ring[i + 1];
+                    replay.request(ring[i], Math.abs(weight), weight < 0, ring[i + 2]);
+                }
+                replayed.set(head);   // these slots may be written again
             }
         } finally {
             lock.unlock();
@@ -163,7 +177,23 @@ final class FloorFeed {
 
     /** Sampled requests appended and not yet replayed (for tests). */
     long waiting() {
-        return published - replayed;
+        return published - replayed.get();
+    }
+
+    /** A position written by one thread and read by another, alone on its cache lines. */
+    @SuppressWarnings("unused")   // the padding is what it is for
+    private static final class Position {
+        private long p1, p2, p3, p4, p5, p6, p7;
+        private volatile long value;
+        private long q1, q2, q3, q4, q5, q6, q7;
+
+        long get() {
+            return value;
+        }
+
+        void set(long v) {
+            value = v;
+        }
     }
 
     /** Drops what waits and runs {@code release} under the lock; later replays do nothing. */
