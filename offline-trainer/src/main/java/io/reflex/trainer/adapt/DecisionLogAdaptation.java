@@ -91,6 +91,7 @@ public final class DecisionLogAdaptation implements AutoCloseable {
     private final DecisionAdaptState state;
     private final DecisionLogFollower follower;
     private long sequence;
+    private boolean waitingOnTail;
 
     /**
      * @param loop         the loop to follow, or null: the log's only loop
@@ -160,6 +161,7 @@ public final class DecisionLogAdaptation implements AutoCloseable {
         }
         long scoredBefore = evaluation.challenge().decisions();
         DecisionLogFollower.Poll poll = follower.poll(this::accept);
+        waitingOnTail = poll.waitingOnTail();
         for (String note : poll.notes()) {
             listener.note(evaluation.challenge().decisions(), note);
         }
@@ -276,6 +278,11 @@ public final class DecisionLogAdaptation implements AutoCloseable {
     /** The evidence so far. */
     public PolicyChallenge challenge() {
         return evaluation.challenge();
+    }
+
+    /** Whether the last step ended at bytes that make no record yet (a record being written, or a torn tail): waited on. */
+    public boolean waitingOnTail() {
+        return waitingOnTail;
     }
 
     /** The sequence a poll would read next. */
