@@ -89,8 +89,9 @@ public final class DecisionLogReader {
 
     /**
      * Delivers only records of sequence {@code sequence} or later from the next pass on (default 0):
-     * a follower's position, {@link #nextSequence()} of its last pass. The segments before the one
-     * holding it are skipped unread, so their damage is not reported again.
+     * a follower's position, {@link #nextSequence()} of its last pass. The segments wholly before it
+     * are skipped unread, so their damage is not reported again; the segment just before the one
+     * starting at the position is still read, to settle the tail it ends in.
      */
     public DecisionLogReader from(long sequence) {
         if (sequence < 0) {
@@ -112,8 +113,9 @@ public final class DecisionLogReader {
         openTail = false;
         List<Path> all = segments(dir);
         for (int i = 0; i < all.size(); i++) {
-            // A segment is wholly before the position when the next one starts at or before it.
-            if (i + 1 < all.size() && LogFormat.nameSequence(all.get(i + 1).getFileName().toString()) <= from) {
+            // A segment is wholly before the position when the next one starts before it. When the next
+            // starts exactly at it, this one is read to settle what it ends in (a tail a follower waited on).
+            if (i + 1 < all.size() && LogFormat.nameSequence(all.get(i + 1).getFileName().toString()) < from) {
                 continue;
             }
             readSegment(all.get(i), sink);
