@@ -24,6 +24,8 @@ public final class ShadowEvaluation implements AutoCloseable {
 
     private final Policy challenger;
     private final Policy.Evaluator evaluator;
+    /** The challenger's input width, read once: {@link Policy#inputSize()} computes it with a stream. */
+    private final int width;
     private final ActionSelector rule;
     private final PolicyChallenge challenge;
     private final ActionRewardMeans rewards;
@@ -46,6 +48,7 @@ public final class ShadowEvaluation implements AutoCloseable {
                     + actions);
         }
         this.evaluator = challenger.newEvaluator();
+        this.width = challenger.inputSize();
         this.rewards = new ActionRewardMeans(actions);
         this.scores = new float[actions];
         this.probabilities = new double[actions];
@@ -65,9 +68,9 @@ public final class ShadowEvaluation implements AutoCloseable {
         if (action < 0 || action >= k) {
             throw new IllegalArgumentException("logged action " + action + " is outside the challenger's " + k + " actions");
         }
-        if (features.length < challenger.inputSize()) {
+        if (features.length < width) {
             throw new IllegalArgumentException("a logged context of " + features.length + " features; the challenger takes "
-                    + challenger.inputSize());
+                    + width);
         }
         if (!Double.isFinite(reward)) {
             throw new IllegalArgumentException("reward must be finite, got " + reward);
@@ -97,7 +100,7 @@ public final class ShadowEvaluation implements AutoCloseable {
 
     /** Features the challenger takes. */
     public int featureCount() {
-        return challenger.inputSize();
+        return width;
     }
 
     /** Actions the challenger scores. */
