@@ -133,6 +133,7 @@ public final class DecisionLogAdaptation implements AutoCloseable {
             throw new IOException(stateDir.resolve(DecisionAdaptState.FILE_NAME) + " follows loop '" + state.loop()
                     + "', not '" + loop + "'; move it aside to start afresh");
         }
+        this.follower = new DecisionLogFollower(logDir, state.nextSequence());
         PolicyChallenge challenge = PolicyChallenge.builder().z(z).minDecisions(minDecisions).checkEvery(every).build();
         this.evaluation = new ShadowEvaluation(loader.load(OnnxModel.parse(challenger, challengerBytes)), rule, challenge);
         try {
@@ -144,7 +145,6 @@ public final class DecisionLogAdaptation implements AutoCloseable {
             throw new IOException(stateDir.resolve(DecisionAdaptState.FILE_NAME) + ": " + e.getMessage()
                     + " (the file is damaged); move it aside to start afresh", e);
         }
-        this.follower = new DecisionLogFollower(logDir, state.nextSequence());
     }
 
     /**
@@ -152,23 +152,25 @@ public final class DecisionLogAdaptation implements AutoCloseable {
      * publishes the challenger at the round it wins.
      *
      * @return whether a record was read
-     * @throws IllegalArgumentException naming the log and the decision the challenger cannot score
+     * @throws IllegalArgumentException naming the log and the decision the challenger cannot score;
+     *                                  nothing of this step is saved, and this object is not to be
+     *                                  stepped again (open a new one, from the saved state)
      * @throws UncheckedIOException     when the log cannot be read
      */
     public boolean step() throws IOException {
         if (state.promoted()) {
             return false;
         }
-        long scoredBefore = evaluation.challenge().decisions();
         DecisionLogFollower.Poll poll = follower.poll(this::accept);
         waitingOnTail = poll.waitingOnTail();
         for (String note : poll.notes()) {
             listener.note(evaluation.challenge().decisions(), note);
         }
-        if (poll.records() == 0 && scoredBefore == evaluation.challenge().decisions() && !state.promoted()) {
+        if (poll.records() == 0) {
             return false;
         }
         if (!state.promoted()) {
+            // Once per read, not per record; the promotion saved its own state, at its decision.
             save();
         }
         return true;
