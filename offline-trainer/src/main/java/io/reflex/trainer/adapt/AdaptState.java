@@ -14,7 +14,7 @@ import java.util.Objects;
  * 1), the log position (the file identity as modified UTF-8 with a presence byte, the byte offset,
  * the line, the CRC-32C of the file's start), the counters (requests at the last round, rounds, promotions, malformed lines; u64
  * each), the window ({@link RequestWindow}'s count added, count held, then 32 bytes a request,
- * oldest first), and a CRC-32C of everything before it (u32), in {@link CheckedStateFile}'s
+ * oldest first), and a CRC-32C of everything before it (u32), in {@code CheckedStateFile}'s
  * envelope: written to a temporary file, forced to disk and renamed over the old one, so a crash
  * leaves the old state or the new, whole.
  *

@@ -14,7 +14,7 @@ import java.util.Objects;
  * their outcome are always saved together: a restart resumes with every record either counted or
  * still to read, never both.
  *
- * <p>Layout, in {@link CheckedStateFile}'s envelope (magic {@code RFXDADPT}, version 1, CRC-32C):
+ * <p>Layout, in {@code CheckedStateFile}'s envelope (magic {@code RFXDADPT}, version 1, CRC-32C):
  * the challenger's SHA-256 and its rule (modified UTF-8), the loop (a presence byte, then UTF-8),
  * the next log sequence, the counters (decisions read, outcomes read, outcomes matching no pending
  * decision, decisions given up without an outcome, rounds; u64 each), the promotion (a flag and

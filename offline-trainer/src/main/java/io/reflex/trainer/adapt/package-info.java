@@ -11,6 +11,6 @@
  * engine's shadow evaluation and publishes it when it wins, and
  * {@link io.reflex.trainer.adapt.DecisionAdaptState} keeps the position, the evidence and the
  * decisions awaiting their outcome together; both states share
- * {@link io.reflex.trainer.adapt.CheckedStateFile}'s checked, atomic envelope.
+ * {@code CheckedStateFile}'s checked, atomic envelope.
  */
 package io.reflex.trainer.adapt;
