@@ -2,12 +2,15 @@ package io.reflex.trainer.ope;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.reflex.engine.adapt.DecisionShadow;
+import io.reflex.engine.adapt.PolicyChallenge;
 import io.reflex.engine.explore.EpsilonGreedy;
+import io.reflex.engine.log.DecisionLogWriter;
 import io.reflex.engine.onnx.OnnxModelWriter;
 import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.DecisionSession;
 import io.reflex.engine.runtime.PolicyStore;
+import io.reflex.trainer.adapt.DecisionLogAdaptation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link DecisionShadow} scores each decision for the challenger off-policy as its reward arrives,
  * and hot-swaps it through the loop's {@link PolicyStore} when it wins. A better challenger is
  * promoted within {@value #BETTER_WITHIN} decisions and then earns more; the incumbent itself and a
- * worse model are never promoted over {@value #LONG_RUN} decisions of stationary traffic.
+ * worse model are never promoted over {@value #LONG_RUN} decisions of stationary traffic; and
+ * {@code adapt --decision-log}'s follower, reading the log of the same traffic, publishes at the
+ * decision the online shadow promoted at.
  */
 class OnlineShadowTest {
 
@@ -160,5 +165,39 @@ class OnlineShadowTest {
         assertEquals(runs[0].atDecision(), runs[1].atDecision());
         assertEquals(runs[0].challengerLower(), runs[1].challengerLower());
         assertEquals(runs[0].incumbentUpper(), runs[1].incumbentUpper());
+    }
+    @Test
+    void theOnlineShadowAndTheLogFollowerPromoteAtTheSameDecisionOnTheSameTraffic() throws Exception {
+        SyntheticBandit env = SyntheticBandit.standard(2);
+        Path incumbent = write(env.behaviourScorer(), "incumbent.onnx");
+        Path candidate = write(env.targetScorer(), "candidate.onnx");
+        Path log = dir.resolve("log");
+        long online;
+        try (Loop loop = Loop.serving(env, incumbent);
+             DecisionShadow shadow = shadow(loop, candidate, new ArrayList<>(), new SimpleMeterRegistry());
+             DecisionLogWriter writer = DecisionLogWriter.builder(log).capacity(1 << 16).maxFeatures(env.featureCount()).open()) {
+            SimulatedTraffic.run(env, loop.session(), new EpsilonGreedy(EPSILON, 1), writer.forLoop("bandit"), shadow,
+                    BETTER_WITHIN, 2);
+            assertTrue(shadow.won());
+            online = shadow.promotion().atDecision();
+        }
+        Path served = dir.resolve("served.onnx");
+        List<DecisionLogAdaptation.Round> rounds = new ArrayList<>();
+        try (DecisionLogAdaptation follower = new DecisionLogAdaptation(log, null, candidate, new EpsilonGreedy(EPSILON, 0),
+                "epsilon:0.3", served, dir.resolve("state"), PolicyChallenge.DEFAULT_CHECK_EVERY,
+                PolicyChallenge.DEFAULT_MIN_DECISIONS, 65_536, PolicyChallenge.DEFAULT_Z, new DecisionLogAdaptation.Listener() {
+                    @Override
+                    public void note(long atDecision, String line) {
+                    }
+
+                    @Override
+                    public void round(DecisionLogAdaptation.Round round) {
+                        rounds.add(round);
+                    }
+                })) {
+            follower.step();
+        }
+        assertTrue(rounds.getLast().promoted(), rounds.getLast().reason());
+        assertEquals(online, rounds.getLast().atDecision(), "the same decision, online and from the log");
     }
 }
