@@ -99,8 +99,8 @@ public final class DecisionLogAdaptation implements AutoCloseable {
      * @param every        scored decisions between rounds, at least 1
      * @param minDecisions scored decisions before any promotion, at least 2
      * @param maxPending   decisions held awaiting an outcome, at least 1
-     * @throws IOException                              when the saved state is damaged or belongs to
-     *                                                  another challenger (named), or the challenger cannot be read
+     * @throws IOException                              when the log directory is missing, the saved state is
+     *                                                  damaged or belongs to another challenger (each named)
      * @throws io.reflex.engine.onnx.ModelLoadException naming the challenger when it does not load
      */
     public DecisionLogAdaptation(Path logDir, String loop, Path challenger, ActionSelector rule, String ruleName,
@@ -115,7 +115,10 @@ public final class DecisionLogAdaptation implements AutoCloseable {
         if (maxPending < 1) {
             throw new IllegalArgumentException("--max-pending must be >= 1, got " + maxPending);
         }
-        this.logDir = Objects.requireNonNull(logDir, "logDir");
+        if (!Files.isDirectory(logDir)) {
+            throw new IOException(logDir + ": decision log directory not found");
+        }
+        this.logDir = logDir;
         this.chosenLoop = loop;
         this.challenger = Objects.requireNonNull(challenger, "challenger");
         this.modelOut = Objects.requireNonNull(modelOut, "modelOut");
