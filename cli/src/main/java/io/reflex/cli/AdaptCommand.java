@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
 /**
  * {@code ./reflex adapt}: follows a growing NGINX access log, retrains on its trailing window and
  * replaces the served model file, atomically, only when the new model beats the served one and LRU
- * on recent requests it never saw ({@link LogAdaptation}).
+ * on recent requests it never saw ({@link LogAdaptation}); or, with {@code --decision-log}, follows
+ * a decision loop's log and publishes a challenger only when it beats the logged policy off-policy
+ * ({@link DecisionAdapt}).
  */
 @Command(name = "adapt", mixinStandardHelpOptions = true, subcommands = AdaptDemoCommand.class,
         description = {"Follow a growing NGINX access log, retrain the eviction model on its trailing window, and "
@@ -31,7 +33,11 @@ import java.util.concurrent.Callable;
                 "The position in the log and the window live in --state: a restart resumes there. Survives log "
                         + "rotation (rename or copytruncate), a partial last line and restarts.",
                 "--source, --sizes, --model-out and --state are required (they are not shown as such so that "
-                        + "`adapt demo` needs none of them)."})
+                        + "`adapt demo` needs none of them).",
+                "With --decision-log DIR (instead of --source and --sizes): follow a decision loop's log, score "
+                        + "--challenger against the logged policy off-policy (DR) as outcomes arrive, and publish it to "
+                        + "--model-out only when its lower bound beats the incumbent's upper bound after at least "
+                        + "--min-decisions; --target and --state are required."})
 final class AdaptCommand implements Callable<Integer> {
 
     /** Default trailing window, in requests. */
@@ -66,9 +72,35 @@ final class AdaptCommand implements Callable<Integer> {
             description = "Trailing requests retrained on (default ${DEFAULT-VALUE}; 32 bytes each in memory and in --state).")
     int window;
 
-    @Option(names = "--every", defaultValue = "" + DEFAULT_EVERY, paramLabel = "N",
-            description = "New requests between retraining rounds (default ${DEFAULT-VALUE}).")
-    long every;
+    @Option(names = "--every", paramLabel = "N",
+            description = "New requests between retraining rounds (default " + DEFAULT_EVERY + "); with --decision-log, "
+                    + "scored decisions between rounds (default " + DecisionAdapt.DEFAULT_EVERY + ").")
+    Long every;
+
+    @Option(names = "--decision-log", paramLabel = "DIR",
+            description = "Follow this decision log (the engine's segmented format) instead of an access log.")
+    Path decisionLog;
+
+    @Option(names = "--challenger", paramLabel = "MODEL.onnx",
+            description = "With --decision-log: the model scored against the logged policy and published when it wins.")
+    Path challenger;
+
+    @Option(names = "--target", paramLabel = "RULE",
+            description = "With --decision-log: how the challenger would serve: greedy, softmax:T or epsilon:E (the loop's "
+                    + "own exploration, to be judged like the incumbent, whose mean reward pays for it).")
+    String target;
+
+    @Option(names = "--loop", paramLabel = "NAME",
+            description = "With --decision-log: the loop to follow (default: the log's only loop).")
+    String loop;
+
+    @Option(names = "--min-decisions", paramLabel = "N",
+            description = "With --decision-log: scored decisions before any promotion (default " + DecisionAdapt.DEFAULT_MIN_DECISIONS + ").")
+    Integer minDecisions;
+
+    @Option(names = "--max-pending", defaultValue = "" + DecisionAdapt.DEFAULT_MAX_PENDING, paramLabel = "N",
+            description = "With --decision-log: decisions held awaiting their outcome; older ones are given up (default ${DEFAULT-VALUE}).")
+    int maxPending;
 
     @Option(names = "--min-requests", paramLabel = "N",
             description = "Requests the window must hold before any round, and so any promotion (default: the whole --window).")
@@ -104,6 +136,23 @@ final class AdaptCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cli = spec.commandLine();
+        if (decisionLog != null) {
+            Args.require(cli, source == null && sizes == null, "--decision-log follows a decision log; --source and --sizes are for access logs");
+            Args.require(cli, challenger != null, "missing --challenger MODEL.onnx (with --decision-log)");
+            Args.require(cli, target != null, "missing --target RULE (with --decision-log): the loop's exploration, e.g. epsilon:0.3");
+            Args.require(cli, modelOut != null, "missing --model-out MODEL.onnx");
+            Args.require(cli, state != null, "missing --state DIR");
+            Args.require(cli, pollMillis >= 1, "--poll-ms must be >= 1, got %d", pollMillis);
+            OutputPaths.requireFile(cli, "--model-out", modelOut);
+            OutputPaths.requireDirectory(cli, "--state", state);
+            return new DecisionAdapt(cli, decisionLog, loop, challenger, target, modelOut, state,
+                    every == null ? DecisionAdapt.DEFAULT_EVERY : every,
+                    minDecisions == null ? DecisionAdapt.DEFAULT_MIN_DECISIONS : minDecisions, maxPending, pollMillis, once,
+                    json.enabled()).run();
+        }
+        Args.require(cli, challenger == null && target == null && loop == null && minDecisions == null,
+                "--challenger, --target, --loop and --min-decisions go with --decision-log");
+        long every = this.every == null ? DEFAULT_EVERY : this.every;
         // Not picocli-required: they would be required of `adapt demo` too.
         Args.require(cli, source != null, "missing --source ACCESS_LOG (or the subcommand demo)");
         Args.require(cli, sizes != null && !sizes.isEmpty(), "missing --sizes");

@@ -1,5 +1,6 @@
 package io.reflex.cli;
 
+import io.reflex.engine.adapt.DecisionShadow;
 import io.reflex.engine.explore.EpsilonGreedy;
 import io.reflex.engine.explore.SoftmaxSelector;
 import io.reflex.engine.log.DecisionLogWriter;
@@ -269,7 +270,10 @@ final class OpeCommand implements Runnable {
                     + "runtime, epsilon-greedy exploration, decision log) serving a simulated contextual bandit, or "
                     + "--task sequential episodes logged with softmax exploration.",
                     "OUT receives log/ and three models: incumbent.onnx (the one that served), candidate.onnx (better), "
-                            + "worse.onnx (the incumbent's scores negated)."})
+                            + "worse.onnx (the incumbent's scores negated).",
+                    "--shadow candidate|incumbent|worse: that model runs beside the serving loop, never acting, scored "
+                            + "off-policy on each decision as its reward arrives, and is hot-swapped in when its lower bound "
+                            + "beats the incumbent's upper bound (bandit only)."})
     static final class Simulate implements Callable<Integer> {
 
         @CommandLine.Spec
@@ -288,6 +292,10 @@ final class OpeCommand implements Runnable {
         @Option(names = "--epsilon", defaultValue = "0.3", paramLabel = "E", description = "Exploration of the bandit (default ${DEFAULT-VALUE}).")
         double epsilon;
 
+        @Option(names = "--shadow", paramLabel = "MODEL",
+                description = "A challenger in the shadow of the serving loop: candidate, incumbent or worse (bandit only).")
+        String shadow;
+
         @Mixin
         SeedOption seedOption;
 
@@ -299,6 +307,8 @@ final class OpeCommand implements Runnable {
             Args.require(spec.commandLine(), decisions >= 1 && decisions <= 10_000_000, "--decisions must be in [1, 10000000]");
             Args.require(spec.commandLine(), task.equals("bandit") || task.equals("sequential"),
                     "unknown --task '%s'; expected bandit or sequential", task);
+            Args.require(spec.commandLine(), shadow == null || task.equals("bandit") && List.of("candidate", "incumbent", "worse")
+                    .contains(shadow), "--shadow must be candidate, incumbent or worse, with --task bandit; got '%s'", shadow);
             OutputPaths.requireDirectory(spec.commandLine(), "--out", out);
             Path logDir = out.resolve("log");
             if (Files.isDirectory(logDir)) {
@@ -331,8 +341,15 @@ final class OpeCommand implements Runnable {
                     if (!swap.accepted()) {
                         throw new IllegalStateException(incumbent + ": " + swap.reason());
                     }
-                    r = SimulatedTraffic.run(env, session, new EpsilonGreedy(epsilon, OpeBenchmark.mix(seedOption.value(), 1)), writer.forLoop("bandit"),
-                            decisions, seedOption.value());
+                    // The challenger is judged under the loop's own exploration, as it would serve.
+                    try (DecisionShadow challenger = shadow == null ? null : DecisionShadow.builder().runtime(runtime)
+                            .challenger(out.resolve(shadow + ".onnx")).rule(new EpsilonGreedy(epsilon, 0)).build()) {
+                        r = SimulatedTraffic.run(env, session, new EpsilonGreedy(epsilon, OpeBenchmark.mix(seedOption.value(), 1)),
+                                writer.forLoop("bandit"), challenger, decisions, seedOption.value());
+                        if (challenger != null) {
+                            root.put("shadow", shadowReport(challenger, r));
+                        }
+                    }
                 }
                 root.put("decisions", r.decisions());
                 root.put("mean_reward", OpeFormat.round(r.meanReward()));
@@ -357,6 +374,9 @@ final class OpeCommand implements Runnable {
                         new TargetRule(TargetRule.Kind.SOFTMAX, 1.0)))));
                 root.put("true_value_candidate_greedy", OpeFormat.round(env.value(new TargetPolicy(env.targetScorer(), TargetRule.GREEDY))));
             }
+            if (root.containsKey("shadow")) {
+                root.put("shadow", root.remove("shadow"));   // after the figures it is judged against
+            }
             root.put("models", Map.of("incumbent", incumbent.toString(), "candidate", candidate.toString(),
                     "worse", worse.toString()));
             if (json.enabled()) {
@@ -366,6 +386,20 @@ final class OpeCommand implements Runnable {
                 spec.commandLine().getOut().flush();
             }
             return 0;
+        }
+
+        private static Map<String, Object> shadowReport(DecisionShadow s, SimulatedTraffic.Result r) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            DecisionShadow.Promotion p = s.promotion();
+            m.put("promoted", p != null && p.swap().accepted());
+            m.put("promoted_at_decision", p == null ? null : p.atDecision());
+            m.put("challenger_value", p == null ? OpeFormat.round(s.challenge().challenger().dr()) : OpeFormat.round(p.challengerValue()));
+            m.put("challenger_ci_low", OpeFormat.round(p == null ? s.challenge().challengerLower() : p.challengerLower()));
+            m.put("incumbent_value", OpeFormat.round(p == null ? s.challenge().incumbentMean() : p.incumbentValue()));
+            m.put("incumbent_ci_high", OpeFormat.round(p == null ? s.challenge().incumbentUpper() : p.incumbentUpper()));
+            m.put("scored_decisions", s.scoredDecisions());
+            m.put("serving_at_end", r.lastVersion() == null ? null : r.lastVersion().file().getFileName().toString());
+            return m;
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -144,5 +145,81 @@ class AdaptCommandTest {
         Run r = adapt(dir.resolve("access.log"), "--format", "csv");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("--format nginx"), r.err());
+    }
+    /** {@code ope simulate}'s log and models, 20,000 decisions. */
+    private Path simulated() {
+        Path out = dir.resolve("sim");
+        Run sim = run("ope", "simulate", "--out", out.toString(), "--decisions", "20000", "--json");
+        assertEquals(0, sim.exit(), sim.err());
+        return out;
+    }
+
+    private Run adaptDecisions(Path sim, String challenger, String... more) {
+        List<String> args = new ArrayList<>(List.of("adapt", "--decision-log", sim.resolve("log").toString(),
+                "--challenger", sim.resolve(challenger).toString(), "--target", "epsilon:0.3",
+                "--model-out", dir.resolve("served.onnx").toString(), "--state", dir.resolve("state-" + challenger).toString(),
+                "--once", "--json"));
+        args.addAll(List.of(more));
+        return run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void onADecisionLogTheBetterCandidateIsPublishedAndTheRunEndsWithItsSummary() throws Exception {
+        Path sim = simulated();
+        Run r = adaptDecisions(sim, "candidate.onnx");
+        assertEquals(0, r.exit(), r.err());
+        List<JsonNode> e = r.events();
+        JsonNode round = e.get(e.size() - 2);
+        assertEquals("round", round.get("event").asText());
+        assertTrue(round.get("promoted").asBoolean(), round.toString());
+        assertTrue(round.get("challenger").get("ci_low").asDouble() > round.get("incumbent").get("ci_high").asDouble());
+        JsonNode summary = e.getLast();
+        assertEquals("summary", summary.get("event").asText());
+        assertEquals(round.get("at_decision").asLong(), summary.get("promoted_at_decision").asLong());
+        assertTrue(summary.get("promoted_at_decision").asLong() >= DecisionAdapt.DEFAULT_MIN_DECISIONS);
+        assertEquals(-1, Files.mismatch(sim.resolve("candidate.onnx"), dir.resolve("served.onnx")));
+
+        Run again = adaptDecisions(sim, "candidate.onnx");
+        assertEquals(0, again.exit(), again.err());
+        assertEquals(1, again.events().size(), "a published challenger is not evaluated again: " + again.out());
+        assertTrue(again.err().contains("already published"), again.err());
+    }
+
+    @Test
+    void onADecisionLogTheWorseModelIsNotPublishedAndADamagedStateIsNamedInOneLine() throws Exception {
+        Path sim = simulated();
+        Files.copy(sim.resolve("incumbent.onnx"), dir.resolve("served.onnx"));
+        Run r = adaptDecisions(sim, "worse.onnx");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode summary = r.events().getLast();
+        assertFalse(summary.get("promoted").asBoolean());
+        assertEquals(20_000, summary.get("scored").asLong());
+        assertEquals(-1, Files.mismatch(sim.resolve("incumbent.onnx"), dir.resolve("served.onnx")));
+
+        Path state = dir.resolve("state-worse.onnx").resolve("decision-adapt-state.bin");
+        byte[] bytes = Files.readAllBytes(state);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(state, bytes);
+        Run damaged = adaptDecisions(sim, "worse.onnx");
+        assertEquals(1, damaged.exit());
+        assertEquals(1, damaged.err().strip().lines().count(), damaged.err());
+        assertTrue(damaged.err().contains(state.toString()) && damaged.err().contains("move it aside"), damaged.err());
+        assertArrayEquals(bytes, Files.readAllBytes(state), "left as it was");
+    }
+
+    @Test
+    void theDecisionLogModeRefusesMissingOrMixedOptionsInOneLine() {
+        Run noTarget = run("adapt", "--decision-log", dir.toString(), "--challenger", "c.onnx", "--model-out", "m.onnx",
+                "--state", dir.resolve("s").toString());
+        assertEquals(2, noTarget.exit());
+        assertTrue(noTarget.err().contains("--target"), noTarget.err());
+        Run mixed = run("adapt", "--decision-log", dir.toString(), "--source", "access.log", "--challenger", "c.onnx",
+                "--target", "greedy", "--model-out", "m.onnx", "--state", dir.resolve("s").toString());
+        assertEquals(2, mixed.exit());
+        assertTrue(mixed.err().contains("--source"), mixed.err());
+        Run stray = run("adapt", "--source", "access.log", "--sizes", "100", "--model-out", "m.onnx", "--state",
+                dir.resolve("s").toString(), "--challenger", "c.onnx");
+        assertEquals(2, stray.exit());
+        assertTrue(stray.err().contains("--decision-log"), stray.err());
     }
 }

@@ -1,5 +1,9 @@
 package io.reflex.engine.adapt;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * A target policy's expected reward per decision, estimated online from decisions another policy
  * made and logged with their propensities (the contextual-bandit setting), one decision at a time,
@@ -104,6 +108,34 @@ public final class OffPolicyEstimate {
         return z * Math.sqrt(Math.max(0, meanSquare) / (n - 1)) / meanW;
     }
 
+    /** Writes the running sums, for a host that resumes an estimate across restarts ({@link #readFrom}). */
+    void writeTo(DataOutput out) throws IOException {
+        out.writeLong(n);
+        out.writeDouble(sumW);
+        out.writeDouble(sumWr);
+        out.writeDouble(sumWw);
+        out.writeDouble(sumWwr);
+        out.writeDouble(sumWwrr);
+        ips.writeTo(out);
+        dr.writeTo(out);
+    }
+
+    /** Replaces the running sums with those {@link #writeTo} wrote. */
+    void readFrom(DataInput in) throws IOException {
+        n = in.readLong();
+        sumW = in.readDouble();
+        sumWr = in.readDouble();
+        sumWw = in.readDouble();
+        sumWwr = in.readDouble();
+        sumWwrr = in.readDouble();
+        ips.readFrom(in);
+        dr.readFrom(in);
+        if (n < 0 || ips.count() != n || dr.count() != n) {
+            throw new IOException("inconsistent off-policy estimate: " + n + " decisions, " + ips.count() + " and "
+                    + dr.count() + " terms");
+        }
+    }
+
     /** A running mean and variance (Welford's), allocation-free. */
     static final class Welford {
         private long count;
@@ -131,6 +163,21 @@ public final class OffPolicyEstimate {
 
         double halfWidth(double z) {
             return count < 2 ? Double.NaN : z * Math.sqrt(variance() / count);
+        }
+
+        void writeTo(DataOutput out) throws IOException {
+            out.writeLong(count);
+            out.writeDouble(mean);
+            out.writeDouble(m2);
+        }
+
+        void readFrom(DataInput in) throws IOException {
+            count = in.readLong();
+            mean = in.readDouble();
+            m2 = in.readDouble();
+            if (count < 0 || !Double.isFinite(mean) || !(m2 >= 0) || !Double.isFinite(m2)) {
+                throw new IOException("inconsistent running variance: count " + count + ", mean " + mean + ", m2 " + m2);
+            }
         }
     }
 }

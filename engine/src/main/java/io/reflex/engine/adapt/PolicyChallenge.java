@@ -1,5 +1,8 @@
 package io.reflex.engine.adapt;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -89,8 +92,8 @@ public final class PolicyChallenge {
         if (won || n < minDecisions || n % checkEvery != 0) {
             return false;
         }
-        double lower = challenger.dr() - challenger.drHalfWidth(z);
-        double upper = incumbent.mean() + incumbent.halfWidth(z);
+        double lower = challengerLower();
+        double upper = incumbentUpper();
         if (lower > upper) {
             won = true;
             if (listener != null) {
@@ -119,6 +122,44 @@ public final class PolicyChallenge {
     /** Decisions recorded. */
     public long decisions() {
         return incumbent.count();
+    }
+
+    /** The challenger's DR lower bound at this challenge's z (NaN below two decisions). */
+    public double challengerLower() {
+        return challenger.dr() - challenger.drHalfWidth(z);
+    }
+
+    /** The incumbent's upper bound at this challenge's z (NaN below two decisions). */
+    public double incumbentUpper() {
+        return incumbent.mean() + incumbent.halfWidth(z);
+    }
+
+    /** Half the width of the incumbent's interval at this challenge's z (NaN below two decisions). */
+    public double incumbentHalfWidth() {
+        return incumbent.halfWidth(z);
+    }
+
+    /** The z the bounds are taken at. */
+    public double z() {
+        return z;
+    }
+
+    /** Writes the evidence (not the settings), for a host that resumes a challenge across restarts. */
+    void writeTo(DataOutput out) throws IOException {
+        out.writeBoolean(won);
+        challenger.writeTo(out);
+        incumbent.writeTo(out);
+    }
+
+    /** Replaces the evidence with what {@link #writeTo} wrote. */
+    void readFrom(DataInput in) throws IOException {
+        won = in.readBoolean();
+        challenger.readFrom(in);
+        incumbent.readFrom(in);
+        if (incumbent.count() != challenger.count()) {
+            throw new IOException("inconsistent challenge: " + incumbent.count() + " incumbent decisions, "
+                    + challenger.count() + " challenger terms");
+        }
     }
 
     /** Validated settings. */

@@ -33,6 +33,11 @@ import java.util.zip.CRC32C;
  * segment, as format 1 cannot resynchronise. Every damage is also logged as a warning, or handed to
  * the listener given to {@link #onDamage}.
  *
+ * <p>A follower of a growing log reads from where it stopped ({@link #from}): segments wholly
+ * before that sequence are not opened, and the records before it in the segment that holds it are
+ * checked but not delivered. A record still being written at the end of the last segment reads as
+ * a torn tail, and is delivered by a later pass once whole.
+ *
  * <p>Not thread-safe. Segments are memory-mapped one at a time, never copied onto the heap; records
  * are allocated as they are delivered (this is the offline side).
  */
@@ -59,6 +64,10 @@ public final class DecisionLogReader {
     private String problem;
     /** The payload length of the last valid record. */
     private int length;
+    /** The first sequence delivered. */
+    private long from;
+    /** The last pass ended in unreadable bytes at the end of the last segment. */
+    private boolean openTail;
 
     private DecisionLogReader(Path dir) {
         this.dir = dir;
@@ -78,19 +87,50 @@ public final class DecisionLogReader {
         return this;
     }
 
+    /**
+     * Delivers only records of sequence {@code sequence} or later from the next pass on (default 0):
+     * a follower's position, {@link #nextSequence()} of its last pass. The segments wholly before it
+     * are skipped unread, so their damage is not reported again; the segment just before the one
+     * starting at the position is still read, to settle the tail it ends in.
+     */
+    public DecisionLogReader from(long sequence) {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("a log position must be >= 0, got " + sequence);
+        }
+        this.from = sequence;
+        return this;
+    }
+
     /** Delivers every valid record in sequence order; the counts and the damage then describe this pass. */
     public void forEach(Consumer<LogRecord> sink) {
         damage.clear();
         tornTails = 0;
         records = 0;
         segments = 0;
-        nextSequence = 0;
+        nextSequence = from;
         expected = -1;
         pending = null;
-        for (Path segment : segments(dir)) {
-            readSegment(segment, sink);
+        openTail = false;
+        List<Path> all = segments(dir);
+        for (int i = 0; i < all.size(); i++) {
+            // A segment is wholly before the position when the next one starts before it. When the next
+            // starts exactly at it, this one is read to settle what it ends in (a tail a follower waited on).
+            if (i + 1 < all.size() && LogFormat.nameSequence(all.get(i + 1).getFileName().toString()) < from) {
+                continue;
+            }
+            readSegment(all.get(i), sink);
         }
+        openTail = pending != null && !pending.wholeSegment();
         boundary(-1);
+    }
+
+    /**
+     * Whether the last pass ended in bytes at the end of the last segment that make no record yet:
+     * a crash's torn tail, or a record a live writer is still writing, which a later pass may read
+     * whole. It is then the last entry of {@link #damage()}, a torn tail.
+     */
+    public boolean endsInOpenTail() {
+        return openTail;
     }
 
     /** Torn tails (a crash's partial writes) skipped in the last pass. */
@@ -98,7 +138,7 @@ public final class DecisionLogReader {
         return tornTails;
     }
 
-    /** Valid records delivered in the last pass. */
+    /** Valid records delivered in the last pass (those before {@link #from} are not counted). */
     public long records() {
         return records;
     }
@@ -188,8 +228,10 @@ public final class DecisionLogReader {
     }
 
     private void deliver(LogRecord r, Consumer<LogRecord> sink) {
-        sink.accept(r);
-        records++;
+        if (r.sequence() >= from) {
+            sink.accept(r);
+            records++;
+        }
         expected = r.sequence() + 1;
         nextSequence = Math.max(nextSequence, expected);
     }

@@ -1,23 +1,9 @@
 package io.reflex.trainer.adapt;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * What {@code adapt} keeps between runs, in one file ({@value #FILE_NAME} in the state directory) so
@@ -28,8 +14,9 @@ import java.util.zip.CheckedOutputStream;
  * 1), the log position (the file identity as modified UTF-8 with a presence byte, the byte offset,
  * the line, the CRC-32C of the file's start), the counters (requests at the last round, rounds, promotions, malformed lines; u64
  * each), the window ({@link RequestWindow}'s count added, count held, then 32 bytes a request,
- * oldest first), and a CRC-32C of everything before it (u32). Written to a temporary file, forced
- * to disk and renamed over the old one, so a crash leaves the old state or the new, whole.
+ * oldest first), and a CRC-32C of everything before it (u32), in {@code CheckedStateFile}'s
+ * envelope: written to a temporary file, forced to disk and renamed over the old one, so a crash
+ * leaves the old state or the new, whole.
  *
  * <p>Mutable and not thread-safe; the follower's thread owns it.
  */
@@ -69,18 +56,7 @@ public final class AdaptState {
         if (!Files.exists(file)) {
             return fresh(windowCapacity);
         }
-        CRC32C crc = new CRC32C();
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
-             CheckedInputStream checked = new CheckedInputStream(raw, crc)) {
-            DataInputStream in = new DataInputStream(checked);
-            if (in.readLong() != MAGIC) {
-                throw new IOException(file + ": not an adapt state file (bad magic); move it aside to start afresh");
-            }
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new IOException(file + ": state version " + version + ", this build reads " + VERSION
-                        + "; move it aside to start afresh");
-            }
+        return CheckedStateFile.load(file, MAGIC, VERSION, "an adapt state file", in -> {
             String id = in.readBoolean() ? in.readUTF() : null;
             LogFollower.Position position = new LogFollower.Position(id, in.readLong(), in.readLong(), in.readInt());
             long atLastRound = in.readLong();
@@ -88,35 +64,18 @@ public final class AdaptState {
             long promotions = in.readLong();
             long malformed = in.readLong();
             RequestWindow window = RequestWindow.readFrom(in, windowCapacity);
-            long expected = crc.getValue();
-            int stored = new DataInputStream(raw).readInt();
-            if ((int) expected != stored) {
-                throw new IOException(file + ": checksum mismatch (the file is damaged); move it aside to start afresh");
-            }
             AdaptState s = new AdaptState(position, window);
             s.requestsAtLastRound = atLastRound;
             s.rounds = rounds;
             s.promotions = promotions;
             s.malformed = malformed;
             return s;
-        } catch (EOFException e) {
-            throw new IOException(file + ": truncated (the file is damaged); move it aside to start afresh", e);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(file + ": " + e.getMessage() + " (the file is damaged); move it aside to start afresh", e);
-        }
+        });
     }
 
     /** Writes this state to {@code dir} atomically (temporary file, force, rename). */
     public void save(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(FILE_NAME + ".tmp");
-        CRC32C crc = new CRC32C();
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            OutputStream raw = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
-            out.writeLong(MAGIC);
-            out.writeInt(VERSION);
+        CheckedStateFile.save(dir.resolve(FILE_NAME), MAGIC, VERSION, out -> {
             out.writeBoolean(position.fileId() != null);
             if (position.fileId() != null) {
                 out.writeUTF(position.fileId());
@@ -129,18 +88,7 @@ public final class AdaptState {
             out.writeLong(promotions);
             out.writeLong(malformed);
             window.writeTo(out);
-            out.flush();
-            new DataOutputStream(raw).writeInt((int) crc.getValue());
-            raw.flush();
-            ch.force(true);
-        }
-        Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        // The rename itself is durable once the directory is: force it where the platform allows.
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // not every file system lets a directory be opened or forced; the file itself was forced
-        }
+        });
     }
 
     public LogFollower.Position position() {

@@ -1,5 +1,6 @@
 package io.reflex.trainer.ope;
 
+import io.reflex.engine.adapt.DecisionShadow;
 import io.reflex.engine.explore.ActionSelector;
 import io.reflex.engine.log.DecisionLogWriter;
 import io.reflex.engine.runtime.DecisionSession;
@@ -12,7 +13,9 @@ import java.util.SplittableRandom;
  * from the {@link SyntheticBandit}, the serving model's scores from a {@link DecisionSession} (with
  * its deadline, breaker and fallback), an action and its propensity from the engine's
  * {@link ActionSelector}, the decision and its outcome appended to the decision log, and the reward
- * drawn from the simulator. Also writes already simulated episodes to a log, one decision per step.
+ * drawn from the simulator; with a {@link DecisionShadow}, each decision is handed to it as it is
+ * acted on and its reward when drawn, as a serving loop with a challenger in the shadow would. Also
+ * writes already simulated episodes to a log, one decision per step.
  *
  * <p>Not thread-safe (sessions and selectors are not); allocates per run, not per decision.
  */
@@ -39,6 +42,17 @@ public final class SimulatedTraffic {
      */
     public static Result run(SyntheticBandit env, DecisionSession session, ActionSelector selector,
                              DecisionLogWriter.LoopLog log, int n, long seed) {
+        return run(env, session, selector, log, null, n, seed);
+    }
+
+    /**
+     * Makes {@code n} decisions with a challenger in the shadow.
+     *
+     * @param log    where decisions and outcomes go, or null to log nothing
+     * @param shadow the challenger beside the serving loop, or null
+     */
+    public static Result run(SyntheticBandit env, DecisionSession session, ActionSelector selector,
+                             DecisionLogWriter.LoopLog log, DecisionShadow shadow, int n, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[] scores = new float[env.actionCount()];
         double total = 0;
@@ -48,7 +62,11 @@ public final class SimulatedTraffic {
             float[] x = env.context(random);
             boolean policy = session.decide(x, scores) == null;
             int action = selector.choose(scores, 0, env.actionCount());
+            long ticket = shadow == null ? -1 : shadow.decided(x, action, selector.probability());
             double reward = env.reward(x, action, random);
+            if (shadow != null) {
+                shadow.rewarded(ticket, reward);
+            }
             total += reward;
             ModelVersion version = policy ? session.lastVersion() : null;
             if (policy) {

@@ -50,8 +50,8 @@ public record TargetRule(Kind kind, double parameter) {
         throw new IllegalArgumentException("unknown target rule '" + text + "'; expected greedy, softmax:T or epsilon:E");
     }
 
-    /** A selector giving this rule's probabilities (its random stream is never drawn from here). */
-    ActionSelector selector() {
+    /** A selector giving this rule's probabilities (its random stream is never drawn from here): a new one per call. */
+    public ActionSelector selector() {
         return selector(kind, parameter);
     }
 
