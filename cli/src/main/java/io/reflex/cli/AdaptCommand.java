@@ -213,16 +213,7 @@ final class AdaptCommand implements Callable<Integer> {
 
         @Override
         public void note(long atRequest, String line) {
-            if (json) {
-                Map<String, Object> root = new LinkedHashMap<>();
-                root.put("event", "note");
-                root.put("at_request", atRequest);
-                root.put("detail", line);
-                Json.print(out, root);
-            } else {
-                out.printf(Locale.ROOT, "adapt: at request %,d: %s%n", atRequest, line);
-                out.flush();
-            }
+            AdaptNotes.print(out, json, "request", atRequest, line);
         }
 
         @Override

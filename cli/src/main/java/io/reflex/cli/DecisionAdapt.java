@@ -121,16 +121,7 @@ final class DecisionAdapt {
 
         @Override
         public void note(long atDecision, String line) {
-            if (json) {
-                Map<String, Object> root = new LinkedHashMap<>();
-                root.put("event", "note");
-                root.put("at_decision", atDecision);
-                root.put("detail", line);
-                Json.print(out, root);
-            } else {
-                out.printf(Locale.ROOT, "adapt: at decision %,d: %s%n", atDecision, line);
-                out.flush();
-            }
+            AdaptNotes.print(out, json, "decision", atDecision, line);
         }
 
         @Override
