@@ -10,6 +10,7 @@ import io.reflex.trainer.cache.trace.Strictness;
 import io.reflex.trainer.cache.trace.TraceFormat;
 import io.reflex.trainer.rl.DqnConfig;
 import io.reflex.trainer.rl.EvictionTraining;
+import io.reflex.trainer.rl.TransitionReservoir;
 import io.reflex.trainer.rl.TransitionSet;
 import io.reflex.trainer.rl.TransitionSource;
 import org.apache.spark.sql.SparkSession;
@@ -108,6 +109,42 @@ class FleetReplayTest {
     }
 
     @Test
+    void aNonDefaultBehaviourWritesTheSingleProcessTrainersRowsRecordsItAndTrainsWithIt() throws IOException {
+        Path logs = dir.resolve("behaviour");
+        List<Path> files = FleetLogs.write(logs, 2, 3_000, 19);
+        // every option of the behaviour away from its default: K 8, sampled candidates, a hit history
+        EvictionTraining.Behaviour behaviour = new EvictionTraining.Behaviour(8, 0.1, 0.9, 0.25, 1, 23, 500, true, 0.5);
+        Path out = dir.resolve("out-behaviour");
+        FleetReplay.Summary summary = FleetReplay.run(spark, logs.toString(),
+                new ShardReplay.Settings(TraceFormat.CSV, SIZES, behaviour, true), out.toString(), 1);
+
+        Map<String, List<TransitionSet>> written = episodesByShard(out);
+        for (Path file : files) {
+            String shard = file.getFileName().toString();
+            long seed = new LogShard(file.toString(), shard, 0, 1).seed(23);
+            TransitionSet expected = EvictionTraining.collect(TraceFormat.CSV.read(file, Strictness.STRICT), capacities(),
+                    behaviour.withSeed(seed));
+            assertEquals(8, expected.k());
+            assertSameTransitions(expected, TransitionSet.concat(written.get(shard)), shard);
+        }
+
+        Path model = dir.resolve("behaviour.onnx");
+        try (ParquetTransitionSource source = ParquetTransitionSource.open(out.toString(), spark)) {
+            assertEquals(behaviour, source.behaviour(), "recorded in the statistics, with the job's seed");
+            assertEquals(8, source.k());
+            EvictionTraining.Result r = EvictionTraining.trainAndExport(source,
+                    DqnConfig.builder().steps(20).batchSize(16).seed(1).build(), 2 * (int) summary.transitions(),
+                    new VectorCpuBackend(), model, null);
+            assertEquals(summary.transitions(), r.transitions());
+        }
+        Map<String, String> metadata = io.reflex.engine.onnx.OnnxModel.read(model).metadata();
+        assertEquals("8", metadata.get("reflex.k"));
+        assertEquals("500", metadata.get(io.reflex.engine.eviction.EvictionFeatures.HIT_HISTORY_METADATA));
+        assertEquals(io.reflex.trainer.cache.SampledCandidates.SAMPLED,
+                metadata.get(io.reflex.trainer.cache.SampledCandidates.METADATA));
+    }
+
+    @Test
     void countsMalformedLinesWithTheirLogAndLineAndStrictModeFailsNamingThem() throws IOException {
         Path logs = dir.resolve("malformed");
         List<Path> files = FleetLogs.write(logs, 2, 1_500, 11);
@@ -191,12 +228,22 @@ class FleetReplayTest {
         DqnConfig config = DqnConfig.builder().steps(40).batchSize(16).seed(1).build();
         EvictionTraining.Result r;
         try (ParquetTransitionSource source = ParquetTransitionSource.open(out.toString(), spark)) {
-            assertEquals(EvictionTraining.K, source.k());
-            r = EvictionTraining.trainAndExport(source, config, new VectorCpuBackend(), model, null);
+            assertEquals(EvictionTraining.Behaviour.defaults(1), source.behaviour());
+            r = EvictionTraining.trainAndExport(source, config, TransitionReservoir.DEFAULT_CAPACITY,
+                    new VectorCpuBackend(), model, null);
         }
         assertEquals(summary.transitions(), r.transitions());
         assertTrue(Files.size(model) > 0);
         assertEquals(EvictionTraining.K, EvictionTraining.candidatesOf(model));
+
+        // a buffer smaller than the dataset holds a uniform sample of its size, every row read once
+        try (ParquetTransitionSource source = ParquetTransitionSource.open(out.toString(), spark)) {
+            r = EvictionTraining.trainAndExport(source, config, 100, new VectorCpuBackend(), dir.resolve("small.onnx"),
+                    null);
+        }
+        assertEquals(100, r.transitions());
+        assertEquals(100, r.data().size());
+        assertEquals(summary.transitions(), r.transitionsRead());
     }
 
     static void assertSameTransitions(TransitionSet expected, TransitionSet actual, String what) {
