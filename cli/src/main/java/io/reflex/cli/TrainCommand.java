@@ -207,7 +207,7 @@ final class TrainCommand implements Runnable {
             refused.addAll(BehaviourOptions.NAMES);
             for (String o : refused) {
                 Args.require(cli, !cli.getParseResult().hasMatchedOption(o),
-                        "%s does not apply to --transitions (the replay that wrote them chose it; see OUT/stats)", o);
+                        "%s does not apply to --transitions (the replay that wrote them chose it: see %s/stats)", o, transitions);
             }
             int buffer = this.buffer == null ? TransitionReservoir.DEFAULT_CAPACITY : this.buffer;
             Args.require(cli, buffer >= 2, "--buffer must be at least 2 (transitions held), got %d", buffer);
