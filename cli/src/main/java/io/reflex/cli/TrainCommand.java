@@ -235,8 +235,16 @@ final class TrainCommand implements Runnable {
                         TransitionReservoir.maxCapacity(source.k()), source.k(), buffer);
                 err.printf(Locale.ROOT, "train eviction: transitions from %s (%s); buffer %,d transitions; %s%n", transitions,
                         source.behaviour(), buffer, config);
-                r = EvictionTraining.trainAndExport(source, config, buffer, backend, out,
-                        progress(err, "train eviction", steps));
+                try {
+                    r = EvictionTraining.trainAndExport(source, config, buffer, backend, out,
+                            progress(err, "train eviction", steps));
+                } catch (OutOfMemoryError e) {
+                    // the buffer's arrays are unreachable once trainAndExport has thrown: say which knob, in one line
+                    throw new IllegalStateException(String.format(Locale.ROOT, "out of heap (-Xmx %,d MB) reading %s into a "
+                            + "replay buffer of up to %,d transitions (%,d bytes each once sampling): lower --buffer or "
+                            + "raise the heap (JAVA_TOOL_OPTIONS=-Xmx...)", Runtime.getRuntime().maxMemory() >> 20,
+                            transitions, buffer, TransitionReservoir.bytesPerTransition(source.k())), e);
+                }
             }
             print(cli.getOut(), r, json.enabled(), buffer);
             return 0;
