@@ -145,6 +145,39 @@ class FleetReplayTest {
     }
 
     @Test
+    void aDatasetWithoutBehaviourColumnsReadsAsTheDefaultsAndOneOfMixedBehavioursIsRefused() throws IOException {
+        Path logs = dir.resolve("recorded");
+        FleetLogs.write(logs, 2, 1_500, 29);
+        Path out = dir.resolve("out-recorded");
+        FleetReplay.run(spark, logs.toString(), new ShardReplay.Settings(TraceFormat.CSV, List.of("64"), 3, true),
+                out.toString(), 1);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> stats = spark.read().parquet(out.resolve(FleetReplay.STATS).toString());
+
+        // statistics as a replay wrote them before the behaviour was recorded
+        Path legacy = dir.resolve("out-legacy");
+        List<String> recorded = new ArrayList<>(FleetReplay.BEHAVIOUR_COLUMNS);
+        recorded.add("shard_seed");
+        stats.drop(recorded.toArray(String[]::new)).write().partitionBy(TransitionRows.SHARD, TransitionRows.CAPACITY)
+                .parquet(legacy.resolve(FleetReplay.STATS).toString());
+        Files.createSymbolicLink(legacy.resolve(FleetReplay.TRANSITIONS), out.resolve(FleetReplay.TRANSITIONS));
+        try (ParquetTransitionSource source = ParquetTransitionSource.open(legacy.toString(), spark)) {
+            assertEquals(EvictionTraining.Behaviour.defaults(1), source.behaviour());
+        }
+
+        // one shard's statistics say another exploration
+        Path mixed = dir.resolve("out-mixed");
+        stats.withColumn("epsilon", org.apache.spark.sql.functions.when(
+                        org.apache.spark.sql.functions.col(TransitionRows.SHARD).equalTo("node-01.csv"), 0.2)
+                        .otherwise(org.apache.spark.sql.functions.col("epsilon")))
+                .write().partitionBy(TransitionRows.SHARD, TransitionRows.CAPACITY)
+                .parquet(mixed.resolve(FleetReplay.STATS).toString());
+        Files.createSymbolicLink(mixed.resolve(FleetReplay.TRANSITIONS), out.resolve(FleetReplay.TRANSITIONS));
+        IOException refused = assertThrows(IOException.class, () -> ParquetTransitionSource.open(mixed.toString(), spark));
+        assertTrue(refused.getMessage().startsWith(mixed + ": ") && refused.getMessage().contains("2 different behaviours"),
+                refused.getMessage());
+    }
+
+    @Test
     void countsMalformedLinesWithTheirLogAndLineAndStrictModeFailsNamingThem() throws IOException {
         Path logs = dir.resolve("malformed");
         List<Path> files = FleetLogs.write(logs, 2, 1_500, 11);
