@@ -9,12 +9,14 @@ import io.reflex.trainer.cache.Capacity;
 import io.reflex.trainer.cache.Trace;
 import io.reflex.trainer.cache.trace.Strictness;
 import io.reflex.trainer.cache.trace.TraceFormat;
+import io.reflex.trainer.cli.BehaviourOptions;
 import io.reflex.trainer.ope.BanditDataset;
 import io.reflex.trainer.ope.LoggedDecisions;
 import io.reflex.trainer.ope.RidgeRewardModel;
 import io.reflex.trainer.rl.DqnConfig;
 import io.reflex.trainer.rl.EvictionTraining;
 import io.reflex.trainer.rl.NextAccessTraining;
+import io.reflex.trainer.rl.TransitionReservoir;
 import io.reflex.trainer.rl.TransitionSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -119,24 +121,10 @@ final class TrainCommand implements Runnable {
         @Option(names = "--gamma", defaultValue = "0.9", description = "Discount of the DQN (default ${DEFAULT-VALUE}).")
         double gamma;
 
-        @Option(names = "--epsilon", defaultValue = "0.3", description = "Exploration of the behaviour LRU (default ${DEFAULT-VALUE}).")
-        double epsilon;
-
-        @Option(names = "--cost-discount", defaultValue = "0.98",
-                description = "γ_c: discount of a victim's future miss per later decision (default ${DEFAULT-VALUE}).")
-        double costDiscount;
-
-        @Option(names = "--k", description = "Candidates per decision, 1..64 (default 64 for next-access, 16 for dqn).")
-        Integer k;
-
         @Option(names = "--rounds",
                 description = "Collect-and-train rounds; each after the first replays under the previous model "
                         + "(default 3 for next-access, 1 for dqn).")
         Integer rounds;
-
-        @Option(names = "--size-exponent", defaultValue = "0.5",
-                description = "β: a miss caused by an eviction costs (victim size / mean size)^-β (default ${DEFAULT-VALUE}).")
-        double sizeExponent;
 
         @Option(names = "--hindsight", defaultValue = "true", negatable = true, fallbackValue = "true",
                 description = "Train every candidate's Q-value on its hindsight reward, not only the logged victim's (default ${DEFAULT-VALUE}).")
@@ -152,23 +140,15 @@ final class TrainCommand implements Runnable {
         @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
         double learningRate;
 
-        @Option(names = "--hit-history", defaultValue = "-1", paramLabel = "PERIOD",
-                description = "The hit-count feature as a request count that survives eviction, halved every PERIOD requests "
-                        + "(0: never; the eviction suite's dqn training uses 3000); -1: hits since admission (default ${DEFAULT-VALUE}), the feature "
-                        + "the Caffeine adapter and the NGINX sidecar supply. Stored in the model's metadata (reflex.hit-history).")
-        int hitHistory;
+        /** The exploring behaviour's options, ./reflex replay's too (--k and --candidates also next-access's). */
+        @Mixin
+        BehaviourOptions behaviourOptions;
 
-        @Option(names = "--candidates", paramLabel = "lru|sampled",
-                description = "The K candidates of a decision: the K least recently used (lru, the default for dqn) or K "
-                        + "resident objects sampled uniformly with a seeded random (sampled, as LRB; the default for "
-                        + "next-access), least recently requested first. "
-                        + "sampled is stored in the model's metadata (reflex.candidates) and the reflex policy samples the same way.")
-        String candidates;
-
-        @Option(names = "--eviction-cost", defaultValue = "0", paramLabel = "C",
-                description = "A fixed cost of every eviction added to each candidate's training cost (default ${DEFAULT-VALUE}): "
-                        + "every Q-value below 0 (one victim per decision), and the semi-Markov bootstrap then values freed space.")
-        double evictionCost;
+        @Option(names = "--buffer", paramLabel = "N",
+                description = "With --transitions: the replay buffer holds at most N transitions, a uniform sample of the "
+                        + "dataset when it holds more (default " + TransitionReservoir.DEFAULT_CAPACITY + "; about 0.9 KB "
+                        + "a transition at K = 16 once sampling). A buffer at least the dataset's size trains on every transition.")
+        Integer buffer;
 
         @Override
         public Integer call() throws Exception {
@@ -178,6 +158,8 @@ final class TrainCommand implements Runnable {
             }
             Args.require(cli, trace != null && format != null && sizes != null,
                     "--trace, --format and --size are required (or --transitions DIR)");
+            // a trace's transitions are replayed in this process's memory anyway: a buffer would bound nothing
+            Args.require(cli, buffer == null, "--buffer applies to --transitions only");
             TraceFormat traceFormat = ReplayArguments.format(cli, format);
             List<Capacity> capacities = ReplayArguments.capacities(cli, sizes);
             switch (objective) {
@@ -189,20 +171,15 @@ final class TrainCommand implements Runnable {
                 default -> throw new CommandLine.ParameterException(cli,
                         "--objective must be next-access or dqn, got '" + objective + "'");
             }
-            int k = this.k == null ? EvictionTraining.K : this.k;
             int steps = this.steps == null ? 3000 : this.steps;
             int batch = this.batch == null ? 128 : this.batch;
             int rounds = this.rounds == null ? 1 : this.rounds;
-            String candidates = this.candidates == null ? "lru" : this.candidates;
             DqnConfig config;
             EvictionTraining.Behaviour behaviour;
             try {
-                config = config(k, seedOption.value(), steps, batch, network, hidden, gamma, cqlAlpha, learningRate, semiMarkov, hindsight);
-                if (!candidates.equals("lru") && !candidates.equals("sampled")) {
-                    throw new IllegalArgumentException("--candidates must be lru or sampled, got '" + candidates + "'");
-                }
-                behaviour = new EvictionTraining.Behaviour(k, epsilon, costDiscount, sizeExponent, rounds, seedOption.value(), hitHistory,
-                        candidates.equals("sampled"), evictionCost);
+                behaviour = behaviourOptions.behaviour(rounds, seedOption.value());
+                config = config(behaviour.k(), seedOption.value(), steps, batch, network, hidden, gamma, cqlAlpha, learningRate,
+                        semiMarkov, hindsight);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
             }
@@ -214,7 +191,7 @@ final class TrainCommand implements Runnable {
             err.printf(Locale.ROOT, "train eviction: %,d requests, %,d objects; %s%n", data.length(), data.objectCount(), config);
             EvictionTraining.Result r = EvictionTraining.trainAndExport(data, capacities, behaviour, config,
                     backend, out, progress(err, "train eviction", steps * rounds));
-            print(cli.getOut(), r, json.enabled());
+            print(cli.getOut(), r, json.enabled(), null);
             return 0;
         }
 
@@ -225,11 +202,15 @@ final class TrainCommand implements Runnable {
          * the {@link TransitionSource.Provider} on the class path (the Spark module's).
          */
         private Integer fromTransitions(CommandLine cli) throws Exception {
-            for (String o : List.of("--trace", "--format", "--size", "--epsilon", "--cost-discount", "--k", "--rounds",
-                    "--size-exponent", "--hit-history", "--candidates", "--eviction-cost", "--admission", "--decisions")) {
+            List<String> refused = new java.util.ArrayList<>(List.of("--trace", "--format", "--size", "--rounds", "--admission",
+                    "--decisions"));
+            refused.addAll(BehaviourOptions.NAMES);
+            for (String o : refused) {
                 Args.require(cli, !cli.getParseResult().hasMatchedOption(o),
-                        "%s does not apply to --transitions (the replay that wrote them chose it)", o);
+                        "%s does not apply to --transitions (the replay that wrote them chose it: see %s/stats)", o, transitions);
             }
+            int buffer = this.buffer == null ? TransitionReservoir.DEFAULT_CAPACITY : this.buffer;
+            Args.require(cli, buffer >= 2, "--buffer must be at least 2 (transitions held), got %d", buffer);
             Args.require(cli, !cli.getParseResult().hasMatchedOption("--objective") || objective.equals("dqn"),
                     "--transitions holds dqn transitions: --objective must be dqn");
             OutputPaths.requireFile(cli, "--out", out);
@@ -249,10 +230,23 @@ final class TrainCommand implements Runnable {
                 } catch (IllegalArgumentException e) {
                     throw new CommandLine.ParameterException(cli, e.getMessage());
                 }
-                err.printf(Locale.ROOT, "train eviction: transitions from %s (K %d); %s%n", transitions, source.k(), config);
-                r = EvictionTraining.trainAndExport(source, config, backend, out, progress(err, "train eviction", steps));
+                Args.require(cli, buffer <= TransitionReservoir.maxCapacity(source.k()),
+                        "--buffer must be at most %d at K = %d (one Java array of states), got %d",
+                        TransitionReservoir.maxCapacity(source.k()), source.k(), buffer);
+                err.printf(Locale.ROOT, "train eviction: transitions from %s (%s); buffer %,d transitions; %s%n", transitions,
+                        source.behaviour(), buffer, config);
+                try {
+                    r = EvictionTraining.trainAndExport(source, config, buffer, backend, out,
+                            progress(err, "train eviction", steps));
+                } catch (OutOfMemoryError e) {
+                    // the buffer's arrays are unreachable once trainAndExport has thrown: say which knob, in one line
+                    throw new IllegalStateException(String.format(Locale.ROOT, "out of heap (-Xmx %,d MB) reading %s into a "
+                            + "replay buffer of up to %,d transitions (%,d bytes each once sampling): lower --buffer or "
+                            + "raise the heap (JAVA_TOOL_OPTIONS=-Xmx...)", Runtime.getRuntime().maxMemory() >> 20,
+                            transitions, buffer, TransitionReservoir.bytesPerTransition(source.k())), e);
+                }
             }
-            print(cli.getOut(), r, json.enabled());
+            print(cli.getOut(), r, json.enabled(), buffer);
             return 0;
         }
 
@@ -273,6 +267,8 @@ final class TrainCommand implements Runnable {
             NextAccessTraining.Settings d = NextAccessTraining.Settings.defaults(seedOption.value());
             NextAccessTraining.Settings settings;
             try {
+                String candidates = behaviourOptions.candidates();
+                Integer k = behaviourOptions.k();
                 EvictionModel.Candidates c = candidates == null ? d.candidates() : switch (candidates) {
                     case "lru" -> EvictionModel.Candidates.LRU;
                     case "sampled" -> EvictionModel.Candidates.SAMPLED;
@@ -341,19 +337,26 @@ final class TrainCommand implements Runnable {
             return b.build();
         }
 
-        static void print(PrintWriter out, EvictionTraining.Result r, boolean json) {
+        /** Prints the result; {@code buffer} (null for a trace) adds the replay buffer's bound and what was read. */
+        static void print(PrintWriter out, EvictionTraining.Result r, boolean json, Integer buffer) {
             if (json) {
                 Map<String, Object> root = new LinkedHashMap<>();
                 root.put("model", r.model().toString());
                 root.put("train_seconds", Math.round(r.trainSeconds() * 1000) / 1000.0);
                 root.put("transitions", r.transitions());
+                if (buffer != null) {
+                    root.put("transitions_read", r.transitionsRead());
+                    root.put("buffer", buffer);
+                }
                 root.put("layers", r.network().toGraph().layerName());
                 double[] last = r.curve().getLast();
                 root.put("final_loss", last[1]);
                 Json.print(out, root);
             } else {
-                out.printf(Locale.ROOT, "model %s (%s): %,d transitions, %.1f s%n", r.model(),
-                        r.network().toGraph().layerName(), r.transitions(), r.trainSeconds());
+                String read = buffer == null || r.transitionsRead() == r.transitions() ? ""
+                        : String.format(Locale.ROOT, " (a uniform sample of the %,d read)", r.transitionsRead());
+                out.printf(Locale.ROOT, "model %s (%s): %,d transitions%s, %.1f s%n", r.model(),
+                        r.network().toGraph().layerName(), r.transitions(), read, r.trainSeconds());
                 out.flush();
             }
         }

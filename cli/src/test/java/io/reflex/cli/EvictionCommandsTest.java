@@ -175,6 +175,22 @@ class EvictionCommandsTest {
     }
 
     @Test
+    void theReplayBufferIsCheckedAndBelongsToTransitionsOnly() throws Exception {
+        Run zero = run("train", "eviction", "--transitions", "d", "--buffer", "0", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(2, zero.exit());
+        assertEquals(1, zero.err().strip().lines().count(), zero.err());
+        assertTrue(zero.err().contains("--buffer must be at least 2"), zero.err());
+        Run withTrace = run("train", "eviction", "--objective", "dqn", "--trace", trap(1).toString(), "--format", "csv",
+                "--size", "2MB", "--buffer", "1000", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(2, withTrace.exit());
+        assertTrue(withTrace.err().contains("--buffer applies to --transitions only"), withTrace.err());
+        Run k = run("train", "eviction", "--transitions", "d", "--k", "8", "--out", dir.resolve("m.onnx").toString());
+        assertEquals(2, k.exit());
+        assertTrue(k.err().contains("--k does not apply to --transitions"), k.err());
+        assertFalse(Files.exists(dir.resolve("m.onnx")));
+    }
+
+    @Test
     void badInputsExitNonZeroWithOneLineNamingThem() {
         Run missing = run("train", "eviction", "--trace", dir.resolve("nope.csv").toString(), "--format", "csv",
                 "--size", "2MB", "--out", dir.resolve("m.onnx").toString());

@@ -10,7 +10,8 @@ import java.util.function.IntConsumer;
 
 /**
  * Dueling Double DQN over logged eviction transitions (offline: the replay buffer is the whole
- * {@link TransitionSet}, sampled uniformly with a seeded stream).
+ * {@link TransitionSet}, sampled uniformly with a seeded stream; a {@link TransitionReservoir} bounds
+ * it when the transitions do not fit).
  *
  * <p>Per gradient step, for a batch of transitions {@code (s, a, r, s')}:
  * <pre>
@@ -89,13 +90,13 @@ public final class DoubleDqnTrainer {
                 data.copyState(t, states, r * width);
                 loggedAction[r] = data.action(t);
                 counts[r] = data.candidateCount(t);
-                nextCounts[r] = data.done(t) ? 1 : data.candidateCount(t + 1);
+                nextCounts[r] = data.done(t) ? 1 : data.nextCandidateCount(t);
                 if (config.permuteCandidates()) {
                     loggedAction[r] = permute(states, r * width, data.candidateCount(t), data.action(t), permutation,
                             r * data.k(), row, random);
                 }
                 if (!data.done(t)) {
-                    data.copyState(t + 1, next, r * width);
+                    data.copyNextState(t, next, r * width);
                 } else {
                     java.util.Arrays.fill(next, r * width, (r + 1) * width, 0f);
                 }

@@ -54,9 +54,10 @@ public final class EvictionTraining {
      * and β ({@link TransitionRecorder}), and how many collect-and-train rounds: round 1 replays
      * under exploring LRU; each later round replays under the previous round's exported model (served
      * by the engine, explored the same way), adds those transitions to the pool, and retrains.
+     * Serializable: a fleet replay sends it to its tasks.
      */
     public record Behaviour(int k, double epsilon, double costDiscount, double sizeExponent, int rounds, long seed,
-                            int hitHistory, boolean sampled, double evictionCost) {
+                            int hitHistory, boolean sampled, double evictionCost) implements java.io.Serializable {
         public Behaviour {
             EvictionModel.requireK(k);
             if (rounds < 1 || rounds > 10) {
@@ -90,15 +91,35 @@ public final class EvictionTraining {
             this(k, epsilon, costDiscount, sizeExponent, rounds, seed, HitHistory.OFF);
         }
 
+        /** The default exploration ε over LRU's scores. */
+        public static final double EPSILON = 0.3;
+        /** The default γ_c: a victim's future miss is discounted per later decision by it. */
+        public static final double COST_DISCOUNT = 0.98;
+        /** The default β: a miss caused by an eviction costs (victim size / mean size)^-β. */
+        public static final double SIZE_EXPONENT = 0.5;
+
         /** K = 16, ε = 0.3, γ_c = 0.98, β = 0.5, one round. */
         public static Behaviour defaults(long seed) {
-            return new Behaviour(K, 0.3, 0.98, 0.5, 1, seed);
+            return new Behaviour(K, EPSILON, COST_DISCOUNT, SIZE_EXPONENT, 1, seed);
+        }
+
+        /** The same behaviour with K candidates per decision. */
+        public Behaviour withK(int k) {
+            return new Behaviour(k, epsilon, costDiscount, sizeExponent, rounds, seed, hitHistory, sampled, evictionCost);
+        }
+
+        /** The same behaviour seeded with {@code seed} (a fleet replay's shard seeds its own). */
+        public Behaviour withSeed(long seed) {
+            return new Behaviour(k, epsilon, costDiscount, sizeExponent, rounds, seed, hitHistory, sampled, evictionCost);
         }
     }
 
-    /** What {@link #trainAndExport} produced. */
-    public record Result(Path model, int transitions, double trainSeconds, List<double[]> curve, QNetwork network,
-                         TransitionSet data) {
+    /**
+     * What {@link #trainAndExport} produced: {@code transitions} trained on (the replay buffer's) of
+     * {@code transitionsRead} collected or read.
+     */
+    public record Result(Path model, int transitions, long transitionsRead, double trainSeconds, List<double[]> curve,
+                         QNetwork network, TransitionSet data) {
     }
 
     private EvictionTraining() {
@@ -237,43 +258,37 @@ public final class EvictionTraining {
             }
             export(trained.network(), data, out, behaviour.hitHistory(), behaviour.sampled(), backend);
         }
-        return new Result(out, data.size(), (System.nanoTime() - start) / 1e9, List.copyOf(curve), trained.network(), data);
+        return new Result(out, data.size(), data.size(), (System.nanoTime() - start) / 1e9, List.copyOf(curve),
+                trained.network(), data);
     }
 
     /**
      * Trains on transitions stored outside the trainer ({@link TransitionSource}, e.g. a fleet
      * replay's Parquet) and writes the model to {@code out}: one round, no collection of its own.
-     * The episodes are pulled one at a time into the trainer's compact arrays (about
-     * {@code 4 × (8K + 5)} bytes a transition), so the store's rows are never all in memory.
-     * The model is exported for the default behaviour's features (the K least recently used as
-     * candidates, hits since admission), the only ones a fleet replay records.
+     * The episodes stream into a {@link TransitionReservoir} of at most {@code buffer} transitions,
+     * sampled with the configuration's seed, so the trainer holds at most
+     * {@code buffer × }{@link TransitionReservoir#bytesPerTransition} bytes of transitions however
+     * large the dataset; a buffer at least the dataset's size keeps every transition, in order, and
+     * gives the model the whole set gives. The model is exported for the features the source's
+     * behaviour recorded (its hit history and candidates' kind in the metadata).
      *
      * @throws IOException              naming the dataset when it cannot be read
-     * @throws IllegalArgumentException when it holds fewer than 2 transitions
+     * @throws IllegalArgumentException when it holds fewer than 2 transitions, or the buffer is below 2
      */
-    public static Result trainAndExport(TransitionSource source, DqnConfig config, ComputeBackend backend, Path out,
-                                        IntConsumer progress) throws IOException {
+    public static Result trainAndExport(TransitionSource source, DqnConfig config, int buffer, ComputeBackend backend,
+                                        Path out, IntConsumer progress) throws IOException {
         Objects.requireNonNull(out, "out");
         long start = System.nanoTime();
-        TransitionSet.Builder pool = new TransitionSet.Builder(source.k());
-        float[] state = new float[source.k() * EvictionFeatures.PER_CANDIDATE];
-        float[] rewards = new float[source.k()];
-        float[] spans = new float[source.k()];
-        for (TransitionSet episode = source.nextEpisode(); episode != null; episode = source.nextEpisode()) {
-            for (int t = 0; t < episode.size(); t++) {
-                episode.copyState(t, state, 0);
-                for (int j = 0; j < source.k(); j++) {
-                    rewards[j] = episode.candidateReward(t, j);
-                    spans[j] = episode.candidateSpan(t, j);
-                }
-                pool.add(state, episode.candidateCount(t), episode.action(t), episode.propensity(t), rewards, spans,
-                        episode.coldRlReward(t), episode.span(t), episode.done(t));
-            }
+        TransitionReservoir reservoir = new TransitionReservoir(source.k(), buffer, config.seed());
+        while (source.nextEpisode(reservoir)) {
+            // each episode streams into the reservoir
         }
-        TransitionSet data = pool.build();
+        TransitionSet data = reservoir.build();
         DoubleDqnTrainer.Result trained = new DoubleDqnTrainer(backend, config).train(data, progress);
-        export(trained.network(), data, out, HitHistory.OFF, false, backend);
-        return new Result(out, data.size(), (System.nanoTime() - start) / 1e9, trained.curve(), trained.network(), data);
+        Behaviour behaviour = source.behaviour();
+        export(trained.network(), data, out, behaviour.hitHistory(), behaviour.sampled(), backend);
+        return new Result(out, data.size(), reservoir.seen(), (System.nanoTime() - start) / 1e9, trained.curve(),
+                trained.network(), data);
     }
 
     /**

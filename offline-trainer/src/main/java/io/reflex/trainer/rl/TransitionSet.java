@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * Eviction decisions replayed under a behaviour policy, as (state, action, reward, next state)
  * transitions in flat arrays. Transition {@code t}'s next state is transition {@code t + 1}'s state
- * unless {@link #done(int)} (the last decision of its replay).
+ * unless {@link #done(int)} (the last decision of its replay); in a set a {@link TransitionReservoir}
+ * sampled, whose transitions are no longer consecutive, each one carries its next state in arrays of
+ * its own ({@link #copyNextState}, {@link #nextCandidateCount}).
  *
  * <ul>
  *   <li><b>state</b>: {@code K × 6} floats, the K least recently used candidates (oldest first)
@@ -41,6 +43,9 @@ public final class TransitionSet {
     private final boolean[] done;
     private final float[] spans;
     private final float[] candidateSpans;
+    /** Each transition's next state, {@code [n][6K]}, or null when it is the following transition's. */
+    private final float[] nextStates;
+    private final int[] nextCounts;
 
     /**
      * @param rewards        the training reward of evicting each candidate, {@code [n][K]} (0 past the count)
@@ -48,6 +53,19 @@ public final class TransitionSet {
      */
     TransitionSet(int k, float[] states, int[] actions, float[] propensities, float[] rewards, float[] coldRlRewards,
                   int[] counts, boolean[] done, float[] spans, float[] candidateSpans) {
+        this(k, states, actions, propensities, rewards, coldRlRewards, counts, done, spans, candidateSpans, null, null);
+    }
+
+    /**
+     * As the constructor above, with each transition's next state and its candidate count given
+     * ({@code nextStates} {@code [n][6K]}, undefined where done) instead of taken from the following
+     * transition; both null for the consecutive layout.
+     */
+    TransitionSet(int k, float[] states, int[] actions, float[] propensities, float[] rewards, float[] coldRlRewards,
+                  int[] counts, boolean[] done, float[] spans, float[] candidateSpans, float[] nextStates,
+                  int[] nextCounts) {
+        this.nextStates = nextStates;
+        this.nextCounts = nextCounts;
         this.spans = spans;
         this.candidateSpans = candidateSpans;
         this.k = k;
@@ -70,6 +88,9 @@ public final class TransitionSet {
         for (TransitionSet p : parts) {
             if (p.k != k) {
                 throw new IllegalArgumentException("transition sets differ in K: " + k + " and " + p.k);
+            }
+            if (p.nextStates != null) {
+                throw new IllegalArgumentException("a reservoir's sample has no order to concatenate in");
             }
             n += p.size();
         }
@@ -103,9 +124,10 @@ public final class TransitionSet {
     /**
      * Appends transitions one at a time: how a reader of transitions stored outside the trainer
      * (a {@link TransitionSource}) rebuilds a set without an intermediate copy per row. Grows its
-     * arrays by doubling (amortised allocation); not thread-safe, one builder per reader.
+     * arrays by doubling (amortised allocation) without bound: {@link TransitionReservoir} is the
+     * bounded sink. Not thread-safe, one builder per reader.
      */
-    public static final class Builder {
+    public static final class Builder implements TransitionSink {
 
         private final int k;
         private final int width;
@@ -120,40 +142,15 @@ public final class TransitionSet {
             this.grown = empty(k, 1024);
         }
 
-        /**
-         * Appends one transition, its fields as the accessors of {@link TransitionSet} return them.
-         *
-         * @param state            {@code 6K} encoded features (copied)
-         * @param candidateRewards the training reward of evicting each candidate, K values (copied)
-         * @param candidateSpans   each candidate's span, K values (copied)
-         * @throws IllegalArgumentException naming the field when a length or the action is out of range
-         */
-        public Builder add(float[] state, int count, int action, float propensity, float[] candidateRewards,
-                           float[] candidateSpans, float coldRlReward, float span, boolean done) {
-            if (state.length != width || candidateRewards.length != k || candidateSpans.length != k) {
-                throw new IllegalArgumentException("a transition of K = " + k + " needs " + width + " state floats and "
-                        + k + " rewards and spans, got " + state.length + ", " + candidateRewards.length + ", "
-                        + candidateSpans.length);
-            }
-            if (count < 1 || count > k || action < 0 || action >= count) {
-                throw new IllegalArgumentException("candidate count must be in [1, " + k + "] and action in [0, count), got "
-                        + count + " and " + action);
-            }
+        @Override
+        public void add(float[] state, int count, int action, float propensity, float[] candidateRewards,
+                        float[] candidateSpans, float coldRlReward, float span, boolean done) {
+            requireRow(k, state, count, action, candidateRewards, candidateSpans);
             if (size == grown.actions.length) {
                 grown = grow(grown, size * 2);
             }
-            TransitionSet g = grown;
-            System.arraycopy(state, 0, g.states, size * width, width);
-            System.arraycopy(candidateRewards, 0, g.rewards, size * k, k);
-            System.arraycopy(candidateSpans, 0, g.candidateSpans, size * k, k);
-            g.counts[size] = count;
-            g.actions[size] = action;
-            g.propensities[size] = propensity;
-            g.coldRlRewards[size] = coldRlReward;
-            g.spans[size] = span;
-            g.done[size] = done;
+            grown.put(size, state, count, action, propensity, candidateRewards, candidateSpans, coldRlReward, span, done);
             size++;
-            return this;
         }
 
         /** Transitions appended so far. */
@@ -166,14 +163,14 @@ public final class TransitionSet {
             return grow(grown, size);
         }
 
-        private static TransitionSet empty(int k, int capacity) {
+        static TransitionSet empty(int k, int capacity) {
             int width = k * EvictionFeatures.PER_CANDIDATE;
             return new TransitionSet(k, new float[capacity * width], new int[capacity], new float[capacity],
                     new float[capacity * k], new float[capacity], new int[capacity], new boolean[capacity],
                     new float[capacity], new float[capacity * k]);
         }
 
-        private static TransitionSet grow(TransitionSet s, int capacity) {
+        static TransitionSet grow(TransitionSet s, int capacity) {
             int k = s.k;
             int width = s.stateWidth();
             return new TransitionSet(k, Arrays.copyOf(s.states, capacity * width), Arrays.copyOf(s.actions, capacity),
@@ -182,6 +179,46 @@ public final class TransitionSet {
                     Arrays.copyOf(s.done, capacity), Arrays.copyOf(s.spans, capacity),
                     Arrays.copyOf(s.candidateSpans, capacity * k));
         }
+    }
+
+    /**
+     * Checks one transition's lengths and action before a sink keeps it.
+     *
+     * @throws IllegalArgumentException naming the field when a length or the action is out of range
+     */
+    static void requireRow(int k, float[] state, int count, int action, float[] candidateRewards,
+                           float[] candidateSpans) {
+        int width = k * EvictionFeatures.PER_CANDIDATE;
+        if (state.length != width || candidateRewards.length != k || candidateSpans.length != k) {
+            throw new IllegalArgumentException("a transition of K = " + k + " needs " + width + " state floats and "
+                    + k + " rewards and spans, got " + state.length + ", " + candidateRewards.length + ", "
+                    + candidateSpans.length);
+        }
+        if (count < 1 || count > k || action < 0 || action >= count) {
+            throw new IllegalArgumentException("candidate count must be in [1, " + k + "] and action in [0, count), got "
+                    + count + " and " + action);
+        }
+    }
+
+    /** Writes one transition into slot {@code t} of this set's arrays (only while a sink owns them). */
+    void put(int t, float[] state, int count, int action, float propensity, float[] candidateRewards,
+             float[] candidateSpans, float coldRlReward, float span, boolean done) {
+        int width = stateWidth();
+        System.arraycopy(state, 0, states, t * width, width);
+        System.arraycopy(candidateRewards, 0, rewards, t * k, k);
+        System.arraycopy(candidateSpans, 0, this.candidateSpans, t * k, k);
+        counts[t] = count;
+        actions[t] = action;
+        propensities[t] = propensity;
+        coldRlRewards[t] = coldRlReward;
+        spans[t] = span;
+        this.done[t] = done;
+    }
+
+    /** This set's arrays (shared, not copied) with each transition's next state given explicitly. */
+    TransitionSet withNextStates(float[] nextStates, int[] nextCounts) {
+        return new TransitionSet(k, states, actions, propensities, rewards, coldRlRewards, counts, done, spans,
+                candidateSpans, nextStates, nextCounts);
     }
 
     /** Candidates per decision (K). */
@@ -263,5 +300,20 @@ public final class TransitionSet {
     /** Whether transition {@code t} ends its replay (no next state). */
     public boolean done(int t) {
         return done[t];
+    }
+
+    /** Copies transition {@code t}'s next state into {@code out} at {@code offset}; {@code t} must not be done. */
+    public void copyNextState(int t, float[] out, int offset) {
+        if (nextStates == null) {
+            copyState(t + 1, out, offset);
+        } else {
+            int w = stateWidth();
+            System.arraycopy(nextStates, t * w, out, offset, w);
+        }
+    }
+
+    /** Valid candidates in transition {@code t}'s next state (1..K); {@code t} must not be done. */
+    public int nextCandidateCount(int t) {
+        return nextCounts == null ? counts[t + 1] : nextCounts[t];
     }
 }

@@ -9,7 +9,9 @@
  * {@link io.reflex.trainer.rl.DoubleDqnTrainer} fits a dueling Double DQN (settings in
  * {@link io.reflex.trainer.rl.DqnConfig}) and {@link io.reflex.trainer.rl.EvictionTraining} runs the
  * whole pipeline, rounds included, and exports the network as ONNX with golden pairs and the metadata
- * the engine and the simulator read. Relaxed Belady on the {@code history-1} schema:
+ * the engine and the simulator read. Transitions kept outside the trainer (a fleet replay's Parquet)
+ * come through a {@link io.reflex.trainer.rl.TransitionSource}, streamed into a
+ * {@link io.reflex.trainer.rl.TransitionReservoir}: a replay buffer of bounded size. Relaxed Belady on the {@code history-1} schema:
  * {@link io.reflex.trainer.rl.NextAccessSamples} records the rows of a replay's decisions labelled with
  * each object's time to its next request, and {@link io.reflex.trainer.rl.NextAccessTraining} fits a
  * regression network to them and exports it. {@link io.reflex.trainer.rl.EvictionEvaluation} replays the

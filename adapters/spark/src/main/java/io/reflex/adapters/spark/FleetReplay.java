@@ -91,7 +91,7 @@ public final class FleetReplay {
         }
         List<ShardStats> stats = new ArrayList<>(unique.values());
         stats.sort(Comparator.comparing(ShardStats::shard).thenComparingInt(ShardStats::capacityIndex));
-        writeStats(spark, stats, new Path(out, STATS).toString());
+        writeStats(spark, stats, settings.seed(), new Path(out, STATS).toString());
         long requests = 0;
         long transitions = 0;
         long malformed = 0;
@@ -181,15 +181,39 @@ public final class FleetReplay {
                 DataTypes.createStructField("hit_ratio", DataTypes.DoubleType, false),
                 DataTypes.createStructField("transitions", DataTypes.LongType, false),
                 DataTypes.createStructField("malformed_lines", DataTypes.LongType, false),
-                DataTypes.createStructField("malformed_first", DataTypes.createArrayType(DataTypes.StringType, false), false)));
+                DataTypes.createStructField("malformed_first", DataTypes.createArrayType(DataTypes.StringType, false), false),
+                DataTypes.createStructField("k", DataTypes.IntegerType, false),
+                DataTypes.createStructField("epsilon", DataTypes.DoubleType, false),
+                DataTypes.createStructField("cost_discount", DataTypes.DoubleType, false),
+                DataTypes.createStructField("size_exponent", DataTypes.DoubleType, false),
+                DataTypes.createStructField("hit_history", DataTypes.IntegerType, false),
+                DataTypes.createStructField("candidates", DataTypes.StringType, false),
+                DataTypes.createStructField("eviction_cost", DataTypes.DoubleType, false),
+                DataTypes.createStructField("seed", DataTypes.LongType, false),
+                DataTypes.createStructField("shard_seed", DataTypes.LongType, false)));
     }
 
-    private static void writeStats(SparkSession spark, List<ShardStats> stats, String dir) {
+    /**
+     * The statistics' columns that record the behaviour, all of which a job writes alike on every row
+     * (the shards' own exploration seeds are {@code shard_seed}).
+     */
+    static final List<String> BEHAVIOUR_COLUMNS = List.of("k", "epsilon", "cost_discount", "size_exponent", "hit_history",
+            "candidates", "eviction_cost", "seed");
+
+    /** The job's behaviour from a row of {@link #BEHAVIOUR_COLUMNS}, in that order. */
+    static EvictionTraining.Behaviour behaviourOf(Row row) {
+        return new EvictionTraining.Behaviour(row.getInt(0), row.getDouble(1), row.getDouble(2), row.getDouble(3), 1,
+                row.getLong(7), row.getInt(4), row.getString(5).equals("sampled"), row.getDouble(6));
+    }
+
+    private static void writeStats(SparkSession spark, List<ShardStats> stats, long seed, String dir) {
         List<Row> rows = new ArrayList<>();
         for (ShardStats s : stats) {
+            EvictionTraining.Behaviour b = s.behaviour();
             rows.add(RowFactory.create(s.shard(), s.capacity(), s.capacityIndex(), s.log(), s.part(), s.parts(),
                     s.requests(), s.objects(), s.hits(), s.hitRatio(), s.transitions(), s.malformedLines(),
-                    s.malformedFirst()));
+                    s.malformedFirst(), b.k(), b.epsilon(), b.costDiscount(), b.sizeExponent(), b.hitHistory(),
+                    b.sampled() ? "sampled" : "lru", b.evictionCost(), seed, b.seed()));
         }
         spark.createDataFrame(rows, statsSchema()).coalesce(1).write().mode(SaveMode.Overwrite)
                 .partitionBy(TransitionRows.SHARD, TransitionRows.CAPACITY).parquet(dir);

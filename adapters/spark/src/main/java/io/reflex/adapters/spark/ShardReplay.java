@@ -35,20 +35,36 @@ public final class ShardReplay {
 
     /**
      * What a replay is asked for: the log format, the capacities as written on the command line,
-     * the job's seed and whether a malformed line fails the job. Immutable; sent to Spark's tasks.
+     * the behaviour every shard replays under (its seed the job's) and whether a malformed line
+     * fails the job. Immutable; sent to Spark's tasks.
      */
-    public record Settings(TraceFormat format, List<String> sizes, long seed, boolean strict) implements Serializable {
+    public record Settings(TraceFormat format, List<String> sizes, EvictionTraining.Behaviour behaviour, boolean strict)
+            implements Serializable {
         public Settings {
             sizes = List.copyOf(sizes);
             if (sizes.isEmpty()) {
                 throw new IllegalArgumentException("at least one capacity is needed");
             }
             sizes.forEach(Capacity::parse);
+            if (behaviour.rounds() != 1) {
+                // later rounds replay under a trained model; a fleet replay records the exploring-LRU round
+                throw new IllegalArgumentException("a fleet replay records one round, got " + behaviour.rounds());
+            }
         }
 
-        /** The behaviour every shard replays under: the trainer's defaults, seeded per shard. */
+        /** The trainer's default behaviour, seeded with {@code seed}. */
+        public Settings(TraceFormat format, List<String> sizes, long seed, boolean strict) {
+            this(format, sizes, EvictionTraining.Behaviour.defaults(seed), strict);
+        }
+
+        /** The job's seed. */
+        public long seed() {
+            return behaviour.seed();
+        }
+
+        /** The behaviour {@code shard} replays under: the job's, its exploration seeded per shard. */
         EvictionTraining.Behaviour behaviour(LogShard shard) {
-            return EvictionTraining.Behaviour.defaults(shard.seed(seed));
+            return behaviour.withSeed(shard.seed(behaviour.seed()));
         }
     }
 
@@ -80,15 +96,16 @@ public final class ShardReplay {
         List<EvictionTraining.Replay> replays = new ArrayList<>();
         List<ShardStats> stats = new ArrayList<>();
         List<Capacity> capacities = settings.sizes().stream().map(Capacity::parse).toList();
+        EvictionTraining.Behaviour behaviour = settings.behaviour(shard);
         if (trace != null) {
-            replays.addAll(EvictionTraining.replayEach(trace, capacities, settings.behaviour(shard)));
+            replays.addAll(EvictionTraining.replayEach(trace, capacities, behaviour));
         }
         for (int c = 0; c < capacities.size(); c++) {
             EvictionTraining.Replay r = trace == null ? null : replays.get(c);
             long transitions = r == null || r.transitions() == null ? 0 : r.transitions().size();
             stats.add(new ShardStats(shard.name(), settings.sizes().get(c), c, shard.path(), shard.part(), shard.parts(),
                     trace == null ? 0 : trace.length(), trace == null ? 0 : trace.objectCount(),
-                    r == null ? 0 : r.result().hits(), transitions, malformedLines, named));
+                    r == null ? 0 : r.result().hits(), transitions, malformedLines, named, behaviour));
         }
         return new Result(replays, stats);
     }

@@ -1,5 +1,7 @@
 package io.reflex.adapters.spark;
 
+import io.reflex.trainer.rl.EvictionTraining;
+
 import java.io.Serializable;
 import java.util.List;
 
@@ -16,10 +18,11 @@ import java.util.List;
  * @param transitions     eviction decisions recorded
  * @param malformedLines  malformed lines skipped in the log (lenient mode)
  * @param malformedFirst  the first of them, as {@code file:line: reason}
+ * @param behaviour       what the shard replayed under, its seed the shard's exploration seed
  */
 public record ShardStats(String shard, String capacity, int capacityIndex, String log, int part, int parts,
                          long requests, long objects, long hits, long transitions, long malformedLines,
-                         List<String> malformedFirst) implements Serializable {
+                         List<String> malformedFirst, EvictionTraining.Behaviour behaviour) implements Serializable {
 
     /** Malformed lines named in {@link #malformedFirst()} per log, at most. */
     public static final int NAMED_MALFORMED = 20;

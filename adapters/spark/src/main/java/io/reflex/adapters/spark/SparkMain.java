@@ -3,6 +3,7 @@ package io.reflex.adapters.spark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.reflex.trainer.cache.trace.TraceFormat;
+import io.reflex.trainer.cli.BehaviourOptions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -62,7 +63,7 @@ public final class SparkMain implements Runnable {
     /** {@code ./reflex replay}: the fleet replay job ({@link FleetReplay}). */
     @Command(name = "replay", mixinStandardHelpOptions = true,
             description = {"Replay a fleet's access logs on Apache Spark (one log = one cache) under the trainer's exploring-LRU "
-                    + "behaviour and write the training transitions and per-shard statistics as Parquet, partitioned by "
+                    + "behaviour (the options of train eviction --objective dqn, recorded in OUT/stats) and write the training transitions and per-shard statistics as Parquet, partitioned by "
                     + "shard and capacity.", "Train from them with ./reflex train eviction --transitions OUT --out MODEL.onnx."})
     static final class Replay implements Callable<Integer> {
 
@@ -97,6 +98,10 @@ public final class SparkMain implements Runnable {
                 description = "Seed of the behaviour's exploration (default ${DEFAULT-VALUE}); the same logs and seed write the same rows.")
         long seed;
 
+        /** The behaviour's options, train eviction's own: recorded in OUT/stats for train eviction --transitions. */
+        @CommandLine.Mixin
+        BehaviourOptions behaviour;
+
         @Option(names = "--strict", description = "Fail the job at the first malformed line, naming its log and line "
                 + "(default: skip, count and report them).")
         boolean strict;
@@ -112,7 +117,7 @@ public final class SparkMain implements Runnable {
                 if (shards < 1 || shards > 4096) {
                     throw new IllegalArgumentException("--shards must be in [1, 4096], got " + shards);
                 }
-                settings = new ShardReplay.Settings(TraceFormat.fromLabel(format), sizes, seed, strict);
+                settings = new ShardReplay.Settings(TraceFormat.fromLabel(format), sizes, behaviour.behaviour(1, seed), strict);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(cli, e.getMessage());
             }
@@ -122,7 +127,8 @@ public final class SparkMain implements Runnable {
             // Fail on a missing log in a second, before Spark starts.
             int shardCount = FleetReplay.shards(new Configuration(), logs, shards).size();
             PrintWriter err = cli.getErr();
-            err.printf(Locale.ROOT, "replay: %d shard(s) from %s, sizes %s%n", shardCount, logs, sizes);
+            err.printf(Locale.ROOT, "replay: %d shard(s) from %s, sizes %s, %s%n", shardCount, logs, sizes,
+                    settings.behaviour());
             err.flush();
             try (SparkSession spark = Sessions.create("reflex replay", master)) {
                 FleetReplay.Summary s = FleetReplay.run(spark, logs, settings, out, shards);

@@ -2,6 +2,7 @@ package io.reflex.adapters.spark;
 
 import io.reflex.engine.eviction.EvictionFeatures;
 import io.reflex.trainer.rl.TransitionSet;
+import io.reflex.trainer.rl.TransitionSink;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -149,7 +150,7 @@ public final class TransitionRows {
 
     /**
      * Appends rows of a transitions dataset, read back in decision order, to a
-     * {@link TransitionSet.Builder}: it looks up each column's position once, by name, so the
+     * {@link TransitionSink} (a {@link TransitionSet.Builder}, the trainer's reservoir): it looks up each column's position once, by name, so the
      * column order of the files does not matter. Not thread-safe: one per reading thread.
      */
     public static final class Reader {
@@ -191,7 +192,7 @@ public final class TransitionRows {
         }
 
         /** Appends {@code row} to {@code into}. */
-        public void append(Row row, TransitionSet.Builder into) {
+        public void append(Row row, TransitionSink into) {
             for (int i = 0; i < state.length; i++) {
                 stateBuffer[i] = row.getFloat(state[i]);
             }

@@ -10,6 +10,7 @@ import io.reflex.trainer.cache.trace.Strictness;
 import io.reflex.trainer.cache.trace.TraceFormat;
 import io.reflex.trainer.rl.DqnConfig;
 import io.reflex.trainer.rl.EvictionTraining;
+import io.reflex.trainer.rl.TransitionReservoir;
 import io.reflex.trainer.rl.TransitionSet;
 import io.reflex.trainer.rl.TransitionSource;
 import org.apache.spark.sql.SparkSession;
@@ -108,6 +109,75 @@ class FleetReplayTest {
     }
 
     @Test
+    void aNonDefaultBehaviourWritesTheSingleProcessTrainersRowsRecordsItAndTrainsWithIt() throws IOException {
+        Path logs = dir.resolve("behaviour");
+        List<Path> files = FleetLogs.write(logs, 2, 3_000, 19);
+        // every option of the behaviour away from its default: K 8, sampled candidates, a hit history
+        EvictionTraining.Behaviour behaviour = new EvictionTraining.Behaviour(8, 0.1, 0.9, 0.25, 1, 23, 500, true, 0.5);
+        Path out = dir.resolve("out-behaviour");
+        FleetReplay.Summary summary = FleetReplay.run(spark, logs.toString(),
+                new ShardReplay.Settings(TraceFormat.CSV, SIZES, behaviour, true), out.toString(), 1);
+
+        Map<String, List<TransitionSet>> written = episodesByShard(out);
+        for (Path file : files) {
+            String shard = file.getFileName().toString();
+            long seed = new LogShard(file.toString(), shard, 0, 1).seed(23);
+            TransitionSet expected = EvictionTraining.collect(TraceFormat.CSV.read(file, Strictness.STRICT), capacities(),
+                    behaviour.withSeed(seed));
+            assertEquals(8, expected.k());
+            assertSameTransitions(expected, TransitionSet.concat(written.get(shard)), shard);
+        }
+
+        Path model = dir.resolve("behaviour.onnx");
+        try (ParquetTransitionSource source = ParquetTransitionSource.open(out.toString(), spark)) {
+            assertEquals(behaviour, source.behaviour(), "recorded in the statistics, with the job's seed");
+            assertEquals(8, source.k());
+            EvictionTraining.Result r = EvictionTraining.trainAndExport(source,
+                    DqnConfig.builder().steps(20).batchSize(16).seed(1).build(), 2 * (int) summary.transitions(),
+                    new VectorCpuBackend(), model, null);
+            assertEquals(summary.transitions(), r.transitions());
+        }
+        Map<String, String> metadata = io.reflex.engine.onnx.OnnxModel.read(model).metadata();
+        assertEquals("8", metadata.get("reflex.k"));
+        assertEquals("500", metadata.get(io.reflex.engine.eviction.EvictionFeatures.HIT_HISTORY_METADATA));
+        assertEquals(io.reflex.trainer.cache.SampledCandidates.SAMPLED,
+                metadata.get(io.reflex.trainer.cache.SampledCandidates.METADATA));
+    }
+
+    @Test
+    void aDatasetWithoutBehaviourColumnsReadsAsTheDefaultsAndOneOfMixedBehavioursIsRefused() throws IOException {
+        Path logs = dir.resolve("recorded");
+        FleetLogs.write(logs, 2, 1_500, 29);
+        Path out = dir.resolve("out-recorded");
+        FleetReplay.run(spark, logs.toString(), new ShardReplay.Settings(TraceFormat.CSV, List.of("64"), 3, true),
+                out.toString(), 1);
+        org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> stats = spark.read().parquet(out.resolve(FleetReplay.STATS).toString());
+
+        // statistics as a replay wrote them before the behaviour was recorded
+        Path legacy = dir.resolve("out-legacy");
+        List<String> recorded = new ArrayList<>(FleetReplay.BEHAVIOUR_COLUMNS);
+        recorded.add("shard_seed");
+        stats.drop(recorded.toArray(String[]::new)).write().partitionBy(TransitionRows.SHARD, TransitionRows.CAPACITY)
+                .parquet(legacy.resolve(FleetReplay.STATS).toString());
+        Files.createSymbolicLink(legacy.resolve(FleetReplay.TRANSITIONS), out.resolve(FleetReplay.TRANSITIONS));
+        try (ParquetTransitionSource source = ParquetTransitionSource.open(legacy.toString(), spark)) {
+            assertEquals(EvictionTraining.Behaviour.defaults(1), source.behaviour());
+        }
+
+        // one shard's statistics say another exploration
+        Path mixed = dir.resolve("out-mixed");
+        stats.withColumn("epsilon", org.apache.spark.sql.functions.when(
+                        org.apache.spark.sql.functions.col(TransitionRows.SHARD).equalTo("node-01.csv"), 0.2)
+                        .otherwise(org.apache.spark.sql.functions.col("epsilon")))
+                .write().partitionBy(TransitionRows.SHARD, TransitionRows.CAPACITY)
+                .parquet(mixed.resolve(FleetReplay.STATS).toString());
+        Files.createSymbolicLink(mixed.resolve(FleetReplay.TRANSITIONS), out.resolve(FleetReplay.TRANSITIONS));
+        IOException refused = assertThrows(IOException.class, () -> ParquetTransitionSource.open(mixed.toString(), spark));
+        assertTrue(refused.getMessage().startsWith(mixed + ": ") && refused.getMessage().contains("2 different behaviours"),
+                refused.getMessage());
+    }
+
+    @Test
     void countsMalformedLinesWithTheirLogAndLineAndStrictModeFailsNamingThem() throws IOException {
         Path logs = dir.resolve("malformed");
         List<Path> files = FleetLogs.write(logs, 2, 1_500, 11);
@@ -191,12 +261,22 @@ class FleetReplayTest {
         DqnConfig config = DqnConfig.builder().steps(40).batchSize(16).seed(1).build();
         EvictionTraining.Result r;
         try (ParquetTransitionSource source = ParquetTransitionSource.open(out.toString(), spark)) {
-            assertEquals(EvictionTraining.K, source.k());
-            r = EvictionTraining.trainAndExport(source, config, new VectorCpuBackend(), model, null);
+            assertEquals(EvictionTraining.Behaviour.defaults(1), source.behaviour());
+            r = EvictionTraining.trainAndExport(source, config, TransitionReservoir.DEFAULT_CAPACITY,
+                    new VectorCpuBackend(), model, null);
         }
         assertEquals(summary.transitions(), r.transitions());
         assertTrue(Files.size(model) > 0);
         assertEquals(EvictionTraining.K, EvictionTraining.candidatesOf(model));
+
+        // a buffer smaller than the dataset holds a uniform sample of its size, every row read once
+        try (ParquetTransitionSource source = ParquetTransitionSource.open(out.toString(), spark)) {
+            r = EvictionTraining.trainAndExport(source, config, 100, new VectorCpuBackend(), dir.resolve("small.onnx"),
+                    null);
+        }
+        assertEquals(100, r.transitions());
+        assertEquals(100, r.data().size());
+        assertEquals(summary.transitions(), r.transitionsRead());
     }
 
     static void assertSameTransitions(TransitionSet expected, TransitionSet actual, String what) {

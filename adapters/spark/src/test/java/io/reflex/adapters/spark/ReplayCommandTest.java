@@ -2,6 +2,7 @@ package io.reflex.adapters.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.reflex.trainer.rl.EvictionTraining;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,28 @@ class ReplayCommandTest {
         assertEquals(2, json.get("shards").asInt());
         assertEquals(3_000, json.get("requests").asLong());
         assertTrue(json.get("transitions").asLong() > 0);
+    }
+
+    @Test
+    void takesTheBehavioursOptionsOfTrainEvictionAndRecordsThemForTraining() throws Exception {
+        FleetLogs.write(dir.resolve("logs"), 1, 2_000, 4);
+        Path out = dir.resolve("out");
+        Run r = run("replay", "--logs", dir.resolve("logs").toString(), "--format", "csv", "--sizes", "64",
+                "--out", out.toString(), "--master", "local[1]", "--seed", "6", "--k", "8", "--epsilon", "0.1",
+                "--cost-discount", "0.9", "--size-exponent", "0.25", "--hit-history", "500", "--candidates", "sampled",
+                "--eviction-cost", "0.5", "--json");
+        assertEquals(0, r.code(), r.err());
+        try (ParquetTransitionSource source = ParquetTransitionSource.open(out.toString(), null)) {
+            assertEquals(new EvictionTraining.Behaviour(8, 0.1, 0.9, 0.25, 1, 6, 500, true, 0.5), source.behaviour());
+        }
+    }
+
+    @Test
+    void aBadBehaviourOptionExitsNonZeroWithOneLineNamingIt() {
+        Run r = run("replay", "--logs", "x", "--format", "csv", "--sizes", "64", "--out", "o", "--candidates", "some");
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("--candidates must be lru or sampled"), r.err());
     }
 
     @Test
