@@ -16,18 +16,22 @@ import java.util.Arrays;
  * work, the floor's shadows included.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp benchmarks/target/benchmarks.jar io.reflex.benchmarks.FloorCostBench 15
+ * java --add-modules jdk.incubator.vector [-Dreads=4000000] [-Dwrites=40000] -cp benchmarks/target/benchmarks.jar io.reflex.benchmarks.FloorCostBench 15
  * </pre>
+ *
+ * <p>Besides each arm's medians it prints, for floor on against off (per executor), the median
+ * over rounds of the ratio of the two arms' times in the same round, with a 95% interval: the
+ * figure that says whether the floor costs more than a bound, at a load that moves every round.
  *
  * <p>Run several JVMs: the floor-off times alone move by tens of percent between them.
  */
 public final class FloorCostBench {
 
-    private static final int READS = 4_000_000;
-    private static final int WRITES = 40_000;
+    private static final int READS = Integer.getInteger("reads", 4_000_000);
+    private static final int WRITES = Integer.getInteger("writes", 40_000);
     /**
-     * Floor off and on with the default executor (the common pool: Caffeine's maintenance and the
-     * floor's shadows off the caller's thread); off and on with {@code executor(Runnable::run)},
+     * Floor off and on with the default executors (Caffeine's maintenance on the common pool, the
+     * floor's shadows on their own thread: both off the caller's thread); off and on with {@code executor(Runnable::run)},
      * where all of that is the caller's: the last two differ by the floor's whole work.
      */
     private static final String[] ARMS = {"floor=off", "floor=on", "floor=off,caller-thread",
@@ -60,7 +64,8 @@ public final class FloorCostBench {
         double[][] readAll = new double[ARMS.length][rounds];
         double[][] writeAll = new double[ARMS.length][rounds];
         for (int r = 0; r < rounds; r++) {
-            for (int f = 0; f < ARMS.length; f++) {
+            for (int a = 0; a < ARMS.length; a++) {
+                int f = r % 2 == 0 ? a : ARMS.length - 1 - a;   // odd rounds backwards: a drift favours no arm
                 CaffeineAdapterBenchmark c = caches[f];
                 c.settle();
                 long t = clock.getCurrentThreadCpuTime();
@@ -100,5 +105,29 @@ public final class FloorCostBench {
             }
             caches[f].tearDown();
         }
+        for (int off = 0; off < ARMS.length; off += 2) {
+            System.out.printf("%-22s paired on/off per round: read %s, evicting write %s%n", ARMS[off + 1],
+                    pairedRatio(read[off + 1], read[off], rounds / 3), pairedRatio(write[off + 1], write[off], rounds / 3));
+        }
+    }
+
+    /**
+     * The median over the rounds from {@code from} of {@code on[r] / off[r]}, the two arms timed
+     * back to back in the same round, with a distribution-free 95% interval for that median (the
+     * order statistics n/2 ± 0.98·√n of the sorted ratios): a round's load moves both arms alike,
+     * which the ratio cancels.
+     */
+    static String pairedRatio(double[] on, double[] off, int from) {
+        int n = on.length - from;
+        double[] ratios = new double[n];
+        for (int r = 0; r < n; r++) {
+            ratios[r] = on[from + r] / off[from + r];
+        }
+        Arrays.sort(ratios);
+        int half = (int) Math.ceil(0.98 * Math.sqrt(n));
+        double lower = ratios[Math.max(0, n / 2 - half)];
+        double upper = ratios[Math.min(n - 1, (n - 1) / 2 + half)];
+        return String.format(java.util.Locale.ROOT, "%+.1f%% [%+.1f%%, %+.1f%%] over %d rounds",
+                100 * (ratios[n / 2] - 1), 100 * (lower - 1), 100 * (upper - 1), n);
     }
 }

@@ -63,7 +63,12 @@ public final class SpatialSampler {
      * not sampled anyway, and at 1 every key is.
      */
     public boolean keptSampled(long kept) {
-        return kept != NEVER_SAMPLED || threshold == 1 << BITS;
+        return kept != NEVER_SAMPLED || samplesAll();
+    }
+
+    /** Whether every key is sampled (an effective rate of 1). */
+    public boolean samplesAll() {
+        return threshold == 1 << BITS;
     }
 
     /** The effective sampling rate: the threshold over 2^{@value #BITS}. */

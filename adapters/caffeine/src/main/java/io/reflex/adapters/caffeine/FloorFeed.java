@@ -90,9 +90,9 @@ final class FloorFeed {
         this.executor = Objects.requireNonNull(executor, "executor");
     }
 
-    /** A request the shadows do not see: counted. Producer only. */
-    void unsampled() {
-        requests++;
+    /** Requests the shadows do not see: counted. Producer only. */
+    void unsampled(long n) {
+        requests += n;
     }
 
     /** A request the shadows see: appended, replayed later. Producer only; allocation-free. */

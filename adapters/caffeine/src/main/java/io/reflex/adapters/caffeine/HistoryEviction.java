@@ -161,6 +161,8 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     private final LongAdder conflicts = new LongAdder();
     /** The floor under the learned policy, or null. */
     private final PolicyFloor floor;
+    /** Whether the floor sees every key (then a node's floor key may be any fingerprint). */
+    private final boolean floorSamplesAll;
     /** The hit stream's change test, or null. */
     private final OutcomeDrift outcomes;
     /** The model's inputs against its training profile, or null. */
@@ -173,6 +175,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                     LongAdder fallbackWrites, PolicyFloor floor, OutcomeDrift outcomes, InputWatch inputs) {
         this.loop = loop;
         this.floor = floor;
+        this.floorSamplesAll = floor != null && floor.samplesAll();
         this.outcomes = outcomes;
         this.inputs = inputs;
         this.victims = new int[victimsPerDecision];
@@ -244,6 +247,7 @@ final class HistoryEviction<K, V> implements AutoCloseable {
     private void drainHits() {
         long head = hitHead;
         long tail = (long) HIT_TAIL.getAcquire(this);
+        long unsampled = 0;   // the floor's unsampled hits since its last sampled one, reported in one call
         for (; head < tail; head++) {
             int i = (int) head & (HIT_BUFFER - 1);
             Object appended = HIT_SLOT.getAcquire(hitBuffer, i);   // exact type: no adaptation
@@ -257,17 +261,23 @@ final class HistoryEviction<K, V> implements AutoCloseable {
                 accessResident(node, tick);
                 if (floor != null) {
                     // Sampling was decided at the write: an unsampled hit, nearly all of them at
-                    // large sizes, reads neither the fingerprint table nor a hash.
-                    if (floor.sampled(node.floorKey)) {
-                        floor.sampledHit(node.floorKey, node.weight);
+                    // large sizes, reads neither the fingerprint table nor a hash, and costs a
+                    // local count (no call: the loop stays as the JIT compiles it without a floor).
+                    long key = node.floorKey;
+                    if (key != SpatialSampler.NEVER_SAMPLED || floorSamplesAll) {
+                        floor.sampledHit(key, node.weight, unsampled);
+                        unsampled = 0;
                     } else {
-                        floor.unsampledHit();
+                        unsampled++;
                     }
                 }
                 if (outcomes != null) {
                     outcomes.request(true);
                 }
             }
+        }
+        if (unsampled > 0) {
+            floor.unsampledHits(unsampled);
         }
         HIT_HEAD.setRelease(this, head);
     }

@@ -95,26 +95,31 @@ final class PolicyFloor implements AutoCloseable {
      * under the host's lock.
      *
      * @return what the key's node keeps for the floor ({@link SpatialSampler#kept}): the
-     *         fingerprint when the shadows see the key, which {@link #sampled} says
+     *         fingerprint when the shadows see the key, else {@link SpatialSampler#NEVER_SAMPLED}
+     *         (unless {@link #samplesAll})
      */
     long request(long fingerprint, long weight, boolean liveHit) {
         long kept = sampler.kept(fingerprint);
         if (sampler.keptSampled(kept)) {
             feed.sampled(fingerprint, Math.max(1, weight), liveHit);
         } else {
-            feed.unsampled();
+            feed.unsampled(1);
         }
         return kept;
     }
 
-    /** Whether the value {@link #request} returned for a key names a sampled key (then its fingerprint). */
-    boolean sampled(long kept) {
-        return sampler.keptSampled(kept);
+    /**
+     * A replayed hit of a key whose write said the shadows see it, after {@code unsampledBefore}
+     * replayed hits of keys they do not see; under the host's lock.
+     */
+    void sampledHit(long fingerprint, long weight, long unsampledBefore) {
+        feed.unsampled(unsampledBefore);
+        feed.sampled(fingerprint, Math.max(1, weight), true);
     }
 
-    /** A replayed hit of a key whose write said the shadows see it; under the host's lock. */
-    void sampledHit(long fingerprint, long weight) {
-        feed.sampled(fingerprint, Math.max(1, weight), true);
+    /** Whether the shadows see every key (a node's {@link #request} value is then always its fingerprint). */
+    boolean samplesAll() {
+        return sampler.samplesAll();
     }
 
     /** A sampled request, replayed under the feed's lock. */
@@ -194,9 +199,9 @@ final class PolicyFloor implements AutoCloseable {
         return challengerWins.sum();
     }
 
-    /** A replayed hit of a key the shadows do not see: counted only; under the host's lock. */
-    void unsampledHit() {
-        feed.unsampled();
+    /** Replayed hits of keys the shadows do not see: counted only; under the host's lock. */
+    void unsampledHits(long n) {
+        feed.unsampled(n);
     }
 
     /** Whether the learned policy makes the next eviction (else Caffeine's order), as of the latest replay. */

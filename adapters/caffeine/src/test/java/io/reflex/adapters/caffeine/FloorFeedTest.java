@@ -47,7 +47,7 @@ class FloorFeedTest {
                 feed.sampled(fingerprint, weight, hit);
                 expected.add(fingerprint + "/" + weight + "/" + hit + "@" + at);
             } else {
-                feed.unsampled();
+                feed.unsampled(1);
             }
         }
         return expected;
