@@ -19,6 +19,10 @@ import java.util.Arrays;
  * java --add-modules jdk.incubator.vector [-Dreads=4000000] [-Dwrites=40000] -cp benchmarks/target/benchmarks.jar io.reflex.benchmarks.FloorCostBench 15
  * </pre>
  *
+ * <p>{@code -DsingleThread=true} gives the first two arms a single-thread executor of their own
+ * in place of the common pool. {@code -Daa=true} builds every arm without the floor: an A/A run, whose ratios say what the
+ * method itself reads where there is nothing to find.
+ *
  * <p>Besides each arm's medians it prints, for floor on against off (per executor), the median
  * over rounds of the ratio of the two arms' times in the same round, with a 95% interval: the
  * figure that says whether the floor costs more than a bound, at a load that moves every round.
@@ -30,8 +34,8 @@ public final class FloorCostBench {
     private static final int READS = Integer.getInteger("reads", 4_000_000);
     private static final int WRITES = Integer.getInteger("writes", 40_000);
     /**
-     * Floor off and on with the default executors (Caffeine's maintenance on the common pool, the
-     * floor's shadows on their own thread: both off the caller's thread); off and on with {@code executor(Runnable::run)},
+     * Floor off and on with the default executor (the common pool: Caffeine's maintenance and the
+     * floor's shadows off the caller's thread); off and on with {@code executor(Runnable::run)},
      * where all of that is the caller's: the last two differ by the floor's whole work.
      */
     private static final String[] ARMS = {"floor=off", "floor=on", "floor=off,caller-thread",
@@ -49,21 +53,23 @@ public final class FloorCostBench {
         com.sun.management.OperatingSystemMXBean process =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         CaffeineAdapterBenchmark[] caches = new CaffeineAdapterBenchmark[ARMS.length];
-        for (int f = 0; f < ARMS.length; f++) {
-            caches[f] = new CaffeineAdapterBenchmark();
-            caches[f].cache = "reflex";
-            caches[f].policy = "history64";
-            caches[f].floor = f % 2 == 1;
-            if (f >= 2) {
-                caches[f].executor = Runnable::run;
-            }
-            caches[f].setUp();
-        }
+        long[] callerReplays = new long[ARMS.length];
         double[][] read = new double[ARMS.length][rounds];
         double[][] write = new double[ARMS.length][rounds];
         double[][] readAll = new double[ARMS.length][rounds];
         double[][] writeAll = new double[ARMS.length][rounds];
         for (int r = 0; r < rounds; r++) {
+            // Fresh caches every round, built side by side: two identical caches built once read
+            // 10% to 40% apart for the whole run (where their nodes landed), which no number of
+            // rounds averages out; a fresh pair each round makes that a round's noise.
+            for (int f = 0; f < ARMS.length; f++) {
+                if (caches[f] != null) {
+                    callerReplays[f] += caches[f].callerReplays();
+                    caches[f].tearDown();
+                }
+                caches[f] = arm(f);
+            }
+            System.gc();
             for (int a = 0; a < ARMS.length; a++) {
                 int f = r % 2 == 0 ? a : ARMS.length - 1 - a;   // odd rounds backwards: a drift favours no arm
                 CaffeineAdapterBenchmark c = caches[f];
@@ -101,7 +107,7 @@ public final class FloorCostBench {
                     wrAll[wrAll.length / 2]);
             if (f == 1) {
                 System.out.printf("%-22s sampled requests replayed on the caller's thread (executor behind): %d%n",
-                        ARMS[f], caches[f].callerReplays());
+                        ARMS[f], callerReplays[f] + caches[f].callerReplays());
             }
             caches[f].tearDown();
         }
@@ -109,6 +115,29 @@ public final class FloorCostBench {
             System.out.printf("%-22s paired on/off per round: read %s, evicting write %s%n", ARMS[off + 1],
                     pairedRatio(read[off + 1], read[off], rounds / 3), pairedRatio(write[off + 1], write[off], rounds / 3));
         }
+    }
+
+    /** The executor of {@code -DsingleThread=true}: one thread for the run. */
+    private static final java.util.concurrent.Executor SINGLE_THREAD =
+            java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+                Thread t = new Thread(task, "floor-cost-executor");
+                t.setDaemon(true);
+                return t;
+            });
+
+    /** Arm {@code f}'s adapter state, set up. */
+    private static CaffeineAdapterBenchmark arm(int f) throws java.io.IOException {
+        CaffeineAdapterBenchmark c = new CaffeineAdapterBenchmark();
+        c.cache = "reflex";
+        c.policy = "history64";
+        c.floor = f % 2 == 1 && !Boolean.getBoolean("aa");
+        if (f >= 2) {
+            c.executor = Runnable::run;
+        } else if (Boolean.getBoolean("singleThread")) {
+            c.executor = SINGLE_THREAD;
+        }
+        c.setUp();
+        return c;
     }
 
     /**

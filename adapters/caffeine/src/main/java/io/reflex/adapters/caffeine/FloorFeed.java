@@ -124,9 +124,14 @@ final class FloorFeed {
         }
     }
 
+    /**
+     * A scheduled replay: at most a ring's worth, so that a producer that keeps up with it does
+     * not hold a thread of a shared pool (Caffeine's maintenance runs there too) for good; what is
+     * left is left to the next schedule.
+     */
     private void scheduledReplay() {
         try {
-            replay();
+            replay(CAPACITY);
         } finally {
             scheduled.set(false);
         }
@@ -134,10 +139,17 @@ final class FloorFeed {
 
     /** Replays every sampled request appended so far, on the calling thread. Any thread. */
     void replay() {
+        replay(Long.MAX_VALUE);
+    }
+
+    private void replay(long most) {
         lock.lock();
         try {
             long head = replayed.get();
             long tail = (long) PUBLISHED.getAcquire(this);
+            if (tail - head > most) {
+                tail = head + most;
+            }
             while (head < tail && !closed) {
                 // Published once per stretch, not per request: each publication costs the
                 // producer a cache miss on its next look.

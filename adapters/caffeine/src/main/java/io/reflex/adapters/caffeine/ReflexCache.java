@@ -155,8 +155,7 @@ import java.util.stream.Stream;
  *       W-TinyLFU with confidence is demoted (Caffeine's own order evicts, every write admitted),
  *       and promoted when its miniature beats the cache. Each switch is logged, counted
  *       ({@link #floorDemotions()}, {@link #floorPromotions()}) and heard by a
- *       {@link FloorListener}. The miniatures run on the executor (without one, on a thread
- *       shared by the floors, not Caffeine's common pool), off the callers' threads:
+ *       {@link FloorListener}. The miniatures run on the executor, off the callers' threads:
  *       a request costs its caller a counter, and one whose key is sampled three stores into a
  *       queue the executor replays in order ({@code FloorFeed}).</li>
  *   <li><b>Allocation.</b> A hit and a decision allocate nothing; a write allocates its node; a
@@ -228,8 +227,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     private final PolicyStore store;
     private final Duration deadline;
     /**
-     * The builder's executor, or the common pool: where a winning challenger's file is offered to
-     * the store (its load and warm-up stay off the lock).
+     * The builder's executor, or the common pool (Caffeine's default): where the floor's shadows
+     * run and a winning challenger's file is offered to the store (its load and warm-up stay off
+     * the lock).
      */
     private final Executor maintenance;
     private final EvictionLoop loop;
@@ -291,7 +291,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             ToLongFunction<? super K> fingerprint = b.fingerprint != null ? b.fingerprint : KeyFingerprint::of;
             NextAccessLoop nextAccess = nb.build();
             this.floor = b.floor ? new PolicyFloor(name, nextAccess, b.model, b.maximum, b.residentBound(), weighted,
-                    b.floorListener, b.executor != null ? b.executor : FloorExecutor.shared()) : null;
+                    b.floorListener, maintenance) : null;
             this.outcomes = b.outcomeDrift ? new OutcomeDrift(name) : null;
             this.inputs = b.inputDrift ? new InputWatch(name, b.trainingProfile(), b.residentBound()) : null;
             this.history = new HistoryEviction<>(b.model, nextAccess, map, eviction, residentWeight, b.maximum,
@@ -1181,10 +1181,9 @@ public final class ReflexCache<K, V> implements AutoCloseable {
 
         /**
          * Caffeine's maintenance executor, which also runs the floor's shadows and a challenger's
-         * swap (default Caffeine's, the common pool, for maintenance and swaps; the floors' own
-         * thread, {@code reflex-floor}, for the shadows). {@code Runnable::run} runs them all on
-         * the callers' threads, at fixed points of the request stream: deterministic, for tests
-         * and simulations.
+         * swap (default Caffeine's, the common pool). {@code Runnable::run} runs them all on the
+         * callers' threads, at fixed points of the request stream: deterministic, for tests and
+         * simulations.
          */
         public Builder<K, V> executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
