@@ -58,6 +58,9 @@ public final class FloorCostBench {
         double[][] write = new double[ARMS.length][rounds];
         double[][] readAll = new double[ARMS.length][rounds];
         double[][] writeAll = new double[ARMS.length][rounds];
+        com.sun.management.ThreadMXBean allocation = (com.sun.management.ThreadMXBean) clock;
+        long[] readBytes = new long[ARMS.length];
+        long[] writeBytes = new long[ARMS.length];
         for (int r = 0; r < rounds; r++) {
             // Fresh caches every round, built side by side: two identical caches built once read
             // 10% to 40% apart for the whole run (where their nodes landed), which no number of
@@ -74,6 +77,7 @@ public final class FloorCostBench {
                 int f = r % 2 == 0 ? a : ARMS.length - 1 - a;   // odd rounds backwards: a drift favours no arm
                 CaffeineAdapterBenchmark c = caches[f];
                 c.settle();
+                long bytes = allocation.getCurrentThreadAllocatedBytes();
                 long t = clock.getCurrentThreadCpuTime();
                 long all = process.getProcessCpuTime();
                 for (int i = 0; i < READS; i++) {
@@ -81,6 +85,10 @@ public final class FloorCostBench {
                 }
                 c.settle();
                 read[f][r] = (clock.getCurrentThreadCpuTime() - t) / (double) READS;
+                if (r >= rounds / 3) {
+                    readBytes[f] += allocation.getCurrentThreadAllocatedBytes() - bytes;
+                }
+                bytes = allocation.getCurrentThreadAllocatedBytes();
                 readAll[f][r] = (process.getProcessCpuTime() - all) / (double) READS;
                 t = clock.getCurrentThreadCpuTime();
                 all = process.getProcessCpuTime();
@@ -89,6 +97,9 @@ public final class FloorCostBench {
                 }
                 c.settle();
                 write[f][r] = (clock.getCurrentThreadCpuTime() - t) / (double) WRITES;
+                if (r >= rounds / 3) {
+                    writeBytes[f] += allocation.getCurrentThreadAllocatedBytes() - bytes;
+                }
                 writeAll[f][r] = (process.getProcessCpuTime() - all) / (double) WRITES;
             }
         }
@@ -105,6 +116,9 @@ public final class FloorCostBench {
                             + "  | process CPU: read median %.1f ns, evicting write median %.0f ns%n",
                     ARMS[f], rd[rd.length / 2], rd[0], wr[wr.length / 2], wr[0], rdAll[rdAll.length / 2],
                     wrAll[wrAll.length / 2]);
+            int measured = rounds - rounds / 3;
+            System.out.printf("%-22s caller's allocation: read %.3f B/op, evicting write %.1f B/op%n", ARMS[f],
+                    readBytes[f] / (double) measured / READS, writeBytes[f] / (double) measured / WRITES);
             if (f == 1) {
                 System.out.printf("%-22s sampled requests replayed on the caller's thread (executor behind): %d%n",
                         ARMS[f], callerReplays[f] + caches[f].callerReplays());
