@@ -14,8 +14,9 @@ import java.util.Objects;
  * their outcome are always saved together: a restart resumes with every record either counted or
  * still to read, never both.
  *
- * <p>Layout, in {@code CheckedStateFile}'s envelope (magic {@code RFXDADPT}, version 1, CRC-32C):
- * the challenger's SHA-256 and its rule (modified UTF-8), the loop (a presence byte, then UTF-8),
+ * <p>Layout, in {@code CheckedStateFile}'s envelope (magic {@code RFXDADPT}, version 2, CRC-32C):
+ * the challenger's SHA-256 and its rule (modified UTF-8), the checks' schedule ({@code --every} and
+ * {@code --min-decisions}, u32 each: the evidence's verdicts depend on where the checks fell), the loop (a presence byte, then UTF-8),
  * the next log sequence, the counters (decisions read, outcomes read, outcomes matching no pending
  * decision, decisions given up without an outcome, rounds; u64 each), the promotion (a flag and
  * the decision count it came at), the evidence ({@code ShadowEvaluation}'s bytes, u32 length
@@ -30,7 +31,7 @@ public final class DecisionAdaptState {
     public static final String FILE_NAME = "decision-adapt-state.bin";
 
     private static final long MAGIC = 0x5246584441445054L; // "RFXDADPT"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     /** A decision awaiting its outcome. */
     record Pending(int action, float propensity, float[] features) {
@@ -38,6 +39,9 @@ public final class DecisionAdaptState {
 
     private final String challengerDigest;
     private final String rule;
+    /** Scored decisions between checks, and before the first: where the verdicts fall. */
+    private final int every;
+    private final int minDecisions;
     private String loop;
     private long nextSequence;
     private long decisions;
@@ -50,31 +54,43 @@ public final class DecisionAdaptState {
     private byte[] evidence;
     private final LinkedHashMap<Long, Pending> pending;
 
-    private DecisionAdaptState(String challengerDigest, String rule, LinkedHashMap<Long, Pending> pending) {
+    private DecisionAdaptState(String challengerDigest, String rule, int every, int minDecisions,
+                               LinkedHashMap<Long, Pending> pending) {
         this.challengerDigest = challengerDigest;
         this.rule = rule;
+        this.every = every;
+        this.minDecisions = minDecisions;
         this.pending = pending;
     }
 
-    /** A fresh state: the log from its start, no evidence. */
-    public static DecisionAdaptState fresh(String challengerDigest, String rule) {
-        return new DecisionAdaptState(Objects.requireNonNull(challengerDigest), Objects.requireNonNull(rule),
-                new LinkedHashMap<>());
+    /**
+     * A fresh state: the log from its start, no evidence.
+     *
+     * @param every        scored decisions between checks ({@code --every})
+     * @param minDecisions scored decisions before the first ({@code --min-decisions})
+     */
+    public static DecisionAdaptState fresh(String challengerDigest, String rule, int every, int minDecisions) {
+        return new DecisionAdaptState(Objects.requireNonNull(challengerDigest), Objects.requireNonNull(rule), every,
+                minDecisions, new LinkedHashMap<>());
     }
 
     /**
      * The state saved in {@code dir}, or a fresh one when there is none.
      *
      * @throws IOException naming the file when it is damaged, of another version, or holds the
-     *                     evidence of another challenger or rule: it is never replaced silently
+     *                     evidence of another challenger or rule, or checked on another schedule
+     *                     (a restart with other values would check at other points than one pass):
+     *                     it is never replaced silently
      */
-    public static DecisionAdaptState loadOrFresh(Path dir, String challengerDigest, String rule) throws IOException {
+    public static DecisionAdaptState loadOrFresh(Path dir, String challengerDigest, String rule, int every,
+                                                 int minDecisions) throws IOException {
         Path file = dir.resolve(FILE_NAME);
         if (!Files.exists(file)) {
-            return fresh(challengerDigest, rule);
+            return fresh(challengerDigest, rule, every, minDecisions);
         }
         DecisionAdaptState s = CheckedStateFile.load(file, MAGIC, VERSION, "a decision adapt state file", in -> {
-            DecisionAdaptState r = new DecisionAdaptState(in.readUTF(), in.readUTF(), new LinkedHashMap<>());
+            DecisionAdaptState r = new DecisionAdaptState(in.readUTF(), in.readUTF(), in.readInt(), in.readInt(),
+                    new LinkedHashMap<>());
             r.loop = in.readBoolean() ? in.readUTF() : null;
             r.nextSequence = in.readLong();
             r.decisions = in.readLong();
@@ -111,6 +127,11 @@ public final class DecisionAdaptState {
             throw new IOException(file + " holds the evidence for challenger " + s.challengerDigest + " under rule "
                     + s.rule + ", not " + challengerDigest + " under " + rule + "; move it aside to start afresh");
         }
+        if (s.every != every || s.minDecisions != minDecisions) {
+            throw new IOException(file + " holds evidence checked every " + s.every + " decisions from "
+                    + s.minDecisions + ", not every " + every + " from " + minDecisions + "; pass --every " + s.every
+                    + " --min-decisions " + s.minDecisions + ", or move it aside to start afresh");
+        }
         return s;
     }
 
@@ -119,6 +140,8 @@ public final class DecisionAdaptState {
         CheckedStateFile.save(dir.resolve(FILE_NAME), MAGIC, VERSION, out -> {
             out.writeUTF(challengerDigest);
             out.writeUTF(rule);
+            out.writeInt(every);
+            out.writeInt(minDecisions);
             out.writeBoolean(loop != null);
             if (loop != null) {
                 out.writeUTF(loop);

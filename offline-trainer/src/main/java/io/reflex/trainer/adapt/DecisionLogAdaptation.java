@@ -131,7 +131,7 @@ public final class DecisionLogAdaptation implements AutoCloseable {
         // Scored and published from the same bytes, whatever happens to the file meanwhile.
         this.challengerBytes = ModelFiles.read(challenger, loader.maxModelBytes());
         Files.createDirectories(stateDir);
-        this.state = DecisionAdaptState.loadOrFresh(stateDir, digest(challengerBytes), ruleName);
+        this.state = DecisionAdaptState.loadOrFresh(stateDir, digest(challengerBytes), ruleName, every, minDecisions);
         if (loop != null && state.loop() != null && !state.loop().equals(loop)) {
             throw new IOException(stateDir.resolve(DecisionAdaptState.FILE_NAME) + " follows loop '" + state.loop()
                     + "', not '" + loop + "'; move it aside to start afresh");

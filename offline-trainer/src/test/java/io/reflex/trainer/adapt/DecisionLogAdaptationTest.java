@@ -125,7 +125,8 @@ class DecisionLogAdaptationTest {
         assertEquals(1, heard.rounds().stream().filter(DecisionLogAdaptation.Round::promoted).count());
         assertArrayEquals(Files.readAllBytes(candidate), Files.readAllBytes(served), "the scored bytes are served");
         assertTrue(heard.notes().isEmpty(), heard.notes().toString());
-        DecisionAdaptState saved = DecisionAdaptState.loadOrFresh(dir.resolve("state"), digestOf(candidate), "epsilon:0.3");
+        DecisionAdaptState saved = DecisionAdaptState.loadOrFresh(dir.resolve("state"), digestOf(candidate), "epsilon:0.3",
+                EVERY, MIN_DECISIONS);
         assertTrue(saved.promoted());
         assertEquals(last.atDecision(), saved.promotedAt());
     }
@@ -244,6 +245,13 @@ class DecisionLogAdaptationTest {
         IOException other = assertThrows(IOException.class, () -> open(log, candidate, served, state, MIN_DECISIONS, new Heard()));
         assertTrue(other.getMessage().startsWith(file.toString()) && other.getMessage().contains("not " + digestOf(candidate)),
                 other.getMessage());
+        assertArrayEquals(good, Files.readAllBytes(file));
+
+        // A restart on another schedule would check at other points than one pass: refused, named.
+        IOException schedule = assertThrows(IOException.class,
+                () -> open(log, worse, served, state, MIN_DECISIONS + EVERY, new Heard()));
+        assertTrue(schedule.getMessage().startsWith(file.toString())
+                && schedule.getMessage().contains("--min-decisions " + MIN_DECISIONS), schedule.getMessage());
         assertArrayEquals(good, Files.readAllBytes(file));
     }
 
