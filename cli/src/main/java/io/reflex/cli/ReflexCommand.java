@@ -31,25 +31,6 @@ public final class ReflexCommand implements Runnable {
 
     /** Runs the command line with the given streams; returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new ReflexCommand());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setParameterExceptionHandler((e, a) -> {
-            // One line, as the contract asks; --help has the details.
-            String command = e.getCommandLine().getCommandSpec().qualifiedName();
-            e.getCommandLine().getErr().println(command + ": " + e.getMessage()
-                    + " (see " + command.replace("reflex", "./reflex") + " --help)");
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((e, c, r) -> {
-            c.getErr().println("reflex: " + oneLine(e));
-            return 1;
-        });
-        return cli.execute(args);
-    }
-
-    private static String oneLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return m.replace('\n', ' ');
+        return io.reflex.trainer.cli.CommandLines.execute(new ReflexCommand(), args, out, err);
     }
 }

@@ -43,21 +43,7 @@ public final class SparkMain implements Runnable {
 
     /** Runs the command line with the given streams; returns the exit code. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new SparkMain());
-        cli.setOut(out);
-        cli.setErr(err);
-        cli.setParameterExceptionHandler((e, a) -> {
-            String command = e.getCommandLine().getCommandSpec().qualifiedName();
-            e.getCommandLine().getErr().println(command + ": " + e.getMessage()
-                    + " (see " + command.replace("reflex", "./reflex") + " --help)");
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((e, c, r) -> {
-            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            c.getErr().println("reflex: " + m.replace('\n', ' '));
-            return 1;
-        });
-        return cli.execute(args);
+        return io.reflex.trainer.cli.CommandLines.execute(new SparkMain(), args, out, err);
     }
 
     /** {@code ./reflex replay}: the fleet replay job ({@link FleetReplay}). */
