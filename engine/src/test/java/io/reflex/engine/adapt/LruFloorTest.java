@@ -149,22 +149,32 @@ class LruFloorTest {
         // nothing: switches both ways, at the same requests whichever way the requests are reported.
         java.util.List<String> byFingerprint = new java.util.ArrayList<>();
         java.util.List<String> byFlag = new java.util.ArrayList<>();
+        java.util.List<String> byIndex = new java.util.ArrayList<>();
         try (NextAccessLoop loop = RecencyModels.loop(RecencyModels.write(dir.resolve("mru.onnx"), -1f), 64, false);
              LruFloor a = LruFloor.withLearnedShadow(0.5, 200, 200, (c, e) -> (f, w) -> true, rule(), loop,
                      EvictionModel.Candidates.SAMPLED, 2, (learned, at) -> byFingerprint.add(learned + "@" + at));
              LruFloor b = LruFloor.withLearnedShadow(0.5, 200, 200, (c, e) -> (f, w) -> true, rule(), loop,
-                     EvictionModel.Candidates.SAMPLED, 2, (learned, at) -> byFlag.add(learned + "@" + at))) {
+                     EvictionModel.Candidates.SAMPLED, 2, (learned, at) -> byFlag.add(learned + "@" + at));
+             // and a host that counts the unsampled requests itself, handing on only the sampled
+             // ones with their indices (the Caffeine adapter's queue)
+             LruFloor c = LruFloor.withLearnedShadow(0.5, 200, 200, (cap, e) -> (f, w) -> true, rule(), loop,
+                     EvictionModel.Candidates.SAMPLED, 2, (learned, at) -> byIndex.add(learned + "@" + at))) {
             for (long i = 0; i < 40_000; i++) {
                 long key = i % 201;
                 a.request(key, 1, false);
                 if (b.sampled(key)) {
                     b.requestSampled(key, 1, false);
+                    c.requestSampled(key, 1, false, i + 1);
                 } else {
                     b.requestUnsampled();
                 }
             }
+            long last = c.requests();
+            assertThrows(IllegalArgumentException.class, () -> c.requestSampled(0, 1, false, last),
+                    "an index not past the requests seen");
             assertTrue(byFingerprint.size() >= 2, "demoted and promoted (the live cache never hits: it flaps): " + byFingerprint);
             assertEquals(byFingerprint, byFlag);
+            assertEquals(byFingerprint, byIndex);
             assertEquals(a.requests(), b.requests());
             assertEquals(a.baselineHits().requests(), b.baselineHits().requests());
             assertEquals(a.learnedShadow().hits().hits(), b.learnedShadow().hits().hits());
