@@ -5,7 +5,6 @@ import io.reflex.engine.onnx.Dense;
 import io.reflex.engine.onnx.Layer;
 import io.reflex.engine.onnx.MlpGraph;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -222,14 +221,15 @@ final class VectorMlp {
         }
         int act = st.activation;
         float alpha = st.alpha;
-        activation(a0, act, alpha).intoArray(y, ob);
-        activation(a1, act, alpha).intoArray(y, ob + L);
-        activation(a2, act, alpha).intoArray(y, ob + 2 * L);
-        activation(a3, act, alpha).intoArray(y, ob + 3 * L);
-        activation(a4, act, alpha).intoArray(y, ob + 4 * L);
-        activation(a5, act, alpha).intoArray(y, ob + 5 * L);
-        activation(a6, act, alpha).intoArray(y, ob + 6 * L);
-        activation(a7, act, alpha).intoArray(y, ob + 7 * L);
+        a0.intoArray(y, ob);
+        a1.intoArray(y, ob + L);
+        a2.intoArray(y, ob + 2 * L);
+        a3.intoArray(y, ob + 3 * L);
+        a4.intoArray(y, ob + 4 * L);
+        a5.intoArray(y, ob + 5 * L);
+        a6.intoArray(y, ob + 6 * L);
+        a7.intoArray(y, ob + 7 * L);
+        activateVectors(y, ob, y, ob, 8 * L, act, alpha);
     }
 
     private static void block4(Stage st, float[] x, int xOff, float[] y, int ob) {
@@ -248,10 +248,11 @@ final class VectorMlp {
         }
         int act = st.activation;
         float alpha = st.alpha;
-        activation(a0, act, alpha).intoArray(y, ob);
-        activation(a1, act, alpha).intoArray(y, ob + L);
-        activation(a2, act, alpha).intoArray(y, ob + 2 * L);
-        activation(a3, act, alpha).intoArray(y, ob + 3 * L);
+        a0.intoArray(y, ob);
+        a1.intoArray(y, ob + L);
+        a2.intoArray(y, ob + 2 * L);
+        a3.intoArray(y, ob + 3 * L);
+        activateVectors(y, ob, y, ob, 4 * L, act, alpha);
     }
 
     /** One vector of outputs; four partial sums over the inputs hide the FMA latency. */
@@ -274,7 +275,8 @@ final class VectorMlp {
         for (; i < in; i++, wi += stride) {
             a0 = FloatVector.fromArray(SPECIES, w, wi).fma(FloatVector.broadcast(SPECIES, x[xOff + i]), a0);
         }
-        activation(a0.add(a1).add(a2.add(a3)), st.activation, st.alpha).intoArray(y, ob);
+        a0.add(a1).add(a2.add(a3)).intoArray(y, ob);
+        activateVectors(y, ob, y, ob, L, st.activation, st.alpha);
     }
 
     /**
@@ -300,23 +302,57 @@ final class VectorMlp {
 
     private static void activate(Stage st, float[] x, int xOff, float[] y) {
         int n = st.in;
-        int i = 0;
-        for (; i + L <= n; i += L) {
-            activation(FloatVector.fromArray(SPECIES, x, xOff + i), st.activation, st.alpha).intoArray(y, i);
-        }
-        for (; i < n; i++) {
+        int whole = n - n % L;
+        activateVectors(x, xOff, y, 0, whole, st.activation, st.alpha);
+        for (int i = whole; i < n; i++) {
             y[i] = scalarActivation(x[xOff + i], st.activation, st.alpha);
         }
     }
 
-    private static FloatVector activation(FloatVector v, int kind, float alpha) {
-        return switch (kind) {
-            case RELU -> v.lanewise(VectorOperators.MAX, 0f);
-            case LEAKY_RELU -> v.blend(v.mul(alpha), v.lt(0f));
-            case TANH -> v.lanewise(VectorOperators.TANH);
-            case SIGMOID -> FloatVector.broadcast(SPECIES, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
-            default -> v;
-        };
+    // No FloatVector crosses a call between this class's methods: a vector that does is boxed unless C2
+    // inlines the callee, and whether it does depends on what was compiled first (a callee already
+    // compiled alone into a big method is not inlined). Once, an activation taking and returning a
+    // vector was left out of the dense blocks and every evaluation allocated 480 bytes. The dense
+    // blocks store their sums and these apply the activation in place: arrays and ints cross, so no
+    // inlining decision can make an evaluation allocate (VectorMlpAllocationTest runs it with
+    // this class's inlining switched off).
+
+    /**
+     * {@code y[yOff + i] = activation(x[xOff + i])} for {@code i < n}, {@code n} a multiple of the
+     * lanes; {@code x} may be {@code y} at the same offset.
+     */
+    private static void activateVectors(float[] x, int xOff, float[] y, int yOff, int n, int kind, float alpha) {
+        if (kind == IDENTITY && x == y && xOff == yOff) {
+            return;
+        }
+        for (int i = 0; i < n; i += L) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, xOff + i);
+            switch (kind) {
+                case RELU -> v.lanewise(VectorOperators.MAX, 0f).intoArray(y, yOff + i);
+                case LEAKY_RELU -> v.blend(v.mul(alpha), v.lt(0f)).intoArray(y, yOff + i);
+                case TANH -> v.lanewise(VectorOperators.TANH).intoArray(y, yOff + i);
+                case SIGMOID -> FloatVector.broadcast(SPECIES, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f))
+                        .intoArray(y, yOff + i);
+                default -> v.intoArray(y, yOff + i);
+            }
+        }
+    }
+
+    /**
+     * The last {@code n < L} values, read lane-masked (so nothing past them is read) and written as a
+     * whole vector: {@code y} has room for {@code yOff + L} floats, and the lanes past {@code n}
+     * hold the activation of 0.
+     */
+    private static void activateLastVector(float[] x, int xOff, float[] y, int yOff, int n, int kind, float alpha) {
+        FloatVector v = FloatVector.fromArray(SPECIES, x, xOff, SPECIES.indexInRange(0, n));
+        switch (kind) {
+            case RELU -> v.lanewise(VectorOperators.MAX, 0f).intoArray(y, yOff);
+            case LEAKY_RELU -> v.blend(v.mul(alpha), v.lt(0f)).intoArray(y, yOff);
+            case TANH -> v.lanewise(VectorOperators.TANH).intoArray(y, yOff);
+            case SIGMOID -> FloatVector.broadcast(SPECIES, 1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f))
+                    .intoArray(y, yOff);
+            default -> v.intoArray(y, yOff);
+        }
     }
 
     private static float scalarActivation(float x, int kind, float alpha) {
@@ -386,9 +422,7 @@ final class VectorMlp {
                     boolean folded = k == 0 && fold;
                     laneDense(st, x, y, folded ? s.firstBias : st.bias, folded ? skipFrom : 0, folded ? skipTo : 0);
                 } else {
-                    for (int i = 0; i < st.in * L; i += L) {
-                        activation(FloatVector.fromArray(SPECIES, x, i), st.activation, st.alpha).intoArray(y, i);
-                    }
+                    activateVectors(x, 0, y, 0, st.in * L, st.activation, st.alpha);
                 }
                 float[] t = x;
                 x = y;
@@ -419,9 +453,10 @@ final class VectorMlp {
                     denseVectorInLaneOrder(st, x, off, y, ob);
                 }
             } else {
-                for (int i = 0; i < st.in; i += L) {
-                    VectorMask<Float> m = SPECIES.indexInRange(i, st.in);
-                    activation(FloatVector.fromArray(SPECIES, x, off + i, m), st.activation, st.alpha).intoArray(y, i);
+                int whole = st.in - st.in % L;
+                activateVectors(x, off, y, 0, whole, st.activation, st.alpha);
+                if (whole < st.in) {
+                    activateLastVector(x, off + whole, y, whole, st.in - whole, st.activation, st.alpha);
                 }
             }
             x = y;
@@ -439,7 +474,8 @@ final class VectorMlp {
         for (int i = 0, wi = ob; i < st.in; i++, wi += stride) {
             a = FloatVector.broadcast(SPECIES, x[xOff + i]).fma(FloatVector.fromArray(SPECIES, w, wi), a);
         }
-        activation(a, st.activation, st.alpha).intoArray(y, ob);
+        a.intoArray(y, ob);
+        activateVectors(y, ob, y, ob, L, st.activation, st.alpha);
     }
 
     /** {@code bias + W[from..to) · row0[from..to)}: the shared columns' part of the first layer, once per call. */
@@ -533,14 +569,15 @@ final class VectorMlp {
                 a7 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 7]), a7);
             }
         }
-        activation(a0, st.activation, st.alpha).intoArray(y, o * L);
-        activation(a1, st.activation, st.alpha).intoArray(y, (o + 1) * L);
-        activation(a2, st.activation, st.alpha).intoArray(y, (o + 2) * L);
-        activation(a3, st.activation, st.alpha).intoArray(y, (o + 3) * L);
-        activation(a4, st.activation, st.alpha).intoArray(y, (o + 4) * L);
-        activation(a5, st.activation, st.alpha).intoArray(y, (o + 5) * L);
-        activation(a6, st.activation, st.alpha).intoArray(y, (o + 6) * L);
-        activation(a7, st.activation, st.alpha).intoArray(y, (o + 7) * L);
+        a0.intoArray(y, o * L);
+        a1.intoArray(y, (o + 1) * L);
+        a2.intoArray(y, (o + 2) * L);
+        a3.intoArray(y, (o + 3) * L);
+        a4.intoArray(y, (o + 4) * L);
+        a5.intoArray(y, (o + 5) * L);
+        a6.intoArray(y, (o + 6) * L);
+        a7.intoArray(y, (o + 7) * L);
+        activateVectors(y, o * L, y, o * L, 8 * L, st.activation, st.alpha);
     }
 
     /** Outputs {@code o .. o+3} of a dense stage over a lane block. */
@@ -564,10 +601,11 @@ final class VectorMlp {
                 a3 = xi.fma(FloatVector.broadcast(SPECIES, w[wi + 3]), a3);
             }
         }
-        activation(a0, st.activation, st.alpha).intoArray(y, o * L);
-        activation(a1, st.activation, st.alpha).intoArray(y, (o + 1) * L);
-        activation(a2, st.activation, st.alpha).intoArray(y, (o + 2) * L);
-        activation(a3, st.activation, st.alpha).intoArray(y, (o + 3) * L);
+        a0.intoArray(y, o * L);
+        a1.intoArray(y, (o + 1) * L);
+        a2.intoArray(y, (o + 2) * L);
+        a3.intoArray(y, (o + 3) * L);
+        activateVectors(y, o * L, y, o * L, 4 * L, st.activation, st.alpha);
     }
 
     /** Output {@code o} of a dense stage over a lane block. */
@@ -583,7 +621,8 @@ final class VectorMlp {
                 a0 = FloatVector.fromArray(SPECIES, x, i * L).fma(FloatVector.broadcast(SPECIES, w[wi]), a0);
             }
         }
-        activation(a0, st.activation, st.alpha).intoArray(y, o * L);
+        a0.intoArray(y, o * L);
+        activateVectors(y, o * L, y, o * L, L, st.activation, st.alpha);
     }
 
     // ---- compilation ----

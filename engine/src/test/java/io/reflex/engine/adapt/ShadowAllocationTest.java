@@ -5,10 +5,10 @@ import io.reflex.engine.policy.PolicyLoader;
 import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.PolicyStore;
 import io.reflex.engine.runtime.TestModels;
+import io.reflex.engine.testing.AllocationWindows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -23,22 +23,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * inference allocates its vectors until C2 compiles it, which on a loaded machine's compiler queue
  * can take longer than any fixed count of calls (and a loop's first runs may deoptimise, which
  * materialises objects the compiled code had kept in registers), so each path runs in windows of
- * {@value #WINDOW} calls until one allocates nothing, at most {@value #MOST_WARM_UP_CALLS} calls:
- * a path that allocates per call never gets there, and fails.
+ * {@value #WINDOW} calls until one allocates nothing, at most {@value #MOST_WINDOWS} windows
+ * ({@link AllocationWindows#untilQuiet}): a path that allocates per call never gets there, and fails.
  */
 class ShadowAllocationTest {
 
-    private static final com.sun.management.ThreadMXBean THREADS =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-
     private static final int WINDOW = 10_000;
-    private static final int MOST_WARM_UP_CALLS = 3_000_000;
+    private static final int MOST_WINDOWS = 300;
 
     @TempDir
     Path dir;
 
     @Test
-    void decidingAndRewardingAllocateNothingOnceWarm() {
+    void decidingAndRewardingAllocateNothingOnceWarm() throws Exception {
         try (PolicyStore store = PolicyStore.create(PolicyLoader.defaults(), List.of(), Duration.ZERO);
              DecisionRuntime runtime = DecisionRuntime.builder().loop("bandit").store(store)
                      .fallback((x, y) -> Arrays.fill(y, 0f)).shape(5, 5).noDeadline().build()) {
@@ -47,37 +44,20 @@ class ShadowAllocationTest {
                     .challenger(TestModels.mlp(dir.resolve("challenger.onnx"), 2, 5, 32, 5))
                     .rule(new EpsilonGreedy(0.3, 0)).minDecisions(Integer.MAX_VALUE).build()) {
                 float[] x = {0.5f, -1, 2, 0.25f, -0.75f};
-                long deciding = settledWindow(() -> {
+                long deciding = AllocationWindows.untilQuiet(() -> {
                     for (int i = 0; i < WINDOW; i++) {
                         shadow.decided(x, i % 5, 0.3);
                     }
-                });
-                long both = settledWindow(() -> {
+                }, 1, MOST_WINDOWS);
+                long both = AllocationWindows.untilQuiet(() -> {
                     for (int i = 0; i < WINDOW; i++) {
                         shadow.rewarded(shadow.decided(x, i % 5, 0.3), i & 1);
                     }
-                });
+                }, 1, MOST_WINDOWS);
                 assertTrue(deciding < 1024, deciding + " bytes over 10,000 decisions, once warm");
                 assertTrue(both < 1024, both + " bytes over 10,000 decisions and rewards, once warm");
                 assertTrue(shadow.scoredDecisions() >= WINDOW, "every reward was scored: " + shadow.scoredDecisions());
             }
         }
-    }
-
-    /**
-     * Runs {@code window} (10,000 calls) until one run allocates nothing, at most
-     * {@value #MOST_WARM_UP_CALLS} calls, and returns the bytes the last run allocated: 0 once the
-     * JIT has compiled the path, and what a path that allocates per call allocates every time.
-     */
-    private static long settledWindow(Runnable window) {
-        long bytes;
-        long calls = 0;
-        do {
-            bytes = THREADS.getCurrentThreadAllocatedBytes();
-            window.run();
-            bytes = THREADS.getCurrentThreadAllocatedBytes() - bytes;
-            calls += WINDOW;
-        } while (bytes > 0 && calls < MOST_WARM_UP_CALLS);
-        return bytes;
     }
 }

@@ -2,7 +2,7 @@ package io.reflex.engine.eviction;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
-import io.reflex.engine.testing.InterpretedJvm;
+import io.reflex.engine.testing.ForkedJvm;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -63,7 +63,7 @@ class EvictionFeaturesDeterminismTest {
         for (int i = 0; i < 200; i++) {
             compiled = encodings();
         }
-        assertEquals(compiled, InterpretedJvm.stdoutOf(EvictionFeaturesDeterminismTest.class),
+        assertEquals(compiled, ForkedJvm.stdoutOf(EvictionFeaturesDeterminismTest.class, "-Xint"),
                 "the encoded features depend on whether the JIT compiled the encoder");
     }
 

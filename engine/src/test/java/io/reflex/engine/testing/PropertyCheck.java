@@ -38,7 +38,7 @@ import java.util.stream.Collectors;
  * There is no shrinking: the report gives the whole failing input.
  *
  * <p><b>Why one class in the engine's test jar.</b> Every module with property tests depends on the
- * engine, which already shares its test helpers through its test jar ({@link InterpretedJvm}). One
+ * engine, which already shares its test helpers through its test jar ({@link ForkedJvm}). One
  * generator there keeps the edge cases, the seeding and the failure report the same in every module,
  * where a copy per module would drift, and no test depends on a property-testing engine.
  */

@@ -2,7 +2,7 @@ package io.reflex.trainer.nn;
 
 import io.reflex.compute.VectorCpuBackend;
 
-import io.reflex.engine.testing.InterpretedJvm;
+import io.reflex.engine.testing.ForkedJvm;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -63,7 +63,7 @@ class VectorCpuBackendDeterminismTest {
         for (int i = 0; i < 30_000; i++) {
             compiled = outputs();
         }
-        assertEquals(compiled, InterpretedJvm.stdoutOf(VectorCpuBackendDeterminismTest.class),
+        assertEquals(compiled, ForkedJvm.stdoutOf(VectorCpuBackendDeterminismTest.class, "-Xint"),
                 "the dense layer's sums depend on whether the JIT compiled it");
     }
 }

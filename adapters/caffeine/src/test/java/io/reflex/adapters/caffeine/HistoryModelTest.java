@@ -3,11 +3,11 @@ package io.reflex.adapters.caffeine;
 import io.reflex.engine.eviction.BoundedHistory;
 import io.reflex.engine.eviction.EvictionModel;
 import io.reflex.engine.eviction.HistoryFeatures;
+import io.reflex.engine.testing.AllocationWindows;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
@@ -290,8 +290,7 @@ class HistoryModelTest {
 
     @Test
     @Tag("allocation")   // in a JVM of its own (the parent pom says why)
-    void aDecisionAndAHitAllocateNothingOnceWarm() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    void aDecisionAndAHitAllocateNothingOnceWarm() throws Exception {
         EvictionModel contract = new EvictionModel(HistoryFeatures.SCHEMA, EvictionModel.Candidates.SAMPLED, 64, true);
         Path model = TestPolicies.randomHistory(dir.resolve("alloc.onnx"), 5, contract);
         try (ReflexCache<Integer, String> cache = ReflexCache.<Integer, String>builder().maximumSize(2_000).model(model)
@@ -306,16 +305,21 @@ class HistoryModelTest {
                 assertNotEquals(BoundedHistory.NO_SLOT, h.dryRunDecision());
                 cache.getIfPresent(keys[i % keys.length]);
             }
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 20_000; i++) {
-                h.dryRunDecision();
-            }
-            long decisions = threads.getCurrentThreadAllocatedBytes() - before;
-            before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 20_000; i++) {
-                cache.getIfPresent(keys[i % keys.length]);
-            }
-            long hits = threads.getCurrentThreadAllocatedBytes() - before;
+            AllocationWindows.Window decide = () -> {
+                for (int i = 0; i < 20_000; i++) {
+                    h.dryRunDecision();
+                }
+            };
+            AllocationWindows.Window hit = () -> {
+                for (int i = 0; i < 20_000; i++) {
+                    cache.getIfPresent(keys[i % keys.length]);
+                }
+            };
+            // Paced by the JIT as well as by the count above: the model's vectors are boxed until C2 compiles it.
+            AllocationWindows.untilQuiet(decide, 1024, 100);
+            AllocationWindows.untilQuiet(hit, 1024, 100);
+            long decisions = AllocationWindows.bytesOf(decide);
+            long hits = AllocationWindows.bytesOf(hit);
             assertTrue(decisions < 1024, decisions + " bytes over 20,000 decisions of K = 64");
             assertTrue(hits < 1024, hits + " bytes over 20,000 lookups");
         }
