@@ -156,8 +156,12 @@ public class CaffeineAdapterBenchmark {
 
     /** An untrained, seeded {@code history-1} network with the metadata of 64 sampled candidates and admission. */
     private static void writeUntrainedHistoryPolicy(Path out) {
-        EvictionModel contract = new EvictionModel(HistoryFeatures.SCHEMA, EvictionModel.Candidates.SAMPLED,
-                EvictionModel.MAX_K, true);
+        writeUntrainedHistoryPolicy(out, new EvictionModel(HistoryFeatures.SCHEMA, EvictionModel.Candidates.SAMPLED,
+                EvictionModel.MAX_K, true));
+    }
+
+    /** An untrained (seeded) 11-16-1 history-1 model with {@code contract}'s metadata, for the hosts' benchmarks. */
+    static void writeUntrainedHistoryPolicy(Path out, EvictionModel contract) {
         OnnxModelWriter w = OnnxModelWriter.of(MlpGraph.randomChain(42, Activation.RELU, HistoryFeatures.WIDTH, 16, 1))
                 .fixedBatch(1);
         for (Map.Entry<String, String> e : new TreeMap<>(contract.toMetadata()).entrySet()) {

@@ -19,6 +19,10 @@ import java.time.Duration;
  * each write carries the request's origin RTT: the simulator calls {@link #access} once per request
  * in trace order, so the n-th call is request n of the trace.
  *
+ * <p>A history-1 model is served without the adapter's floor ({@code floor(false)}): the row measures
+ * the model, as the simulator's {@code reflex} policy does, and agrees with it (the floor's own
+ * figures come from the adaptation demo).
+ *
  * <p>The decision deadline is 50 ms (as the simulator's {@code reflex} policy): a simulation measures
  * choices, and a GC pause on a shared machine should not silently turn one into Caffeine's.
  * Fallbacks are still counted ({@link #fallbackWrites()}).
@@ -74,7 +78,9 @@ public final class ReflexCaffeineCache implements BlackBoxCache, AutoCloseable {
                 .executor(Runnable::run).ticker(() -> nowNanos).deadline(Duration.ofMillis(50)).name("simulator")
                 .headroom(headroom);
         if (b.servesHistory()) {
-            b.victimsPerDecision(victimsPerDecision);
+            // The model alone, as the simulator's own policy replays it: a floor would swap in Caffeine's
+            // order wherever the model loses, and this row would no longer be the model's.
+            b.victimsPerDecision(victimsPerDecision).floor(false);
         }
         if (byteCapacity) {
             b.maximumWeight(capacity.value()).weigher((Integer key, Integer weight) -> weight);

@@ -59,14 +59,17 @@ class HistoryModelParityTest {
         }
     }
 
-    /** The adapter driven directly, as an application would, with {@code ghosts} per resident. */
+    /**
+     * The adapter driven directly, as an application would, with {@code ghosts} per resident, the
+     * model alone ({@code floor(false)}): the simulator's policy has no floor to compare with.
+     */
     private static long directHits(Path model, Trace trace, Capacity c, int ghosts) {
         return directHits(model, trace, c, ghosts, 1);
     }
 
     private static long directHits(Path model, Trace trace, Capacity c, int ghosts, int victimsPerDecision) {
         try (ReflexCache<Integer, Integer> cache = ReflexCache.<Integer, Integer>builder().model(model)
-                .maximumSize(c.value()).ghostsPerResident(ghosts).victimsPerDecision(victimsPerDecision)
+                .maximumSize(c.value()).ghostsPerResident(ghosts).victimsPerDecision(victimsPerDecision).floor(false)
                 .executor(Runnable::run).deadline(Duration.ofMillis(50)).build()) {
             long hits = 0;
             for (int i = 0; i < trace.length(); i++) {

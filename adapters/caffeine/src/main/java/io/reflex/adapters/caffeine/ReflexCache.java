@@ -150,7 +150,7 @@ import java.util.stream.Stream;
  *       than drop the hit. One thread's requests are replayed exactly in their order, as in
  *       training. Writes serialise. Caffeine's own removals (expiry) are queued without that lock
  *       and applied by the next write or invalidation.</li>
- *   <li><b>Floor</b> ({@link Builder#floor}, off by default). Caffeine's W-TinyLFU and the learned
+ *   <li><b>Floor</b> ({@link Builder#floor}, on by default). Caffeine's W-TinyLFU and the learned
  *       policy run in miniature beside the cache over sampled keys; a learned policy that loses to
  *       W-TinyLFU with confidence is demoted (Caffeine's own order evicts, every write admitted),
  *       and promoted when its miniature beats the cache. Each switch is logged, counted
@@ -290,7 +290,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             }
             ToLongFunction<? super K> fingerprint = b.fingerprint != null ? b.fingerprint : KeyFingerprint::of;
             NextAccessLoop nextAccess = nb.build();
-            this.floor = b.floor ? new PolicyFloor(name, nextAccess, b.model, b.maximum, b.residentBound(), weighted,
+            this.floor = b.floorOn() ? new PolicyFloor(name, nextAccess, b.model, b.maximum, b.residentBound(), weighted,
                     b.floorListener, maintenance) : null;
             this.outcomes = b.outcomeDrift ? new OutcomeDrift(name) : null;
             this.inputs = b.inputDrift ? new InputWatch(name, b.trainingProfile(), b.residentBound()) : null;
@@ -601,7 +601,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
      * on the maintenance executor and, once the store accepts it, serves
      * ({@link #challengerWins()}, {@code reflex.caffeine.challenger.wins}, a log line). A challenger
      * that never leads is never swapped in. A second call replaces the challenger under evaluation.
-     * Needs a {@code history-1} model and {@link Builder#floor}{@code (true)}; the challenger must
+     * Needs a {@code history-1} model with its floor (on unless {@link Builder#floor}{@code (false)}); the challenger must
      * have the served model's schema, K, candidate set and admission. Cost: the challenger's model
      * decisions in its miniature, about the sampling rate of the live cache's, and its miniature's
      * memory (as the floor's learned miniature). Thread-safe; returns at once.
@@ -612,7 +612,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
     public void challenge(Path model) {
         Objects.requireNonNull(model, "model");
         if (history == null || floor == null) {
-            throw new IllegalStateException("challenge(" + model + ") needs a history-1 model and floor(true): the "
+            throw new IllegalStateException("challenge(" + model + ") needs a history-1 model and its floor (not floor(false)): the "
                     + "challenger is paired with the live cache on the floor's sampled keys");
         }
         EvictionModel contract = ServedModel.check(model);
@@ -886,7 +886,8 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         private int ghostsPerResident = DEFAULT_GHOSTS_PER_RESIDENT;
         private int victimsPerDecision = 1;
         private ToLongFunction<? super K> fingerprint;
-        private boolean floor;
+        /** Null: the default, on with a history-1 model. */
+        private Boolean floor;
         private FloorListener floorListener;
         private boolean outcomeDrift;
         private boolean inputDrift;
@@ -1066,14 +1067,17 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * With a {@code history-1} model: a floor under the learned policy (default off). Caffeine's
+         * With a {@code history-1} model: a floor under the learned policy (default on). Caffeine's
          * own policy, W-TinyLFU, runs in miniature beside the cache over a sample of the keys
          * (4,096 / entries of them), and so does the learned policy; when the cache loses to the
          * miniature W-TinyLFU with confidence, the learned policy is demoted and Caffeine's own
          * order evicts (every write admitted), until the learned policy's miniature beats the
          * cache with confidence. Costs a sampled request's shadow accesses, under 3 MiB, and
-         * about 1 in {@code 1 / rate} writes a model decision in the miniature. Refused with a
-         * Cold-RL model. See {@code docs/caffeine-history-models.md}, "The floor".
+         * about 1 in {@code 1 / rate} writes a model decision in the miniature, all on the cache's
+         * executor. {@code floor(false)} serves the learned policy whatever it loses (for a
+         * measurement of the policy alone, or a host that keeps its own floor). {@code floor(true)}
+         * is refused with a Cold-RL model, which has no floor. See
+         * {@code docs/caffeine-history-models.md}, "The floor".
          */
         public Builder<K, V> floor(boolean on) {
             this.floor = on;
@@ -1138,6 +1142,11 @@ public final class ReflexCache<K, V> implements AutoCloseable {
         /** Whether the model given so far ({@link #model} or {@link #policyStore}) is a history-1 model. */
         public boolean servesHistory() {
             return model.readsHistory();
+        }
+
+        /** Whether the cache gets a floor: asked for, or by default with a history-1 model. */
+        boolean floorOn() {
+            return floor != null ? floor : model.readsHistory();
         }
 
         /** The resident bound of a history-1 cache: the entry capacity, or maximumEntries. */
@@ -1248,7 +1257,7 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             }
             if (model.readsHistory()) {
                 validateHistory();
-            } else if (floor) {
+            } else if (Boolean.TRUE.equals(floor)) {
                 throw new IllegalStateException("floor(true) needs a history-1 model: the floor compares it with "
                         + "Caffeine's own eviction on sampled keys; this cache serves " + model.schema());
             } else if (outcomeDrift) {
@@ -1261,8 +1270,8 @@ public final class ReflexCache<K, V> implements AutoCloseable {
             if (inputDrift) {
                 trainingProfile();   // refused here, naming the file, rather than half-way through construction
             }
-            if (floorListener != null && !floor) {
-                throw new IllegalStateException("floorListener(..) needs floor(true)");
+            if (floorListener != null && !floorOn()) {
+                throw new IllegalStateException("floorListener(..) needs the floor: a history-1 model, and not floor(false)");
             }
             if (trainedK.isPresent()) {
                 if (kSet && k != trainedK.getAsInt()) {

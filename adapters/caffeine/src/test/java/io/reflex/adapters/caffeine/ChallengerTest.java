@@ -99,9 +99,9 @@ class ChallengerTest {
             assertTrue(e.getMessage().contains("k16.onnx"), e.getMessage());
         }
         try (ReflexCache<Integer, Integer> noFloor = ReflexCache.<Integer, Integer>builder().maximumSize(ENTRIES).model(mru())
-                .build()) {
+                .floor(false).build()) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> noFloor.challenge(lru()));
-            assertTrue(e.getMessage().contains("floor(true)"), e.getMessage());
+            assertTrue(e.getMessage().contains("floor(false)"), e.getMessage());
         }
     }
 }

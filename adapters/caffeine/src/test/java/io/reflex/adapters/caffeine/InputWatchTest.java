@@ -53,8 +53,9 @@ class InputWatchTest {
         float[] rows = new float[keys.length * 8 * HistoryFeatures.WIDTH];
         int count = 0;
         long warmup = Math.max(4L * ENTRIES, InputWatch.MIN_WARMUP);
+        // floor(false): the model keeps deciding whatever W-TinyLFU does, so every decision's rows are seen.
         try (ReflexCache<Integer, Integer> cache = ReflexCache.<Integer, Integer>builder().maximumSize(ENTRIES).model(model)
-                .executor(Runnable::run).deadline(Duration.ofSeconds(5)).build()) {
+                .floor(false).executor(Runnable::run).deadline(Duration.ofSeconds(5)).build()) {
             NextAccessLoop.Decider d = cache.historyEviction().decider();
             long decisions = cache.policyDecisions();
             for (int i = 0; i < keys.length; i++) {
@@ -83,7 +84,7 @@ class InputWatchTest {
     }
 
     private static ReflexCache<Integer, Integer> watched(Path model, SimpleMeterRegistry registry) {
-        return ReflexCache.<Integer, Integer>builder().maximumSize(ENTRIES).model(model).inputDrift(true)
+        return ReflexCache.<Integer, Integer>builder().maximumSize(ENTRIES).model(model).inputDrift(true).floor(false)
                 .executor(Runnable::run).deadline(Duration.ofSeconds(5)).meterRegistry(registry).build();
     }
 
