@@ -159,9 +159,11 @@ import java.util.stream.Stream;
  *       a request costs its caller a counter, and one whose key is sampled three stores into a
  *       queue the executor replays in order ({@code FloorFeed}).</li>
  *   <li><b>Allocation.</b> A hit and a decision allocate nothing; a write allocates its node; a
- *       fallback allocates Caffeine's {@code coldest} snapshot. Memory: about 100 bytes per history
- *       slot, {@code 1 + ghostsPerResident} slots per entry of the bound, and 56 bytes of history
- *       on each resident's node.</li>
+ *       fallback allocates Caffeine's {@code coldest} snapshot. With the floor, the request that
+ *       schedules a replay of the floor's queue (at most one in 256 sampled requests) pays the
+ *       executor's task wrapper, if it makes one (the common pool does). Memory: about 100 bytes
+ *       per history slot, {@code 1 + ghostsPerResident} slots per entry of the bound, 56 bytes of
+ *       history on each resident's node, and with the floor under 3.5 MiB.</li>
  * </ul>
  *
  * <h2>What of Caffeine's API it offers</h2>
