@@ -4,6 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,8 +32,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * requests. With another executor the floor still sees the same sampled requests with the same
  * indices, but a switch reaches the live cache a little later, when the replay has run.
  *
- * <p>Allocation: none per request; the executor may allocate a task wrapper per scheduled replay
- * (one per {@value #BATCH} sampled requests at most).
+ * <p>Allocation: none per request. A {@link ForkJoinPool} (the common pool, the cache's default)
+ * runs one replay task, reused whenever its last run is done, so scheduling allocates nothing either
+ * (its {@code execute(Runnable)} would wrap each call in a new task); another executor may allocate
+ * per scheduled replay (one per {@value #BATCH} sampled requests at most).
  */
 final class FloorFeed {
 
@@ -68,6 +72,10 @@ final class FloorFeed {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable scheduledReplay = this::scheduledReplay;
+    /** The replay as a task of the executor's own, when it is a {@link ForkJoinPool}; else null. */
+    private final ReplayTask task;
+    /** Whether {@link #task} was ever submitted; the producer's. */
+    private boolean taskSubmitted;
     // The producer's fields, written on every request, and the replayer's position, written by
     // another core, are kept on different cache lines: sharing one, each replay would take the
     // line from under the producer's next request.
@@ -88,6 +96,7 @@ final class FloorFeed {
     FloorFeed(Replay replay, Executor executor) {
         this.replay = Objects.requireNonNull(replay, "replay");
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.task = executor instanceof ForkJoinPool ? new ReplayTask() : null;
     }
 
     /** Requests the shadows do not see: counted. Producer only. */
@@ -114,13 +123,56 @@ final class FloorFeed {
         ring[i + 2] = at;
         PUBLISHED.setRelease(this, tail + 1);
         if (++sinceScheduled >= BATCH && !scheduled.get() && scheduled.compareAndSet(false, true)) {
-            sinceScheduled = 0;
             try {
-                executor.execute(scheduledReplay);
+                if (schedule()) {
+                    sinceScheduled = 0;
+                } else {
+                    scheduled.set(false);   // the next sampled request tries again
+                }
             } catch (RejectedExecutionException e) {
+                sinceScheduled = 0;
                 scheduled.set(false);
                 replay();
             }
+        }
+    }
+
+    /**
+     * Hands a replay to the executor, or returns false when the fork-join task's last run has
+     * cleared {@link #scheduled} but is not yet marked done by its pool: it cannot be reused yet,
+     * and the producer, which checks on every sampled request once a batch waits, would otherwise
+     * catch that instant often enough to allocate a wrapped replay instead. Nothing waits on it:
+     * a full ring is still replayed by the producer.
+     */
+    private boolean schedule() {
+        if (task == null) {
+            executor.execute(scheduledReplay);
+            return true;
+        }
+        if (taskSubmitted && !task.isDone()) {
+            return false;
+        }
+        task.reinitialize();
+        taskSubmitted = true;
+        ((ForkJoinPool) executor).execute(task);
+        return true;
+    }
+
+    /** {@link #scheduledReplay} as a reusable fork-join task. */
+    private final class ReplayTask extends ForkJoinTask<Void> {
+        @Override
+        public Void getRawResult() {
+            return null;
+        }
+
+        @Override
+        protected void setRawResult(Void value) {
+        }
+
+        @Override
+        protected boolean exec() {
+            scheduledReplay();
+            return true;
         }
     }
 

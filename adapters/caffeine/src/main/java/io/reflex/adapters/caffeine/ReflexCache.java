@@ -160,8 +160,9 @@ import java.util.stream.Stream;
  *       queue the executor replays in order ({@code FloorFeed}).</li>
  *   <li><b>Allocation.</b> A hit and a decision allocate nothing; a write allocates its node; a
  *       fallback allocates Caffeine's {@code coldest} snapshot. With the floor, the request that
- *       schedules a replay of the floor's queue (at most one in 256 sampled requests) pays the
- *       executor's task wrapper, if it makes one (the common pool does). Memory: about 100 bytes
+ *       schedules a replay of the floor's queue (at most one in 256 sampled requests) allocates
+ *       nothing with a {@code ForkJoinPool} (the common pool, the default: one task, reused) and
+ *       what the executor makes of a {@code Runnable} with another. Memory: about 100 bytes
  *       per history slot, {@code 1 + ghostsPerResident} slots per entry of the bound, 56 bytes of
  *       history on each resident's node, and with the floor under 3.5 MiB.</li>
  * </ul>

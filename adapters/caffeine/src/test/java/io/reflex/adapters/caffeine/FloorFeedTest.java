@@ -1,5 +1,6 @@
 package io.reflex.adapters.caffeine;
 
+import io.reflex.engine.testing.AllocationWindows;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -7,10 +8,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -102,6 +105,48 @@ class FloorFeedTest {
             feed.replay();
             assertEquals(expected, heard.requests);
             assertTrue(heard.threads.contains("floor-replay"), "the pool replayed some");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * With a fork-join pool (the cache's default executor is the common pool) the producer hands
+     * over the same task again and again, so a sampled request allocates nothing on its thread,
+     * scheduling included (the pool's {@code execute(Runnable)} would wrap each replay in a new
+     * task). Measured in windows of 4,000 sampled requests from a drained ring, so the producer
+     * never finds it full (which would make it replay, and allocate in the shadows, itself).
+     */
+    @Test
+    void aForkJoinPoolRunsOneReusedTaskAndTheProducerAllocatesNothing() throws Exception {
+        long[] heard = {0, 0};   // requests, and the last index heard; checked in order below
+        boolean[] outOfOrder = {false};
+        ForkJoinPool pool = new ForkJoinPool(1);
+        try {
+            FloorFeed feed = new FloorFeed((fingerprint, weight, liveHit, atRequest) -> {
+                outOfOrder[0] |= atRequest != heard[1] + 1 || fingerprint != atRequest * 31;
+                heard[0]++;
+                heard[1] = atRequest;
+            }, pool);
+            long[] at = {0};
+            AllocationWindows.Window window = () -> {
+                for (int i = 0; i < 4_000; i++) {
+                    long next = ++at[0];
+                    feed.sampled(next * 31, 1 + (next & 7), (next & 1) == 0);
+                }
+            };
+            long bytes;
+            int windows = 0;
+            do {
+                assertTrue(pool.awaitQuiescence(30, TimeUnit.SECONDS), "the pool drained");
+                bytes = AllocationWindows.bytesOf(window);
+            } while (bytes > 0 && ++windows < 200);
+            assertEquals(0, bytes, "bytes the producer allocated over 4,000 sampled requests, after " + windows + " windows");
+            assertEquals(0, feed.replayedByCaller(), "the ring was never full");
+            assertTrue(pool.awaitQuiescence(30, TimeUnit.SECONDS));
+            feed.replay();
+            assertEquals(at[0], heard[0], "every sampled request replayed");
+            assertFalse(outOfOrder[0], "in order, each with its index");
         } finally {
             pool.shutdownNow();
         }
