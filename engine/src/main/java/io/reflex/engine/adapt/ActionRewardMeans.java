@@ -46,6 +46,14 @@ public final class ActionRewardMeans {
         totalSum += reward;
     }
 
+    /** Forgets every reward, as if new; allocation-free. */
+    public void reset() {
+        java.util.Arrays.fill(counts, 0);
+        java.util.Arrays.fill(sums, 0);
+        total = 0;
+        totalSum = 0;
+    }
+
     /** Actions modelled. */
     public int actions() {
         return counts.length;

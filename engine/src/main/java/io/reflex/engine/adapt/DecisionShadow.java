@@ -9,12 +9,9 @@ import io.reflex.engine.runtime.DecisionRuntime;
 import io.reflex.engine.runtime.PolicyStore;
 import io.reflex.engine.runtime.SwapResult;
 
-import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -74,8 +71,6 @@ public final class DecisionShadow implements AutoCloseable {
     }
 
     private static final System.Logger LOG = System.getLogger(DecisionShadow.class.getName());
-    private static final long FREE = -1;
-    private static final long WRITING = -2;
 
     private final String loop;
     private final PolicyStore store;
@@ -83,16 +78,9 @@ public final class DecisionShadow implements AutoCloseable {
     private final ShadowEvaluation evaluation;
     private final Listener listener;
     private final int width;
-    private final int capacity;
-    private final AtomicLong tickets = new AtomicLong();
     /** Per slot: the ticket it holds, {@link #FREE} or {@link #WRITING}. */
-    private final AtomicLongArray slots;
-    private final float[] contexts;
-    private final int[] actions;
-    private final double[] propensities;
+    private final PendingDecisions pending;
     private final float[] scratch;
-    private final LongAdder dropped = new LongAdder();
-    private final LongAdder unmatched = new LongAdder();
     private final LongAdder scored = new LongAdder();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder refused = new LongAdder();
@@ -105,14 +93,7 @@ public final class DecisionShadow implements AutoCloseable {
         this.challengerFile = b.challenger;
         this.listener = b.listener;
         this.width = challenger.inputSize();
-        this.capacity = b.pending;
-        this.slots = new AtomicLongArray(capacity);
-        for (int i = 0; i < capacity; i++) {
-            slots.set(i, FREE);
-        }
-        this.contexts = new float[Math.multiplyExact(capacity, width)];
-        this.actions = new int[capacity];
-        this.propensities = new double[capacity];
+        this.pending = new PendingDecisions(b.pending, width);
         this.scratch = new float[width];
         this.evaluation = new ShadowEvaluation(challenger, b.rule, b.challenge.build());
         if (b.registry != null) {
@@ -142,18 +123,7 @@ public final class DecisionShadow implements AutoCloseable {
         if (done) {
             return -1;
         }
-        long ticket = tickets.getAndIncrement();
-        int s = (int) (ticket % capacity);
-        long old = slots.get(s);
-        if (old == WRITING || !slots.compareAndSet(s, old, WRITING)) {
-            dropped.increment();
-            return -1;
-        }
-        System.arraycopy(features, 0, contexts, s * width, width);
-        actions[s] = action;
-        propensities[s] = propensity;
-        slots.setRelease(s, ticket);
-        return ticket;
+        return pending.record(features, action, propensity, 0);
     }
 
     /**
@@ -169,21 +139,10 @@ public final class DecisionShadow implements AutoCloseable {
         if (ticket < 0 || done) {
             return false;
         }
-        int s = (int) (ticket % capacity);
-        if (slots.getAcquire(s) != ticket) {
-            unmatched.increment();
+        if (!pending.take(ticket, scratch)) {
             return false;
         }
-        System.arraycopy(contexts, s * width, scratch, 0, width);
-        int action = actions[s];
-        double propensity = propensities[s];
-        // As StampedLock's validate: the copies above are ordered before the check that no writer took the slot meanwhile.
-        VarHandle.acquireFence();
-        if (!slots.compareAndSet(s, ticket, FREE)) {
-            unmatched.increment();
-            return false;
-        }
-        boolean won = evaluation.record(scratch, action, propensity, reward);
+        boolean won = evaluation.record(scratch, pending.takenAction, pending.takenPropensity, reward);
         scored.increment();
         if (won) {
             promote();
@@ -235,18 +194,18 @@ public final class DecisionShadow implements AutoCloseable {
 
     /** Rewards not scored: their decision lapped by the ring, already rewarded, or never recorded. */
     public long unmatchedRewards() {
-        return unmatched.sum();
+        return pending.unmatched().sum();
     }
 
     /** Decisions not recorded because their slot was still being written by a thread a ring behind. */
     public long droppedDecisions() {
-        return dropped.sum();
+        return pending.dropped().sum();
     }
 
     private void register(MeterRegistry registry) {
         FunctionCounter.builder("reflex.challenger.decisions", scored, LongAdder::sum).tag("loop", loop)
                 .description("Serving decisions scored for the shadow challenger").register(registry);
-        FunctionCounter.builder("reflex.challenger.rewards.unmatched", unmatched, LongAdder::sum).tag("loop", loop)
+        FunctionCounter.builder("reflex.challenger.rewards.unmatched", pending.unmatched(), LongAdder::sum).tag("loop", loop)
                 .description("Rewards whose decision the shadow no longer held (or already scored)").register(registry);
         FunctionCounter.builder("reflex.challenger.promotions", accepted, LongAdder::sum).tag("loop", loop)
                 .tag("result", "accepted").description("Shadow challengers that won and now serve").register(registry);

@@ -36,6 +36,18 @@ public final class OffPolicyEstimate {
     private final Welford ips = new Welford();
     private final Welford dr = new Welford();
 
+    /** Forgets every decision recorded, as if new; allocation-free. */
+    public void reset() {
+        n = 0;
+        sumW = 0;
+        sumWr = 0;
+        sumWw = 0;
+        sumWwr = 0;
+        sumWwrr = 0;
+        ips.reset();
+        dr.reset();
+    }
+
     /** One logged decision, without a reward model. */
     public void record(double weight, double reward) {
         record(weight, reward, 0, 0);
@@ -141,6 +153,12 @@ public final class OffPolicyEstimate {
         private long count;
         private double mean;
         private double m2;
+
+        void reset() {
+            count = 0;
+            mean = 0;
+            m2 = 0;
+        }
 
         void add(double x) {
             count++;

@@ -104,6 +104,13 @@ public final class PolicyChallenge {
         return false;
     }
 
+    /** Forgets the evidence (and a win), as if new: for a judge over windows of decisions; allocation-free. */
+    public void reset() {
+        challenger.reset();
+        incumbent.reset();
+        won = false;
+    }
+
     /** Whether the challenger has won. */
     public boolean won() {
         return won;

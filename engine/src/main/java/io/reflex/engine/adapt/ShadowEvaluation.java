@@ -2,6 +2,7 @@ package io.reflex.engine.adapt;
 
 import io.reflex.engine.explore.ActionSelector;
 import io.reflex.engine.policy.Policy;
+import io.reflex.engine.runtime.Fallback;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -17,13 +18,20 @@ import java.util.Objects;
  * {@link ActionRewardMeans} reward model for DR. Both the online shadow ({@link DecisionShadow})
  * and {@code ./reflex adapt --decision-log} score decisions through this class, so the two agree.
  *
+ * <p>The challenger may also be a classical rule, scored through its {@link Fallback} (a
+ * {@link DecisionFloor} weighs the loop's own fallback against its learned policy this way).
+ *
  * <p>Owns the challenger's policy (closed with this). Deterministic (the selector's random stream is
  * never drawn from); not thread-safe (one recorder); {@link #record} allocates nothing.
  */
 public final class ShadowEvaluation implements AutoCloseable {
 
-    private final Policy challenger;
-    private final Policy.Evaluator evaluator;
+    /** What the challenger is, for messages: its model file, or the rule's name. */
+    private final String source;
+    /** The challenger's scores for a context: its evaluator's, or the rule's. */
+    private final Fallback scorer;
+    /** Releases the challenger: its evaluator and policy, or nothing for a rule. */
+    private final Runnable release;
     /** The challenger's input width, read once: {@link Policy#inputSize()} computes it with a stream. */
     private final int width;
     private final ActionSelector rule;
@@ -39,16 +47,48 @@ public final class ShadowEvaluation implements AutoCloseable {
      * @param challenge  a fresh challenge (its listener, if any, hears the win)
      */
     public ShadowEvaluation(Policy challenger, ActionSelector rule, PolicyChallenge challenge) {
-        this.challenger = Objects.requireNonNull(challenger, "challenger");
+        this(String.valueOf(Objects.requireNonNull(challenger, "challenger").source()), challenger.inputSize(),
+                challenger.outputSize(), challenger, rule, challenge);
+    }
+
+    private ShadowEvaluation(String source, int width, int actions, Policy challenger, ActionSelector rule,
+                             PolicyChallenge challenge) {
+        this(source, width, actions, challenger.newEvaluator(), challenger, rule, challenge);
+    }
+
+    private ShadowEvaluation(String source, int width, int actions, Policy.Evaluator evaluator, Policy challenger,
+                             ActionSelector rule, PolicyChallenge challenge) {
+        this(source, width, actions, evaluator::evaluate, () -> {
+            evaluator.close();
+            challenger.close();
+        }, rule, challenge);
+    }
+
+    /**
+     * A classical rule as the challenger: {@code scorer} fills its scores for a context, as a
+     * loop's {@link Fallback} does.
+     *
+     * @param name    what the rule is, for messages
+     * @param width   the features it reads
+     * @param actions the actions it scores, at least 2
+     */
+    public static ShadowEvaluation ofRule(String name, int width, int actions, Fallback scorer, ActionSelector rule,
+                                          PolicyChallenge challenge) {
+        return new ShadowEvaluation(name, width, actions, Objects.requireNonNull(scorer, "scorer"), () -> { }, rule,
+                challenge);
+    }
+
+    private ShadowEvaluation(String source, int width, int actions, Fallback scorer, Runnable release,
+                             ActionSelector rule, PolicyChallenge challenge) {
+        this.source = source;
         this.rule = Objects.requireNonNull(rule, "rule");
         this.challenge = Objects.requireNonNull(challenge, "challenge");
-        int actions = challenger.outputSize();
         if (actions < 2) {
-            throw new IllegalArgumentException(challenger.source() + ": a challenger scores at least 2 actions, this one "
-                    + actions);
+            throw new IllegalArgumentException(source + ": a challenger scores at least 2 actions, this one " + actions);
         }
-        this.evaluator = challenger.newEvaluator();
-        this.width = challenger.inputSize();
+        this.scorer = scorer;
+        this.release = release;
+        this.width = width;
         this.rewards = new ActionRewardMeans(actions);
         this.scores = new float[actions];
         this.probabilities = new double[actions];
@@ -75,10 +115,10 @@ public final class ShadowEvaluation implements AutoCloseable {
         if (!Double.isFinite(reward)) {
             throw new IllegalArgumentException("reward must be finite, got " + reward);
         }
-        evaluator.evaluate(features, scores);
+        scorer.decide(features, scores);
         for (int b = 0; b < k; b++) {
             if (!Float.isFinite(scores[b])) {
-                throw new IllegalArgumentException(challenger.source() + " scored action " + b + " " + scores[b]
+                throw new IllegalArgumentException(source + " scored action " + b + " " + scores[b]
                         + " for this context");
             }
         }
@@ -91,6 +131,12 @@ public final class ShadowEvaluation implements AutoCloseable {
         // After scoring: a decision's prediction rests on earlier rewards only (see ActionRewardMeans).
         rewards.add(action, reward);
         return won;
+    }
+
+    /** Starts the evidence afresh: the challenge and the reward model forget every decision; allocation-free. */
+    public void restart() {
+        challenge.reset();
+        rewards.reset();
     }
 
     /** The challenge: its estimates, bounds and verdict so far. */
@@ -126,7 +172,6 @@ public final class ShadowEvaluation implements AutoCloseable {
 
     @Override
     public void close() {
-        evaluator.close();
-        challenger.close();
+        release.run();
     }
 }

@@ -59,6 +59,9 @@ public final class DecisionRuntime implements AutoCloseable {
 
     static final long NO_DEADLINE = Long.MAX_VALUE;
 
+    /** While true every decision is the fallback's ({@link FallbackCause#DEMOTED}); one read per decision. */
+    private volatile boolean demoted;
+
     private DecisionRuntime(Builder b) {
         this.rows = b.rows;
         this.sharedFrom = b.sharedFrom;
@@ -92,6 +95,11 @@ public final class DecisionRuntime implements AutoCloseable {
         return store;
     }
 
+    /** The classical rule the loop falls back to. */
+    public Fallback fallback() {
+        return fallback;
+    }
+
     public CircuitBreaker breaker() {
         return breaker;
     }
@@ -106,6 +114,21 @@ public final class DecisionRuntime implements AutoCloseable {
 
     public int outputSize() {
         return outputSize;
+    }
+
+    /**
+     * Demotes the learned policy to the fallback, or promotes it back: while demoted, every decision
+     * is the fallback's, counted as {@link FallbackCause#DEMOTED}, and the policy store is untouched
+     * (a hot swap still loads, and serves once promoted). A floor beside the loop decides when
+     * ({@code io.reflex.engine.adapt.DecisionFloor}); sessions see the change at their next decision.
+     */
+    public void demote(boolean demote) {
+        this.demoted = demote;
+    }
+
+    /** Whether the learned policy is demoted ({@link #demote}). */
+    public boolean demoted() {
+        return demoted;
     }
 
     /** False when built with {@link Builder#noDeadline()}: decisions are never late. */

@@ -47,6 +47,9 @@ public final class DecisionSession implements AutoCloseable {
         if (!shapeMatches) {
             return fallback(FallbackCause.WRONG_SHAPE, input, output);
         }
+        if (rt.demoted()) {
+            return fallback(FallbackCause.DEMOTED, input, output);
+        }
         if (worker != null && !worker.idle()) {
             // Still busy with a late decision, which was already counted against the policy.
             return fallback(FallbackCause.WORKER_BUSY, input, output);

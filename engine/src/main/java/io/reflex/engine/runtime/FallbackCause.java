@@ -18,7 +18,12 @@ public enum FallbackCause {
     /** The circuit breaker is open: every decision goes to the fallback until it half-opens. */
     BREAKER_OPEN("breaker_open"),
     /** No policy version has been loaded yet. */
-    NO_POLICY("no_policy");
+    NO_POLICY("no_policy"),
+    /**
+     * The policy is demoted ({@link DecisionRuntime#demote}): a floor found it losing to the
+     * fallback with confidence, and the fallback decides until the policy wins again.
+     */
+    DEMOTED("demoted");
 
     private final String tag;
 
