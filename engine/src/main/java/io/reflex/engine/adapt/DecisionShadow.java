@@ -259,10 +259,7 @@ public final class DecisionShadow implements AutoCloseable {
 
         /** Decisions held awaiting their reward (default 65,536; the ring costs 20 + 4 × features bytes each). */
         public Builder pending(int decisions) {
-            if (decisions < 1 || decisions > 1 << 24) {
-                throw new IllegalArgumentException("pending must be in [1, 16777216] decisions, got " + decisions);
-            }
-            this.pending = decisions;
+            this.pending = PendingDecisions.requireCapacity(decisions);
             return this;
         }
 

@@ -39,6 +39,17 @@ final class PendingDecisions {
     double takenPropensity;
     long takenTag;
 
+    /** The most decisions a ring holds. */
+    static final int MOST_CAPACITY = 1 << 24;
+
+    /** {@code decisions}, if a ring may hold that many (1 to {@value #MOST_CAPACITY}); a builder's check. */
+    static int requireCapacity(int decisions) {
+        if (decisions < 1 || decisions > MOST_CAPACITY) {
+            throw new IllegalArgumentException("pending must be in [1, " + MOST_CAPACITY + "] decisions, got " + decisions);
+        }
+        return decisions;
+    }
+
     PendingDecisions(int capacity, int width) {
         this.width = width;
         this.capacity = capacity;
