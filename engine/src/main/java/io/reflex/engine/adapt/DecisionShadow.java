@@ -257,7 +257,7 @@ public final class DecisionShadow implements AutoCloseable {
             return this;
         }
 
-        /** Decisions held awaiting their reward (default 65,536; the ring costs 20 + 4 × features bytes each). */
+        /** Decisions held awaiting their reward (default 65,536; the ring costs 28 + 4 × features bytes each). */
         public Builder pending(int decisions) {
             this.pending = PendingDecisions.requireCapacity(decisions);
             return this;
