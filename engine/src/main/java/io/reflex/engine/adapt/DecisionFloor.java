@@ -315,7 +315,6 @@ public final class DecisionFloor implements AutoCloseable {
         private ActionSelector rule;
         private int pending = 1 << 16;
         private int window = DEFAULT_WINDOW;
-        private int minDecisions = PolicyChallenge.DEFAULT_MIN_DECISIONS;
         private PolicyLoader loader = PolicyLoader.defaults();
         private final PolicyChallenge.Builder challenge = PolicyChallenge.builder();
         private Listener listener;
@@ -372,7 +371,6 @@ public final class DecisionFloor implements AutoCloseable {
         /** Decisions scored after a switch before the next verdict (default {@value PolicyChallenge#DEFAULT_MIN_DECISIONS}). */
         public Builder minDecisions(int decisions) {
             challenge.minDecisions(decisions);
-            this.minDecisions = decisions;
             return this;
         }
 
@@ -402,6 +400,7 @@ public final class DecisionFloor implements AutoCloseable {
             if (runtime == null || rule == null) {
                 throw new IllegalStateException("a decision floor needs the runtime and the rule");
             }
+            int minDecisions = challenge.build().minDecisions();
             if (window < minDecisions) {
                 throw new IllegalStateException("window(" + window + ") is shorter than minDecisions(" + minDecisions
                         + "): no verdict would ever come");

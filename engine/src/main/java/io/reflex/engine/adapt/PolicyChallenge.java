@@ -151,6 +151,11 @@ public final class PolicyChallenge {
         return z;
     }
 
+    /** The decisions recorded before a first verdict. */
+    public int minDecisions() {
+        return minDecisions;
+    }
+
     /** Writes the evidence (not the settings), for a host that resumes a challenge across restarts. */
     void writeTo(DataOutput out) throws IOException {
         out.writeBoolean(won);

@@ -47,21 +47,15 @@ public final class ShadowEvaluation implements AutoCloseable {
      * @param challenge  a fresh challenge (its listener, if any, hears the win)
      */
     public ShadowEvaluation(Policy challenger, ActionSelector rule, PolicyChallenge challenge) {
-        this(String.valueOf(Objects.requireNonNull(challenger, "challenger").source()), challenger.inputSize(),
-                challenger.outputSize(), challenger, rule, challenge);
+        this(Objects.requireNonNull(challenger, "challenger"), challenger.newEvaluator(), rule, challenge);
     }
 
-    private ShadowEvaluation(String source, int width, int actions, Policy challenger, ActionSelector rule,
-                             PolicyChallenge challenge) {
-        this(source, width, actions, challenger.newEvaluator(), challenger, rule, challenge);
-    }
-
-    private ShadowEvaluation(String source, int width, int actions, Policy.Evaluator evaluator, Policy challenger,
-                             ActionSelector rule, PolicyChallenge challenge) {
-        this(source, width, actions, evaluator::evaluate, () -> {
-            evaluator.close();
-            challenger.close();
-        }, rule, challenge);
+    private ShadowEvaluation(Policy challenger, Policy.Evaluator evaluator, ActionSelector rule, PolicyChallenge challenge) {
+        this(String.valueOf(challenger.source()), challenger.inputSize(), challenger.outputSize(), evaluator::evaluate,
+                () -> {
+                    evaluator.close();
+                    challenger.close();
+                }, rule, challenge);
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -166,6 +167,16 @@ class DecisionFloorTest {
             assertFalse(loop.runtime().demoted(), "the new version serves");
             assertTrue(loop.floor().skippedRewards() <= 1, "at most the decision in flight at the swap: "
                     + loop.floor().skippedRewards());
+        }
+    }
+
+    @Test
+    void aWindowShorterThanTheDecisionsBeforeAVerdictIsRefusedNamingBoth() {
+        try (Loop loop = Loop.serving(prefers(0, "action0.onnx"))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> DecisionFloor.builder()
+                    .runtime(loop.runtime()).rule(new EpsilonGreedy(EPSILON, 0)).minDecisions(2_000).window(1_500).build());
+            assertTrue(e.getMessage().contains("window(1500)") && e.getMessage().contains("minDecisions(2000)"),
+                    e.getMessage());
         }
     }
 

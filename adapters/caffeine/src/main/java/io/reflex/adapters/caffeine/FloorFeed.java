@@ -72,10 +72,8 @@ final class FloorFeed {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable scheduledReplay = this::scheduledReplay;
-    /** The replay as a task of the executor's own, when it is a {@link ForkJoinPool}; else null. */
+    /** The replay as a task of the executor's own, when it is a {@link ForkJoinPool}; else null. Starts done. */
     private final ReplayTask task;
-    /** Whether {@link #task} was ever submitted; the producer's. */
-    private boolean taskSubmitted;
     // The producer's fields, written on every request, and the replayer's position, written by
     // another core, are kept on different cache lines: sharing one, each replay would take the
     // line from under the producer's next request.
@@ -97,6 +95,9 @@ final class FloorFeed {
         this.replay = Objects.requireNonNull(replay, "replay");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.task = executor instanceof ForkJoinPool ? new ReplayTask() : null;
+        if (task != null) {
+            task.complete(null);   // done, as after a run: the first schedule reinitialises it like any other
+        }
     }
 
     /** Requests the shadows do not see: counted. Producer only. */
@@ -149,11 +150,10 @@ final class FloorFeed {
             executor.execute(scheduledReplay);
             return true;
         }
-        if (taskSubmitted && !task.isDone()) {
+        if (!task.isDone()) {
             return false;
         }
         task.reinitialize();
-        taskSubmitted = true;
         ((ForkJoinPool) executor).execute(task);
         return true;
     }
